@@ -1,0 +1,161 @@
+//! The validated contract: what `.github/lambda-promote.yml` says, as types
+//! in which an invalid state cannot be written down.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// A 1-based line and column in the contract file, for diagnostics and annotations.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct Pos {
+    pub line: u32,
+    pub col: u32,
+}
+
+/// The whole contract file after parsing and validation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Contract {
+    /// Path as the user gave it (relative to the workspace), used in annotations.
+    pub path: PathBuf,
+    /// `region:`; `None` means "take AWS_REGION / the SDK's chain".
+    pub region: Option<String>,
+    /// `account:`; when set, no AWS call other than the identity check runs in another account.
+    pub account: Option<Spot<String>>,
+    /// Environments in file order.
+    pub environments: Vec<Environment>,
+}
+
+/// A value with the place it was written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Spot<T> {
+    pub value: T,
+    pub at: Pos,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Environment {
+    pub name: String,
+    pub at: Pos,
+    pub when: Trigger,
+    pub image: ImageSource,
+    pub functions: Vec<FunctionTarget>,
+    pub checks: Vec<Spot<Check>>,
+    pub smoke_test: Option<SmokeTest>,
+    pub strategy: Strategy,
+    /// `keep-versions:`; `None` keeps every version.
+    pub keep_versions: Option<u32>,
+    pub invalidate: Option<Invalidate>,
+}
+
+/// `when:` — which refs select this environment. Both may be set; either matches.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Trigger {
+    /// Glob on the branch name (`refs/heads/<branch>`).
+    pub branch: Option<String>,
+    /// Glob on the tag name (`refs/tags/<tag>`).
+    pub tag: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ImageSource {
+    /// `image: input` — the action's `image` input.
+    Input,
+    /// `image: { from: ENV }` — the digest ENV's alias serves now.
+    From(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FunctionTarget {
+    pub name: String,
+    /// Default `live`.
+    pub alias: String,
+    pub at: Pos,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Check {
+    Cloudfront {
+        by: DistributionSelector,
+        /// Job env var (a secret) that must equal the live distribution Id.
+        id_env: Option<String>,
+    },
+    FunctionEnv {
+        function: String,
+        keys: Vec<String>,
+        /// Lambda env key → job env var whose value it must equal.
+        equals_env: BTreeMap<String, String>,
+    },
+    LogGroup {
+        name: String,
+    },
+    Function {
+        /// Job env var that must name an existing function.
+        name_env: String,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DistributionSelector {
+    /// The distribution whose `Comment` equals this.
+    Comment(String),
+    /// The distribution that has this CNAME among its `Aliases`.
+    Alias(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SmokeTest {
+    /// The JSON payload sent to the new version.
+    pub payload: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum Strategy {
+    #[default]
+    AllAtOnce,
+    Canary(Canary),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Canary {
+    /// Percent of traffic on the new version, strictly increasing, each 1–99.
+    pub steps: Vec<u8>,
+    pub interval: Duration,
+    pub max_errors: u32,
+    /// CloudWatch Logs filter pattern; default `ERROR`.
+    pub error_pattern: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Invalidate {
+    pub distribution_id_env: String,
+    pub paths: Vec<String>,
+}
+
+impl Contract {
+    pub fn environment(&self, name: &str) -> Option<&Environment> {
+        self.environments.iter().find(|e| e.name == name)
+    }
+
+    /// Every job env var the contract names; their values are secrets.
+    pub fn secret_env_names(&self) -> Vec<&str> {
+        let mut names = Vec::new();
+        for env in &self.environments {
+            for check in &env.checks {
+                match &check.value {
+                    Check::Cloudfront { id_env, .. } => names.extend(id_env.as_deref()),
+                    Check::FunctionEnv { equals_env, .. } => {
+                        names.extend(equals_env.values().map(String::as_str))
+                    }
+                    Check::Function { name_env } => names.push(name_env.as_str()),
+                    Check::LogGroup { .. } => {}
+                }
+            }
+            if let Some(inv) = &env.invalidate {
+                names.push(inv.distribution_id_env.as_str());
+            }
+        }
+        names.sort_unstable();
+        names.dedup();
+        names
+    }
+}

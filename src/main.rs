@@ -1,0 +1,3 @@
+//! Entry point: runs lambda-promote and maps the result to an exit code.
+
+fn main() {}

@@ -1,0 +1,3 @@
+//! The run's report as data, and its renderings.
+
+pub mod model;

@@ -1,0 +1,166 @@
+//! What a run did, as data. Renderers turn it into markdown, text or JSON;
+//! the step outputs are derived from it.
+
+use serde::Serialize;
+
+use crate::finding::{Finding, Status};
+
+/// The `result` output (SPEC §4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    Success,
+    NoOp,
+    Drift,
+    Failed,
+    RolledBack,
+    Skipped,
+    Planned,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Success => "success",
+            Outcome::NoOp => "no-op",
+            Outcome::Drift => "drift",
+            Outcome::Failed => "failed",
+            Outcome::RolledBack => "rolled-back",
+            Outcome::Skipped => "skipped",
+            Outcome::Planned => "planned",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Report {
+    /// `validate`, `plan`, `promote`, `rollback`.
+    pub command: String,
+    pub result: Outcome,
+    /// The environment acted on (promote/plan/rollback), or the validated ones joined by `,`.
+    pub environment: String,
+    /// Contract path, for links and annotations.
+    pub contract: String,
+    pub findings: Vec<Finding>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub promotion: Option<Promotion>,
+    /// Why the run failed, when it did (one paragraph, no secrets).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Non-fatal problems a person should see (GitHub permissions, skipped checks, …).
+    pub warnings: Vec<String>,
+    /// Informational lines (skipped ref, no-op, …).
+    pub notices: Vec<String>,
+    pub rolled_back: bool,
+}
+
+impl Report {
+    pub fn new(command: &str, environment: String, contract: String) -> Self {
+        Self {
+            command: command.to_string(),
+            result: Outcome::Success,
+            environment,
+            contract,
+            findings: Vec::new(),
+            promotion: None,
+            error: None,
+            warnings: Vec::new(),
+            notices: Vec::new(),
+            rolled_back: false,
+        }
+    }
+
+    /// True when any finding fails the run.
+    pub fn drift(&self) -> bool {
+        self.findings.iter().any(Finding::fails)
+    }
+
+    pub fn count(&self, status: Status) -> usize {
+        self.findings.iter().filter(|f| f.status == status).count()
+    }
+}
+
+/// The promotion part of a report (`plan`, `promote`, `rollback`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Promotion {
+    /// Where the image came from: `input`, or `from dev`.
+    pub source: String,
+    /// `REPO@sha256:…`
+    pub image_uri: String,
+    /// `sha256:…`
+    pub image_digest: String,
+    pub strategy: String,
+    pub functions: Vec<FunctionRun>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invalidation_id: Option<String>,
+}
+
+/// One function's part in a promotion or rollback.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct FunctionRun {
+    pub function: String,
+    pub alias: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_version: Option<String>,
+    /// The version the alias points to at the end of the run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    pub steps: Vec<StepRecord>,
+    pub canary: Vec<CanaryRecord>,
+    pub links: Links,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StepStatus {
+    Done,
+    Skipped,
+    Failed,
+    /// `plan`: what would happen.
+    Planned,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StepRecord {
+    /// `update-code`, `wait`, `verify`, `publish`, `smoke-test`, `move-alias`, `prune`, `invalidate`, `rollback`.
+    pub step: String,
+    pub status: StepStatus,
+    pub duration_ms: u64,
+    pub detail: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CanaryRecord {
+    pub percent: u8,
+    pub duration_ms: u64,
+    pub events_examined: u64,
+    pub errors: u64,
+    /// `passed`, `failed`, `aborted`.
+    pub verdict: String,
+    /// First error lines of the new version (already shortened).
+    pub first_errors: Vec<String>,
+}
+
+/// AWS console links for a person reading the summary.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Links {
+    pub function: String,
+    pub alias: String,
+    pub log_group: String,
+}
+
+impl Links {
+    pub fn new(region: &str, function: &str, alias: &str) -> Self {
+        let base = format!("https://{region}.console.aws.amazon.com");
+        Self {
+            function: format!("{base}/lambda/home?region={region}#/functions/{function}"),
+            alias: format!("{base}/lambda/home?region={region}#/functions/{function}/aliases/{alias}"),
+            log_group: format!(
+                "{base}/cloudwatch/home?region={region}#logsV2:log-groups/log-group/{}",
+                "%2Faws%2Flambda%2F".to_string() + function
+            ),
+        }
+    }
+}
