@@ -13,6 +13,7 @@
 //! Findings + Outcomes ──► Report ──► summary / outputs / annotations / PR comment | terminal
 //! ```
 
+pub mod aws;
 pub mod config;
 pub mod error;
 pub mod finding;

@@ -1,0 +1,72 @@
+//! Every AWS operation the binary can call, with the IAM action it needs and
+//! the resource it touches. The adapters name these in `AccessDenied` errors and
+//! `iam-policy` builds the least-privilege policy from the same list, so the two
+//! cannot drift apart.
+
+/// What kind of resource an operation is authorised against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Resource {
+    /// `*` (the action supports no resource scoping).
+    Any,
+    /// `arn:aws:lambda:REGION:ACCOUNT:function:NAME`
+    Function,
+    /// `arn:aws:lambda:REGION:ACCOUNT:function:NAME:*` (versions and aliases).
+    FunctionQualified,
+    /// `arn:aws:logs:REGION:ACCOUNT:log-group:NAME:*`
+    LogGroup,
+    /// `arn:aws:cloudfront::ACCOUNT:distribution/ID`
+    Distribution,
+    /// `arn:aws:ecr:REGION:ACCOUNT:repository/NAME`
+    Repository,
+}
+
+/// Which commands need an operation: validate-only reads, or promotion writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Needed {
+    /// `validate`, `plan` and every other command.
+    Validate,
+    /// `plan`, `promote` (reads of the promotion path).
+    Plan,
+    /// `promote` only.
+    Promote,
+    /// `rollback` (and promote's own rollback path).
+    Rollback,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Operation {
+    /// IAM action, e.g. `lambda:UpdateAlias`.
+    pub action: &'static str,
+    pub resource: Resource,
+    pub needed: Needed,
+}
+
+macro_rules! ops {
+    ($($name:ident = $action:literal, $res:ident, $needed:ident;)*) => {
+        $(pub const $name: Operation = Operation { action: $action, resource: Resource::$res, needed: Needed::$needed };)*
+        /// Every operation, for `iam-policy` and its tests.
+        pub const ALL: &[Operation] = &[$($name),*];
+    };
+}
+
+ops! {
+    GET_CALLER_IDENTITY = "sts:GetCallerIdentity", Any, Validate;
+    GET_FUNCTION = "lambda:GetFunction", FunctionQualified, Validate;
+    GET_ALIAS = "lambda:GetAlias", FunctionQualified, Validate;
+    DESCRIBE_LOG_GROUPS = "logs:DescribeLogGroups", Any, Validate;
+    LIST_DISTRIBUTIONS = "cloudfront:ListDistributions", Any, Validate;
+    DESCRIBE_IMAGES = "ecr:DescribeImages", Repository, Plan;
+    BATCH_GET_IMAGE = "ecr:BatchGetImage", Repository, Plan;
+    GET_FUNCTION_CONFIGURATION = "lambda:GetFunctionConfiguration", FunctionQualified, Plan;
+    UPDATE_FUNCTION_CODE = "lambda:UpdateFunctionCode", Function, Promote;
+    GET_DOWNLOAD_URL_FOR_LAYER = "ecr:GetDownloadUrlForLayer", Repository, Promote;
+    PUBLISH_VERSION = "lambda:PublishVersion", Function, Promote;
+    INVOKE_FUNCTION = "lambda:InvokeFunction", FunctionQualified, Promote;
+    CREATE_ALIAS = "lambda:CreateAlias", FunctionQualified, Promote;
+    LIST_VERSIONS_BY_FUNCTION = "lambda:ListVersionsByFunction", Function, Promote;
+    LIST_ALIASES = "lambda:ListAliases", Function, Promote;
+    DELETE_FUNCTION = "lambda:DeleteFunction", FunctionQualified, Promote;
+    FILTER_LOG_EVENTS = "logs:FilterLogEvents", LogGroup, Promote;
+    CREATE_INVALIDATION = "cloudfront:CreateInvalidation", Distribution, Promote;
+    UPDATE_ALIAS = "lambda:UpdateAlias", FunctionQualified, Rollback;
+}
