@@ -13,10 +13,17 @@
 //! Findings + Outcomes ──► Report ──► summary / outputs / annotations / PR comment | terminal
 //! ```
 
+pub mod app;
 pub mod aws;
+pub mod cancel;
+pub mod check;
 pub mod config;
+pub mod emit;
 pub mod error;
 pub mod finding;
+pub mod jobenv;
+pub mod observe;
 pub mod report;
 pub mod secret;
 pub mod settings;
+pub mod validate;
