@@ -157,8 +157,8 @@ async fn validate_command(run: &Run) -> anyhow::Result<End> {
                 .to_string(),
         );
     }
+    crate::github_sync::pr_comment(run, &mut report).await;
     run.emitter.report(&report).context("failed to write the report")?;
-    crate::github_sync::pr_comment(run, &report).await;
     Ok(End::Done(report.result))
 }
 

@@ -2,8 +2,12 @@
 //! classification, and the list of operations they may call.
 
 pub mod clients;
+mod cloudfront_write;
+pub mod ecr;
 pub mod error;
 mod lambda_read;
+pub mod logs;
+pub mod lambda_write;
 pub mod operations;
 mod other_read;
 pub mod types;
