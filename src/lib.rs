@@ -14,7 +14,11 @@
 //! ```
 
 pub mod aws;
+
 pub mod config;
+pub mod duration;
+pub mod glob;
+
 pub mod error;
 pub mod finding;
 pub mod report;
