@@ -24,9 +24,10 @@ step() {
 
 step "action.yml schema" check-jsonschema --builtin-schema vendor.github-actions action.yml
 step "workflow schema" check-jsonschema --builtin-schema vendor.github-workflows "${workflows[@]}"
+step "dependabot schema" check-jsonschema --builtin-schema vendor.dependabot .github/dependabot.yml
 # actionlint also shellchecks every `run:` block, with shellcheck from the venv.
-step "actionlint" actionlint -color=never "${workflows[@]}"
-step "zizmor" zizmor --offline --no-progress "${workflows[@]}"
+step "actionlint" actionlint -no-color "${workflows[@]}"
+step "zizmor" zizmor --offline --no-progress --config .github/zizmor.yml "${workflows[@]}"
 step "hadolint" hadolint Dockerfile
 step "shellcheck" shellcheck .ci/run scripts/install-linters.sh scripts/lint.sh
 step "cargo deny" cargo deny --locked --offline check licenses bans sources
