@@ -263,7 +263,9 @@ class Seeder:
         for image in self.out["images"].values():
             if image["repository"] == ref["repository"] and ref["tag"] in image["tags"]:
                 return f"{uri}@{image['digest']}"
-        raise ValueError(f"no seeded image {ref['repository']}:{ref['tag']}")
+        # Seeded by an earlier call: ask ECR.
+        found = self.client("ecr").describe_images(repositoryName=ref["repository"], imageIds=[{"imageTag": ref["tag"]}])
+        return f"{uri}@{found['imageDetails'][0]['imageDigest']}"
 
     def functions(self, functions):
         lam = self.client("lambda")
