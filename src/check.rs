@@ -392,3 +392,7 @@ fn describe(by: &DistributionSelector) -> String {
         DistributionSelector::Alias(a) => format!("alias `{a}`"),
     }
 }
+
+#[cfg(test)]
+#[path = "check_tests.rs"]
+mod tests;
