@@ -18,6 +18,7 @@ pub mod aws;
 pub mod config;
 pub mod duration;
 pub mod glob;
+pub mod inputs;
 
 pub mod error;
 pub mod finding;
