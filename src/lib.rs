@@ -14,6 +14,7 @@
 //! ```
 
 pub mod aws;
+pub mod cli;
 
 pub mod config;
 pub mod duration;
