@@ -25,4 +25,5 @@ pub mod error;
 pub mod finding;
 pub mod report;
 pub mod secret;
+pub mod select;
 pub mod settings;
