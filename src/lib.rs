@@ -15,15 +15,15 @@
 
 pub mod aws;
 pub mod cli;
-
 pub mod config;
 pub mod duration;
-pub mod glob;
-pub mod inputs;
-
 pub mod error;
 pub mod finding;
+pub mod glob;
+pub mod inputs;
 pub mod report;
 pub mod secret;
 pub mod select;
 pub mod settings;
+
+
