@@ -13,17 +13,26 @@
 //! Findings + Outcomes ──► Report ──► summary / outputs / annotations / PR comment | terminal
 //! ```
 
+pub mod app;
 pub mod aws;
+pub mod cancel;
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod duration;
+pub mod emit;
 pub mod error;
 pub mod finding;
+pub mod github;
+pub mod github_sync;
 pub mod glob;
+pub mod iam;
 pub mod inputs;
+pub mod jobenv;
+pub mod observe;
+pub mod promote;
 pub mod report;
 pub mod secret;
 pub mod select;
 pub mod settings;
-
-
+pub mod validate;

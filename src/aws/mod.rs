@@ -1,4 +1,16 @@
 //! AWS access: the SDK adapters (the only code that talks to AWS), error
 //! classification, and the list of operations they may call.
 
+pub mod clients;
+mod cloudfront_write;
+pub mod ecr;
+pub mod error;
+mod lambda_read;
+pub mod logs;
+pub mod lambda_write;
 pub mod operations;
+mod other_read;
+pub mod types;
+
+pub use clients::Clients;
+pub use error::{AwsError, ErrorKind};

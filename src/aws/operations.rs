@@ -67,6 +67,8 @@ ops! {
     LIST_ALIASES = "lambda:ListAliases", Function, Promote;
     DELETE_FUNCTION = "lambda:DeleteFunction", FunctionQualified, Promote;
     FILTER_LOG_EVENTS = "logs:FilterLogEvents", LogGroup, Promote;
+    DESCRIBE_LOG_STREAMS = "logs:DescribeLogStreams", LogGroup, Promote;
     CREATE_INVALIDATION = "cloudfront:CreateInvalidation", Distribution, Promote;
     UPDATE_ALIAS = "lambda:UpdateAlias", FunctionQualified, Rollback;
+    DELETE_ALIAS = "lambda:DeleteAlias", FunctionQualified, Rollback;
 }

@@ -1,3 +1,11 @@
 //! The run's report as data, and its renderings.
 
+pub mod annotations;
+pub mod escape;
+mod fit;
+pub mod format;
+pub mod json;
+pub mod markdown;
 pub mod model;
+pub mod outputs;
+pub mod text;

@@ -1,0 +1,96 @@
+//! Lambda reads: a function (configuration and code) and an alias.
+
+use std::collections::BTreeMap;
+
+use super::clients::Clients;
+use super::error::AwsError;
+use super::operations as ops;
+use super::types::{AliasInfo, FunctionInfo, digest_of};
+use crate::secret::Secret;
+
+impl Clients {
+    /// `GetFunction`, optionally of one version or alias.
+    pub async fn get_function(
+        &self,
+        name: &str,
+        qualifier: Option<&str>,
+    ) -> Result<FunctionInfo, AwsError> {
+        let resource = match qualifier {
+            Some(q) => format!("{name}:{q}"),
+            None => name.to_string(),
+        };
+        let out = self
+            .lambda
+            .get_function()
+            .function_name(name)
+            .set_qualifier(qualifier.map(str::to_string))
+            .send()
+            .await
+            .map_err(|e| AwsError::classify(ops::GET_FUNCTION, &resource, &e))?;
+        let conf = out.configuration();
+        let code = out.code();
+        let env = conf
+            .and_then(|c| c.environment())
+            .and_then(|e| e.variables())
+            .map(|vars| {
+                vars.iter()
+                    .map(|(k, v)| (k.clone(), Secret::new(v.clone())))
+                    .collect::<BTreeMap<_, _>>()
+            })
+            .unwrap_or_default();
+        Ok(FunctionInfo {
+            name: name.to_string(),
+            arn: conf
+                .and_then(|c| c.function_arn())
+                .unwrap_or_default()
+                .to_string(),
+            package_type: conf
+                .and_then(|c| c.package_type())
+                .map(|p| p.as_str().to_string())
+                .unwrap_or_else(|| "Zip".to_string()),
+            image_uri: code.and_then(|c| c.image_uri()).map(str::to_string),
+            image_digest: code
+                .and_then(|c| c.resolved_image_uri().or(c.image_uri()))
+                .and_then(digest_of),
+            code_sha256: conf
+                .and_then(|c| c.code_sha256())
+                .unwrap_or_default()
+                .to_string(),
+            revision_id: conf.and_then(|c| c.revision_id()).map(str::to_string),
+            version: conf
+                .and_then(|c| c.version())
+                .unwrap_or("$LATEST")
+                .to_string(),
+            last_update_status: conf
+                .and_then(|c| c.last_update_status())
+                .map(|s| s.as_str().to_string()),
+            last_update_reason: conf
+                .and_then(|c| c.last_update_status_reason())
+                .map(str::to_string),
+            env,
+        })
+    }
+
+    /// `GetAlias`.
+    pub async fn get_alias(&self, function: &str, alias: &str) -> Result<AliasInfo, AwsError> {
+        let out = self
+            .lambda
+            .get_alias()
+            .function_name(function)
+            .name(alias)
+            .send()
+            .await
+            .map_err(|e| AwsError::classify(ops::GET_ALIAS, &format!("{function}:{alias}"), &e))?;
+        Ok(AliasInfo {
+            name: alias.to_string(),
+            version: out.function_version().unwrap_or_default().to_string(),
+            routing: out
+                .routing_config()
+                .and_then(|r| r.additional_version_weights())
+                .map(|w| w.iter().map(|(k, v)| (k.clone(), *v)).collect())
+                .unwrap_or_default(),
+            description: out.description().unwrap_or_default().to_string(),
+            revision_id: out.revision_id().map(str::to_string),
+        })
+    }
+}

@@ -1,0 +1,279 @@
+//! Lambda writes: code update, publish, invoke, alias moves, version pruning.
+//! Every write that can be guarded by a revision id is.
+
+use std::collections::HashMap;
+
+use aws_sdk_lambda::primitives::Blob;
+use aws_sdk_lambda::types::AliasRoutingConfiguration;
+
+use super::clients::Clients;
+use super::error::AwsError;
+use super::operations as ops;
+use super::types::AliasInfo;
+
+/// What the new version answered to the smoke test.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvokeResult {
+    /// `FunctionError` header (`Unhandled`, `Handled`).
+    pub function_error: Option<String>,
+    pub payload: String,
+}
+
+/// A published version: its number and code hash.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Published {
+    pub version: String,
+    pub code_sha256: String,
+}
+
+/// The state of `LastUpdateStatus` while waiting for an update.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UpdateState {
+    pub status: String,
+    pub reason: Option<String>,
+    pub code_sha256: String,
+    pub revision_id: Option<String>,
+}
+
+fn routing(weights: &std::collections::BTreeMap<String, f64>) -> AliasRoutingConfiguration {
+    AliasRoutingConfiguration::builder()
+        .set_additional_version_weights(Some(
+            weights.iter().map(|(k, v)| (k.clone(), *v)).collect::<HashMap<_, _>>(),
+        ))
+        .build()
+}
+
+impl Clients {
+    /// `GetFunctionConfiguration` reduced to what waiting needs.
+    pub async fn update_state(&self, function: &str) -> Result<UpdateState, AwsError> {
+        let c = self
+            .lambda
+            .get_function_configuration()
+            .function_name(function)
+            .send()
+            .await
+            .map_err(|e| AwsError::classify(ops::GET_FUNCTION_CONFIGURATION, function, &e))?;
+        Ok(UpdateState {
+            status: c
+                .last_update_status()
+                .map(|s| s.as_str().to_string())
+                .unwrap_or_else(|| "Successful".to_string()),
+            reason: c.last_update_status_reason().map(str::to_string),
+            code_sha256: c.code_sha256().unwrap_or_default().to_string(),
+            revision_id: c.revision_id().map(str::to_string),
+        })
+    }
+
+    /// `UpdateFunctionCode` to an image by digest, guarded by the revision id read before.
+    pub async fn update_code(
+        &self,
+        function: &str,
+        image_uri: &str,
+        revision_id: Option<&str>,
+    ) -> Result<UpdateState, AwsError> {
+        let c = self
+            .lambda
+            .update_function_code()
+            .function_name(function)
+            .image_uri(image_uri)
+            .set_revision_id(revision_id.map(str::to_string))
+            .send()
+            .await
+            .map_err(|e| AwsError::classify(ops::UPDATE_FUNCTION_CODE, function, &e))?;
+        Ok(UpdateState {
+            status: c
+                .last_update_status()
+                .map(|s| s.as_str().to_string())
+                .unwrap_or_else(|| "InProgress".to_string()),
+            reason: c.last_update_status_reason().map(str::to_string),
+            code_sha256: c.code_sha256().unwrap_or_default().to_string(),
+            revision_id: c.revision_id().map(str::to_string),
+        })
+    }
+
+    /// `PublishVersion` guarded by the code hash just deployed and the revision id.
+    pub async fn publish_version(
+        &self,
+        function: &str,
+        code_sha256: &str,
+        revision_id: Option<&str>,
+        description: &str,
+    ) -> Result<Published, AwsError> {
+        let out = self
+            .lambda
+            .publish_version()
+            .function_name(function)
+            .code_sha256(code_sha256)
+            .set_revision_id(revision_id.map(str::to_string))
+            .description(description)
+            .send()
+            .await
+            .map_err(|e| AwsError::classify(ops::PUBLISH_VERSION, function, &e))?;
+        Ok(Published {
+            version: out.version().unwrap_or_default().to_string(),
+            code_sha256: out.code_sha256().unwrap_or_default().to_string(),
+        })
+    }
+
+    /// `Invoke` one version (never the alias) synchronously.
+    pub async fn invoke_version(
+        &self,
+        function: &str,
+        version: &str,
+        payload: &str,
+    ) -> Result<InvokeResult, AwsError> {
+        let out = self
+            .lambda
+            .invoke()
+            .function_name(function)
+            .qualifier(version)
+            .payload(Blob::new(payload.as_bytes().to_vec()))
+            .send()
+            .await
+            .map_err(|e| AwsError::classify(ops::INVOKE_FUNCTION, &format!("{function}:{version}"), &e))?;
+        Ok(InvokeResult {
+            function_error: out.function_error().map(str::to_string),
+            payload: out
+                .payload()
+                .map(|b| String::from_utf8_lossy(b.as_ref()).into_owned())
+                .unwrap_or_default(),
+        })
+    }
+
+    /// `UpdateAlias` to `version` with the given routing (empty clears it),
+    /// guarded by the alias revision id read before.
+    pub async fn update_alias(
+        &self,
+        function: &str,
+        alias: &str,
+        version: &str,
+        weights: &std::collections::BTreeMap<String, f64>,
+        description: Option<&str>,
+        revision_id: Option<&str>,
+    ) -> Result<AliasInfo, AwsError> {
+        let out = self
+            .lambda
+            .update_alias()
+            .function_name(function)
+            .name(alias)
+            .function_version(version)
+            .routing_config(routing(weights))
+            .set_description(description.map(str::to_string))
+            .set_revision_id(revision_id.map(str::to_string))
+            .send()
+            .await
+            .map_err(|e| AwsError::classify(ops::UPDATE_ALIAS, &format!("{function}:{alias}"), &e))?;
+        Ok(AliasInfo {
+            name: alias.to_string(),
+            version: out.function_version().unwrap_or(version).to_string(),
+            routing: out
+                .routing_config()
+                .and_then(|r| r.additional_version_weights())
+                .map(|w| w.iter().map(|(k, v)| (k.clone(), *v)).collect())
+                .unwrap_or_default(),
+            description: out.description().unwrap_or_default().to_string(),
+            revision_id: out.revision_id().map(str::to_string),
+        })
+    }
+
+    /// `CreateAlias` (the first promotion of a function).
+    pub async fn create_alias(
+        &self,
+        function: &str,
+        alias: &str,
+        version: &str,
+        description: &str,
+    ) -> Result<AliasInfo, AwsError> {
+        let out = self
+            .lambda
+            .create_alias()
+            .function_name(function)
+            .name(alias)
+            .function_version(version)
+            .description(description)
+            .send()
+            .await
+            .map_err(|e| AwsError::classify(ops::CREATE_ALIAS, &format!("{function}:{alias}"), &e))?;
+        Ok(AliasInfo {
+            name: alias.to_string(),
+            version: out.function_version().unwrap_or(version).to_string(),
+            routing: Default::default(),
+            description: out.description().unwrap_or_default().to_string(),
+            revision_id: out.revision_id().map(str::to_string),
+        })
+    }
+
+    /// `DeleteAlias`: undoes an alias this run created.
+    pub async fn delete_alias(&self, function: &str, alias: &str) -> Result<(), AwsError> {
+        self.lambda
+            .delete_alias()
+            .function_name(function)
+            .name(alias)
+            .send()
+            .await
+            .map_err(|e| AwsError::classify(ops::DELETE_ALIAS, &format!("{function}:{alias}"), &e))?;
+        Ok(())
+    }
+
+    /// Published version numbers of a function (never `$LATEST`), all pages.
+    pub async fn list_versions(&self, function: &str) -> Result<Vec<String>, AwsError> {
+        let mut out = Vec::new();
+        let mut pages = self
+            .lambda
+            .list_versions_by_function()
+            .function_name(function)
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(|e| AwsError::classify(ops::LIST_VERSIONS_BY_FUNCTION, function, &e))?;
+            out.extend(
+                page.versions()
+                    .iter()
+                    .filter_map(|v| v.version())
+                    .filter(|v| *v != "$LATEST")
+                    .map(str::to_string),
+            );
+        }
+        Ok(out)
+    }
+
+    /// Every alias of a function, all pages.
+    pub async fn list_aliases(&self, function: &str) -> Result<Vec<AliasInfo>, AwsError> {
+        let mut out = Vec::new();
+        let mut pages = self
+            .lambda
+            .list_aliases()
+            .function_name(function)
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(|e| AwsError::classify(ops::LIST_ALIASES, function, &e))?;
+            for a in page.aliases() {
+                out.push(AliasInfo {
+                    name: a.name().unwrap_or_default().to_string(),
+                    version: a.function_version().unwrap_or_default().to_string(),
+                    routing: a
+                        .routing_config()
+                        .and_then(|r| r.additional_version_weights())
+                        .map(|w| w.iter().map(|(k, v)| (k.clone(), *v)).collect())
+                        .unwrap_or_default(),
+                    description: a.description().unwrap_or_default().to_string(),
+                    revision_id: a.revision_id().map(str::to_string),
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// `DeleteFunction` of one published version.
+    pub async fn delete_version(&self, function: &str, version: &str) -> Result<(), AwsError> {
+        self.lambda
+            .delete_function()
+            .function_name(function)
+            .qualifier(version)
+            .send()
+            .await
+            .map_err(|e| AwsError::classify(ops::DELETE_FUNCTION, &format!("{function}:{version}"), &e))?;
+        Ok(())
+    }
+}

@@ -1,0 +1,80 @@
+//! CloudWatch Logs reads for the canary: the new version's log streams and
+//! the events in them that match the error pattern.
+
+use super::clients::Clients;
+use super::error::AwsError;
+use super::operations as ops;
+
+/// CloudWatch Logs accepts at most 100 stream names per `FilterLogEvents`.
+const MAX_STREAM_NAMES: usize = 100;
+
+/// Matching events found in a window.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Matches {
+    pub count: u64,
+    /// The first few messages, for the summary.
+    pub first: Vec<String>,
+}
+
+impl Clients {
+    /// Stream names starting with `prefix` (`YYYY/MM/DD/[VERSION]`), all pages.
+    pub async fn log_streams(&self, group: &str, prefix: &str) -> Result<Vec<String>, AwsError> {
+        let mut out = Vec::new();
+        let mut pages = self
+            .logs
+            .describe_log_streams()
+            .log_group_name(group)
+            .log_stream_name_prefix(prefix)
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(|e| AwsError::classify(ops::DESCRIBE_LOG_STREAMS, group, &e))?;
+            out.extend(
+                page.log_streams()
+                    .iter()
+                    .filter_map(|s| s.log_stream_name())
+                    .map(str::to_string),
+            );
+        }
+        Ok(out)
+    }
+
+    /// Events since `start_ms` in `streams` matching `pattern` (all events when
+    /// `pattern` is empty), counted up to `cap`.
+    pub async fn count_events(
+        &self,
+        group: &str,
+        streams: &[String],
+        pattern: &str,
+        start_ms: i64,
+        cap: u64,
+        keep: usize,
+    ) -> Result<Matches, AwsError> {
+        let mut m = Matches::default();
+        for chunk in streams.chunks(MAX_STREAM_NAMES) {
+            let mut req = self
+                .logs
+                .filter_log_events()
+                .log_group_name(group)
+                .set_log_stream_names(Some(chunk.to_vec()))
+                .start_time(start_ms);
+            if !pattern.is_empty() {
+                req = req.filter_pattern(pattern);
+            }
+            let mut pages = req.into_paginator().send();
+            while let Some(page) = pages.next().await {
+                let page = page.map_err(|e| AwsError::classify(ops::FILTER_LOG_EVENTS, group, &e))?;
+                for e in page.events() {
+                    m.count += 1;
+                    if m.first.len() < keep {
+                        m.first.push(e.message().unwrap_or_default().trim().to_string());
+                    }
+                }
+                if m.count >= cap {
+                    return Ok(m);
+                }
+            }
+        }
+        Ok(m)
+    }
+}

@@ -1,0 +1,65 @@
+//! Reads from STS, CloudWatch Logs and CloudFront used by the contract checks.
+
+use super::clients::Clients;
+use super::error::AwsError;
+use super::operations as ops;
+use super::types::Distribution;
+
+impl Clients {
+    /// `GetCallerIdentity`: the account the credentials act in.
+    pub async fn account_id(&self) -> Result<String, AwsError> {
+        let out = self
+            .sts
+            .get_caller_identity()
+            .send()
+            .await
+            .map_err(|e| AwsError::classify(ops::GET_CALLER_IDENTITY, "caller identity", &e))?;
+        Ok(out.account().unwrap_or_default().to_string())
+    }
+
+    /// Whether a log group of exactly this name exists (`DescribeLogGroups` by prefix, paginated).
+    pub async fn log_group_exists(&self, name: &str) -> Result<bool, AwsError> {
+        let mut pages = self
+            .logs
+            .describe_log_groups()
+            .log_group_name_prefix(name)
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(|e| AwsError::classify(ops::DESCRIBE_LOG_GROUPS, name, &e))?;
+            if page
+                .log_groups()
+                .iter()
+                .any(|g| g.log_group_name() == Some(name))
+            {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// Every CloudFront distribution (`ListDistributions`, all pages).
+    pub async fn distributions(&self) -> Result<Vec<Distribution>, AwsError> {
+        let mut out = Vec::new();
+        let mut pages = self.cloudfront.list_distributions().into_paginator().send();
+        while let Some(page) = pages.next().await {
+            let page =
+                page.map_err(|e| AwsError::classify(ops::LIST_DISTRIBUTIONS, "distributions", &e))?;
+            let Some(list) = page.distribution_list() else {
+                continue;
+            };
+            for d in list.items() {
+                out.push(Distribution {
+                    id: d.id().to_string(),
+                    comment: d.comment().to_string(),
+                    aliases: d
+                        .aliases()
+                        .map(|a| a.items().to_vec())
+                        .unwrap_or_default(),
+                    enabled: d.enabled(),
+                });
+            }
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,123 @@
+//! Domain views of AWS resources, as the adapters return them: only the
+//! fields lambda-promote decides on.
+
+use std::collections::BTreeMap;
+
+use crate::secret::Secret;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct FunctionInfo {
+    pub name: String,
+    pub arn: String,
+    /// `Image` or `Zip`.
+    pub package_type: String,
+    /// `Code.ImageUri` as configured.
+    pub image_uri: Option<String>,
+    /// `sha256:…` read from `Code.ResolvedImageUri` (after its last `@sha256:`,
+    /// because the emulator mangles the repository part).
+    pub image_digest: Option<String>,
+    pub code_sha256: String,
+    pub revision_id: Option<String>,
+    pub version: String,
+    pub last_update_status: Option<String>,
+    pub last_update_reason: Option<String>,
+    /// Runtime environment. Values are never shown, so they are held as secrets.
+    pub env: BTreeMap<String, Secret>,
+}
+
+impl FunctionInfo {
+    pub fn is_image(&self) -> bool {
+        self.package_type == "Image"
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct AliasInfo {
+    pub name: String,
+    pub version: String,
+    /// Additional version → weight (0.0–1.0).
+    pub routing: BTreeMap<String, f64>,
+    pub description: String,
+    pub revision_id: Option<String>,
+}
+
+impl AliasInfo {
+    pub fn is_split(&self) -> bool {
+        self.routing.values().any(|w| *w > 0.0)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Distribution {
+    pub id: String,
+    pub comment: String,
+    pub aliases: Vec<String>,
+    pub enabled: bool,
+}
+
+/// The result of one read: found, absent, or the lookup failed (which is not "absent").
+#[derive(Clone, Debug, PartialEq)]
+pub enum Lookup<T> {
+    Found(T),
+    Missing,
+    Failed(super::error::AwsError),
+}
+
+impl<T> Lookup<T> {
+    pub fn from_result(r: Result<T, super::error::AwsError>) -> Self {
+        match r {
+            Ok(v) => Lookup::Found(v),
+            Err(e) if e.is_not_found() => Lookup::Missing,
+            Err(e) => Lookup::Failed(e),
+        }
+    }
+
+    pub fn found(&self) -> Option<&T> {
+        match self {
+            Lookup::Found(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+/// `sha256:…` from an image URI (`REPO@sha256:…`), taking the part after the last `@`.
+pub fn digest_of(uri: &str) -> Option<String> {
+    let (_, d) = uri.rsplit_once("@sha256:")?;
+    let hex: String = d.chars().take_while(|c| c.is_ascii_hexdigit()).collect();
+    (hex.len() == 64).then(|| format!("sha256:{hex}"))
+}
+
+/// The repository part of an image URI, without tag or digest.
+pub fn repository_of(uri: &str) -> &str {
+    if let Some((repo, _)) = uri.split_once('@') {
+        return repo;
+    }
+    match uri.rsplit_once(':') {
+        // A `:` after the last `/` is a tag; before it, a registry port.
+        Some((repo, tag)) if !tag.contains('/') => repo,
+        _ => uri,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const D: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+    #[test]
+    fn digest_after_the_last_at() {
+        assert_eq!(
+            digest_of(&format!("1.dkr.ecr.r.amazonaws.com/x@sha256@sha256:{D}")),
+            Some(format!("sha256:{D}"))
+        );
+        assert_eq!(digest_of("1.dkr.ecr.r.amazonaws.com/x:tag"), None);
+    }
+
+    #[test]
+    fn repository_without_tag_or_digest() {
+        assert_eq!(repository_of("r.example/a/b:v1"), "r.example/a/b");
+        assert_eq!(repository_of(&format!("r.example/a@sha256:{D}")), "r.example/a");
+        assert_eq!(repository_of("r.example:5000/a"), "r.example:5000/a");
+    }
+}

@@ -1,0 +1,72 @@
+//! Cancellation: the runner sends SIGINT, then SIGTERM 7.5 s later, then kills.
+//! The binary is PID 1 in its container, so nothing handles these unless we do.
+
+use tokio::sync::watch;
+
+/// A cheap, cloneable view of "has the job been cancelled, and by which signal".
+#[derive(Clone, Debug)]
+pub struct Cancel {
+    rx: watch::Receiver<Option<i32>>,
+}
+
+impl Cancel {
+    /// Installs SIGINT and SIGTERM handlers for the life of the process.
+    pub fn install() -> std::io::Result<Self> {
+        let (tx, rx) = watch::channel(None);
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let mut int = signal(SignalKind::interrupt())?;
+            let mut term = signal(SignalKind::terminate())?;
+            tokio::spawn(async move {
+                loop {
+                    let sig = tokio::select! {
+                        _ = int.recv() => 2,
+                        _ = term.recv() => 15,
+                    };
+                    // The first signal decides the exit code; a later SIGTERM
+                    // only makes the rollback already under way more urgent.
+                    tx.send_if_modified(|cur| {
+                        if cur.is_none() {
+                            *cur = Some(sig);
+                            true
+                        } else {
+                            false
+                        }
+                    });
+                }
+            });
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tx;
+        }
+        Ok(Self { rx })
+    }
+
+    /// A handle that is never cancelled (tests, library use).
+    pub fn never() -> Self {
+        let (tx, rx) = watch::channel(None);
+        std::mem::forget(tx);
+        Self { rx }
+    }
+
+    /// The signal that cancelled the job, if any.
+    pub fn signal(&self) -> Option<i32> {
+        *self.rx.borrow()
+    }
+
+    /// Resolves when the job is cancelled; returns the signal number.
+    pub async fn cancelled(&self) -> i32 {
+        let mut rx = self.rx.clone();
+        loop {
+            if let Some(sig) = *rx.borrow_and_update() {
+                return sig;
+            }
+            if rx.changed().await.is_err() {
+                // The sender is gone: no signal can come any more.
+                std::future::pending::<()>().await;
+            }
+        }
+    }
+}

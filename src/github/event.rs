@@ -1,0 +1,197 @@
+//! The event that started the workflow, read from `GITHUB_EVENT_PATH`: only
+//! what lambda-promote needs (the pull request and whether it comes from a
+//! fork, where secrets are empty). Every field is optional in the payload, so
+//! a hand-written payload (`act`, tests) still loads.
+//! <https://docs.github.com/en/webhooks/webhook-events-and-payloads#pull_request>
+
+use std::path::Path;
+
+use anyhow::Context;
+use serde_json::Value;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Event {
+    /// `GITHUB_EVENT_NAME`: `pull_request`, `push`, …
+    pub name: String,
+    pub pull_request: Option<PullRequest>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PullRequest {
+    /// 0 when the payload carries no number (then no comment can be posted).
+    pub number: u64,
+    /// `owner/name` of the head repository; `None` when it was deleted.
+    pub head_repo: Option<String>,
+    /// `owner/name` of the base repository; empty when the payload has none.
+    pub base_repo: String,
+    /// Secrets are not available to the run.
+    pub is_fork: bool,
+}
+
+/// Reads the payload at `path`; no path gives an event without a pull request.
+pub fn load(name: &str, path: Option<&Path>) -> Result<Event, anyhow::Error> {
+    let Some(path) = path else {
+        return Ok(Event {
+            name: name.to_string(),
+            pull_request: None,
+        });
+    };
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("failed to read the event payload {}", path.display()))?;
+    parse(name, &text)
+        .with_context(|| format!("failed to parse the event payload {}", path.display()))
+}
+
+/// The payload's JSON, tolerant of every missing field.
+pub fn parse(name: &str, json: &str) -> Result<Event, anyhow::Error> {
+    let payload: Value = serde_json::from_str(json)?;
+    Ok(Event {
+        name: name.to_string(),
+        pull_request: pull_request(&payload),
+    })
+}
+
+fn pull_request(payload: &Value) -> Option<PullRequest> {
+    let pr = payload.get("pull_request").filter(|v| v.is_object())?;
+    let number = pr
+        .get("number")
+        .or_else(|| payload.get("number"))
+        .and_then(Value::as_u64)
+        .unwrap_or(0);
+    let full_name = |repo: &Value| {
+        repo.get("full_name")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    };
+    let base_repo = pr
+        .pointer("/base/repo")
+        .and_then(full_name)
+        .or_else(|| payload.get("repository").and_then(full_name))
+        .unwrap_or_default();
+    // `head.repo` is null when the fork was deleted after the PR was opened.
+    let head = pr.pointer("/head/repo").filter(|v| v.is_object());
+    let head_repo = head.and_then(full_name);
+    let head_is_fork = head
+        .and_then(|repo| repo.get("fork"))
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    let is_fork = match &head_repo {
+        None => true,
+        Some(head) => head_is_fork || !head.eq_ignore_ascii_case(&base_repo),
+    };
+    Some(PullRequest {
+        number,
+        head_repo,
+        base_repo,
+        is_fork,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pr(json: &str) -> Option<PullRequest> {
+        parse("pull_request", json).unwrap().pull_request
+    }
+
+    #[test]
+    fn same_repository_pull_request() {
+        let p = pr(r#"{
+            "action": "opened",
+            "number": 42,
+            "pull_request": {
+                "number": 42,
+                "head": { "ref": "feature", "repo": { "full_name": "acme/app", "fork": false } },
+                "base": { "ref": "main", "repo": { "full_name": "acme/app", "fork": false } }
+            },
+            "repository": { "full_name": "acme/app" }
+        }"#)
+        .unwrap();
+        assert_eq!(
+            p,
+            PullRequest {
+                number: 42,
+                head_repo: Some("acme/app".into()),
+                base_repo: "acme/app".into(),
+                is_fork: false,
+            }
+        );
+    }
+
+    #[test]
+    fn pull_request_from_another_repository_is_a_fork() {
+        let p = pr(r#"{"pull_request": {"number": 7,
+            "head": {"repo": {"full_name": "mallory/app"}},
+            "base": {"repo": {"full_name": "acme/app"}}}}"#)
+        .unwrap();
+        assert!(p.is_fork);
+        assert_eq!(p.head_repo.as_deref(), Some("mallory/app"));
+    }
+
+    #[test]
+    fn head_marked_as_fork_is_a_fork() {
+        let p = pr(r#"{"pull_request": {"number": 7,
+            "head": {"repo": {"full_name": "acme/app", "fork": true}},
+            "base": {"repo": {"full_name": "acme/app"}}}}"#)
+        .unwrap();
+        assert!(p.is_fork);
+    }
+
+    #[test]
+    fn deleted_head_repository_is_a_fork() {
+        let p = pr(r#"{"pull_request": {"number": 9,
+            "head": {"repo": null}, "base": {"repo": {"full_name": "acme/app"}}}}"#)
+        .unwrap();
+        assert!(p.is_fork);
+        assert_eq!(p.head_repo, None);
+    }
+
+    #[test]
+    fn missing_fields_are_tolerated() {
+        let p = pr(r#"{"number": 3, "pull_request": {}, "repository": {"full_name": "acme/app"}}"#)
+            .unwrap();
+        assert_eq!(p.number, 3);
+        assert_eq!(p.base_repo, "acme/app");
+        assert!(p.is_fork, "no head repository: assume secrets are missing");
+        let p = pr(r#"{"pull_request": {"head": {}, "base": {}}}"#).unwrap();
+        assert_eq!((p.number, p.base_repo.as_str()), (0, ""));
+    }
+
+    #[test]
+    fn events_without_a_pull_request() {
+        assert_eq!(pr(r#"{"ref": "refs/heads/main", "repository": {}}"#), None);
+        assert_eq!(pr(r#"{"pull_request": null}"#), None);
+        assert_eq!(pr("{}"), None);
+    }
+
+    #[test]
+    fn load_reads_the_file_or_reports_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("event.json");
+        std::fs::write(
+            &path,
+            r#"{"pull_request": {"number": 5,
+            "head": {"repo": {"full_name": "a/b"}}, "base": {"repo": {"full_name": "a/b"}}}}"#,
+        )
+        .unwrap();
+        let e = load("pull_request_target", Some(&path)).unwrap();
+        assert_eq!(e.name, "pull_request_target");
+        assert_eq!(e.pull_request.unwrap().number, 5);
+
+        let e = load("push", None).unwrap();
+        assert_eq!(
+            e,
+            Event {
+                name: "push".into(),
+                pull_request: None
+            }
+        );
+
+        let err = load("push", Some(&dir.path().join("missing.json"))).unwrap_err();
+        assert!(format!("{err:#}").contains("failed to read the event payload"));
+        std::fs::write(&path, "not json").unwrap();
+        let err = load("push", Some(&path)).unwrap_err();
+        assert!(format!("{err:#}").contains("failed to parse the event payload"));
+    }
+}

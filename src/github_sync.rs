@@ -1,0 +1,140 @@
+//! The run's GitHub side: the sticky PR comment and Deployment statuses.
+//! GitHub work never fails a run whose AWS work succeeded: every problem
+//! becomes a warning, and every call is bounded in time.
+
+use std::time::Duration;
+
+use tokio::task::JoinHandle;
+
+use crate::app::Run;
+use crate::config::model::Environment;
+use crate::github::api::{DeploymentState, GitHub};
+use crate::promote::provenance::RunInfo;
+use crate::report::markdown;
+use crate::report::model::{Outcome, Report};
+use crate::settings::Command;
+
+/// The most any one GitHub operation may add to a run.
+const BUDGET: Duration = Duration::from_secs(30);
+
+fn client(run: &Run) -> Result<GitHub, String> {
+    let token = run
+        .settings
+        .github_token
+        .as_ref()
+        .ok_or_else(|| "no `github-token`: set it to `${{ github.token }}`".to_string())?;
+    let api = std::env::var("GITHUB_API_URL").unwrap_or_default();
+    let repo = std::env::var("GITHUB_REPOSITORY").unwrap_or_default();
+    GitHub::new(&api, token, &repo).map_err(|e| format!("{e:#}"))
+}
+
+/// The marker that makes one comment per pull request and contract.
+pub fn marker(contract: &str) -> String {
+    format!("lambda-promote report for {}", contract.replace("--", "-"))
+}
+
+/// Creates or updates the sticky comment on a pull-request event.
+pub async fn pr_comment(run: &Run, report: &mut Report) {
+    if !run.settings.pr_comment || !run.emitter.action_mode() {
+        return;
+    }
+    let Some(pr) = &run.event.pull_request else {
+        return;
+    };
+    let gh = match client(run) {
+        Ok(gh) => gh,
+        Err(e) => return warn(run, report, format!("PR comment not posted: {e}")),
+    };
+    let marker = marker(&report.contract);
+    let run_url = RunInfo::from_env(|k| std::env::var(k).ok()).run_url();
+    let body = markdown::pr_comment(report, &marker, run_url.as_deref());
+    match tokio::time::timeout(BUDGET, gh.upsert_comment(pr.number, &marker, &body)).await {
+        Ok(Ok(action)) => run.emitter.log(&format!("PR comment: {action:?}")),
+        Ok(Err(e)) => warn(run, report, format!("PR comment not posted: {e}")),
+        Err(_) => warn(run, report, "PR comment not posted: GitHub did not answer in time".into()),
+    }
+}
+
+fn warn(run: &Run, report: &mut Report, message: String) {
+    run.emitter.warning(&message);
+    report.warnings.push(message);
+}
+
+/// A GitHub Deployment recorded alongside the AWS work: created (with
+/// `in_progress`) in the background as the run starts, finished at the end.
+pub struct Deployment {
+    task: Option<JoinHandle<Result<(GitHub, u64), String>>>,
+}
+
+impl Deployment {
+    pub fn start(run: &Run, env: &Environment, command: Command, dry_run: bool) -> Self {
+        if !run.settings.github_deployment || dry_run || !run.emitter.action_mode() {
+            return Self { task: None };
+        }
+        let gh = match client(run) {
+            Ok(gh) => gh,
+            Err(e) => {
+                run.emitter.warning(&format!("GitHub Deployment not recorded: {e}"));
+                return Self { task: None };
+            }
+        };
+        let info = RunInfo::from_env(|k| std::env::var(k).ok());
+        let log_url = info.run_url().unwrap_or_default();
+        let environment = env.name.clone();
+        let production = env.when.tag.is_some();
+        let description = format!("lambda-promote {} of {environment}", command.as_str());
+        let task = tokio::spawn(async move {
+            let work = async {
+                let id = gh
+                    .create_deployment(&info.sha, &environment, production, &description)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                gh.set_deployment_status(id, DeploymentState::InProgress, &log_url, &description)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                Ok((gh, id))
+            };
+            tokio::time::timeout(BUDGET, work)
+                .await
+                .map_err(|_| "GitHub did not answer in time".to_string())?
+        });
+        Self { task: Some(task) }
+    }
+
+    /// Posts `success` or `failure`; returns a warning when GitHub refused.
+    pub async fn finish(self, report: &Report) -> Option<String> {
+        let task = self.task?;
+        let (gh, id) = match task.await {
+            Ok(Ok(v)) => v,
+            Ok(Err(e)) => return Some(format!("GitHub Deployment not recorded: {e}")),
+            Err(e) => return Some(format!("GitHub Deployment not recorded: {e}")),
+        };
+        let state = match report.result {
+            Outcome::Success | Outcome::NoOp => DeploymentState::Success,
+            _ => DeploymentState::Failure,
+        };
+        let log_url = RunInfo::from_env(|k| std::env::var(k).ok()).run_url().unwrap_or_default();
+        let description = status_description(report);
+        match tokio::time::timeout(BUDGET, gh.set_deployment_status(id, state, &log_url, &description)).await {
+            Ok(Ok(())) => None,
+            Ok(Err(e)) => Some(format!("GitHub Deployment status not posted: {e}")),
+            Err(_) => Some("GitHub Deployment status not posted: GitHub did not answer in time".into()),
+        }
+    }
+}
+
+/// `version 7, sha256:0123456789ab… (success)`.
+fn status_description(report: &Report) -> String {
+    let version = report
+        .promotion
+        .as_ref()
+        .and_then(|p| p.functions.first())
+        .and_then(|f| f.version.clone())
+        .unwrap_or_else(|| "-".into());
+    let digest: String = report
+        .promotion
+        .as_ref()
+        .map(|p| p.image_digest.chars().take(19).collect())
+        .unwrap_or_default();
+    format!("version {version}, {digest} ({})", report.result.as_str())
+}

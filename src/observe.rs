@@ -1,0 +1,131 @@
+//! A read-only snapshot of the live AWS state the checks need. What to read is
+//! decided in pure code (`needs`), so each distinct lookup is made once per run
+//! however many checks share it; the reads then run concurrently.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use futures::stream::{self, StreamExt};
+
+use crate::aws::Clients;
+use crate::aws::types::{AliasInfo, Distribution, FunctionInfo, Lookup};
+use crate::config::model::{Check, Contract, Environment};
+use crate::jobenv::JobEnv;
+
+/// How many AWS reads may be in flight at once: enough to be fast, few enough
+/// not to be throttled.
+const CONCURRENCY: usize = 16;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Needs {
+    pub account: bool,
+    pub functions: BTreeSet<String>,
+    pub aliases: BTreeSet<(String, String)>,
+    pub log_groups: BTreeSet<String>,
+    pub distributions: bool,
+}
+
+/// Every distinct read the checks of these environments need.
+pub fn needs(contract: &Contract, envs: &[&Environment], job: &JobEnv) -> Needs {
+    let mut n = Needs {
+        account: contract.account.is_some(),
+        ..Needs::default()
+    };
+    for env in envs {
+        for f in &env.functions {
+            n.functions.insert(f.name.clone());
+            n.aliases.insert((f.name.clone(), f.alias.clone()));
+        }
+        for check in &env.checks {
+            match &check.value {
+                Check::Cloudfront { .. } => n.distributions = true,
+                Check::FunctionEnv { function, .. } => {
+                    n.functions.insert(function.clone());
+                }
+                Check::LogGroup { name } => {
+                    n.log_groups.insert(name.clone());
+                }
+                Check::Function { name_env } => {
+                    if let Some(name) = job.get(name_env) {
+                        n.functions.insert(name.expose().to_string());
+                    }
+                }
+            }
+        }
+    }
+    n
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Observed {
+    pub account: Option<Lookup<String>>,
+    pub functions: BTreeMap<String, Lookup<FunctionInfo>>,
+    pub aliases: BTreeMap<(String, String), Lookup<AliasInfo>>,
+    pub log_groups: BTreeMap<String, Lookup<()>>,
+    pub distributions: Option<Lookup<Vec<Distribution>>>,
+}
+
+enum Read {
+    Account(Lookup<String>),
+    Function(String, Lookup<FunctionInfo>),
+    Alias((String, String), Lookup<AliasInfo>),
+    LogGroup(String, Lookup<()>),
+    Distributions(Lookup<Vec<Distribution>>),
+}
+
+/// Performs the reads of `needs`, concurrently, never failing: a failed read is
+/// recorded as `Lookup::Failed` and becomes a finding.
+pub async fn observe(clients: &Clients, needs: &Needs) -> Observed {
+    let mut reads: Vec<futures::future::BoxFuture<'_, Read>> = Vec::new();
+    if needs.account {
+        reads.push(Box::pin(async {
+            Read::Account(Lookup::from_result(clients.account_id().await))
+        }));
+    }
+    for name in &needs.functions {
+        reads.push(Box::pin(async move {
+            let r = clients.get_function(name, None).await;
+            Read::Function(name.clone(), Lookup::from_result(r))
+        }));
+    }
+    for key in &needs.aliases {
+        reads.push(Box::pin(async move {
+            let r = clients.get_alias(&key.0, &key.1).await;
+            Read::Alias(key.clone(), Lookup::from_result(r))
+        }));
+    }
+    for name in &needs.log_groups {
+        reads.push(Box::pin(async move {
+            let r = clients.log_group_exists(name).await;
+            let lookup = match r {
+                Ok(true) => Lookup::Found(()),
+                Ok(false) => Lookup::Missing,
+                Err(e) => Lookup::from_result(Err(e)),
+            };
+            Read::LogGroup(name.clone(), lookup)
+        }));
+    }
+    if needs.distributions {
+        reads.push(Box::pin(async {
+            Read::Distributions(Lookup::from_result(clients.distributions().await))
+        }));
+    }
+
+    let mut observed = Observed::default();
+    let mut results = stream::iter(reads).buffer_unordered(CONCURRENCY);
+    while let Some(read) = results.next().await {
+        match read {
+            Read::Account(l) => observed.account = Some(l),
+            Read::Function(k, l) => {
+                observed.functions.insert(k, l);
+            }
+            Read::Alias(k, l) => {
+                observed.aliases.insert(k, l);
+            }
+            Read::LogGroup(k, l) => {
+                observed.log_groups.insert(k, l);
+            }
+            Read::Distributions(l) => observed.distributions = Some(l),
+        }
+    }
+    observed
+}

@@ -1,0 +1,73 @@
+//! Pure parts of the canary: which log stream prefixes hold the new version's
+//! events in a time window, and how often to look.
+
+use std::time::Duration;
+
+/// `YYYY/MM/DD/[VERSION]` for every UTC day from `start_ms` to `end_ms`: a
+/// window that crosses midnight spans two dates.
+pub fn stream_prefixes(version: &str, start_ms: i64, end_ms: i64) -> Vec<String> {
+    const DAY_MS: i64 = 86_400_000;
+    let first = start_ms.div_euclid(DAY_MS);
+    let last = end_ms.max(start_ms).div_euclid(DAY_MS);
+    (first..=last)
+        .map(|day| {
+            let (y, m, d) = civil_from_days(day);
+            format!("{y:04}/{m:02}/{d:02}/[{version}]")
+        })
+        .collect()
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
+pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// How often to count errors during a step: a tenth of the interval, between
+/// half a second and five seconds, so detection is quick but Logs calls stay few.
+pub fn poll_every(interval: Duration) -> Duration {
+    (interval / 10).clamp(Duration::from_millis(500), Duration::from_secs(5))
+}
+
+/// Progress lines on the runner's log, about every 30 seconds.
+pub const PROGRESS_EVERY: Duration = Duration::from_secs(30);
+
+/// Consecutive failed Logs reads after which the canary fails closed.
+pub const MAX_LOG_FAILURES: u32 = 5;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_from_epoch_days() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(20_414), (2025, 11, 22));
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+    }
+
+    #[test]
+    fn a_window_crossing_midnight_spans_two_dates() {
+        let midnight = 20_414 * 86_400_000i64;
+        assert_eq!(
+            stream_prefixes("7", midnight - 60_000, midnight + 60_000),
+            vec!["2025/11/21/[7]", "2025/11/22/[7]"]
+        );
+        assert_eq!(stream_prefixes("7", midnight + 1, midnight + 2), vec!["2025/11/22/[7]"]);
+    }
+
+    #[test]
+    fn polling_is_bounded() {
+        assert_eq!(poll_every(Duration::from_secs(2)), Duration::from_millis(500));
+        assert_eq!(poll_every(Duration::from_secs(20)), Duration::from_secs(2));
+        assert_eq!(poll_every(Duration::from_secs(300)), Duration::from_secs(5));
+    }
+}

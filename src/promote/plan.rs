@@ -1,0 +1,157 @@
+//! Pure decisions of a promotion: per function, is it a no-op, and which steps
+//! will run. `plan` and dry-run stop here.
+
+use crate::aws::types::AliasInfo;
+use crate::config::model::{Environment, FunctionTarget, Strategy};
+use crate::report::model::{FunctionRun, Links, StepRecord, StepStatus};
+
+#[derive(Clone, Debug)]
+pub struct FunctionPlan<'e> {
+    pub target: &'e FunctionTarget,
+    /// The alias before the run; `None` if it does not exist yet.
+    pub before: Option<AliasInfo>,
+    /// The digest the alias serves now (unsplit aliases only).
+    pub served: Option<String>,
+    /// The alias already serves the digest with no routing split.
+    pub noop: bool,
+    /// The steps a promotion would take, in order, with a detail each.
+    pub steps: Vec<(String, String)>,
+}
+
+/// `current` holds, per function: its target, its alias now, the digest served.
+pub fn plan<'e>(
+    env: &'e Environment,
+    digest: &str,
+    current: &[(&'e FunctionTarget, Option<AliasInfo>, Option<String>)],
+) -> Vec<FunctionPlan<'e>> {
+    current
+        .iter()
+        .map(|(target, before, served)| {
+            let split = before.as_ref().is_some_and(AliasInfo::is_split);
+            let noop = !split && served.as_deref() == Some(digest);
+            let steps = if noop {
+                vec![("no-op".to_string(), format!("{} already serves {digest}", target.alias))]
+            } else {
+                steps(env, target, before.as_ref(), digest)
+            };
+            FunctionPlan {
+                target,
+                before: before.clone(),
+                served: served.clone(),
+                noop,
+                steps,
+            }
+        })
+        .collect()
+}
+
+fn steps(env: &Environment, t: &FunctionTarget, before: Option<&AliasInfo>, digest: &str) -> Vec<(String, String)> {
+    let mut s = vec![
+        ("update-code".to_string(), format!("{} → …@{digest}", t.name)),
+        ("wait".to_string(), "until LastUpdateStatus is Successful".to_string()),
+        ("verify".to_string(), format!("resolves to {digest}")),
+        ("publish".to_string(), "new version with provenance".to_string()),
+    ];
+    if env.smoke_test.is_some() {
+        s.push(("smoke-test".into(), "invoke the new version".into()));
+    }
+    let from = match before {
+        Some(b) if b.is_split() => format!("{} (split)", b.version),
+        Some(b) => b.version.clone(),
+        None => "(new alias)".to_string(),
+    };
+    match &env.strategy {
+        Strategy::AllAtOnce => s.push(("move-alias".into(), format!("{}: {from} → new version", t.alias))),
+        Strategy::Canary(c) => {
+            for p in &c.steps {
+                s.push((
+                    "canary".into(),
+                    format!("{p}% for {}s, at most {} error(s)", c.interval.as_secs(), c.max_errors),
+                ));
+            }
+            s.push(("move-alias".into(), format!("{}: {from} → new version (100%)", t.alias)));
+        }
+    }
+    if let Some(k) = env.keep_versions {
+        s.push(("prune".into(), format!("keep the newest {k} versions and every aliased one")));
+    }
+    s
+}
+
+/// The report row of a function that was planned or skipped.
+pub fn record(p: &FunctionPlan<'_>, region: &str, status: StepStatus) -> FunctionRun {
+    let current = p.before.as_ref().map(|b| b.version.clone());
+    FunctionRun {
+        function: p.target.name.clone(),
+        alias: p.target.alias.clone(),
+        previous_version: current.clone(),
+        version: current,
+        steps: p
+            .steps
+            .iter()
+            .map(|(step, detail)| StepRecord {
+                step: step.clone(),
+                status: if p.noop { StepStatus::Skipped } else { status },
+                duration_ms: 0,
+                detail: detail.clone(),
+            })
+            .collect(),
+        canary: Vec::new(),
+        links: Links::new(region, &p.target.name, &p.target.alias),
+        error: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::model::{Pos, Trigger, ImageSource};
+
+    fn env() -> Environment {
+        Environment {
+            name: "dev".into(),
+            at: Pos::default(),
+            when: Trigger::default(),
+            image: ImageSource::Input,
+            functions: vec![FunctionTarget { name: "f".into(), alias: "live".into(), at: Pos::default() }],
+            checks: vec![],
+            smoke_test: None,
+            strategy: Strategy::AllAtOnce,
+            keep_versions: Some(3),
+            invalidate: None,
+        }
+    }
+
+    fn alias(v: &str, split: bool) -> AliasInfo {
+        AliasInfo {
+            name: "live".into(),
+            version: v.into(),
+            routing: if split { [("9".to_string(), 0.1)].into() } else { Default::default() },
+            description: String::new(),
+            revision_id: None,
+        }
+    }
+
+    #[test]
+    fn same_digest_unsplit_is_a_noop() {
+        let e = env();
+        let p = plan(&e, "sha256:a", &[(&e.functions[0], Some(alias("3", false)), Some("sha256:a".into()))]);
+        assert!(p[0].noop);
+    }
+
+    #[test]
+    fn a_split_alias_is_never_a_noop() {
+        let e = env();
+        let p = plan(&e, "sha256:a", &[(&e.functions[0], Some(alias("3", true)), Some("sha256:a".into()))]);
+        assert!(!p[0].noop);
+    }
+
+    #[test]
+    fn steps_of_a_new_digest() {
+        let e = env();
+        let p = plan(&e, "sha256:b", &[(&e.functions[0], None, None)]);
+        let names: Vec<&str> = p[0].steps.iter().map(|(s, _)| s.as_str()).collect();
+        assert_eq!(names, ["update-code", "wait", "verify", "publish", "move-alias", "prune"]);
+        assert!(p[0].steps[4].1.contains("(new alias)"));
+    }
+}

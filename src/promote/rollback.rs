@@ -1,0 +1,84 @@
+//! `rollback`: point each function's alias back at `to-version` or at the
+//! version recorded as previous on the alias, clearing any routing split.
+
+use super::provenance::{self, RunInfo};
+use super::steps::Steps;
+use crate::aws::types::Lookup;
+use crate::aws::Clients;
+use crate::config::model::FunctionTarget;
+use crate::report::model::{FunctionRun, Links, StepStatus};
+
+/// One function's rollback; `Err` carries the reason it was refused or failed.
+pub async fn one(
+    clients: &Clients,
+    target: &FunctionTarget,
+    to_version: Option<&str>,
+    dry_run: bool,
+    run_info: &RunInfo,
+) -> (FunctionRun, Result<(), String>) {
+    let mut fr = FunctionRun {
+        function: target.name.clone(),
+        alias: target.alias.clone(),
+        links: Links::new(&clients.region, &target.name, &target.alias),
+        ..FunctionRun::default()
+    };
+    let mut steps = Steps::default();
+    let r = run(clients, target, to_version, dry_run, run_info, &mut steps, &mut fr).await;
+    fr.steps = steps.records;
+    if let Err(e) = &r {
+        fr.error = Some(e.clone());
+    }
+    (fr, r)
+}
+
+async fn run(
+    clients: &Clients,
+    target: &FunctionTarget,
+    to_version: Option<&str>,
+    dry_run: bool,
+    run_info: &RunInfo,
+    steps: &mut Steps,
+    fr: &mut FunctionRun,
+) -> Result<(), String> {
+    let (f, a) = (target.name.as_str(), target.alias.as_str());
+    let alias = match Lookup::from_result(clients.get_alias(f, a).await) {
+        Lookup::Found(alias) => alias,
+        Lookup::Missing => return Err(format!("alias {a} of {f} does not exist: nothing to roll back")),
+        Lookup::Failed(e) => return Err(e.to_string()),
+    };
+    fr.previous_version = Some(alias.version.clone());
+    fr.version = Some(alias.version.clone());
+    let version = match to_version {
+        Some(v) => v.to_string(),
+        None => provenance::previous_version(&alias.description).ok_or_else(|| {
+            format!("alias {a} of {f} records no previous version; pass `to-version`")
+        })?,
+    };
+    let info = match Lookup::from_result(clients.get_function(f, Some(&version)).await) {
+        Lookup::Found(info) => info,
+        Lookup::Missing => return Err(format!("version {version} of {f} does not exist")),
+        Lookup::Failed(e) => return Err(e.to_string()),
+    };
+    if info.version != version || !info.is_image() {
+        return Err(format!("version {version} of {f} is not a published image version of this function"));
+    }
+    if alias.version == version && !alias.is_split() {
+        steps.note("rollback", StepStatus::Skipped, format!("{a} already serves version {version}"));
+        return Ok(());
+    }
+    if dry_run {
+        steps.note("rollback", StepStatus::Planned, format!("{a}: {} → {version}, routing cleared", alias.version));
+        return Ok(());
+    }
+    let description = provenance::alias_description(Some(&alias.version), run_info);
+    let after = steps
+        .run(
+            "rollback",
+            clients.update_alias(f, a, &version, &Default::default(), Some(&description), alias.revision_id.as_deref()),
+            |after| format!("{a}: {} → {}", alias.version, after.version),
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    fr.version = Some(after.version);
+    Ok(())
+}

@@ -1,0 +1,79 @@
+//! Annotations for the run page and the contract file: one per failing or
+//! warning finding, at the check's line in the contract, and one for the
+//! run's error.
+//!
+//! GitHub shows at most 10 annotations of each kind per step
+//! (`actions/toolkit` `docs/problem-matchers.md`, "Limitations") and drops the
+//! rest silently, so the tenth of a kind says how many more there are.
+
+use crate::finding::{Finding, Shown, Status};
+use crate::github::commands::{Annotation, Level};
+use crate::report::escape::shorten;
+use crate::report::model::Report;
+
+/// Annotations of one level GitHub shows per step.
+pub const PER_LEVEL: usize = 10;
+
+pub fn annotations(report: &Report) -> Vec<Annotation> {
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    if let Some(e) = &report.error {
+        let mut a = Annotation::new(Level::Error, shorten(e, 2_000));
+        a.title = Some(format!("lambda-promote {} failed", report.command));
+        errors.push(a);
+    }
+    for f in &report.findings {
+        let level = match f.status {
+            Status::Pass => continue,
+            Status::Error => Level::Error,
+            Status::Warning | Status::Skipped => Level::Warning,
+        };
+        let a = finding(report, f, level);
+        if level == Level::Error {
+            errors.push(a);
+        } else {
+            warnings.push(a);
+        }
+    }
+    let mut out = cap(errors, Level::Error, "errors");
+    out.extend(cap(warnings, Level::Warning, "warnings"));
+    out
+}
+
+fn finding(report: &Report, f: &Finding, level: Level) -> Annotation {
+    let mut message = format!(
+        "{} {} {}: {}",
+        f.environment, f.check, f.resource, f.message
+    );
+    let shown = |s: &Shown| !matches!(s, Shown::None);
+    if shown(&f.expected) || shown(&f.live) {
+        message.push_str(&format!(" (expected {}, live {})", f.expected, f.live));
+    }
+    Annotation {
+        level,
+        message: shorten(&message, 2_000),
+        title: Some(if f.status == Status::Skipped {
+            format!("{} (skipped)", f.code)
+        } else {
+            f.code.clone()
+        }),
+        file: Some(report.contract.clone()).filter(|c| !c.is_empty()),
+        line: f.at.map(|p| p.line),
+        col: f.at.map(|p| p.col),
+    }
+}
+
+/// At most [`PER_LEVEL`], the last one counting those left out.
+fn cap(mut list: Vec<Annotation>, level: Level, noun: &str) -> Vec<Annotation> {
+    if list.len() > PER_LEVEL {
+        let more = list.len() - (PER_LEVEL - 1);
+        list.truncate(PER_LEVEL - 1);
+        let mut a = Annotation::new(
+            level,
+            format!("{more} more {noun} are not annotated; the job summary lists them all."),
+        );
+        a.title = Some(format!("{more} more {noun}"));
+        list.push(a);
+    }
+    list
+}

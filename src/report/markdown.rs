@@ -1,0 +1,355 @@
+//! The report as GitHub-flavoured markdown: the job summary (SPEC §8) and the
+//! pull-request comment. Everything that came from AWS or the user goes
+//! through [`escape`], and both stay under GitHub's size limits by leaving
+//! out table rows, saying how many.
+
+use crate::finding::{Finding, Status};
+use crate::report::escape::{cell, escape, url};
+use crate::report::fit::{Part, fit};
+use crate::report::format::{
+    check_counts, duration, outcome_icon, status_icon, status_rank, step_icon, step_word,
+    verdict_icon,
+};
+use crate::report::model::{CanaryRecord, FunctionRun, Promotion, Report, StepStatus};
+
+/// Under GitHub's 1 MiB step-summary limit, with room for a heading another
+/// step of the job may have written.
+pub const SUMMARY_BUDGET: usize = 1_000_000;
+/// GitHub refuses a comment body over 65,536 characters; a byte budget is
+/// safe because a character is at least one byte.
+pub const COMMENT_BUDGET: usize = 65_000;
+
+/// Longest value shown in a table cell; the rest is in the JSON report.
+const CELL: usize = 200;
+/// Longest message or list item.
+const LINE: usize = 1_000;
+
+/// The job summary: verdict, contract checks, promotion, errors, warnings
+/// and notices.
+pub fn summary(report: &Report) -> String {
+    let mut parts = vec![Part::text(verdict(report))];
+    parts.extend(errors(report));
+    parts.push(Part::text("#### Contract checks\n\n"));
+    parts.push(checks(report, "", "", |n| {
+        format!("\n_{n} more {} not shown._\n", rows(n))
+    }));
+    if let Some(promotion) = &report.promotion {
+        parts.extend(promotion_parts(promotion));
+    }
+    parts.extend(list("Warnings", &report.warnings));
+    parts.extend(list("Notices", &report.notices));
+    fit(parts, SUMMARY_BUDGET)
+}
+
+/// The hidden first line that identifies lambda-promote's comment, so a later
+/// run updates it instead of adding another. Use it to find the comment too.
+pub fn marker_line(marker: &str) -> String {
+    format!("<!-- {marker} -->")
+}
+
+/// The validation part of the report for a pull-request comment, starting
+/// with [`marker_line`].
+pub fn pr_comment(report: &Report, marker: &str, run_url: Option<&str>) -> String {
+    let mut parts = vec![Part::text(format!(
+        "{}\n{}",
+        marker_line(marker),
+        verdict_line(report)
+    ))];
+    parts.push(Part::text(format!("{}\n\n", drift_line(report))));
+    parts.extend(errors(report));
+    let clean = report.findings.iter().all(|f| f.status == Status::Pass);
+    let (open, close) = if clean && !report.findings.is_empty() {
+        (
+            format!(
+                "<details><summary>Show the {} {}</summary>\n\n",
+                report.findings.len(),
+                crate::report::format::plural(report.findings.len(), "check", "checks")
+            ),
+            "</details>\n\n",
+        )
+    } else {
+        (String::new(), "")
+    };
+    let run = run_url.map(url);
+    let where_ = match &run {
+        Some(u) => format!("the [job summary]({u})"),
+        None => "the job summary of this run".to_string(),
+    };
+    parts.push(checks(report, &open, close, move |n| {
+        format!("\n_{n} more {} not shown; see {where_}._\n", rows(n))
+    }));
+    parts.extend(list("Warnings", &report.warnings));
+    if let Some(u) = run {
+        parts.push(Part::text(format!("[View the run]({u})\n")));
+    }
+    fit(parts, COMMENT_BUDGET)
+}
+
+fn rows(n: usize) -> &'static str {
+    crate::report::format::plural(n, "row", "rows")
+}
+
+fn verdict_line(report: &Report) -> String {
+    let mut line = format!(
+        "### {} lambda-promote {}",
+        outcome_icon(report.result),
+        escape(&report.command)
+    );
+    if !report.environment.is_empty() {
+        line.push_str(&format!(" · {}", cell(&report.environment, CELL)));
+    }
+    line.push_str(&format!(" · **{}**\n\n", report.result.as_str()));
+    line
+}
+
+fn verdict(report: &Report) -> String {
+    let mut text = verdict_line(report);
+    if !report.findings.is_empty() {
+        text.push_str(&counts(report));
+        text.push_str(".\n\n");
+    }
+    if report.rolled_back {
+        text.push_str("The alias was restored to the version it served before this run.\n\n");
+    }
+    text
+}
+
+fn counts(report: &Report) -> String {
+    check_counts(
+        report.count(Status::Pass),
+        report.count(Status::Error),
+        report.count(Status::Warning),
+        report.count(Status::Skipped),
+    )
+}
+
+fn drift_line(report: &Report) -> String {
+    let pass = report.count(Status::Pass);
+    let others = |report: &Report| {
+        let warning = report.count(Status::Warning);
+        let skipped = report.count(Status::Skipped);
+        let mut extra = Vec::new();
+        if warning > 0 {
+            extra.push(format!(
+                "{warning} {}",
+                crate::report::format::plural(warning, "warning", "warnings")
+            ));
+        }
+        if skipped > 0 {
+            extra.push(format!("{skipped} skipped"));
+        }
+        if extra.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", extra.join(", "))
+        }
+    };
+    if report.drift() {
+        let failing = report.count(Status::Error);
+        format!(
+            "**Drift:** {failing} of {} {} {}{}.",
+            report.findings.len(),
+            crate::report::format::plural(report.findings.len(), "check", "checks"),
+            crate::report::format::plural(failing, "fails", "fail"),
+            others(report)
+        )
+    } else if report.error.is_some() {
+        "**The validation did not complete.**".to_string()
+    } else if report.findings.is_empty() {
+        "**No drift:** no contract checks ran.".to_string()
+    } else {
+        format!(
+            "**No drift: {pass} {} {}**{}.",
+            crate::report::format::plural(pass, "check", "checks"),
+            crate::report::format::plural(pass, "passes", "pass"),
+            others(report)
+        )
+    }
+}
+
+/// The checks table, failing rows first.
+fn checks(
+    report: &Report,
+    open: &str,
+    close: &str,
+    more: impl Fn(usize) -> String + 'static,
+) -> Part {
+    if report.findings.is_empty() {
+        return Part::text("_No contract checks ran._\n\n");
+    }
+    let mut findings: Vec<&Finding> = report.findings.iter().collect();
+    findings.sort_by_key(|f| status_rank(f.status));
+    Part {
+        head: format!(
+            "{open}| Environment | Check | Resource | Expected | Live | Status | Detail |\n\
+             |---|---|---|---|---|---|---|\n"
+        ),
+        rows: findings.into_iter().map(check_row).collect(),
+        more: Box::new(more),
+        tail: format!("\n{close}"),
+    }
+}
+
+fn check_row(f: &Finding) -> String {
+    let status = if f.status == Status::Pass {
+        status_icon(f.status).to_string()
+    } else {
+        format!("{} {}", status_icon(f.status), cell(&f.code, CELL))
+    };
+    format!(
+        "| {} | {} | {} | {} | {} | {} | {} |\n",
+        cell(&f.environment, CELL),
+        cell(&f.check, CELL),
+        cell(&f.resource, CELL),
+        cell(&f.expected.to_string(), CELL),
+        cell(&f.live.to_string(), CELL),
+        status,
+        cell(&f.message, LINE),
+    )
+}
+
+/// `report.error` and each function's error.
+fn errors(report: &Report) -> Option<Part> {
+    let mut items: Vec<String> = report.error.iter().cloned().collect();
+    if let Some(p) = &report.promotion {
+        items.extend(
+            p.functions
+                .iter()
+                .filter_map(|f| f.error.as_ref().map(|e| format!("{}: {e}", f.function))),
+        );
+    }
+    list("Errors", &items)
+}
+
+fn list(title: &str, items: &[String]) -> Option<Part> {
+    if items.is_empty() {
+        return None;
+    }
+    Some(Part {
+        head: format!("#### {title}\n\n"),
+        rows: items
+            .iter()
+            .map(|i| format!("- {}\n", cell(i, LINE)))
+            .collect(),
+        more: Box::new(|n| format!("- _{n} more not shown._\n")),
+        tail: "\n".to_string(),
+    })
+}
+
+fn promotion_parts(p: &Promotion) -> Vec<Part> {
+    let mut head = String::from("#### Promotion\n\n");
+    let mut item = |label: &str, value: &str| {
+        if !value.is_empty() {
+            head.push_str(&format!("- **{label}:** {}\n", cell(value, LINE)));
+        }
+    };
+    item("Image", &p.image_uri);
+    item("Digest", &p.image_digest);
+    item("Source", &p.source);
+    item("Strategy", &p.strategy);
+    item(
+        "CloudFront invalidation",
+        p.invalidation_id.as_deref().unwrap_or(""),
+    );
+    head.push('\n');
+    let mut parts = vec![Part::text(head)];
+    for f in &p.functions {
+        parts.extend(function_parts(f));
+    }
+    parts
+}
+
+fn function_parts(f: &FunctionRun) -> Vec<Part> {
+    let mut head = format!(
+        "##### {} · alias {}",
+        cell(&f.function, CELL),
+        cell(&f.alias, CELL)
+    );
+    match (&f.previous_version, &f.version) {
+        (Some(before), Some(after)) if before != after => head.push_str(&format!(
+            " · version {} → {}",
+            cell(before, CELL),
+            cell(after, CELL)
+        )),
+        (_, Some(v)) => head.push_str(&format!(" · version {}", cell(v, CELL))),
+        (Some(before), None) => head.push_str(&format!(" · was version {}", cell(before, CELL))),
+        (None, None) => {}
+    }
+    head.push_str("\n\n");
+    if let Some(e) = &f.error {
+        head.push_str(&format!("**Error:** {}\n\n", cell(e, LINE)));
+    }
+    let mut parts = vec![Part::text(head)];
+    if !f.steps.is_empty() {
+        parts.push(Part {
+            head: "| Step | Status | Duration | Detail |\n|---|---|---|---|\n".to_string(),
+            rows: f
+                .steps
+                .iter()
+                .map(|s| {
+                    let took = if s.status == StepStatus::Planned {
+                        "—".to_string()
+                    } else {
+                        duration(s.duration_ms)
+                    };
+                    format!(
+                        "| {} | {} {} | {took} | {} |\n",
+                        cell(&s.step, CELL),
+                        step_icon(s.status),
+                        step_word(s.status),
+                        cell(&s.detail, LINE)
+                    )
+                })
+                .collect(),
+            more: Box::new(|n| format!("\n_{n} more {} not shown._\n", rows(n))),
+            tail: "\n".to_string(),
+        });
+    }
+    if !f.canary.is_empty() {
+        parts.push(Part {
+            head: "**Canary**\n\n| Share | Duration | Events examined | Errors | Verdict |\n\
+                   |---|---|---|---|---|\n"
+                .to_string(),
+            rows: f.canary.iter().map(canary_row).collect(),
+            more: Box::new(|n| format!("\n_{n} more {} not shown._\n", rows(n))),
+            tail: "\n".to_string(),
+        });
+        for c in f.canary.iter().filter(|c| !c.first_errors.is_empty()) {
+            parts.push(Part {
+                head: format!("First errors of the new version at {} %:\n\n", c.percent),
+                rows: c
+                    .first_errors
+                    .iter()
+                    .map(|e| format!("- {}\n", cell(e, LINE)))
+                    .collect(),
+                more: Box::new(|n| format!("- _{n} more not shown._\n")),
+                tail: "\n".to_string(),
+            });
+        }
+    }
+    let links: Vec<String> = [
+        ("Function", &f.links.function),
+        ("Alias", &f.links.alias),
+        ("Log group", &f.links.log_group),
+    ]
+    .into_iter()
+    .filter(|(_, u)| !u.is_empty())
+    .map(|(label, u)| format!("[{label}]({})", url(u)))
+    .collect();
+    if !links.is_empty() {
+        parts.push(Part::text(format!("{}\n\n", links.join(" · "))));
+    }
+    parts
+}
+
+fn canary_row(c: &CanaryRecord) -> String {
+    format!(
+        "| {} % | {} | {} | {} | {} {} |\n",
+        c.percent,
+        duration(c.duration_ms),
+        c.events_examined,
+        c.errors,
+        verdict_icon(&c.verdict),
+        cell(&c.verdict, CELL)
+    )
+}

@@ -1,0 +1,29 @@
+//! The `validate` command: observe what the selected environments' checks
+//! need, run the checks, and record the findings in a report. Never writes.
+
+use crate::aws::Clients;
+use crate::check::{self, Context};
+use crate::config::model::{Contract, Environment};
+use crate::finding::Finding;
+use crate::jobenv::JobEnv;
+use crate::observe::{self, Observed};
+
+/// The findings of the environments' checks, and the snapshot they were made on
+/// (promotion reuses it instead of reading again).
+pub async fn findings(
+    clients: &Clients,
+    contract: &Contract,
+    envs: &[&Environment],
+    job: &JobEnv,
+    fork: bool,
+) -> (Vec<Finding>, Observed) {
+    let needs = observe::needs(contract, envs, job);
+    let observed = observe::observe(clients, &needs).await;
+    let ctx = Context {
+        contract,
+        job,
+        fork,
+        observed: &observed,
+    };
+    (check::run(&ctx, envs), observed)
+}

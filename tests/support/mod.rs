@@ -1,0 +1,26 @@
+//! Test harness shared by the integration tests (`mod support;`): a moto server per test, a
+//! request recorder that proves no AWS call was made, and a runner for the real binary.
+#![allow(dead_code)] // each test crate uses a different part of the harness
+
+mod http;
+mod moto;
+mod recorder;
+mod run;
+
+pub use moto::Moto;
+pub use recorder::{RecordedRequest, Recorder};
+pub use run::{Run, RunResult, Running, parse_outputs};
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+
+/// The crate root, where `.venv`, `scripts/` and `tests/fixtures/` live.
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A loopback port the OS just handed out; never a fixed port, so tests run in parallel.
+pub fn free_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+    listener.local_addr().expect("local addr").port()
+}
