@@ -1,9 +1,11 @@
 //! Typed settings for one run, built from the action inputs or the CLI
 //! arguments (second parsing stage: strings become types, files are read).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use crate::error::UsageError;
+use crate::inputs::{RawArgs, parse_bool};
 use crate::secret::Secret;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -88,3 +90,227 @@ pub struct Settings {
     /// Running as the GitHub Action (inputs from `INPUT_*`, runner files), not a terminal CLI.
     pub action_mode: bool,
 }
+
+/// The contract path when the `contract` input is not set.
+pub const DEFAULT_CONTRACT: &str = ".github/lambda-promote.yml";
+/// The `timeout` when not set.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15 * 60);
+
+/// Second parsing stage: raw strings from the inputs or the CLI become typed
+/// settings. `workspace` is `GITHUB_WORKSPACE` in action mode; the contract
+/// path is read relative to it but shown as given.
+pub fn resolve(
+    raw: RawArgs,
+    action_mode: bool,
+    workspace: Option<&Path>,
+) -> Result<Settings, UsageError> {
+    let command = command(raw.command.as_deref(), action_mode)?;
+    let contract = PathBuf::from(raw.contract.as_deref().unwrap_or(DEFAULT_CONTRACT));
+    let contract_file = match workspace {
+        Some(ws) => ws.join(&contract),
+        None => contract.clone(),
+    };
+    let environments = raw
+        .environment
+        .as_deref()
+        .unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .map(str::to_string)
+        .collect();
+    let image = raw
+        .image
+        .as_deref()
+        .map(|s| parse_image(s).map_err(|m| UsageError::input("image", m)))
+        .transpose()?;
+    let to_version = raw.to_version.as_deref().map(to_version).transpose()?;
+    let timeout = match raw.timeout.as_deref() {
+        None => DEFAULT_TIMEOUT,
+        Some(t) => match crate::duration::parse(t) {
+            Ok(d) if d.is_zero() => {
+                return Err(UsageError::input("timeout", "must be more than 0"));
+            }
+            Ok(d) => d,
+            Err(m) => return Err(UsageError::input("timeout", m)),
+        },
+    };
+    let flag = |name: &str, value: &Option<String>, default: bool| {
+        value
+            .as_deref()
+            .map_or(Ok(default), |v| parse_bool(name, v))
+    };
+    let dry_run = flag("dry-run", &raw.dry_run, false)?;
+    let pr_comment = flag("pr-comment", &raw.pr_comment, true)?;
+    let github_deployment = flag("github-deployment", &raw.github_deployment, false)?;
+    let output = match raw.output.as_deref() {
+        None | Some("text") => OutputFormat::Text,
+        Some("json") => OutputFormat::Json,
+        Some(other) => {
+            return Err(UsageError::input(
+                "output",
+                format!("`{other}` is not an output format; use `text` or `json`"),
+            ));
+        }
+    };
+    Ok(Settings {
+        command,
+        contract,
+        contract_file,
+        environments,
+        image,
+        to_version,
+        dry_run,
+        timeout,
+        github_token: raw
+            .github_token
+            .filter(|t| !t.trim().is_empty())
+            .map(Secret::new),
+        pr_comment,
+        github_deployment,
+        output,
+        action_mode,
+    })
+}
+
+fn command(value: Option<&str>, action_mode: bool) -> Result<Command, UsageError> {
+    let command = match value.map(str::trim) {
+        None | Some("auto") => Command::Auto,
+        Some("validate") => Command::Validate,
+        Some("plan") => Command::Plan,
+        Some("promote") => Command::Promote,
+        Some("rollback") => Command::Rollback,
+        Some("iam-policy") => Command::IamPolicy,
+        Some(other) => {
+            return Err(UsageError::input(
+                "command",
+                format!(
+                    "`{other}` is not a command; use auto, validate, plan, promote or rollback"
+                ),
+            ));
+        }
+    };
+    if action_mode && command == Command::IamPolicy {
+        return Err(UsageError::input(
+            "command",
+            "`iam-policy` is for the command line only (`lambda-promote iam-policy --contract FILE`)",
+        ));
+    }
+    Ok(command)
+}
+
+/// A Lambda version number to roll back to (`$LATEST` is not a version an
+/// alias should be pinned to).
+fn to_version(s: &str) -> Result<String, UsageError> {
+    let s = s.trim();
+    match s.parse::<u64>() {
+        Ok(n) if n >= 1 && s.bytes().all(|b| b.is_ascii_digit()) => Ok(n.to_string()),
+        _ => Err(UsageError::input(
+            "to-version",
+            format!("`{s}` is not a published Lambda version number (1, 2, 3, …)"),
+        )),
+    }
+}
+
+/// Parses `ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPO:TAG` or
+/// `…/REPO@sha256:<64 hex>`. With both a tag and a digest (`REPO:TAG@sha256:…`,
+/// as `docker` prints it) the digest wins, since the digest is what is deployed.
+pub fn parse_image(s: &str) -> Result<ImageRef, String> {
+    let s = s.trim();
+    let (registry, path) = s
+        .split_once('/')
+        .ok_or_else(|| format!("`{s}` is not an ECR image; expected ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPO:TAG or …/REPO@sha256:DIGEST"))?;
+    let (account, region) = ecr_registry(registry).ok_or_else(|| {
+        format!("`{registry}` is not an ECR registry; expected ACCOUNT.dkr.ecr.REGION.amazonaws.com (Lambda runs images from ECR only)")
+    })?;
+    let (name, reference) = match path.split_once('@') {
+        Some((name, digest)) => {
+            let name = name.rsplit_once(':').map_or(name, |(n, _tag)| n);
+            (name, ImageReference::Digest(digest_of(digest)?))
+        }
+        None => match path.rsplit_once(':') {
+            Some((name, tag)) => (name, ImageReference::Tag(tag_of(tag)?)),
+            None => {
+                return Err(format!(
+                    "`{s}` names no tag or digest; add `:TAG` or `@sha256:DIGEST` (an image is never deployed by an implied `latest`)"
+                ));
+            }
+        },
+    };
+    if !valid_repository(name) {
+        return Err(format!(
+            "`{name}` is not an ECR repository name (lowercase letters, digits, `.`, `_`, `-`, and `/` between parts)"
+        ));
+    }
+    Ok(ImageRef {
+        account: account.to_string(),
+        region: region.to_string(),
+        repository: name.to_string(),
+        reference,
+    })
+}
+
+fn ecr_registry(registry: &str) -> Option<(&str, &str)> {
+    let parts: Vec<&str> = registry.split('.').collect();
+    match parts.as_slice() {
+        [account, "dkr", "ecr", region, "amazonaws", "com"]
+            if account.len() == 12
+                && account.bytes().all(|b| b.is_ascii_digit())
+                && !region.is_empty()
+                && region
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') =>
+        {
+            Some((account, region))
+        }
+        _ => None,
+    }
+}
+
+fn digest_of(digest: &str) -> Result<String, String> {
+    let hex = digest
+        .strip_prefix("sha256:")
+        .ok_or_else(|| format!("digest `{digest}` must start with `sha256:`"))?;
+    if hex.len() == 64
+        && hex
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    {
+        Ok(digest.to_string())
+    } else {
+        Err(format!(
+            "digest `{digest}` must be `sha256:` followed by 64 lowercase hex digits"
+        ))
+    }
+}
+
+/// Docker's tag grammar: `[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`.
+fn tag_of(tag: &str) -> Result<String, String> {
+    let ok = (1..=128).contains(&tag.len())
+        && tag
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))
+        && !tag.starts_with(['.', '-']);
+    if ok {
+        Ok(tag.to_string())
+    } else {
+        Err(format!(
+            "tag `{tag}` is not a valid image tag (letters, digits, `_`, `.`, `-`, at most 128, not starting with `.` or `-`)"
+        ))
+    }
+}
+
+fn valid_repository(name: &str) -> bool {
+    !name.is_empty()
+        && name.split('/').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
+                && part.starts_with(|c: char| c.is_ascii_alphanumeric())
+        })
+}
+
+#[cfg(test)]
+#[path = "settings_tests.rs"]
+mod tests;

@@ -275,9 +275,9 @@ fn empty_file_and_non_mapping() {
 
 #[test]
 fn unknown_keys_anywhere() {
-    let d = errors(&format!(
-        "version: 1\nregoin: x\nenvironments:\n  dev:\n    image: input\n    functions: [{{ name: f, alais: x }}]\n    strategy: {{ canary: {{ steps: [5], jitter: 1 }} }}\n"
-    ));
+    let d = errors(
+        "version: 1\nregoin: x\nenvironments:\n  dev:\n    image: input\n    functions: [{ name: f, alais: x }]\n    strategy: { canary: { steps: [5], jitter: 1 } }\n",
+    );
     let got: Vec<(&str, Pos)> = d.iter().map(|d| (d.code.as_str(), d.at)).collect();
     assert_eq!(
         got,

@@ -1,0 +1,256 @@
+//! Pure choices made before any AWS call: which environment a git ref
+//! selects, and what `command: auto` means for the triggering event.
+
+use crate::config::model::{Contract, Environment};
+use crate::error::UsageError;
+use crate::glob;
+use crate::settings::Command;
+
+/// The environment whose `when:` matches `git_ref` (`refs/heads/B` against
+/// `branch`, `refs/tags/T` against `tag`); `None` when none does, or for any
+/// other kind of ref. An environment without `when:` is never chosen here.
+///
+/// Semver rule: a tag glob is *semver-shaped* when it starts with `v` and
+/// contains a `.` (`v*.*.*`, `v1.*.*`). A tag that such a glob matches must be
+/// `v` + a valid semantic version (`v1.2.3`, `v1.2.3-rc.1`), so `v1.2.3.4` is
+/// refused. And a tag that looks like a version (`v` and a digit) but matches
+/// no environment while a semver-shaped glob exists (`v1.2`) is refused too,
+/// rather than silently skipped: it is almost surely a mistyped release tag.
+pub fn environment_for_ref<'c>(
+    contract: &'c Contract,
+    git_ref: &str,
+) -> Result<Option<&'c Environment>, UsageError> {
+    let (kind, name) = if let Some(branch) = git_ref.strip_prefix("refs/heads/") {
+        (RefKind::Branch, branch)
+    } else if let Some(tag) = git_ref.strip_prefix("refs/tags/") {
+        (RefKind::Tag, tag)
+    } else {
+        return Ok(None);
+    };
+    let glob_of = |env: &'c Environment| match kind {
+        RefKind::Branch => env.when.branch.as_deref(),
+        RefKind::Tag => env.when.tag.as_deref(),
+    };
+    let matching: Vec<&Environment> = contract
+        .environments
+        .iter()
+        .filter(|env| glob_of(env).is_some_and(|g| glob::matches(g, name)))
+        .collect();
+
+    if kind == RefKind::Tag {
+        for env in &matching {
+            if glob_of(env).is_some_and(semver_shaped) && !is_semver_tag(name) {
+                return Err(UsageError::Selection(format!(
+                    "tag `{name}` matches environment `{}` (tag glob `{}`), but is not `v` followed by a semantic version such as v1.2.3",
+                    env.name,
+                    glob_of(env).unwrap_or_default()
+                )));
+            }
+        }
+        if matching.is_empty() && looks_like_version(name) && !is_semver_tag(name) {
+            let semver_envs: Vec<String> = contract
+                .environments
+                .iter()
+                .filter(|env| glob_of(env).is_some_and(semver_shaped))
+                .map(|env| format!("`{}`", env.name))
+                .collect();
+            if !semver_envs.is_empty() {
+                return Err(UsageError::Selection(format!(
+                    "tag `{name}` looks like a release but is not `v` followed by a semantic version (vMAJOR.MINOR.PATCH); environment {} expects one",
+                    semver_envs.join(", ")
+                )));
+            }
+        }
+    }
+
+    match matching.as_slice() {
+        [] => Ok(None),
+        [one] => Ok(Some(one)),
+        many => {
+            let file = contract.path.display();
+            let names: Vec<String> = many
+                .iter()
+                .map(|env| format!("`{}` ({file}:{}:{})", env.name, env.at.line, env.at.col))
+                .collect();
+            Err(UsageError::Selection(format!(
+                "`{git_ref}` matches more than one environment: {}; make their `when:` globs disjoint or choose one with the `environment` input",
+                names.join(", ")
+            )))
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum RefKind {
+    Branch,
+    Tag,
+}
+
+fn semver_shaped(glob: &str) -> bool {
+    glob.starts_with('v') && glob.contains('.')
+}
+
+fn looks_like_version(tag: &str) -> bool {
+    tag.strip_prefix('v')
+        .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+}
+
+fn is_semver_tag(tag: &str) -> bool {
+    tag.strip_prefix('v')
+        .is_some_and(|v| semver::Version::parse(v).is_ok())
+}
+
+/// What `command: auto` does for the event that started the workflow (SPEC §2).
+pub fn decide_command(command: Command, event_name: &str) -> Result<Command, UsageError> {
+    if command != Command::Auto {
+        return Ok(command);
+    }
+    match event_name {
+        "pull_request" | "pull_request_target" => Ok(Command::Validate),
+        "push" | "workflow_dispatch" => Ok(Command::Promote),
+        "" => Err(UsageError::Selection(
+            "command `auto` needs the triggering GitHub event, and GITHUB_EVENT_NAME is not set; choose a command (validate, plan, promote or rollback)".to_string(),
+        )),
+        other => Err(UsageError::Selection(format!(
+            "command `auto` has no meaning for the `{other}` event (it validates on pull_request / pull_request_target and promotes on push / workflow_dispatch); set the `command` input"
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::parse;
+
+    const CONTRACT: &str = r#"version: 1
+environments:
+  dev:
+    when: { branch: "feature/**" }
+    image: input
+    functions: [{ name: f }]
+  staging:
+    when: { branch: main, tag: "rc-*" }
+    image: input
+    functions: [{ name: f }]
+  production:
+    when: { tag: "v*.*.*" }
+    image: input
+    functions: [{ name: f }]
+  legacy:
+    when: { tag: "old*" }
+    image: input
+    functions: [{ name: f }]
+  manual:
+    image: input
+    functions: [{ name: f }]
+"#;
+
+    fn select(git_ref: &str) -> Result<Option<String>, String> {
+        let c = parse("c.yml", CONTRACT).unwrap();
+        environment_for_ref(&c, git_ref)
+            .map(|e| e.map(|e| e.name.clone()))
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn refs_select_environments() {
+        let cases: &[(&str, Option<&str>)] = &[
+            ("refs/heads/main", Some("staging")),
+            ("refs/heads/feature/a/b", Some("dev")),
+            ("refs/heads/feature", None),
+            ("refs/heads/other", None),
+            ("refs/tags/rc-1", Some("staging")),
+            ("refs/tags/v1.2.3", Some("production")),
+            ("refs/tags/v1.2.3-rc.1+build.5", Some("production")),
+            ("refs/tags/old-v1", Some("legacy")),
+            ("refs/tags/main", None),
+            ("refs/tags/release", None),
+            ("refs/pull/4/merge", None),
+            ("main", None),
+            ("", None),
+        ];
+        for &(git_ref, want) in cases {
+            assert_eq!(select(git_ref), Ok(want.map(str::to_string)), "{git_ref}");
+        }
+    }
+
+    #[test]
+    fn tags_for_a_semver_glob_must_be_semver() {
+        for tag in ["v1.2.3.4", "v01.2.3", "v1.2.x", "v1.2", "v2"] {
+            let err = select(&format!("refs/tags/{tag}")).unwrap_err();
+            assert!(err.contains(&format!("`{tag}`")), "{err}");
+            assert!(err.contains("production"), "{err}");
+        }
+    }
+
+    #[test]
+    fn version_like_tags_without_a_semver_glob_are_just_unmatched() {
+        let c = parse(
+            "c.yml",
+            "version: 1\nenvironments:\n  a:\n    when: { tag: 'release-*' }\n    image: input\n    functions: [{ name: f }]\n",
+        )
+        .unwrap();
+        assert!(environment_for_ref(&c, "refs/tags/v1.2").unwrap().is_none());
+    }
+
+    #[test]
+    fn two_matching_environments_are_named_with_positions() {
+        let c = parse(
+            "c.yml",
+            "version: 1\nenvironments:\n  a:\n    when: { branch: 'release/*' }\n    image: input\n    functions: [{ name: f }]\n  b:\n    when: { branch: 'release/**' }\n    image: input\n    functions: [{ name: f }]\n",
+        )
+        .unwrap();
+        let err = environment_for_ref(&c, "refs/heads/release/1").unwrap_err();
+        let UsageError::Selection(message) = err else {
+            panic!("not a selection error")
+        };
+        assert!(message.contains("`a` (c.yml:3:3)"), "{message}");
+        assert!(message.contains("`b` (c.yml:7:3)"), "{message}");
+        // release/1/x matches only b
+        assert_eq!(
+            environment_for_ref(&c, "refs/heads/release/1/x")
+                .unwrap()
+                .map(|e| e.name.as_str()),
+            Some("b")
+        );
+    }
+
+    #[test]
+    fn auto_follows_the_event() {
+        let cases = [
+            ("pull_request", Command::Validate),
+            ("pull_request_target", Command::Validate),
+            ("push", Command::Promote),
+            ("workflow_dispatch", Command::Promote),
+        ];
+        for (event, want) in cases {
+            assert_eq!(
+                decide_command(Command::Auto, event).unwrap(),
+                want,
+                "{event}"
+            );
+        }
+    }
+
+    #[test]
+    fn auto_refuses_other_events_by_name() {
+        for event in ["schedule", "release", "merge_group"] {
+            let err = decide_command(Command::Auto, event).unwrap_err();
+            assert!(matches!(&err, UsageError::Selection(m) if m.contains(&format!("`{event}`"))));
+        }
+        let err = decide_command(Command::Auto, "").unwrap_err();
+        assert!(err.to_string().contains("GITHUB_EVENT_NAME"));
+    }
+
+    #[test]
+    fn explicit_commands_pass_through() {
+        for command in [
+            Command::Validate,
+            Command::Plan,
+            Command::Promote,
+            Command::Rollback,
+        ] {
+            assert_eq!(decide_command(command, "schedule").unwrap(), command);
+        }
+    }
+}

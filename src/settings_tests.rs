@@ -1,0 +1,241 @@
+//! Tests of `resolve` and `parse_image`.
+
+use super::*;
+
+const DIGEST: &str = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+fn input_error(err: UsageError) -> (String, String) {
+    match err {
+        UsageError::Input { name, message } => (name, message),
+        other => panic!("not an input error: {other:?}"),
+    }
+}
+
+#[test]
+fn defaults() {
+    let s = resolve(RawArgs::default(), true, Some(Path::new("/ws"))).unwrap();
+    assert_eq!(s.command, Command::Auto);
+    assert_eq!(s.contract, PathBuf::from(".github/lambda-promote.yml"));
+    assert_eq!(
+        s.contract_file,
+        PathBuf::from("/ws/.github/lambda-promote.yml")
+    );
+    assert!(s.environments.is_empty());
+    assert_eq!(s.image, None);
+    assert_eq!(s.to_version, None);
+    assert!(!s.dry_run);
+    assert_eq!(s.timeout, Duration::from_secs(900));
+    assert!(s.github_token.is_none());
+    assert!(s.pr_comment);
+    assert!(!s.github_deployment);
+    assert_eq!(s.output, OutputFormat::Text);
+    assert!(s.action_mode);
+}
+
+#[test]
+fn every_value_is_typed() {
+    let raw = RawArgs {
+        command: Some("rollback".into()),
+        contract: Some("deploy/c.yml".into()),
+        environment: Some(" dev, ,staging ,".into()),
+        image: Some(format!(
+            "123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/app@{DIGEST}"
+        )),
+        to_version: Some("12".into()),
+        dry_run: Some("TRUE".into()),
+        timeout: Some("1h30m".into()),
+        github_token: Some("ghs_secretvalue".into()),
+        pr_comment: Some("false".into()),
+        github_deployment: Some("True".into()),
+        output: Some("json".into()),
+    };
+    let s = resolve(raw, false, None).unwrap();
+    assert_eq!(s.command, Command::Rollback);
+    assert_eq!(s.contract_file, PathBuf::from("deploy/c.yml"));
+    assert_eq!(s.environments, ["dev", "staging"]);
+    assert_eq!(
+        s.image.as_ref().map(|i| i.repository.as_str()),
+        Some("team/app")
+    );
+    assert_eq!(s.to_version.as_deref(), Some("12"));
+    assert!(s.dry_run);
+    assert_eq!(s.timeout, Duration::from_secs(5400));
+    assert_eq!(
+        s.github_token.as_ref().map(Secret::expose),
+        Some("ghs_secretvalue")
+    );
+    assert!(!s.pr_comment);
+    assert!(s.github_deployment);
+    assert_eq!(s.output, OutputFormat::Json);
+    assert!(!s.action_mode);
+}
+
+#[test]
+fn iam_policy_is_cli_only() {
+    let raw = || RawArgs {
+        command: Some("iam-policy".into()),
+        ..RawArgs::default()
+    };
+    assert_eq!(
+        resolve(raw(), false, None).unwrap().command,
+        Command::IamPolicy
+    );
+    let (name, message) = input_error(resolve(raw(), true, None).unwrap_err());
+    assert_eq!(name, "command");
+    assert!(message.contains("command line"), "{message}");
+}
+
+#[test]
+fn bad_values_name_their_input() {
+    let cases: Vec<(RawArgs, &str)> = vec![
+        (
+            RawArgs {
+                command: Some("deploy".into()),
+                ..Default::default()
+            },
+            "command",
+        ),
+        (
+            RawArgs {
+                image: Some("nginx:latest".into()),
+                ..Default::default()
+            },
+            "image",
+        ),
+        (
+            RawArgs {
+                to_version: Some("$LATEST".into()),
+                ..Default::default()
+            },
+            "to-version",
+        ),
+        (
+            RawArgs {
+                to_version: Some("0".into()),
+                ..Default::default()
+            },
+            "to-version",
+        ),
+        (
+            RawArgs {
+                dry_run: Some("yes".into()),
+                ..Default::default()
+            },
+            "dry-run",
+        ),
+        (
+            RawArgs {
+                timeout: Some("soon".into()),
+                ..Default::default()
+            },
+            "timeout",
+        ),
+        (
+            RawArgs {
+                timeout: Some("0s".into()),
+                ..Default::default()
+            },
+            "timeout",
+        ),
+        (
+            RawArgs {
+                pr_comment: Some("1".into()),
+                ..Default::default()
+            },
+            "pr-comment",
+        ),
+        (
+            RawArgs {
+                github_deployment: Some("no".into()),
+                ..Default::default()
+            },
+            "github-deployment",
+        ),
+        (
+            RawArgs {
+                output: Some("yaml".into()),
+                ..Default::default()
+            },
+            "output",
+        ),
+    ];
+    for (raw, want) in cases {
+        let (name, _) = input_error(resolve(raw, true, None).unwrap_err());
+        assert_eq!(name, want);
+    }
+}
+
+#[test]
+fn empty_token_is_no_token() {
+    let raw = RawArgs {
+        github_token: Some("  ".into()),
+        ..RawArgs::default()
+    };
+    assert!(resolve(raw, true, None).unwrap().github_token.is_none());
+}
+
+#[test]
+fn image_by_tag_and_by_digest() {
+    assert_eq!(
+        parse_image("123456789012.dkr.ecr.us-east-1.amazonaws.com/worker:v1.2.3"),
+        Ok(ImageRef {
+            account: "123456789012".into(),
+            region: "us-east-1".into(),
+            repository: "worker".into(),
+            reference: ImageReference::Tag("v1.2.3".into()),
+        })
+    );
+    let by_digest = parse_image(&format!(
+        "123456789012.dkr.ecr.us-east-1.amazonaws.com/org/team/worker@{DIGEST}"
+    ))
+    .unwrap();
+    assert_eq!(by_digest.repository, "org/team/worker");
+    assert_eq!(by_digest.reference, ImageReference::Digest(DIGEST.into()));
+    assert_eq!(
+        by_digest.repository_uri(),
+        "123456789012.dkr.ecr.us-east-1.amazonaws.com/org/team/worker"
+    );
+    // docker's `REPO:TAG@DIGEST`: the digest wins
+    let both = parse_image(&format!(
+        "123456789012.dkr.ecr.us-east-1.amazonaws.com/w:latest@{DIGEST}"
+    ))
+    .unwrap();
+    assert_eq!(both.repository, "w");
+    assert_eq!(both.reference, ImageReference::Digest(DIGEST.into()));
+}
+
+#[test]
+fn image_errors_say_what_is_wrong() {
+    let reg = "123456789012.dkr.ecr.us-east-1.amazonaws.com";
+    let cases = [
+        ("ghcr.io/org/app:v1".to_string(), "not an ECR registry"),
+        (
+            "docker.io/library/nginx@sha256:abc".to_string(),
+            "not an ECR registry",
+        ),
+        (
+            "12345.dkr.ecr.us-east-1.amazonaws.com/app:v1".to_string(),
+            "not an ECR registry",
+        ),
+        ("nginx".to_string(), "not an ECR image"),
+        (format!("{reg}/app"), "no tag or digest"),
+        (format!("{reg}/app@sha256:abc"), "64 lowercase hex"),
+        (
+            format!(
+                "{reg}/app@{}",
+                DIGEST.to_uppercase().replace("SHA256", "sha256")
+            ),
+            "64 lowercase hex",
+        ),
+        (format!("{reg}/app@md5:0123"), "must start with `sha256:`"),
+        (format!("{reg}/app:"), "not a valid image tag"),
+        (format!("{reg}/app:-x"), "not a valid image tag"),
+        (format!("{reg}/App:v1"), "not an ECR repository name"),
+        (format!("{reg}//app:v1"), "not an ECR repository name"),
+        (format!("{reg}/:v1"), "not an ECR repository name"),
+    ];
+    for (image, want) in cases {
+        let err = parse_image(&image).unwrap_err();
+        assert!(err.contains(want), "{image}: {err}");
+    }
+}
