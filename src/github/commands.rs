@@ -116,10 +116,12 @@ pub fn escape_property(s: &str) -> String {
 mod tests {
     use super::*;
 
+    type Props<'a> = &'a [(&'a str, Option<&'a str>)];
+
     /// Ported from `actions/toolkit` `packages/core/__tests__/command.test.ts`.
     #[test]
     fn toolkit_command_cases() {
-        let cases: &[(&str, &[(&str, Option<&str>)], &str, &str)] = &[
+        let cases: &[(&str, Props, &str, &str)] = &[
             ("command only", &[], "", "::some-command::"),
             (
                 "escapes message",

@@ -77,3 +77,51 @@ fn cap(mut list: Vec<Annotation>, level: Level, noun: &str) -> Vec<Annotation> {
     }
     list
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::github::commands::annotation;
+    use crate::report::samples;
+
+    #[test]
+    fn one_per_failing_or_warning_finding_at_its_line() {
+        let a = annotations(&samples::drift());
+        let lines: Vec<String> = a.iter().map(annotation).collect();
+        insta::assert_snapshot!("annotations_drift", lines.join("\n"));
+        assert_eq!(a.len(), 5, "pass findings are not annotated");
+        assert_eq!(a.iter().filter(|a| a.level == Level::Error).count(), 3);
+        assert_eq!(a[0].file.as_deref(), Some(".github/lambda-promote.yml"));
+        assert_eq!((a[0].line, a[0].col), (Some(11), Some(9)));
+        assert_eq!(a[0].title.as_deref(), Some("cloudfront-id-mismatch"));
+    }
+
+    #[test]
+    fn run_error_comes_first() {
+        let a = annotations(&samples::rolled_back());
+        assert_eq!(a.len(), 1);
+        assert_eq!(a[0].level, Level::Error);
+        assert_eq!(a[0].file, None);
+        assert!(a[0].message.starts_with("canary at 50%"));
+    }
+
+    #[test]
+    fn clean_report_has_none() {
+        assert!(annotations(&samples::clean_validate()).is_empty());
+    }
+
+    #[test]
+    fn at_most_ten_of_a_level_the_last_counting_the_rest() {
+        let a = annotations(&samples::huge(100));
+        let errors: Vec<&Annotation> = a.iter().filter(|a| a.level == Level::Error).collect();
+        assert_eq!(errors.len(), PER_LEVEL);
+        let failing = samples::huge(100).count(Status::Error);
+        assert_eq!(
+            errors[9].message,
+            format!(
+                "{} more errors are not annotated; the job summary lists them all.",
+                failing - 9
+            )
+        );
+    }
+}

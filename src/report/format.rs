@@ -1,7 +1,7 @@
 //! Words, icons and durations shared by the markdown and text renderers.
 
 use crate::finding::Status;
-use crate::report::model::{Outcome, StepStatus};
+use crate::report::model::{Outcome, StepRecord, StepStatus};
 
 /// `350 ms`, `4.2 s`, `5m 03s`, `1h 02m`.
 pub fn duration(ms: u64) -> String {
@@ -71,6 +71,11 @@ pub fn step_word(status: StepStatus) -> &'static str {
         StepStatus::Failed => "failed",
         StepStatus::Planned => "planned",
     }
+}
+
+/// A planned step has not run, and a skipped one took no time worth showing.
+pub fn shows_no_duration(s: &StepRecord) -> bool {
+    s.status == StepStatus::Planned || (s.status == StepStatus::Skipped && s.duration_ms == 0)
 }
 
 pub fn verdict_icon(verdict: &str) -> &'static str {

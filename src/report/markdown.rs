@@ -7,10 +7,10 @@ use crate::finding::{Finding, Status};
 use crate::report::escape::{cell, escape, url};
 use crate::report::fit::{Part, fit};
 use crate::report::format::{
-    check_counts, duration, outcome_icon, status_icon, status_rank, step_icon, step_word,
-    verdict_icon,
+    check_counts, duration, outcome_icon, plural, shows_no_duration, status_icon, status_rank,
+    step_icon, step_word, verdict_icon,
 };
-use crate::report::model::{CanaryRecord, FunctionRun, Promotion, Report, StepStatus};
+use crate::report::model::{CanaryRecord, FunctionRun, Promotion, Report};
 
 /// Under GitHub's 1 MiB step-summary limit, with room for a heading another
 /// step of the job may have written.
@@ -28,7 +28,7 @@ const LINE: usize = 1_000;
 /// and notices.
 pub fn summary(report: &Report) -> String {
     let mut parts = vec![Part::text(verdict(report))];
-    parts.extend(errors(report));
+    parts.extend(errors(report, true));
     parts.push(Part::text("#### Contract checks\n\n"));
     parts.push(checks(report, "", "", |n| {
         format!("\n_{n} more {} not shown._\n", rows(n))
@@ -56,14 +56,14 @@ pub fn pr_comment(report: &Report, marker: &str, run_url: Option<&str>) -> Strin
         verdict_line(report)
     ))];
     parts.push(Part::text(format!("{}\n\n", drift_line(report))));
-    parts.extend(errors(report));
+    parts.extend(errors(report, false));
     let clean = report.findings.iter().all(|f| f.status == Status::Pass);
     let (open, close) = if clean && !report.findings.is_empty() {
         (
             format!(
                 "<details><summary>Show the {} {}</summary>\n\n",
                 report.findings.len(),
-                crate::report::format::plural(report.findings.len(), "check", "checks")
+                plural(report.findings.len(), "check", "checks")
             ),
             "</details>\n\n",
         )
@@ -86,7 +86,7 @@ pub fn pr_comment(report: &Report, marker: &str, run_url: Option<&str>) -> Strin
 }
 
 fn rows(n: usize) -> &'static str {
-    crate::report::format::plural(n, "row", "rows")
+    plural(n, "row", "rows")
 }
 
 fn verdict_line(report: &Report) -> String {
@@ -124,45 +124,47 @@ fn counts(report: &Report) -> String {
 }
 
 fn drift_line(report: &Report) -> String {
+    let total = report.findings.len();
     let pass = report.count(Status::Pass);
-    let others = |report: &Report| {
-        let warning = report.count(Status::Warning);
-        let skipped = report.count(Status::Skipped);
-        let mut extra = Vec::new();
-        if warning > 0 {
-            extra.push(format!(
-                "{warning} {}",
-                crate::report::format::plural(warning, "warning", "warnings")
-            ));
-        }
-        if skipped > 0 {
-            extra.push(format!("{skipped} skipped"));
-        }
-        if extra.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", extra.join(", "))
-        }
+    let warning = report.count(Status::Warning);
+    let skipped = report.count(Status::Skipped);
+    let mut extra = Vec::new();
+    if warning > 0 {
+        extra.push(format!(
+            "{warning} {}",
+            plural(warning, "warning", "warnings")
+        ));
+    }
+    if skipped > 0 {
+        extra.push(format!("{skipped} skipped"));
+    }
+    let extra = if extra.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", extra.join(", "))
     };
     if report.drift() {
         let failing = report.count(Status::Error);
         format!(
-            "**Drift:** {failing} of {} {} {}{}.",
-            report.findings.len(),
-            crate::report::format::plural(report.findings.len(), "check", "checks"),
-            crate::report::format::plural(failing, "fails", "fail"),
-            others(report)
+            "**Drift:** {failing} of {total} {} {}{extra}.",
+            plural(total, "check", "checks"),
+            plural(failing, "fails", "fail"),
         )
-    } else if report.error.is_some() {
+    } else if total == 0 && report.error.is_some() {
         "**The validation did not complete.**".to_string()
-    } else if report.findings.is_empty() {
+    } else if total == 0 {
         "**No drift:** no contract checks ran.".to_string()
+    } else if extra.is_empty() {
+        format!(
+            "**No drift: {pass} {} {}.**",
+            plural(pass, "check", "checks"),
+            plural(pass, "passes", "pass"),
+        )
     } else {
         format!(
-            "**No drift: {pass} {} {}**{}.",
-            crate::report::format::plural(pass, "check", "checks"),
-            crate::report::format::plural(pass, "passes", "pass"),
-            others(report)
+            "**No drift: {pass} {} {}**{extra}.",
+            plural(pass, "check", "checks"),
+            plural(pass, "passes", "pass"),
         )
     }
 }
@@ -208,10 +210,10 @@ fn check_row(f: &Finding) -> String {
     )
 }
 
-/// `report.error` and each function's error.
-fn errors(report: &Report) -> Option<Part> {
+/// `report.error`, and each function's error when the promotion is shown.
+fn errors(report: &Report, with_functions: bool) -> Option<Part> {
     let mut items: Vec<String> = report.error.iter().cloned().collect();
-    if let Some(p) = &report.promotion {
+    if let Some(p) = report.promotion.as_ref().filter(|_| with_functions) {
         items.extend(
             p.functions
                 .iter()
@@ -271,7 +273,8 @@ fn function_parts(f: &FunctionRun) -> Vec<Part> {
             cell(before, CELL),
             cell(after, CELL)
         )),
-        (_, Some(v)) => head.push_str(&format!(" · version {}", cell(v, CELL))),
+        (Some(_), Some(v)) => head.push_str(&format!(" · version {} (unchanged)", cell(v, CELL))),
+        (None, Some(v)) => head.push_str(&format!(" · version {}", cell(v, CELL))),
         (Some(before), None) => head.push_str(&format!(" · was version {}", cell(before, CELL))),
         (None, None) => {}
     }
@@ -287,7 +290,7 @@ fn function_parts(f: &FunctionRun) -> Vec<Part> {
                 .steps
                 .iter()
                 .map(|s| {
-                    let took = if s.status == StepStatus::Planned {
+                    let took = if shows_no_duration(s) {
                         "—".to_string()
                     } else {
                         duration(s.duration_ms)
@@ -352,4 +355,103 @@ fn canary_row(c: &CanaryRecord) -> String {
         verdict_icon(&c.verdict),
         cell(&c.verdict, CELL)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::samples;
+
+    const RUN: &str = "https://github.com/acme/app/actions/runs/42";
+
+    #[test]
+    fn summary_snapshots() {
+        insta::assert_snapshot!("summary_clean", summary(&samples::clean_validate()));
+        insta::assert_snapshot!("summary_drift", summary(&samples::drift()));
+        insta::assert_snapshot!("summary_promotion", summary(&samples::promotion()));
+        insta::assert_snapshot!("summary_rolled_back", summary(&samples::rolled_back()));
+    }
+
+    #[test]
+    fn pr_comment_snapshots() {
+        let marker = "lambda-promote:validate";
+        insta::assert_snapshot!(
+            "pr_comment_clean",
+            pr_comment(&samples::clean_validate(), marker, Some(RUN))
+        );
+        insta::assert_snapshot!(
+            "pr_comment_drift",
+            pr_comment(&samples::drift(), marker, Some(RUN))
+        );
+        insta::assert_snapshot!(
+            "pr_comment_promotion",
+            pr_comment(&samples::promotion(), marker, None)
+        );
+        insta::assert_snapshot!(
+            "pr_comment_rolled_back",
+            pr_comment(&samples::rolled_back(), marker, Some(RUN))
+        );
+    }
+
+    #[test]
+    fn pr_comment_starts_with_the_marker_and_says_no_drift() {
+        let c = pr_comment(&samples::clean_validate(), "lp:dev", None);
+        assert!(c.starts_with("<!-- lp:dev -->\n"));
+        assert!(c.contains("**No drift: 4 checks pass.**"));
+        assert!(!c.contains("Promotion"));
+    }
+
+    #[test]
+    fn nothing_from_aws_or_the_user_is_left_unescaped() {
+        let md = summary(&samples::drift());
+        assert!(!md.contains("<script>"));
+        assert!(!md.contains("`tick`"));
+        assert!(md.contains("name&#124;with&lt;script&gt;"));
+        // One table row per finding: a newline in a value did not split one.
+        let rows = md.lines().filter(|l| l.starts_with("| dev |")).count();
+        assert_eq!(rows, 6);
+        for line in md.lines().filter(|l| l.starts_with("| dev |")) {
+            assert_eq!(line.matches(" | ").count(), 6, "{line}");
+        }
+    }
+
+    #[test]
+    fn secrets_appear_only_redacted() {
+        let md = summary(&samples::drift());
+        assert!(md.contains("E2…ZL"));
+        assert!(md.contains("(hidden)"));
+    }
+
+    #[test]
+    fn limits_hold_for_twenty_thousand_findings() {
+        let report = samples::huge(20_000);
+        let md = summary(&report);
+        assert!(md.len() <= 1024 * 1024, "summary is {} bytes", md.len());
+        assert!(md.contains("more rows not shown._"));
+        assert!(
+            md.contains("more not shown._"),
+            "the warnings list is shortened too"
+        );
+        assert!(md.contains("| dev | function-env |"));
+
+        let c = pr_comment(&report, "lp", Some(RUN));
+        assert!(
+            c.chars().count() <= 65_536,
+            "comment is {} chars",
+            c.chars().count()
+        );
+        assert!(c.starts_with("<!-- lp -->"));
+        let shown = c.lines().filter(|l| l.starts_with("| dev |")).count();
+        assert!(shown > 0);
+        assert!(c.contains(&format!(
+            "_{} more rows not shown; see the [job summary]({RUN})._",
+            20_000 - shown
+        )));
+        // Failing rows come first, so a shortened table shows what to fix.
+        assert!(
+            c.lines()
+                .filter(|l| l.starts_with("| dev |"))
+                .all(|l| l.contains("❌"))
+        );
+    }
 }

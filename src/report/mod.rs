@@ -8,4 +8,6 @@ pub mod json;
 pub mod markdown;
 pub mod model;
 pub mod outputs;
+#[cfg(test)]
+pub(crate) mod samples;
 pub mod text;

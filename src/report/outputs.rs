@@ -23,3 +23,80 @@ pub fn outputs(report: &Report) -> Vec<(&'static str, String)> {
         ("report", json::render(report)),
     ]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::samples;
+
+    fn get(outputs: &[(&'static str, String)], name: &str) -> String {
+        outputs
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_else(|| panic!("no output {name}"))
+    }
+
+    #[test]
+    fn every_spec_output_in_order() {
+        let names: Vec<&str> = outputs(&samples::clean_validate())
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "result",
+                "environment",
+                "image-uri",
+                "image-digest",
+                "version",
+                "previous-version",
+                "drift",
+                "rolled-back",
+                "report"
+            ]
+        );
+    }
+
+    #[test]
+    fn validation_leaves_promotion_outputs_empty() {
+        let o = outputs(&samples::drift());
+        assert_eq!(get(&o, "result"), "drift");
+        assert_eq!(get(&o, "environment"), "dev");
+        assert_eq!(get(&o, "image-uri"), "");
+        assert_eq!(get(&o, "version"), "");
+        assert_eq!(get(&o, "drift"), "true");
+        assert_eq!(get(&o, "rolled-back"), "false");
+    }
+
+    #[test]
+    fn promotion_outputs_come_from_the_first_function() {
+        let o = outputs(&samples::promotion());
+        assert_eq!(get(&o, "result"), "success");
+        assert_eq!(
+            get(&o, "image-uri"),
+            "123456789012.dkr.ecr.us-east-1.amazonaws.com/app@sha256:0f3c9a"
+        );
+        assert_eq!(get(&o, "image-digest"), "sha256:0f3c9a");
+        assert_eq!(get(&o, "version"), "13");
+        assert_eq!(get(&o, "previous-version"), "12");
+        assert_eq!(get(&o, "drift"), "false");
+
+        let o = outputs(&samples::rolled_back());
+        assert_eq!(get(&o, "result"), "rolled-back");
+        assert_eq!(get(&o, "rolled-back"), "true");
+        assert_eq!(get(&o, "version"), "12");
+    }
+
+    #[test]
+    fn report_output_is_the_one_line_json() {
+        let r = samples::drift();
+        let json = get(&outputs(&r), "report");
+        assert_eq!(json, json::render(&r));
+        assert!(!json.contains('\n'));
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v["findings"][1]["expected"]["kind"], "redacted");
+        assert_eq!(v["findings"][1]["expected"]["value"], "E2…ZL");
+    }
+}

@@ -4,8 +4,10 @@
 
 use crate::finding::{Finding, Status};
 use crate::report::escape::{shorten, terminal};
-use crate::report::format::{check_counts, duration, status_rank, status_word, step_word};
-use crate::report::model::{FunctionRun, Promotion, Report, StepStatus};
+use crate::report::format::{
+    check_counts, duration, plural, shows_no_duration, status_rank, status_word, step_word,
+};
+use crate::report::model::{FunctionRun, Promotion, Report};
 
 /// Widest column before a value is shortened; the JSON output has it whole.
 const COLUMN: usize = 48;
@@ -111,7 +113,8 @@ fn function(f: &FunctionRun) -> String {
         (Some(before), Some(after)) if before != after => {
             format!(": version {} -> {}", clean(before), clean(after))
         }
-        (_, Some(v)) => format!(": version {}", clean(v)),
+        (Some(_), Some(v)) => format!(": version {} (unchanged)", clean(v)),
+        (None, Some(v)) => format!(": version {}", clean(v)),
         (Some(before), None) => format!(": was version {}", clean(before)),
         (None, None) => String::new(),
     };
@@ -127,7 +130,7 @@ fn function(f: &FunctionRun) -> String {
         .steps
         .iter()
         .map(|s| {
-            let took = if s.status == StepStatus::Planned {
+            let took = if shows_no_duration(s) {
                 "-".to_string()
             } else {
                 duration(s.duration_ms)
@@ -145,7 +148,13 @@ fn function(f: &FunctionRun) -> String {
             format!("canary {} %", c.percent),
             clean(&c.verdict),
             duration(c.duration_ms),
-            format!("{} events, {} errors", c.events_examined, c.errors),
+            format!(
+                "{} {}, {} {}",
+                c.events_examined,
+                plural(c.events_examined as usize, "event", "events"),
+                c.errors,
+                plural(c.errors as usize, "error", "errors")
+            ),
         ]
     }));
     out.push_str(&align(&rows, "  "));
@@ -205,5 +214,24 @@ mod tests {
             vec!["ccc".to_string(), "d".to_string(), String::new()],
         ];
         assert_eq!(align(&rows, "  "), "  a    bb  x\n  ccc  d\n");
+    }
+
+    #[test]
+    fn text_snapshots() {
+        use crate::report::samples;
+        insta::assert_snapshot!("text_clean", render(&samples::clean_validate()));
+        insta::assert_snapshot!("text_drift", render(&samples::drift()));
+        insta::assert_snapshot!("text_promotion", render(&samples::promotion()));
+        insta::assert_snapshot!("text_rolled_back", render(&samples::rolled_back()));
+    }
+
+    #[test]
+    fn no_control_characters_reach_the_terminal() {
+        let mut r = crate::report::samples::drift();
+        r.findings[0].resource = "evil\u{1b}[2Jname".into();
+        r.error = Some("line one\nline two".into());
+        let out = render(&r);
+        assert!(!out.contains('\u{1b}'));
+        assert!(out.contains("error: line one line two\n"));
     }
 }

@@ -1,0 +1,302 @@
+//! Sample reports shared by the renderers' tests.
+
+use crate::config::model::Pos;
+use crate::finding::{Finding, Shown, Status};
+use crate::report::model::{
+    CanaryRecord, FunctionRun, Links, Outcome, Promotion, Report, StepRecord, StepStatus,
+};
+
+const CONTRACT: &str = ".github/lambda-promote.yml";
+
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one argument per column of the table it fills"
+)]
+pub fn finding(
+    env: &str,
+    check: &str,
+    resource: &str,
+    code: &str,
+    status: Status,
+    expected: Shown,
+    live: Shown,
+    message: &str,
+    line: u32,
+) -> Finding {
+    Finding {
+        environment: env.into(),
+        check: check.into(),
+        resource: resource.into(),
+        code: code.into(),
+        status,
+        expected,
+        live,
+        message: message.into(),
+        at: Some(Pos { line, col: 9 }),
+    }
+}
+
+fn pass(env: &str, check: &str, resource: &str, line: u32) -> Finding {
+    finding(
+        env,
+        check,
+        resource,
+        "ok",
+        Status::Pass,
+        Shown::None,
+        Shown::None,
+        "passed",
+        line,
+    )
+}
+
+pub fn clean_validate() -> Report {
+    let mut r = Report::new("validate", "dev,staging".into(), CONTRACT.into());
+    r.findings = vec![
+        finding(
+            "dev",
+            "cloudfront",
+            "comment=app-dev",
+            "ok",
+            Status::Pass,
+            Shown::Redacted("E2…ZL".into()),
+            Shown::Plain("E2ABCDEFGHIJZL".into()),
+            "the distribution id matches",
+            11,
+        ),
+        pass("dev", "function-env", "worker-dev", 14),
+        pass("dev", "log-group", "/aws/lambda/worker-dev", 18),
+        pass("staging", "function", "worker-staging", 25),
+    ];
+    r
+}
+
+pub fn drift() -> Report {
+    let mut r = Report::new("validate", "dev".into(), CONTRACT.into());
+    r.result = Outcome::Drift;
+    r.findings = vec![
+        pass("dev", "log-group", "/aws/lambda/worker-dev", 18),
+        finding(
+            "dev",
+            "cloudfront",
+            "comment=app-dev",
+            "cloudfront-id-mismatch",
+            Status::Error,
+            Shown::Redacted("E2…ZL".into()),
+            Shown::Plain("E3QWERTYUIOPXY".into()),
+            "CLOUDFRONT_DISTRIBUTION_ID does not name the distribution with comment app-dev",
+            11,
+        ),
+        finding(
+            "dev",
+            "function-env",
+            "worker-dev",
+            "function-env-mismatch",
+            Status::Error,
+            Shown::Redacted("db…om".into()),
+            Shown::Hidden,
+            "AURORA_HOST on worker-dev differs from the job's AURORA_HOST",
+            14,
+        ),
+        finding(
+            "dev",
+            "function-env",
+            "worker-dev",
+            "function-env-missing",
+            Status::Error,
+            Shown::Plain("OPENROUTER_API_KEY".into()),
+            Shown::None,
+            "worker-dev has no OPENROUTER_API_KEY",
+            14,
+        ),
+        finding(
+            "dev",
+            "function",
+            "name|with<script>alert(1)</script>`tick`",
+            "function-not-found",
+            Status::Warning,
+            Shown::Plain("a|b & <c>\nnext line".into()),
+            Shown::None,
+            "no function named like that\nsecond line",
+            21,
+        ),
+        finding(
+            "dev",
+            "function",
+            "WORKER_FUNCTION_NAME",
+            "secret-unset",
+            Status::Skipped,
+            Shown::None,
+            Shown::None,
+            "WORKER_FUNCTION_NAME is empty (pull request from a fork)",
+            22,
+        ),
+    ];
+    r.warnings = vec!["secrets are empty on a pull request from a fork: 1 check skipped".into()];
+    r
+}
+
+fn step(step: &str, status: StepStatus, duration_ms: u64, detail: &str) -> StepRecord {
+    StepRecord {
+        step: step.into(),
+        status,
+        duration_ms,
+        detail: detail.into(),
+    }
+}
+
+fn prod_promotion(functions: Vec<FunctionRun>) -> Promotion {
+    Promotion {
+        source: "from staging".into(),
+        image_uri: "123456789012.dkr.ecr.us-east-1.amazonaws.com/app@sha256:0f3c9a".into(),
+        image_digest: "sha256:0f3c9a".into(),
+        strategy: "canary 10%, 50% every 5m".into(),
+        functions,
+        invalidation_id: None,
+    }
+}
+
+pub fn promotion() -> Report {
+    let mut r = Report::new("promote", "production".into(), CONTRACT.into());
+    r.findings = vec![pass("production", "function", "worker-prod", 40)];
+    let mut p = prod_promotion(vec![FunctionRun {
+        function: "worker-prod".into(),
+        alias: "live".into(),
+        previous_version: Some("12".into()),
+        version: Some("13".into()),
+        steps: vec![
+            step("update-code", StepStatus::Done, 1_200, "app@sha256:0f3c9a"),
+            step(
+                "wait",
+                StepStatus::Done,
+                34_500,
+                "LastUpdateStatus Successful",
+            ),
+            step("verify", StepStatus::Done, 180, "resolves to sha256:0f3c9a"),
+            step("publish", StepStatus::Done, 900, "version 13"),
+            step("smoke-test", StepStatus::Done, 2_300, "status 200"),
+            step(
+                "move-alias",
+                StepStatus::Done,
+                603_000,
+                "canary 10% → 50% → 100%",
+            ),
+            step("prune", StepStatus::Done, 1_100, "deleted versions 1, 2"),
+            step("invalidate", StepStatus::Done, 800, "/*"),
+        ],
+        canary: vec![
+            CanaryRecord {
+                percent: 10,
+                duration_ms: 300_000,
+                events_examined: 1_204,
+                errors: 1,
+                verdict: "passed".into(),
+                first_errors: vec![
+                    "2025-01-01T10:00:03Z ERROR timeout calling <upstream> | retrying".into(),
+                ],
+            },
+            CanaryRecord {
+                percent: 50,
+                duration_ms: 300_000,
+                events_examined: 6_020,
+                errors: 0,
+                verdict: "passed".into(),
+                first_errors: vec![],
+            },
+        ],
+        links: Links::new("us-east-1", "worker-prod", "live"),
+        error: None,
+    }]);
+    p.invalidation_id = Some("I2J0I21PCUYOIK".into());
+    r.promotion = Some(p);
+    r.notices = vec!["pruned 2 versions of worker-prod".into()];
+    r
+}
+
+pub fn rolled_back() -> Report {
+    let mut r = Report::new("promote", "production".into(), CONTRACT.into());
+    r.result = Outcome::RolledBack;
+    r.rolled_back = true;
+    r.error = Some(
+        "canary at 50% saw 7 error events of version 13 (max-errors 0); the alias live of worker-prod was restored to version 12".into(),
+    );
+    r.findings = vec![pass("production", "function", "worker-prod", 40)];
+    r.promotion = Some(prod_promotion(vec![FunctionRun {
+        function: "worker-prod".into(),
+        alias: "live".into(),
+        previous_version: Some("12".into()),
+        version: Some("12".into()),
+        steps: vec![
+            step("update-code", StepStatus::Done, 1_200, ""),
+            step("wait", StepStatus::Done, 20_000, ""),
+            step("publish", StepStatus::Done, 700, "version 13"),
+            step(
+                "move-alias",
+                StepStatus::Failed,
+                360_000,
+                "canary failed at 50%",
+            ),
+            step(
+                "rollback",
+                StepStatus::Done,
+                400,
+                "alias live → 12, routing cleared",
+            ),
+            step("prune", StepStatus::Skipped, 0, "after a rollback"),
+        ],
+        canary: vec![
+            CanaryRecord {
+                percent: 10,
+                duration_ms: 300_000,
+                events_examined: 900,
+                errors: 0,
+                verdict: "passed".into(),
+                first_errors: vec![],
+            },
+            CanaryRecord {
+                percent: 50,
+                duration_ms: 60_000,
+                events_examined: 2_400,
+                errors: 7,
+                verdict: "failed".into(),
+                first_errors: vec![
+                    "[ERROR] KeyError: 'OPENROUTER_API_KEY'".into(),
+                    "[ERROR] Traceback (most recent call last): File \"/var/task/app.py\", line 3"
+                        .into(),
+                ],
+            },
+        ],
+        links: Links::new("us-east-1", "worker-prod", "live"),
+        error: Some("canary failed at 50%: 7 errors > max-errors 0".into()),
+    }]));
+    r
+}
+
+/// A validation with `n` findings, most failing, with long values.
+pub fn huge(n: usize) -> Report {
+    let mut r = Report::new("validate", "dev".into(), CONTRACT.into());
+    r.result = Outcome::Drift;
+    r.findings = (0..n)
+        .map(|i| {
+            finding(
+                "dev",
+                "function-env",
+                &format!("worker-{i}-{}", "x".repeat(150)),
+                "function-env-missing",
+                if i % 3 == 0 {
+                    Status::Pass
+                } else {
+                    Status::Error
+                },
+                Shown::Plain(format!("KEY_{i}_{}", "<&>|".repeat(40))),
+                Shown::Hidden,
+                &"a long message about what is missing ".repeat(20),
+                i as u32,
+            )
+        })
+        .collect();
+    r.warnings = (0..n)
+        .map(|i| format!("warning {i}: {}", "w".repeat(100)))
+        .collect();
+    r
+}
