@@ -17,6 +17,7 @@ pub mod aws;
 pub mod config;
 pub mod error;
 pub mod finding;
+pub mod github;
 pub mod report;
 pub mod secret;
 pub mod settings;

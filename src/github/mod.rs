@@ -1,0 +1,3 @@
+//! GitHub: runner files and workflow commands, and the GitHub API.
+
+pub mod api;
