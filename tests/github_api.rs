@@ -9,7 +9,9 @@ use lambda_promote::github::api::{
 };
 use lambda_promote::secret::Secret;
 use serde_json::{Value, json};
-use wiremock::matchers::{bearer_token, body_json, method, path, query_param, query_param_is_missing};
+use wiremock::matchers::{
+    bearer_token, body_json, method, path, query_param, query_param_is_missing,
+};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const TOKEN: &str = "ghs_T0kenThatMustNeverLeak0123456789";
@@ -46,8 +48,17 @@ async fn seen(server: &MockServer) -> Vec<String> {
 /// Every request carried the token as a bearer credential.
 async fn all_authorised(server: &MockServer) {
     for r in server.received_requests().await.expect("recording is on") {
-        let auth = r.headers.get("authorization").map(|v| v.to_str().unwrap_or_default());
-        assert_eq!(auth, Some(format!("Bearer {TOKEN}").as_str()), "{} {}", r.method, r.url);
+        let auth = r
+            .headers
+            .get("authorization")
+            .map(|v| v.to_str().unwrap_or_default());
+        assert_eq!(
+            auth,
+            Some(format!("Bearer {TOKEN}").as_str()),
+            "{} {}",
+            r.method,
+            r.url
+        );
     }
 }
 
@@ -77,7 +88,9 @@ async fn first_comment_is_created() {
     Mock::given(method("POST"))
         .and(path(comments_path("")))
         .and(bearer_token(TOKEN))
-        .and(body_json(json!({"body": "<!-- lambda-promote -->\n## Contract: 3 checks pass"})))
+        .and(body_json(
+            json!({"body": "<!-- lambda-promote -->\n## Contract: 3 checks pass"}),
+        ))
         .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 11})))
         .expect(1)
         .mount(&server)
@@ -100,7 +113,11 @@ async fn first_comment_is_created() {
 
 /// Serves two pages of comments under `base_path`; ours is on page 2.
 async fn two_pages_with_ours_on_page_two(server: &MockServer, base_path: &str) {
-    let next = format!("{}{}?per_page=100&page=2", server.uri(), comments_path(base_path));
+    let next = format!(
+        "{}{}?per_page=100&page=2",
+        server.uri(),
+        comments_path(base_path)
+    );
     let page_one: Vec<Value> = (1..=100)
         .map(|id| json!({"id": id, "body": format!("comment {id}")}))
         .collect();
@@ -111,7 +128,10 @@ async fn two_pages_with_ours_on_page_two(server: &MockServer, base_path: &str) {
         .and(bearer_token(TOKEN))
         .respond_with(
             ResponseTemplate::new(200)
-                .insert_header("link", format!(r#"<{next}>; rel="next", <{next}>; rel="last""#))
+                .insert_header(
+                    "link",
+                    format!(r#"<{next}>; rel="next", <{next}>; rel="last""#),
+                )
                 .set_body_json(page_one),
         )
         .expect(1)
@@ -138,7 +158,9 @@ async fn a_second_run_updates_the_comment_found_on_page_two() {
     Mock::given(method("PATCH"))
         .and(path("/repos/octo-org/app/issues/comments/4242"))
         .and(bearer_token(TOKEN))
-        .and(body_json(json!({"body": "<!-- lambda-promote -->\nnew report"})))
+        .and(body_json(
+            json!({"body": "<!-- lambda-promote -->\nnew report"}),
+        ))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": 4242})))
         .expect(1)
         .mount(&server)
@@ -206,7 +228,9 @@ async fn fixed_drift_updates_the_same_comment_with_the_new_body() {
         .await;
     Mock::given(method("POST"))
         .and(path(comments_path("")))
-        .and(body_json(json!({"body": "<!-- lambda-promote -->\n❌ drift: CLOUDFRONT_DISTRIBUTION_ID"})))
+        .and(body_json(
+            json!({"body": "<!-- lambda-promote -->\n❌ drift: CLOUDFRONT_DISTRIBUTION_ID"}),
+        ))
         .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 900})))
         .expect(1)
         .mount(&server)
@@ -229,7 +253,9 @@ async fn fixed_drift_updates_the_same_comment_with_the_new_body() {
     Mock::given(method("PATCH"))
         .and(path("/repos/octo-org/app/issues/comments/900"))
         .and(bearer_token(TOKEN))
-        .and(body_json(json!({"body": "<!-- lambda-promote -->\n✅ no drift"})))
+        .and(body_json(
+            json!({"body": "<!-- lambda-promote -->\n✅ no drift"}),
+        ))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": 900})))
         .expect(1)
         .mount(&server)
@@ -298,7 +324,11 @@ async fn deployments_not_found_names_the_deployments_permission() {
     assert!(
         matches!(
             &err,
-            GitHubError::Permission { permission: "deployments: write", status: 404, .. }
+            GitHubError::Permission {
+                permission: "deployments: write",
+                status: 404,
+                ..
+            }
         ),
         "{err:?}"
     );
@@ -324,7 +354,9 @@ async fn a_bad_gateway_is_retried_with_the_default_policy() {
         .await;
 
     let gh = GitHub::new(&server.uri(), &Secret::new(TOKEN), "octo-org/app").expect("client");
-    let id = gh.create_deployment("0123abc", "staging", false, "promote").await;
+    let id = gh
+        .create_deployment("0123abc", "staging", false, "promote")
+        .await;
 
     assert_eq!(id, Ok(77));
     assert_eq!(seen(&server).await.len(), 2);
@@ -347,13 +379,17 @@ async fn a_retried_comment_searches_again_before_posting() {
         .await;
     Mock::given(method("POST"))
         .and(path(comments_path("")))
-        .and(body_json(json!({"body": "<!-- lambda-promote -->\nreport"})))
+        .and(body_json(
+            json!({"body": "<!-- lambda-promote -->\nreport"}),
+        ))
         .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 5})))
         .expect(1)
         .mount(&server)
         .await;
 
-    let action = client(&server.uri()).upsert_comment(7, MARKER, "report").await;
+    let action = client(&server.uri())
+        .upsert_comment(7, MARKER, "report")
+        .await;
 
     assert_eq!(action, Ok(CommentAction::Created(5)));
     assert_eq!(
@@ -413,7 +449,11 @@ async fn a_silent_server_is_bounded_by_the_request_timeout() {
         .await
         .unwrap_err();
 
-    assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
     assert!(err.to_string().contains("no answer within 100ms"), "{err}");
 }
 
@@ -470,9 +510,14 @@ async fn a_deployment_goes_in_progress_then_success() {
         )
         .await
         .expect("deployment");
-    gh.set_deployment_status(id, DeploymentState::InProgress, LOG_URL, "promoting sha256:abc")
-        .await
-        .expect("in_progress");
+    gh.set_deployment_status(
+        id,
+        DeploymentState::InProgress,
+        LOG_URL,
+        "promoting sha256:abc",
+    )
+    .await
+    .expect("in_progress");
     gh.set_deployment_status(
         id,
         DeploymentState::Success,
@@ -544,7 +589,9 @@ async fn the_token_shows_in_no_error() {
 
     let errors = [
         gh.upsert_comment(7, MARKER, "x").await.unwrap_err(),
-        gh.create_deployment("abc", "dev", false, "d").await.unwrap_err(),
+        gh.create_deployment("abc", "dev", false, "d")
+            .await
+            .unwrap_err(),
         gh.set_deployment_status(1, DeploymentState::Success, LOG_URL, "d")
             .await
             .unwrap_err(),
@@ -568,4 +615,30 @@ async fn the_token_shows_in_no_error() {
         .unwrap_err();
     assert!(err.to_string().contains("after 3 attempts"), "{err}");
     assert_no_token(&err);
+}
+
+#[tokio::test]
+async fn an_exhausted_rate_limit_is_not_blamed_on_permissions() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/repos/octo-org/app/deployments"))
+        .respond_with(
+            ResponseTemplate::new(403)
+                .insert_header("x-ratelimit-remaining", "0")
+                .insert_header("x-ratelimit-reset", "4102444800")
+                .set_body_json(json!({"message": "API rate limit exceeded"})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let err = client(&server.uri())
+        .create_deployment("abc", "dev", false, "d")
+        .await
+        .unwrap_err();
+
+    assert_eq!(
+        err,
+        GitHubError::Other("rate limited (403): API rate limit exceeded".into())
+    );
 }

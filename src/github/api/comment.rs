@@ -37,7 +37,9 @@ pub fn marker_tag(marker: &str) -> Result<String, GitHubError> {
     let marker = marker.trim();
     let bad = marker.is_empty()
         || marker.contains("--")
-        || marker.chars().any(|c| matches!(c, '<' | '>') || c.is_control());
+        || marker
+            .chars()
+            .any(|c| matches!(c, '<' | '>') || c.is_control());
     if bad {
         return Err(GitHubError::Other(format!(
             "invalid comment marker {marker:?}: must be one line without `--`, `<` or `>`"

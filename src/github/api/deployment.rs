@@ -76,10 +76,15 @@ impl GitHub {
             production_environment: production,
             transient_environment: false,
         };
-        retry::run(&self.policy, DEPLOYMENTS_PERMISSION, "deployment", || async {
-            let created: Created = self.post(&route, &body).await?;
-            Ok(created.id)
-        })
+        retry::run(
+            &self.policy,
+            DEPLOYMENTS_PERMISSION,
+            "deployment",
+            || async {
+                let created: Created = self.post(&route, &body).await?;
+                Ok(created.id)
+            },
+        )
         .await
     }
 

@@ -17,8 +17,8 @@ pub enum GitHubError {
     /// when the token cannot see the resource at all.
     #[error(
         "GitHub API returned {status} ({message}): the workflow token lacks `{permission}`; \
-         add `permissions: {{ {permission} }}` to the job. A pull request from a fork always \
-         gets a read-only token, which also causes this"
+         add it under `permissions:` in the workflow or the job. A pull request from a fork \
+         always gets a read-only token, which also causes this"
     )]
     Permission {
         permission: &'static str,
@@ -121,8 +121,12 @@ fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
     let mut out = err.to_string();
     let mut source = err.source();
     while let Some(cause) = source {
-        out.push_str(": ");
-        out.push_str(&cause.to_string());
+        // Some Display impls already include their source; say it once.
+        let text = cause.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
         source = cause.source();
     }
     out
@@ -206,6 +210,22 @@ mod tests {
                 other => panic!("{failure:?} gave {other:?}"),
             }
         }
+    }
+
+    #[test]
+    fn error_chain_says_each_cause_once() {
+        // Like octocrab's `Service Error: {source}`: the source in the Display.
+        #[derive(Debug, thiserror::Error)]
+        #[error("Service Error: {0}")]
+        struct Outer(#[source] std::io::Error);
+        #[derive(Debug, thiserror::Error)]
+        #[error("request failed")]
+        struct Plain(#[source] std::io::Error);
+
+        let twice = Outer(std::io::Error::other("connection refused"));
+        assert_eq!(error_chain(&twice), "Service Error: connection refused");
+        let once = Plain(std::io::Error::other("connection refused"));
+        assert_eq!(error_chain(&once), "request failed: connection refused");
     }
 
     #[test]

@@ -13,9 +13,9 @@ mod retry;
 use std::fmt;
 
 use anyhow::{Context, bail};
+use octocrab::FromResponse;
 use octocrab::Octocrab;
 use serde::Serialize;
-use octocrab::FromResponse;
 
 use crate::secret::Secret;
 
@@ -187,8 +187,7 @@ fn split_repository(repository: &str) -> anyhow::Result<(&str, &str)> {
         !s.is_empty()
             && s != "."
             && s != ".."
-            && s
-                .chars()
+            && s.chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
     };
     match repository.trim().split_once('/') {
@@ -212,7 +211,12 @@ mod tests {
 
     #[test]
     fn api_url_without_scheme_or_host_is_refused() {
-        for bad in ["ghe.example.com/api/v3", "/api/v3", "ftp://x", "https://x/api?y=1"] {
+        for bad in [
+            "ghe.example.com/api/v3",
+            "/api/v3",
+            "ftp://x",
+            "https://x/api?y=1",
+        ] {
             assert!(normalise_api_url(bad).is_err(), "{bad}");
         }
     }
@@ -223,7 +227,9 @@ mod tests {
             split_repository("octo-org/my.repo_1").unwrap(),
             ("octo-org", "my.repo_1")
         );
-        for bad in ["", "owner", "owner/", "/repo", "a/b/c", "a/..", "a/b?x", "a b/c"] {
+        for bad in [
+            "", "owner", "owner/", "/repo", "a/b/c", "a/..", "a/b?x", "a b/c",
+        ] {
             assert!(split_repository(bad).is_err(), "{bad}");
         }
     }
