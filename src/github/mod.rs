@@ -1,6 +1,7 @@
-//! The GitHub runner's side of the job: workflow commands on stdout, the
-//! output and summary files, and the event payload.
+//! GitHub: the runner's side of the job (workflow commands on stdout, the
+//! output and summary files, the event payload) and the GitHub API.
 
+pub mod api;
 pub mod commands;
 pub mod event;
 pub mod files;

@@ -1,0 +1,207 @@
+//! The sticky pull-request comment: one per pull request and marker, found by
+//! a hidden HTML marker and edited in place on every later run.
+
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+
+use super::error::{COMMENTS_PERMISSION, Failure, GitHubError};
+use super::{Created, GitHub, retry};
+
+/// What `upsert_comment` did, with the comment's id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommentAction {
+    Created(u64),
+    Updated(u64),
+}
+
+/// GitHub refuses comment bodies over 65536 characters; stay a little under.
+/// <https://docs.github.com/en/rest/issues/comments#create-an-issue-comment>
+const MAX_BODY_UTF16: usize = 65_000;
+const TRUNCATED_NOTE: &str = "\n\n…(truncated: the report is longer than a comment may be)";
+
+/// Upper bound on pages of 100 comments to search, so a runaway `Link` chain
+/// cannot loop; the operation budget bounds time as well.
+const MAX_PAGES: usize = 100;
+
+/// One listed comment; a body can be absent for a deleted or minimised one.
+#[derive(Debug, Deserialize)]
+struct Listed {
+    id: u64,
+    #[serde(default)]
+    body: Option<String>,
+}
+
+/// `<!-- marker -->`, the invisible tag that identifies our comment. A marker
+/// that could close the HTML comment early, or span lines, is refused.
+pub fn marker_tag(marker: &str) -> Result<String, GitHubError> {
+    let marker = marker.trim();
+    let bad = marker.is_empty()
+        || marker.contains("--")
+        || marker
+            .chars()
+            .any(|c| matches!(c, '<' | '>') || c.is_control());
+    if bad {
+        return Err(GitHubError::Other(format!(
+            "invalid comment marker {marker:?}: must be one line without `--`, `<` or `>`"
+        )));
+    }
+    Ok(format!("<!-- {marker} -->"))
+}
+
+/// The body to send: the marker first (unless the body carries it already),
+/// then the body, cut to fit GitHub's limit on a character boundary.
+fn body_with_marker(tag: &str, body: &str) -> String {
+    let full = if body.contains(tag) {
+        body.to_string()
+    } else {
+        format!("{tag}\n{body}")
+    };
+    fit(full)
+}
+
+/// GitHub counts the limit in UTF-16 code units, so count those.
+fn fit(body: String) -> String {
+    if body.encode_utf16().count() <= MAX_BODY_UTF16 {
+        return body;
+    }
+    let room = MAX_BODY_UTF16 - TRUNCATED_NOTE.encode_utf16().count();
+    let mut used = 0;
+    let mut cut = body.len();
+    for (i, c) in body.char_indices() {
+        used += c.len_utf16();
+        if used > room {
+            cut = i;
+            break;
+        }
+    }
+    let mut out = body[..cut].to_string();
+    out.push_str(TRUNCATED_NOTE);
+    out
+}
+
+/// The first (oldest) comment carrying the tag.
+fn find_marked(comments: &[Listed], tag: &str) -> Option<u64> {
+    comments
+        .iter()
+        .find(|c| c.body.as_deref().is_some_and(|b| b.contains(tag)))
+        .map(|c| c.id)
+}
+
+#[derive(serde::Serialize)]
+struct Body<'a> {
+    body: &'a str,
+}
+
+impl GitHub {
+    /// Creates the pull request's comment tagged `<!-- {marker} -->`, or
+    /// updates it in place if one exists on any page. A retry starts with a
+    /// fresh search, so a create that succeeded unseen is updated, not doubled.
+    pub async fn upsert_comment(
+        &self,
+        pr: u64,
+        marker: &str,
+        body: &str,
+    ) -> Result<CommentAction, GitHubError> {
+        let tag = marker_tag(marker)?;
+        let body = body_with_marker(&tag, body);
+        retry::run(&self.policy, COMMENTS_PERMISSION, "PR comment", || {
+            self.upsert_once(pr, &tag, &body)
+        })
+        .await
+    }
+
+    async fn upsert_once(&self, pr: u64, tag: &str, body: &str) -> Result<CommentAction, Failure> {
+        match self.find_comment(pr, tag).await? {
+            Some(id) => {
+                let route = self.repo_route(&format!("/issues/comments/{id}"));
+                let _: IgnoredAny = self.patch(&route, &Body { body }).await?;
+                Ok(CommentAction::Updated(id))
+            }
+            None => {
+                let route = self.repo_route(&format!("/issues/{pr}/comments"));
+                let created: Created = self.post(&route, &Body { body }).await?;
+                Ok(CommentAction::Created(created.id))
+            }
+        }
+    }
+
+    /// Walks every page of the pull request's comments, following `Link: rel="next"`.
+    async fn find_comment(&self, pr: u64, tag: &str) -> Result<Option<u64>, Failure> {
+        let route = self.repo_route(&format!("/issues/{pr}/comments"));
+        let mut page: octocrab::Page<Listed> =
+            self.get(&route, Some(&[("per_page", 100u8)])).await?;
+        for _ in 0..MAX_PAGES {
+            if let Some(id) = find_marked(&page.items, tag) {
+                return Ok(Some(id));
+            }
+            match page.next.take() {
+                Some(next) => page = self.get(&next.to_string(), None::<&()>).await?,
+                None => return Ok(None),
+            }
+        }
+        Err(Failure::Fatal(format!(
+            "more than {} comments on pull request #{pr}; not searching further",
+            MAX_PAGES * 100
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn listed(id: u64, body: Option<&str>) -> Listed {
+        Listed {
+            id,
+            body: body.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn marker_becomes_an_html_comment() {
+        assert_eq!(
+            marker_tag("lambda-promote:validate").unwrap(),
+            "<!-- lambda-promote:validate -->"
+        );
+    }
+
+    #[test]
+    fn markers_that_break_the_html_comment_are_refused() {
+        for bad in ["", "a -- b", "a-->", "x>y", "two\nlines"] {
+            assert!(marker_tag(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn the_marker_is_added_once() {
+        let tag = "<!-- m -->";
+        assert_eq!(body_with_marker(tag, "hello"), "<!-- m -->\nhello");
+        assert_eq!(body_with_marker(tag, "hi <!-- m -->"), "hi <!-- m -->");
+    }
+
+    #[test]
+    fn the_first_marked_comment_is_found() {
+        let tag = "<!-- m -->";
+        let comments = [
+            listed(1, Some("unrelated")),
+            listed(2, None),
+            listed(3, Some("<!-- m -->\nold")),
+            listed(4, Some("<!-- m -->\nduplicate")),
+        ];
+        assert_eq!(find_marked(&comments, tag), Some(3));
+        assert_eq!(find_marked(&comments[..2], tag), None);
+        assert_eq!(find_marked(&[listed(5, Some("<!-- m2 -->"))], tag), None);
+    }
+
+    #[test]
+    fn long_bodies_are_cut_on_a_character_boundary() {
+        // "é" is 2 bytes and 1 UTF-16 unit, "😀" is 4 bytes and 2 units.
+        let body = "é😀".repeat(30_000);
+        let out = fit(body);
+        assert!(out.encode_utf16().count() <= MAX_BODY_UTF16);
+        assert!(out.ends_with(TRUNCATED_NOTE));
+        assert!(out.len() > 60_000);
+        let short = "short".to_string();
+        assert_eq!(fit(short.clone()), short);
+    }
+}

@@ -1,0 +1,644 @@
+//! The GitHub API client against a local stand-in for GitHub (wiremock):
+//! exactly what is sent, how pages are followed, what is retried, and that the
+//! token never shows in an error.
+
+use std::time::Duration;
+
+use lambda_promote::github::api::{
+    CommentAction, DeploymentState, GitHub, GitHubError, RetryPolicy,
+};
+use lambda_promote::secret::Secret;
+use serde_json::{Value, json};
+use wiremock::matchers::{
+    bearer_token, body_json, method, path, query_param, query_param_is_missing,
+};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const TOKEN: &str = "ghs_T0kenThatMustNeverLeak0123456789";
+const MARKER: &str = "lambda-promote";
+
+/// Quick retries so the suite stays fast; the shape is the default's.
+fn quick() -> RetryPolicy {
+    RetryPolicy {
+        first_delay: Duration::from_millis(5),
+        ..RetryPolicy::default()
+    }
+}
+
+fn client(api_url: &str) -> GitHub {
+    GitHub::new(api_url, &Secret::new(TOKEN), "octo-org/app")
+        .expect("client")
+        .with_policy(quick())
+}
+
+/// `METHOD /path?query` of every request the server saw, in order.
+async fn seen(server: &MockServer) -> Vec<String> {
+    server
+        .received_requests()
+        .await
+        .expect("recording is on")
+        .iter()
+        .map(|r| {
+            let query = r.url.query().map(|q| format!("?{q}")).unwrap_or_default();
+            format!("{} {}{query}", r.method, r.url.path())
+        })
+        .collect()
+}
+
+/// Every request carried the token as a bearer credential.
+async fn all_authorised(server: &MockServer) {
+    for r in server.received_requests().await.expect("recording is on") {
+        let auth = r
+            .headers
+            .get("authorization")
+            .map(|v| v.to_str().unwrap_or_default());
+        assert_eq!(
+            auth,
+            Some(format!("Bearer {TOKEN}").as_str()),
+            "{} {}",
+            r.method,
+            r.url
+        );
+    }
+}
+
+fn assert_no_token(err: &GitHubError) {
+    let shown = format!("{err} | {err:?}");
+    assert!(!shown.contains(TOKEN), "token leaked: {shown}");
+    assert!(!shown.contains("0123456789"), "token part leaked: {shown}");
+}
+
+fn comments_path(base_path: &str) -> String {
+    format!("{base_path}/repos/octo-org/app/issues/7/comments")
+}
+
+#[tokio::test]
+async fn first_comment_is_created() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(comments_path("")))
+        .and(query_param("per_page", "100"))
+        .and(bearer_token(TOKEN))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([
+            {"id": 1, "body": "LGTM"}
+        ])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(comments_path("")))
+        .and(bearer_token(TOKEN))
+        .and(body_json(
+            json!({"body": "<!-- lambda-promote -->\n## Contract: 3 checks pass"}),
+        ))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 11})))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let action = client(&server.uri())
+        .upsert_comment(7, MARKER, "## Contract: 3 checks pass")
+        .await;
+
+    assert_eq!(action, Ok(CommentAction::Created(11)));
+    assert_eq!(
+        seen(&server).await,
+        [
+            "GET /repos/octo-org/app/issues/7/comments?per_page=100",
+            "POST /repos/octo-org/app/issues/7/comments"
+        ]
+    );
+    all_authorised(&server).await;
+}
+
+/// Serves two pages of comments under `base_path`; ours is on page 2.
+async fn two_pages_with_ours_on_page_two(server: &MockServer, base_path: &str) {
+    let next = format!(
+        "{}{}?per_page=100&page=2",
+        server.uri(),
+        comments_path(base_path)
+    );
+    let page_one: Vec<Value> = (1..=100)
+        .map(|id| json!({"id": id, "body": format!("comment {id}")}))
+        .collect();
+    Mock::given(method("GET"))
+        .and(path(comments_path(base_path)))
+        .and(query_param("per_page", "100"))
+        .and(query_param_is_missing("page"))
+        .and(bearer_token(TOKEN))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header(
+                    "link",
+                    format!(r#"<{next}>; rel="next", <{next}>; rel="last""#),
+                )
+                .set_body_json(page_one),
+        )
+        .expect(1)
+        .mount(server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(comments_path(base_path)))
+        .and(query_param("page", "2"))
+        .and(bearer_token(TOKEN))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([
+            {"id": 101, "body": null},
+            {"id": 4242, "body": "<!-- lambda-promote -->\nold report"},
+            {"id": 4243, "body": "<!-- lambda-promote -->\na stray duplicate"}
+        ])))
+        .expect(1)
+        .mount(server)
+        .await;
+}
+
+#[tokio::test]
+async fn a_second_run_updates_the_comment_found_on_page_two() {
+    let server = MockServer::start().await;
+    two_pages_with_ours_on_page_two(&server, "").await;
+    Mock::given(method("PATCH"))
+        .and(path("/repos/octo-org/app/issues/comments/4242"))
+        .and(bearer_token(TOKEN))
+        .and(body_json(
+            json!({"body": "<!-- lambda-promote -->\nnew report"}),
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": 4242})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 1})))
+        .expect(0)
+        .mount(&server)
+        .await;
+
+    let action = client(&server.uri())
+        .upsert_comment(7, MARKER, "new report")
+        .await;
+
+    assert_eq!(action, Ok(CommentAction::Updated(4242)));
+    assert_eq!(
+        seen(&server).await,
+        [
+            "GET /repos/octo-org/app/issues/7/comments?per_page=100",
+            "GET /repos/octo-org/app/issues/7/comments?per_page=100&page=2",
+            "PATCH /repos/octo-org/app/issues/comments/4242"
+        ]
+    );
+    all_authorised(&server).await;
+}
+
+#[tokio::test]
+async fn enterprise_server_base_path_is_kept_for_every_page_and_write() {
+    let server = MockServer::start().await;
+    two_pages_with_ours_on_page_two(&server, "/api/v3").await;
+    Mock::given(method("PATCH"))
+        .and(path("/api/v3/repos/octo-org/app/issues/comments/4242"))
+        .and(bearer_token(TOKEN))
+        .and(body_json(json!({"body": "<!-- lambda-promote -->\nghes"})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": 4242})))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let gh = client(&format!("{}/api/v3/", server.uri()));
+    let action = gh.upsert_comment(7, MARKER, "ghes").await;
+
+    assert_eq!(action, Ok(CommentAction::Updated(4242)));
+    assert_eq!(
+        seen(&server).await,
+        [
+            "GET /api/v3/repos/octo-org/app/issues/7/comments?per_page=100",
+            "GET /api/v3/repos/octo-org/app/issues/7/comments?per_page=100&page=2",
+            "PATCH /api/v3/repos/octo-org/app/issues/comments/4242"
+        ]
+    );
+    all_authorised(&server).await;
+}
+
+#[tokio::test]
+async fn fixed_drift_updates_the_same_comment_with_the_new_body() {
+    let server = MockServer::start().await;
+    let gh = client(&server.uri());
+
+    // Run 1: drift found, no comment yet.
+    Mock::given(method("GET"))
+        .and(path(comments_path("")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(comments_path("")))
+        .and(body_json(
+            json!({"body": "<!-- lambda-promote -->\n❌ drift: CLOUDFRONT_DISTRIBUTION_ID"}),
+        ))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 900})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let first = gh
+        .upsert_comment(7, MARKER, "❌ drift: CLOUDFRONT_DISTRIBUTION_ID")
+        .await;
+    assert_eq!(first, Ok(CommentAction::Created(900)));
+    server.verify().await;
+    server.reset().await;
+
+    // Run 2: drift fixed; GitHub now lists run 1's comment.
+    Mock::given(method("GET"))
+        .and(path(comments_path("")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([
+            {"id": 900, "body": "<!-- lambda-promote -->\n❌ drift: CLOUDFRONT_DISTRIBUTION_ID"}
+        ])))
+        .mount(&server)
+        .await;
+    Mock::given(method("PATCH"))
+        .and(path("/repos/octo-org/app/issues/comments/900"))
+        .and(bearer_token(TOKEN))
+        .and(body_json(
+            json!({"body": "<!-- lambda-promote -->\n✅ no drift"}),
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": 900})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 901})))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let second = gh.upsert_comment(7, MARKER, "✅ no drift").await;
+    assert_eq!(second, Ok(CommentAction::Updated(900)));
+}
+
+#[tokio::test]
+async fn forbidden_comment_names_the_pull_requests_permission_and_is_not_retried() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(comments_path("")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(comments_path("")))
+        .respond_with(ResponseTemplate::new(403).set_body_json(json!({
+            "message": "Resource not accessible by integration",
+            "documentation_url": "https://docs.github.com/rest/issues/comments#create-an-issue-comment"
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let err = client(&server.uri())
+        .upsert_comment(7, MARKER, "report")
+        .await
+        .unwrap_err();
+
+    assert_eq!(
+        err,
+        GitHubError::Permission {
+            permission: "pull-requests: write",
+            status: 403,
+            message: "Resource not accessible by integration".into()
+        }
+    );
+    let text = err.to_string();
+    assert!(text.contains("pull-requests: write"), "{text}");
+    assert!(text.contains("fork"), "{text}");
+    assert_no_token(&err);
+}
+
+#[tokio::test]
+async fn deployments_not_found_names_the_deployments_permission() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/repos/octo-org/app/deployments"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"message": "Not Found"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let err = client(&server.uri())
+        .create_deployment("0123abc", "production", true, "promote")
+        .await
+        .unwrap_err();
+
+    assert!(
+        matches!(
+            &err,
+            GitHubError::Permission {
+                permission: "deployments: write",
+                status: 404,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("deployments: write"), "{err}");
+    assert_no_token(&err);
+}
+
+#[tokio::test]
+async fn a_bad_gateway_is_retried_with_the_default_policy() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/repos/octo-org/app/deployments"))
+        .respond_with(ResponseTemplate::new(502).set_body_string("Bad Gateway"))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/repos/octo-org/app/deployments"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 77, "sha": "0123abc"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let gh = GitHub::new(&server.uri(), &Secret::new(TOKEN), "octo-org/app").expect("client");
+    let id = gh
+        .create_deployment("0123abc", "staging", false, "promote")
+        .await;
+
+    assert_eq!(id, Ok(77));
+    assert_eq!(seen(&server).await.len(), 2);
+}
+
+#[tokio::test]
+async fn a_retried_comment_searches_again_before_posting() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(comments_path("")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .expect(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(comments_path("")))
+        .respond_with(ResponseTemplate::new(502))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(comments_path("")))
+        .and(body_json(
+            json!({"body": "<!-- lambda-promote -->\nreport"}),
+        ))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 5})))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let action = client(&server.uri())
+        .upsert_comment(7, MARKER, "report")
+        .await;
+
+    assert_eq!(action, Ok(CommentAction::Created(5)));
+    assert_eq!(
+        seen(&server).await,
+        [
+            "GET /repos/octo-org/app/issues/7/comments?per_page=100",
+            "POST /repos/octo-org/app/issues/7/comments",
+            "GET /repos/octo-org/app/issues/7/comments?per_page=100",
+            "POST /repos/octo-org/app/issues/7/comments"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn server_errors_give_up_after_three_attempts() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/repos/octo-org/app/deployments/77/statuses"))
+        .respond_with(ResponseTemplate::new(503).set_body_json(json!({"message": "unavailable"})))
+        .expect(3)
+        .mount(&server)
+        .await;
+
+    let err = client(&server.uri())
+        .set_deployment_status(77, DeploymentState::Success, "https://x/run/1", "done")
+        .await
+        .unwrap_err();
+
+    assert_eq!(
+        err,
+        GitHubError::Other("deployment status: 503: unavailable after 3 attempts".into())
+    );
+}
+
+#[tokio::test]
+async fn a_silent_server_is_bounded_by_the_request_timeout() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(201)
+                .set_body_json(json!({"id": 1}))
+                .set_delay(Duration::from_secs(5)),
+        )
+        .mount(&server)
+        .await;
+    let policy = RetryPolicy {
+        attempts: 2,
+        first_delay: Duration::from_millis(5),
+        request_timeout: Duration::from_millis(100),
+        budget: Duration::from_secs(3),
+    };
+    let gh = client(&server.uri()).with_policy(policy);
+
+    let started = std::time::Instant::now();
+    let err = gh
+        .create_deployment("0123abc", "staging", false, "promote")
+        .await
+        .unwrap_err();
+
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(err.to_string().contains("no answer within 100ms"), "{err}");
+}
+
+const LOG_URL: &str = "https://github.com/octo-org/app/actions/runs/42";
+
+async fn expect_status(server: &MockServer, state: &str, description: &str) {
+    Mock::given(method("POST"))
+        .and(path("/repos/octo-org/app/deployments/77/statuses"))
+        .and(bearer_token(TOKEN))
+        .and(body_json(json!({
+            "state": state,
+            "log_url": LOG_URL,
+            "description": description
+        })))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 1, "state": state})))
+        .expect(1)
+        .mount(server)
+        .await;
+}
+
+async fn expect_deployment(server: &MockServer, environment: &str, production: bool) {
+    Mock::given(method("POST"))
+        .and(path("/repos/octo-org/app/deployments"))
+        .and(bearer_token(TOKEN))
+        .and(body_json(json!({
+            "ref": "9fceb02d0ae598e95dc970b74767f19372d61af8",
+            "environment": environment,
+            "description": "lambda-promote sha256:abc",
+            "auto_merge": false,
+            "required_contexts": [],
+            "production_environment": production,
+            "transient_environment": false
+        })))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 77})))
+        .expect(1)
+        .mount(server)
+        .await;
+}
+
+#[tokio::test]
+async fn a_deployment_goes_in_progress_then_success() {
+    let server = MockServer::start().await;
+    expect_deployment(&server, "production", true).await;
+    expect_status(&server, "in_progress", "promoting sha256:abc").await;
+    expect_status(&server, "success", "alias live now points to version 12").await;
+    let gh = client(&server.uri());
+
+    let id = gh
+        .create_deployment(
+            "9fceb02d0ae598e95dc970b74767f19372d61af8",
+            "production",
+            true,
+            "lambda-promote sha256:abc",
+        )
+        .await
+        .expect("deployment");
+    gh.set_deployment_status(
+        id,
+        DeploymentState::InProgress,
+        LOG_URL,
+        "promoting sha256:abc",
+    )
+    .await
+    .expect("in_progress");
+    gh.set_deployment_status(
+        id,
+        DeploymentState::Success,
+        LOG_URL,
+        "alias live now points to version 12",
+    )
+    .await
+    .expect("success");
+
+    assert_eq!(id, 77);
+    assert_eq!(
+        seen(&server).await,
+        [
+            "POST /repos/octo-org/app/deployments",
+            "POST /repos/octo-org/app/deployments/77/statuses",
+            "POST /repos/octo-org/app/deployments/77/statuses"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_failed_deployment_reports_failure_with_a_truncated_description() {
+    let server = MockServer::start().await;
+    expect_deployment(&server, "staging", false).await;
+    let long = format!("rolled back: {}", "error rate too high; ".repeat(10));
+    let expected: String = long.chars().take(139).chain(['…']).collect();
+    expect_status(&server, "failure", &expected).await;
+    let gh = client(&server.uri());
+
+    let id = gh
+        .create_deployment(
+            "9fceb02d0ae598e95dc970b74767f19372d61af8",
+            "staging",
+            false,
+            "lambda-promote sha256:abc",
+        )
+        .await
+        .expect("deployment");
+    gh.set_deployment_status(id, DeploymentState::Failure, LOG_URL, &long)
+        .await
+        .expect("failure");
+}
+
+#[tokio::test]
+async fn the_token_shows_in_no_error() {
+    let server = MockServer::start().await;
+    // A misbehaving proxy that echoes the credential back in its error.
+    let echo = json!({"message": format!("bad credentials: Bearer {TOKEN}")});
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(echo.clone()))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/repos/octo-org/app/deployments"))
+        .respond_with(ResponseTemplate::new(403).set_body_json(echo.clone()))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/repos/octo-org/app/deployments/1/statuses"))
+        .respond_with(ResponseTemplate::new(500).set_body_string(format!("oops {TOKEN}")))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/repos/octo-org/app/deployments/2/statuses"))
+        .respond_with(ResponseTemplate::new(201).set_body_string(format!("not json {TOKEN}")))
+        .mount(&server)
+        .await;
+    let gh = client(&server.uri());
+
+    let errors = [
+        gh.upsert_comment(7, MARKER, "x").await.unwrap_err(),
+        gh.create_deployment("abc", "dev", false, "d")
+            .await
+            .unwrap_err(),
+        gh.set_deployment_status(1, DeploymentState::Success, LOG_URL, "d")
+            .await
+            .unwrap_err(),
+        gh.set_deployment_status(2, DeploymentState::Success, LOG_URL, "d")
+            .await
+            .unwrap_err(),
+    ];
+    for err in &errors {
+        assert_no_token(err);
+    }
+    assert!(errors[0].to_string().contains("401"), "{}", errors[0]);
+
+    // Nothing listening: a transport error.
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        listener.local_addr().expect("addr")
+    };
+    let err = client(&format!("http://{closed}"))
+        .create_deployment("abc", "dev", false, "d")
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("after 3 attempts"), "{err}");
+    assert_no_token(&err);
+}
+
+#[tokio::test]
+async fn an_exhausted_rate_limit_is_not_blamed_on_permissions() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/repos/octo-org/app/deployments"))
+        .respond_with(
+            ResponseTemplate::new(403)
+                .insert_header("x-ratelimit-remaining", "0")
+                .insert_header("x-ratelimit-reset", "4102444800")
+                .set_body_json(json!({"message": "API rate limit exceeded"})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let err = client(&server.uri())
+        .create_deployment("abc", "dev", false, "d")
+        .await
+        .unwrap_err();
+
+    assert_eq!(
+        err,
+        GitHubError::Other("rate limited (403): API rate limit exceeded".into())
+    );
+}
