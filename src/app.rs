@@ -79,7 +79,11 @@ pub async fn run(argv: Vec<OsString>, cancel: Cancel) -> anyhow::Result<End> {
             .clone()
             .or_else(|| std::env::var("AWS_REGION").ok())
             .unwrap_or_else(|| "us-east-1".to_string());
-        let policy = crate::iam::policy(&contract, contract.account.as_ref().map(|a| a.value.as_str()), &region);
+        let policy = crate::iam::policy(
+            &contract,
+            contract.account.as_ref().map(|a| a.value.as_str()),
+            &region,
+        );
         println!("{}", serde_json::to_string_pretty(&policy)?);
         return Ok(End::Done(Outcome::Success));
     }
@@ -111,16 +115,17 @@ async fn dispatch(run: Run) -> anyhow::Result<End> {
         Command::Plan | Command::Promote | Command::Rollback => {
             crate::promote::command(&run, command).await
         }
-        Command::Auto | Command::IamPolicy => Err(UsageError::Selection(format!(
-            "`{}` cannot run here",
-            command.as_str()
-        ))
-        .into()),
+        Command::Auto | Command::IamPolicy => {
+            Err(UsageError::Selection(format!("`{}` cannot run here", command.as_str())).into())
+        }
     }
 }
 
 /// The environments `validate` covers: the `environment` input, or all.
-fn validate_envs<'c>(settings: &Settings, contract: &'c Contract) -> Result<Vec<&'c Environment>, UsageError> {
+fn validate_envs<'c>(
+    settings: &Settings,
+    contract: &'c Contract,
+) -> Result<Vec<&'c Environment>, UsageError> {
     if settings.environments.is_empty() {
         return Ok(contract.environments.iter().collect());
     }
@@ -141,7 +146,11 @@ fn validate_envs<'c>(settings: &Settings, contract: &'c Contract) -> Result<Vec<
 async fn validate_command(run: &Run) -> anyhow::Result<End> {
     let envs = validate_envs(&run.settings, &run.contract)?;
     let names: Vec<&str> = envs.iter().map(|e| e.name.as_str()).collect();
-    let mut report = Report::new("validate", names.join(","), contract_label(&run.settings.contract));
+    let mut report = Report::new(
+        "validate",
+        names.join(","),
+        contract_label(&run.settings.contract),
+    );
     let clients = Clients::load(run.contract.region.as_deref()).await?;
     let fork = run.event.is_fork_pr();
     let work = validate::findings(&clients, &run.contract, &envs, &run.job, fork);
@@ -150,7 +159,11 @@ async fn validate_command(run: &Run) -> anyhow::Result<End> {
         sig = run.cancel.cancelled() => return Ok(End::Cancelled(Cancelled(sig))),
     };
     report.findings = findings;
-    report.result = if report.drift() { Outcome::Drift } else { Outcome::Success };
+    report.result = if report.drift() {
+        Outcome::Drift
+    } else {
+        Outcome::Success
+    };
     if fork && report.count(crate::finding::Status::Skipped) > 0 {
         report.warnings.push(
             "checks that need a secret were skipped: secrets are empty on a pull request from a fork"
@@ -158,7 +171,9 @@ async fn validate_command(run: &Run) -> anyhow::Result<End> {
         );
     }
     crate::github_sync::pr_comment(run, &mut report).await;
-    run.emitter.report(&report).context("failed to write the report")?;
+    run.emitter
+        .report(&report)
+        .context("failed to write the report")?;
     Ok(End::Done(report.result))
 }
 

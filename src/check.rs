@@ -71,7 +71,14 @@ impl Sink<'_> {
             ErrorKind::AccessDenied => "aws-access-denied",
             _ => "aws-error",
         };
-        self.push(resource, code, Status::Error, Shown::None, Shown::None, err.to_string());
+        self.push(
+            resource,
+            code,
+            Status::Error,
+            Shown::None,
+            Shown::None,
+            err.to_string(),
+        );
     }
 
     /// A secret the check needs is unset: skipped on a fork, drift otherwise.
@@ -102,11 +109,18 @@ fn account(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let Some(Spot { value: want, at }) = &ctx.contract.account else {
         return;
     };
-    let mut sink = Sink { out, env: "*", check: "account", at: Some(*at) };
+    let mut sink = Sink {
+        out,
+        env: "*",
+        check: "account",
+        at: Some(*at),
+    };
     match &ctx.observed.account {
-        Some(Lookup::Found(live)) if live == want => {
-            sink.pass(want.clone(), Shown::Plain(want.clone()), Shown::Plain(live.clone()))
-        }
+        Some(Lookup::Found(live)) if live == want => sink.pass(
+            want.clone(),
+            Shown::Plain(want.clone()),
+            Shown::Plain(live.clone()),
+        ),
         Some(Lookup::Found(live)) => sink.push(
             want.clone(),
             "account-mismatch",
@@ -130,7 +144,12 @@ fn account(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 /// The implicit checks of every function an environment deploys to.
 fn functions(ctx: &Context<'_>, env: &Environment, out: &mut Vec<Finding>) {
     for f in &env.functions {
-        let mut sink = Sink { out, env: &env.name, check: "function", at: Some(f.at) };
+        let mut sink = Sink {
+            out,
+            env: &env.name,
+            check: "function",
+            at: Some(f.at),
+        };
         let resource = format!("{}:{}", f.name, f.alias);
         let expected = Shown::Plain(format!("image function, alias {}", f.alias));
         match ctx.observed.functions.get(&f.name) {
@@ -141,7 +160,10 @@ fn functions(ctx: &Context<'_>, env: &Environment, out: &mut Vec<Finding>) {
                     Status::Error,
                     expected,
                     Shown::Plain(format!("package type {}", info.package_type)),
-                    format!("{} is a {} function; lambda-promote deploys container images", f.name, info.package_type),
+                    format!(
+                        "{} is a {} function; lambda-promote deploys container images",
+                        f.name, info.package_type
+                    ),
                 );
                 continue;
             }
@@ -179,7 +201,10 @@ fn functions(ctx: &Context<'_>, env: &Environment, out: &mut Vec<Finding>) {
                 Status::Warning,
                 expected,
                 Shown::Plain("no alias".into()),
-                format!("alias {} of {} does not exist yet; promote will create it", f.alias, f.name),
+                format!(
+                    "alias {} of {} does not exist yet; promote will create it",
+                    f.alias, f.name
+                ),
             ),
         }
     }
@@ -188,11 +213,25 @@ fn functions(ctx: &Context<'_>, env: &Environment, out: &mut Vec<Finding>) {
 fn one(ctx: &Context<'_>, env: &Environment, check: &Spot<Check>, out: &mut Vec<Finding>) {
     match &check.value {
         Check::Cloudfront { by, id_env } => {
-            let mut sink = Sink { out, env: &env.name, check: "cloudfront", at: Some(check.at) };
+            let mut sink = Sink {
+                out,
+                env: &env.name,
+                check: "cloudfront",
+                at: Some(check.at),
+            };
             cloudfront(ctx, by, id_env.as_deref(), &mut sink);
         }
-        Check::FunctionEnv { function, keys, equals_env } => {
-            let mut sink = Sink { out, env: &env.name, check: "function-env", at: Some(check.at) };
+        Check::FunctionEnv {
+            function,
+            keys,
+            equals_env,
+        } => {
+            let mut sink = Sink {
+                out,
+                env: &env.name,
+                check: "function-env",
+                at: Some(check.at),
+            };
             let info = match ctx.observed.functions.get(function) {
                 Some(Lookup::Found(info)) => info,
                 Some(Lookup::Failed(e)) => return sink.failed_lookup(function.clone(), e),
@@ -257,11 +296,18 @@ fn one(ctx: &Context<'_>, env: &Environment, check: &Spot<Check>, out: &mut Vec<
             }
         }
         Check::LogGroup { name } => {
-            let mut sink = Sink { out, env: &env.name, check: "log-group", at: Some(check.at) };
+            let mut sink = Sink {
+                out,
+                env: &env.name,
+                check: "log-group",
+                at: Some(check.at),
+            };
             match ctx.observed.log_groups.get(name) {
-                Some(Lookup::Found(())) => {
-                    sink.pass(name.clone(), Shown::Plain("exists".into()), Shown::Plain("exists".into()))
-                }
+                Some(Lookup::Found(())) => sink.pass(
+                    name.clone(),
+                    Shown::Plain("exists".into()),
+                    Shown::Plain("exists".into()),
+                ),
                 Some(Lookup::Failed(e)) => sink.failed_lookup(name.clone(), e),
                 Some(Lookup::Missing) | None => sink.push(
                     name.clone(),
@@ -274,7 +320,12 @@ fn one(ctx: &Context<'_>, env: &Environment, check: &Spot<Check>, out: &mut Vec<
             }
         }
         Check::Function { name_env } => {
-            let mut sink = Sink { out, env: &env.name, check: "function", at: Some(check.at) };
+            let mut sink = Sink {
+                out,
+                env: &env.name,
+                check: "function",
+                at: Some(check.at),
+            };
             let resource = format!("${name_env}");
             let Some(name) = ctx.job.get(name_env) else {
                 return sink.secret_unset(resource, name_env, ctx.fork);
@@ -299,7 +350,12 @@ fn one(ctx: &Context<'_>, env: &Environment, check: &Spot<Check>, out: &mut Vec<
     }
 }
 
-fn cloudfront(ctx: &Context<'_>, by: &DistributionSelector, id_env: Option<&str>, sink: &mut Sink<'_>) {
+fn cloudfront(
+    ctx: &Context<'_>,
+    by: &DistributionSelector,
+    id_env: Option<&str>,
+    sink: &mut Sink<'_>,
+) {
     let (resource, matching): (String, fn(&Distribution, &str) -> bool) = match by {
         DistributionSelector::Comment(c) => (format!("comment {c}"), |d, c| d.comment == c),
         DistributionSelector::Alias(a) => (format!("alias {a}"), |d, a| {
@@ -341,7 +397,11 @@ fn cloudfront(ctx: &Context<'_>, by: &DistributionSelector, id_env: Option<&str>
                 Status::Error,
                 Shown::Plain("one distribution".into()),
                 Shown::Plain(ids.join(", ")),
-                format!("{} CloudFront distributions have {}", many.len(), describe(by)),
+                format!(
+                    "{} CloudFront distributions have {}",
+                    many.len(),
+                    describe(by)
+                ),
             );
         }
     };
@@ -371,7 +431,10 @@ fn cloudfront(ctx: &Context<'_>, by: &DistributionSelector, id_env: Option<&str>
                     Status::Error,
                     Shown::Redacted(want.redacted()),
                     Shown::Redacted(Secret::new(d.id.clone()).redacted()),
-                    format!("`{var}` does not hold the Id of the distribution with {}", describe(by)),
+                    format!(
+                        "`{var}` does not hold the Id of the distribution with {}",
+                        describe(by)
+                    ),
                 );
             }
             Some(_) => {}

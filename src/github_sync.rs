@@ -51,7 +51,11 @@ pub async fn pr_comment(run: &Run, report: &mut Report) {
     match tokio::time::timeout(BUDGET, gh.upsert_comment(pr.number, &marker, &body)).await {
         Ok(Ok(action)) => run.emitter.log(&format!("PR comment: {action:?}")),
         Ok(Err(e)) => warn(run, report, format!("PR comment not posted: {e}")),
-        Err(_) => warn(run, report, "PR comment not posted: GitHub did not answer in time".into()),
+        Err(_) => warn(
+            run,
+            report,
+            "PR comment not posted: GitHub did not answer in time".into(),
+        ),
     }
 }
 
@@ -74,7 +78,8 @@ impl Deployment {
         let gh = match client(run) {
             Ok(gh) => gh,
             Err(e) => {
-                run.emitter.warning(&format!("GitHub Deployment not recorded: {e}"));
+                run.emitter
+                    .warning(&format!("GitHub Deployment not recorded: {e}"));
                 return Self { task: None };
             }
         };
@@ -113,12 +118,21 @@ impl Deployment {
             Outcome::Success | Outcome::NoOp => DeploymentState::Success,
             _ => DeploymentState::Failure,
         };
-        let log_url = RunInfo::from_env(|k| std::env::var(k).ok()).run_url().unwrap_or_default();
+        let log_url = RunInfo::from_env(|k| std::env::var(k).ok())
+            .run_url()
+            .unwrap_or_default();
         let description = status_description(report);
-        match tokio::time::timeout(BUDGET, gh.set_deployment_status(id, state, &log_url, &description)).await {
+        match tokio::time::timeout(
+            BUDGET,
+            gh.set_deployment_status(id, state, &log_url, &description),
+        )
+        .await
+        {
             Ok(Ok(())) => None,
             Ok(Err(e)) => Some(format!("GitHub Deployment status not posted: {e}")),
-            Err(_) => Some("GitHub Deployment status not posted: GitHub did not answer in time".into()),
+            Err(_) => {
+                Some("GitHub Deployment status not posted: GitHub did not answer in time".into())
+            }
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use lambda_promote::app::{self, End};
+use lambda_promote::app;
 use lambda_promote::cancel::Cancel;
 use lambda_promote::error::{UsageError, exit};
 
@@ -13,9 +13,18 @@ fn main() -> ExitCode {
     std::panic::set_hook(Box::new(|info| {
         eprintln!("lambda-promote: internal error: {info}; please report this");
     }));
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
-        Err(e) => return fail(action_mode, &anyhow::anyhow!("cannot start the runtime: {e}"), exit::FAILED),
+        Err(e) => {
+            return fail(
+                action_mode,
+                &anyhow::anyhow!("cannot start the runtime: {e}"),
+                exit::FAILED,
+            );
+        }
     };
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         runtime.block_on(async {
@@ -29,9 +38,17 @@ fn main() -> ExitCode {
             if let Some(clap_err) = err.downcast_ref::<clap::Error>() {
                 // --help and --version print and exit 0; bad arguments exit 2.
                 let _ = clap_err.print();
-                return ExitCode::from(if clap_err.use_stderr() { exit::USAGE } else { exit::OK });
+                return ExitCode::from(if clap_err.use_stderr() {
+                    exit::USAGE
+                } else {
+                    exit::OK
+                });
             }
-            let code = if err.downcast_ref::<UsageError>().is_some() { exit::USAGE } else { exit::FAILED };
+            let code = if err.downcast_ref::<UsageError>().is_some() {
+                exit::USAGE
+            } else {
+                exit::FAILED
+            };
             fail(action_mode, &err, code)
         }
         Err(_) => ExitCode::from(exit::FAILED),
@@ -41,7 +58,10 @@ fn main() -> ExitCode {
 fn fail(action_mode: bool, err: &anyhow::Error, code: u8) -> ExitCode {
     let msg = format!("{err:#}");
     if action_mode {
-        println!("::error::{}", lambda_promote::github::commands::escape_data(&msg));
+        println!(
+            "::error::{}",
+            lambda_promote::github::commands::escape_data(&msg)
+        );
     }
     eprintln!("error: {msg}");
     ExitCode::from(code)

@@ -31,10 +31,9 @@ impl Clients {
             loader = loader.region(Region::new(r.to_string()));
         }
         let conf = loader.load().await;
-        let region = conf
-            .region()
-            .map(|r| r.to_string())
-            .ok_or_else(|| anyhow::anyhow!("no AWS region: set `region:` in the contract or AWS_REGION"))?;
+        let region = conf.region().map(|r| r.to_string()).ok_or_else(|| {
+            anyhow::anyhow!("no AWS region: set `region:` in the contract or AWS_REGION")
+        })?;
         Ok(Self {
             lambda: aws_sdk_lambda::Client::new(&conf),
             cloudfront: aws_sdk_cloudfront::Client::new(&conf),

@@ -106,12 +106,18 @@ fn kind_of(code: &str) -> ErrorKind {
         | "RepositoryNotFoundException"
         | "ImageNotFoundException"
         | "NotFound" => ErrorKind::NotFound,
-        "AccessDeniedException" | "AccessDenied" | "UnauthorizedOperation"
-        | "UnrecognizedClientException" | "InvalidClientTokenId" | "ExpiredToken"
+        "AccessDeniedException"
+        | "AccessDenied"
+        | "UnauthorizedOperation"
+        | "UnrecognizedClientException"
+        | "InvalidClientTokenId"
+        | "ExpiredToken"
         | "ExpiredTokenException" => ErrorKind::AccessDenied,
         "ResourceConflictException" => ErrorKind::Conflict,
         "PreconditionFailedException" => ErrorKind::Precondition,
-        "TooManyRequestsException" | "ThrottlingException" | "Throttling"
+        "TooManyRequestsException"
+        | "ThrottlingException"
+        | "Throttling"
         | "RequestLimitExceeded" => ErrorKind::Throttled,
         _ => ErrorKind::Other,
     }
@@ -126,7 +132,10 @@ mod tests {
     fn codes_map_to_kinds() {
         assert_eq!(kind_of("ResourceNotFoundException"), ErrorKind::NotFound);
         assert_eq!(kind_of("AccessDeniedException"), ErrorKind::AccessDenied);
-        assert_eq!(kind_of("PreconditionFailedException"), ErrorKind::Precondition);
+        assert_eq!(
+            kind_of("PreconditionFailedException"),
+            ErrorKind::Precondition
+        );
         assert_eq!(kind_of("TooManyRequestsException"), ErrorKind::Throttled);
         assert_eq!(kind_of("Whatever"), ErrorKind::Other);
     }

@@ -38,7 +38,10 @@ pub struct UpdateState {
 fn routing(weights: &std::collections::BTreeMap<String, f64>) -> AliasRoutingConfiguration {
     AliasRoutingConfiguration::builder()
         .set_additional_version_weights(Some(
-            weights.iter().map(|(k, v)| (k.clone(), *v)).collect::<HashMap<_, _>>(),
+            weights
+                .iter()
+                .map(|(k, v)| (k.clone(), *v))
+                .collect::<HashMap<_, _>>(),
         ))
         .build()
 }
@@ -130,7 +133,9 @@ impl Clients {
             .payload(Blob::new(payload.as_bytes().to_vec()))
             .send()
             .await
-            .map_err(|e| AwsError::classify(ops::INVOKE_FUNCTION, &format!("{function}:{version}"), &e))?;
+            .map_err(|e| {
+                AwsError::classify(ops::INVOKE_FUNCTION, &format!("{function}:{version}"), &e)
+            })?;
         Ok(InvokeResult {
             function_error: out.function_error().map(str::to_string),
             payload: out
@@ -162,7 +167,9 @@ impl Clients {
             .set_revision_id(revision_id.map(str::to_string))
             .send()
             .await
-            .map_err(|e| AwsError::classify(ops::UPDATE_ALIAS, &format!("{function}:{alias}"), &e))?;
+            .map_err(|e| {
+                AwsError::classify(ops::UPDATE_ALIAS, &format!("{function}:{alias}"), &e)
+            })?;
         Ok(AliasInfo {
             name: alias.to_string(),
             version: out.function_version().unwrap_or(version).to_string(),
@@ -193,7 +200,9 @@ impl Clients {
             .description(description)
             .send()
             .await
-            .map_err(|e| AwsError::classify(ops::CREATE_ALIAS, &format!("{function}:{alias}"), &e))?;
+            .map_err(|e| {
+                AwsError::classify(ops::CREATE_ALIAS, &format!("{function}:{alias}"), &e)
+            })?;
         Ok(AliasInfo {
             name: alias.to_string(),
             version: out.function_version().unwrap_or(version).to_string(),
@@ -211,7 +220,9 @@ impl Clients {
             .name(alias)
             .send()
             .await
-            .map_err(|e| AwsError::classify(ops::DELETE_ALIAS, &format!("{function}:{alias}"), &e))?;
+            .map_err(|e| {
+                AwsError::classify(ops::DELETE_ALIAS, &format!("{function}:{alias}"), &e)
+            })?;
         Ok(())
     }
 
@@ -225,7 +236,8 @@ impl Clients {
             .into_paginator()
             .send();
         while let Some(page) = pages.next().await {
-            let page = page.map_err(|e| AwsError::classify(ops::LIST_VERSIONS_BY_FUNCTION, function, &e))?;
+            let page =
+                page.map_err(|e| AwsError::classify(ops::LIST_VERSIONS_BY_FUNCTION, function, &e))?;
             out.extend(
                 page.versions()
                     .iter()
@@ -273,7 +285,9 @@ impl Clients {
             .qualifier(version)
             .send()
             .await
-            .map_err(|e| AwsError::classify(ops::DELETE_FUNCTION, &format!("{function}:{version}"), &e))?;
+            .map_err(|e| {
+                AwsError::classify(ops::DELETE_FUNCTION, &format!("{function}:{version}"), &e)
+            })?;
         Ok(())
     }
 }

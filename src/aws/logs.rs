@@ -28,7 +28,8 @@ impl Clients {
             .into_paginator()
             .send();
         while let Some(page) = pages.next().await {
-            let page = page.map_err(|e| AwsError::classify(ops::DESCRIBE_LOG_STREAMS, group, &e))?;
+            let page =
+                page.map_err(|e| AwsError::classify(ops::DESCRIBE_LOG_STREAMS, group, &e))?;
             out.extend(
                 page.log_streams()
                     .iter()
@@ -63,11 +64,13 @@ impl Clients {
             }
             let mut pages = req.into_paginator().send();
             while let Some(page) = pages.next().await {
-                let page = page.map_err(|e| AwsError::classify(ops::FILTER_LOG_EVENTS, group, &e))?;
+                let page =
+                    page.map_err(|e| AwsError::classify(ops::FILTER_LOG_EVENTS, group, &e))?;
                 for e in page.events() {
                     m.count += 1;
                     if m.first.len() < keep {
-                        m.first.push(e.message().unwrap_or_default().trim().to_string());
+                        m.first
+                            .push(e.message().unwrap_or_default().trim().to_string());
                     }
                 }
                 if m.count >= cap {

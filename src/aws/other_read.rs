@@ -52,10 +52,7 @@ impl Clients {
                 out.push(Distribution {
                     id: d.id().to_string(),
                     comment: d.comment().to_string(),
-                    aliases: d
-                        .aliases()
-                        .map(|a| a.items().to_vec())
-                        .unwrap_or_default(),
+                    aliases: d.aliases().map(|a| a.items().to_vec()).unwrap_or_default(),
                     enabled: d.enabled(),
                 });
             }

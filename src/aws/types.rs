@@ -117,7 +117,10 @@ mod tests {
     #[test]
     fn repository_without_tag_or_digest() {
         assert_eq!(repository_of("r.example/a/b:v1"), "r.example/a/b");
-        assert_eq!(repository_of(&format!("r.example/a@sha256:{D}")), "r.example/a");
+        assert_eq!(
+            repository_of(&format!("r.example/a@sha256:{D}")),
+            "r.example/a"
+        );
         assert_eq!(repository_of("r.example:5000/a"), "r.example:5000/a");
     }
 }

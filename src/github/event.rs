@@ -16,6 +16,13 @@ pub struct Event {
     pub pull_request: Option<PullRequest>,
 }
 
+impl Event {
+    /// A pull request whose head is a fork: its secrets are empty by design.
+    pub fn is_fork_pr(&self) -> bool {
+        self.pull_request.as_ref().is_some_and(|pr| pr.is_fork)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PullRequest {
     /// 0 when the payload carries no number (then no comment can be posted).

@@ -43,7 +43,10 @@ fn now_ms() -> i64 {
         .unwrap_or_default()
 }
 
-pub async fn shift(w: Watch<'_>, moved: &mut Option<Moved>) -> Result<Vec<CanaryRecord>, ShiftFailure> {
+pub async fn shift(
+    w: Watch<'_>,
+    moved: &mut Option<Moved>,
+) -> Result<Vec<CanaryRecord>, ShiftFailure> {
     let mut records = Vec::new();
     let fail = |records: Vec<CanaryRecord>, error: anyhow::Error, rollback: bool| ShiftFailure {
         canary: records,
@@ -52,10 +55,18 @@ pub async fn shift(w: Watch<'_>, moved: &mut Option<Moved>) -> Result<Vec<Canary
     };
     // With no version serving traffic yet there is nothing to split against.
     let Some(before) = w.before else {
-        return shift::all_at_once(w.clients, w.function, w.alias, None, w.new_version, w.description, moved)
-            .await
-            .map(|_| records)
-            .map_err(|e| fail(Vec::new(), e.into(), false));
+        return shift::all_at_once(
+            w.clients,
+            w.function,
+            w.alias,
+            None,
+            w.new_version,
+            w.description,
+            moved,
+        )
+        .await
+        .map(|_| records)
+        .map_err(|e| fail(Vec::new(), e.into(), false));
     };
     let group = format!("/aws/lambda/{}", w.function);
     for &percent in &w.canary.steps {
@@ -66,7 +77,14 @@ pub async fn shift(w: Watch<'_>, moved: &mut Option<Moved>) -> Result<Vec<Canary
         let weights = BTreeMap::from([(w.new_version.to_string(), f64::from(percent) / 100.0)]);
         let after = w
             .clients
-            .update_alias(w.function, w.alias, &before.version, &weights, Some(w.description), guard.as_deref())
+            .update_alias(
+                w.function,
+                w.alias,
+                &before.version,
+                &weights,
+                Some(w.description),
+                guard.as_deref(),
+            )
             .await
             .map_err(|e| fail(records.clone(), e.into(), moved.is_some()))?;
         shift::record(moved, w.function, w.alias, Some(before), &after);
@@ -87,10 +105,18 @@ pub async fn shift(w: Watch<'_>, moved: &mut Option<Moved>) -> Result<Vec<Canary
             return Err(fail(records, e, true));
         }
     }
-    shift::all_at_once(w.clients, w.function, w.alias, Some(before), w.new_version, w.description, moved)
-        .await
-        .map(|_| records.clone())
-        .map_err(|e| fail(records, e.into(), true))
+    shift::all_at_once(
+        w.clients,
+        w.function,
+        w.alias,
+        Some(before),
+        w.new_version,
+        w.description,
+        moved,
+    )
+    .await
+    .map(|_| records.clone())
+    .map_err(|e| fail(records, e.into(), true))
 }
 
 /// Watches one step for `interval`; `Err` when errors exceed the limit, the
@@ -113,7 +139,6 @@ async fn watch_step(
     };
     let mut failures = 0u32;
     let mut last_progress = Instant::now();
-    let mut last_error: Option<String> = None;
     loop {
         let poll = Instant::now() + poll_every(w.canary.interval);
         let wake = poll.min(end);
@@ -122,7 +147,11 @@ async fn watch_step(
                 _ = tokio::time::sleep_until(w.deadline) => {}
                 sig = w.cancel.cancelled() => return Err(abort(record, started, format!("cancelled by signal {sig} during the {percent}% step"))),
             }
-            return Err(abort(record, started, format!("timed out during the {percent}% canary step")));
+            return Err(abort(
+                record,
+                started,
+                format!("timed out during the {percent}% canary step"),
+            ));
         }
         tokio::select! {
             _ = tokio::time::sleep_until(wake) => {}
@@ -132,7 +161,11 @@ async fn watch_step(
             Ok(m) => {
                 failures = 0;
                 record.errors = m.count;
-                record.first_errors = m.first.iter().map(|l| super::execute::shorten(l, 200)).collect();
+                record.first_errors = m
+                    .first
+                    .iter()
+                    .map(|l| super::execute::shorten(l, 200))
+                    .collect();
                 if m.count > u64::from(w.canary.max_errors) {
                     record.events_examined = examined(w, group, start_ms).await;
                     record.verdict = "failed".into();
@@ -148,12 +181,10 @@ async fn watch_step(
             }
             Err(e) => {
                 failures += 1;
-                last_error = Some(e.to_string());
                 if failures >= MAX_LOG_FAILURES {
                     let e = anyhow::anyhow!(
-                        "the logs of version {} could not be read {failures} times in a row ({}); failing closed",
+                        "the logs of version {} could not be read {failures} times in a row ({e}); failing closed",
                         w.new_version,
-                        last_error.unwrap_or_default()
                     );
                     record.verdict = "aborted".into();
                     record.duration_ms = started.elapsed().as_millis() as u64;

@@ -61,12 +61,18 @@ mod tests {
             stream_prefixes("7", midnight - 60_000, midnight + 60_000),
             vec!["2025/11/21/[7]", "2025/11/22/[7]"]
         );
-        assert_eq!(stream_prefixes("7", midnight + 1, midnight + 2), vec!["2025/11/22/[7]"]);
+        assert_eq!(
+            stream_prefixes("7", midnight + 1, midnight + 2),
+            vec!["2025/11/22/[7]"]
+        );
     }
 
     #[test]
     fn polling_is_bounded() {
-        assert_eq!(poll_every(Duration::from_secs(2)), Duration::from_millis(500));
+        assert_eq!(
+            poll_every(Duration::from_secs(2)),
+            Duration::from_millis(500)
+        );
         assert_eq!(poll_every(Duration::from_secs(20)), Duration::from_secs(2));
         assert_eq!(poll_every(Duration::from_secs(300)), Duration::from_secs(5));
     }

@@ -83,20 +83,28 @@ async fn run(job: &Job<'_>, steps: &mut Steps, out: &mut Outcome) -> Result<(), 
     // An update already in progress (another deploy, a config change) would
     // make ours fail with ResourceConflictException: wait it out first.
     let idle = steps
-        .run("wait-idle", wait::until_updated(job.clients, f, job.deadline, job.cancel), |s| {
-            format!("function is {}", s.status)
-        })
+        .run(
+            "wait-idle",
+            wait::until_updated(job.clients, f, job.deadline, job.cancel),
+            |s| format!("function is {}", s.status),
+        )
         .await
         .map_err(wait_status)?;
     cancelled(job)?;
     steps
-        .run("update-code", update_code(job, &uri, idle.revision_id.as_deref()), |_| uri.clone())
+        .run(
+            "update-code",
+            update_code(job, &uri, idle.revision_id.as_deref()),
+            |_| uri.clone(),
+        )
         .await
         .map_err(Status::Failed)?;
     let state = steps
-        .run("wait", wait::until_updated(job.clients, f, job.deadline, job.cancel), |s| {
-            format!("LastUpdateStatus {}", s.status)
-        })
+        .run(
+            "wait",
+            wait::until_updated(job.clients, f, job.deadline, job.cancel),
+            |s| format!("LastUpdateStatus {}", s.status),
+        )
         .await
         .map_err(wait_status)?;
     steps
@@ -107,8 +115,12 @@ async fn run(job: &Job<'_>, steps: &mut Steps, out: &mut Outcome) -> Result<(), 
     let published = steps
         .run(
             "publish",
-            job.clients
-                .publish_version(f, &state.code_sha256, state.revision_id.as_deref(), &description),
+            job.clients.publish_version(
+                f,
+                &state.code_sha256,
+                state.revision_id.as_deref(),
+                &description,
+            ),
             |p| format!("version {}", p.version),
         )
         .await
@@ -116,15 +128,19 @@ async fn run(job: &Job<'_>, steps: &mut Steps, out: &mut Outcome) -> Result<(), 
     out.version = Some(published.version.clone());
     if let Some(smoke) = &job.env.smoke_test {
         steps
-            .run("smoke-test", smoke_test(job, &published.version, &smoke.payload), |p| {
-                format!("version {} answered {}", published.version, shorten(p, 120))
-            })
+            .run(
+                "smoke-test",
+                smoke_test(job, &published.version, &smoke.payload),
+                |p| format!("version {} answered {}", published.version, shorten(p, 120)),
+            )
             .await
             .map_err(Status::Failed)?;
     }
     cancelled(job)?;
-    let alias_description =
-        provenance::alias_description(job.before.as_ref().map(|b| b.version.as_str()), job.run_info);
+    let alias_description = provenance::alias_description(
+        job.before.as_ref().map(|b| b.version.as_str()),
+        job.run_info,
+    );
     match &job.env.strategy {
         Strategy::AllAtOnce => {
             let result = steps
@@ -145,7 +161,11 @@ async fn run(job: &Job<'_>, steps: &mut Steps, out: &mut Outcome) -> Result<(), 
             if let Err(e) = result {
                 // A failed write may still have landed (a timeout after the
                 // request was sent); restoring is then the safe side.
-                return Err(if out.moved.is_some() { Status::RollBack(e.to_string()) } else { Status::Failed(e.to_string()) });
+                return Err(if out.moved.is_some() {
+                    Status::RollBack(e.to_string())
+                } else {
+                    Status::Failed(e.to_string())
+                });
             }
         }
         Strategy::Canary(canary) => {
@@ -202,11 +222,16 @@ async fn run(job: &Job<'_>, steps: &mut Steps, out: &mut Outcome) -> Result<(), 
         // Pruning is housekeeping: its failure is a warning, never a rollback.
         if let Err(e) = steps
             .run("prune", prune(job, keep), |d| {
-                if d.is_empty() { "nothing to prune".to_string() } else { format!("deleted versions {}", d.join(", ")) }
+                if d.is_empty() {
+                    "nothing to prune".to_string()
+                } else {
+                    format!("deleted versions {}", d.join(", "))
+                }
             })
             .await
         {
-            out.warnings.push(format!("pruning old versions of {f} failed: {e}"));
+            out.warnings
+                .push(format!("pruning old versions of {f} failed: {e}"));
         }
     }
     Ok(())
@@ -238,7 +263,9 @@ async fn update_code(job: &Job<'_>, uri: &str, revision: Option<&str>) -> Result
             Err(e) => return Err(e.to_string()),
         }
     }
-    Err(format!("{f} stayed busy with another update; try again later"))
+    Err(format!(
+        "{f} stayed busy with another update; try again later"
+    ))
 }
 
 /// The function now resolves to the intended digest.
@@ -254,7 +281,10 @@ async fn verify(job: &Job<'_>) -> Result<String, String> {
             "{} resolves to {d}, not the intended {}; another deploy may have raced this one",
             job.target.name, job.image.digest
         )),
-        None => Err(format!("{} reports no resolved image digest", job.target.name)),
+        None => Err(format!(
+            "{} reports no resolved image digest",
+            job.target.name
+        )),
     }
 }
 
@@ -268,21 +298,38 @@ async fn smoke_test(job: &Job<'_>, version: &str, payload: &str) -> Result<Strin
         .map_err(|e| e.to_string())?;
     let error_message = serde_json::from_str::<serde_json::Value>(&r.payload)
         .ok()
-        .and_then(|v| v.get("errorMessage").map(|m| m.as_str().map(str::to_string).unwrap_or_else(|| m.to_string())));
+        .and_then(|v| {
+            v.get("errorMessage").map(|m| {
+                m.as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| m.to_string())
+            })
+        });
     match (r.function_error, error_message) {
         (Some(kind), msg) => Err(format!(
             "smoke test of version {version} failed ({kind}): {}",
             shorten(&msg.unwrap_or(r.payload), 500)
         )),
-        (None, Some(msg)) => Err(format!("smoke test of version {version} failed: {}", shorten(&msg, 500))),
+        (None, Some(msg)) => Err(format!(
+            "smoke test of version {version} failed: {}",
+            shorten(&msg, 500)
+        )),
         (None, None) => Ok(r.payload),
     }
 }
 
 async fn prune(job: &Job<'_>, keep: u32) -> Result<Vec<String>, String> {
     let f = job.target.name.as_str();
-    let versions = job.clients.list_versions(f).await.map_err(|e| e.to_string())?;
-    let aliases = job.clients.list_aliases(f).await.map_err(|e| e.to_string())?;
+    let versions = job
+        .clients
+        .list_versions(f)
+        .await
+        .map_err(|e| e.to_string())?;
+    let aliases = job
+        .clients
+        .list_aliases(f)
+        .await
+        .map_err(|e| e.to_string())?;
     let doomed = super::prune::to_delete(&versions, &aliases, keep);
     for v in &doomed {
         match job.clients.delete_version(f, v).await {

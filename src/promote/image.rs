@@ -41,7 +41,10 @@ pub async fn resolve(
             let image = input.ok_or_else(|| {
                 crate::error::UsageError::input(
                     "image",
-                    format!("environment `{}` takes its image from the `image` input, which is empty", env.name),
+                    format!(
+                        "environment `{}` takes its image from the `image` input, which is empty",
+                        env.name
+                    ),
                 )
             })?;
             from_input(clients, image).await
@@ -102,7 +105,10 @@ async fn from_environment(clients: &Clients, src: &Environment) -> anyhow::Resul
                 f.alias,
                 f.name
             ),
-            Lookup::Failed(e) => return Err(anyhow::Error::new(e).context(format!("failed to read alias {} of {}", f.alias, f.name))),
+            Lookup::Failed(e) => {
+                return Err(anyhow::Error::new(e)
+                    .context(format!("failed to read alias {} of {}", f.alias, f.name)));
+            }
         };
         if alias.is_split() {
             anyhow::bail!(
@@ -117,7 +123,12 @@ async fn from_environment(clients: &Clients, src: &Environment) -> anyhow::Resul
         let info = clients
             .get_function(&f.name, Some(&alias.version))
             .await
-            .map_err(|e| anyhow::Error::new(e).context(format!("failed to read version {} of {}", alias.version, f.name)))?;
+            .map_err(|e| {
+                anyhow::Error::new(e).context(format!(
+                    "failed to read version {} of {}",
+                    alias.version, f.name
+                ))
+            })?;
         let (Some(digest), Some(uri)) = (info.image_digest.clone(), info.image_uri.clone()) else {
             anyhow::bail!(
                 "version {} of {} in `{}` is not deployed from an image digest",

@@ -39,7 +39,11 @@ pub async fn command(run: &Run, command: Command) -> anyhow::Result<End> {
     let env = match target::choose(&run.settings, &run.contract, git_ref.as_deref())? {
         Target::Environment(env) => env,
         Target::Skipped(reason) => {
-            let mut report = Report::new(command.as_str(), String::new(), contract_label(&run.settings.contract));
+            let mut report = Report::new(
+                command.as_str(),
+                String::new(),
+                contract_label(&run.settings.contract),
+            );
             report.result = Outcome::Skipped;
             run.emitter.notice(&reason);
             report.notices.push(reason);
@@ -49,17 +53,27 @@ pub async fn command(run: &Run, command: Command) -> anyhow::Result<End> {
     };
     // dry-run turns promote and rollback into plan: nothing is written.
     let dry_run = run.settings.dry_run || command == Command::Plan;
-    if command != Command::Rollback && env.image == ImageSource::Input && run.settings.image.is_none() {
+    if command != Command::Rollback
+        && env.image == ImageSource::Input
+        && run.settings.image.is_none()
+    {
         return Err(UsageError::input(
             "image",
-            format!("environment `{}` takes its image from the `image` input, which is empty", env.name),
+            format!(
+                "environment `{}` takes its image from the `image` input, which is empty",
+                env.name
+            ),
         )
         .into());
     }
     let clients = Clients::load(run.contract.region.as_deref()).await?;
     let run_info = RunInfo::from_env(|k| std::env::var(k).ok());
     let shown_command = if dry_run { "plan" } else { command.as_str() };
-    let mut report = Report::new(shown_command, env.name.clone(), contract_label(&run.settings.contract));
+    let mut report = Report::new(
+        shown_command,
+        env.name.clone(),
+        contract_label(&run.settings.contract),
+    );
     let deployment = crate::github_sync::Deployment::start(run, env, command, dry_run);
     let end = if command == Command::Rollback {
         rollback(run, &clients, env, dry_run, &run_info, &mut report).await
@@ -124,15 +138,25 @@ async fn promote(
     report: &mut Report,
 ) -> anyhow::Result<End> {
     // Validate the target first: any drift stops the run before the first write.
-    let (findings, observed) =
-        validate::findings(clients, &run.contract, &[env], &run.job, run.event.is_fork_pr()).await;
+    let (findings, observed) = validate::findings(
+        clients,
+        &run.contract,
+        &[env],
+        &run.job,
+        run.event.is_fork_pr(),
+    )
+    .await;
     report.findings = findings;
     if report.drift() {
         report.result = Outcome::Drift;
-        report.error = Some(format!("the contract checks of `{}` found drift; nothing was changed", env.name));
+        report.error = Some(format!(
+            "the contract checks of `{}` found drift; nothing was changed",
+            env.name
+        ));
         return Ok(End::Done(Outcome::Drift));
     }
-    let image = match image::resolve(clients, &run.contract, env, run.settings.image.as_ref()).await {
+    let image = match image::resolve(clients, &run.contract, env, run.settings.image.as_ref()).await
+    {
         Ok(i) => i,
         Err(e) if e.downcast_ref::<UsageError>().is_some() => return Err(e),
         Err(e) => {
@@ -170,14 +194,23 @@ async fn promote(
         ..Promotion::default()
     };
     if plans.iter().all(|p| p.noop) {
-        promotion.functions = plans.iter().map(|p| plan::record(p, &clients.region, StepStatus::Skipped)).collect();
+        promotion.functions = plans
+            .iter()
+            .map(|p| plan::record(p, &clients.region, StepStatus::Skipped))
+            .collect();
         report.promotion = Some(promotion);
         report.result = Outcome::NoOp;
-        report.notices.push(format!("`{}` already serves {}: nothing to do", env.name, image.digest));
+        report.notices.push(format!(
+            "`{}` already serves {}: nothing to do",
+            env.name, image.digest
+        ));
         return Ok(End::Done(Outcome::NoOp));
     }
     if dry_run {
-        promotion.functions = plans.iter().map(|p| plan::record(p, &clients.region, StepStatus::Planned)).collect();
+        promotion.functions = plans
+            .iter()
+            .map(|p| plan::record(p, &clients.region, StepStatus::Planned))
+            .collect();
         report.promotion = Some(promotion);
         report.result = Outcome::Planned;
         return Ok(End::Done(Outcome::Planned));
@@ -208,14 +241,23 @@ async fn promote(
     if !all_ok {
         let moved: Vec<_> = outcomes.iter().filter_map(|o| o.moved.as_ref()).collect();
         let restores = futures::future::join_all(moved.iter().map(|m| async move {
-            (m, tokio::time::timeout(RESTORE_BUDGET, shift::restore(clients, m)).await)
+            (
+                m,
+                tokio::time::timeout(RESTORE_BUDGET, shift::restore(clients, m)).await,
+            )
         }))
         .await;
         for (m, r) in restores {
             match r {
                 Ok(Ok(())) => restored.push(m.function.clone()),
-                Ok(Err(e)) => restore_errors.push(format!("could not restore alias {} of {}: {e}", m.alias, m.function)),
-                Err(_) => restore_errors.push(format!("restoring alias {} of {} timed out", m.alias, m.function)),
+                Ok(Err(e)) => restore_errors.push(format!(
+                    "could not restore alias {} of {}: {e}",
+                    m.alias, m.function
+                )),
+                Err(_) => restore_errors.push(format!(
+                    "restoring alias {} of {} timed out",
+                    m.alias, m.function
+                )),
             }
         }
     }
@@ -277,30 +319,42 @@ async fn promote(
     errors.extend(restore_errors.iter().cloned());
     report.rolled_back = !restored.is_empty();
 
-    if all_ok {
-        if let Some(inv) = &env.invalidate {
-            match run.job.get(&inv.distribution_id_env) {
-                Some(id) => match clients
-                    .invalidate(id.expose(), &inv.paths, &format!("lambda-promote-{}-{}", run_info.run_id, image.digest))
-                    .await
-                {
-                    Ok(inv_id) => promotion.invalidation_id = Some(inv_id),
-                    Err(e) => report.warnings.push(format!("CloudFront invalidation failed: {e}")),
-                },
-                None => report.warnings.push(format!(
-                    "CloudFront invalidation skipped: `{}` is unset",
-                    inv.distribution_id_env
-                )),
-            }
+    if all_ok && let Some(inv) = &env.invalidate {
+        match run.job.get(&inv.distribution_id_env) {
+            Some(id) => match clients
+                .invalidate(
+                    id.expose(),
+                    &inv.paths,
+                    &format!("lambda-promote-{}-{}", run_info.run_id, image.digest),
+                )
+                .await
+            {
+                Ok(inv_id) => promotion.invalidation_id = Some(inv_id),
+                Err(e) => report
+                    .warnings
+                    .push(format!("CloudFront invalidation failed: {e}")),
+            },
+            None => report.warnings.push(format!(
+                "CloudFront invalidation skipped: `{}` is unset",
+                inv.distribution_id_env
+            )),
         }
     }
     report.promotion = Some(promotion);
     if let Some(sig) = signal.or(run.cancel.signal()).filter(|_| !all_ok) {
-        report.result = if report.rolled_back { Outcome::RolledBack } else { Outcome::Failed };
+        report.result = if report.rolled_back {
+            Outcome::RolledBack
+        } else {
+            Outcome::Failed
+        };
         report.error = Some(format!(
             "cancelled by {}; {}",
             if sig == 2 { "SIGINT" } else { "SIGTERM" },
-            if report.rolled_back { "the alias was restored" } else { "the alias was not moved" }
+            if report.rolled_back {
+                "the alias was restored"
+            } else {
+                "the alias was not moved"
+            }
         ));
         return Ok(End::Cancelled(Cancelled(sig)));
     }

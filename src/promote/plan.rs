@@ -30,7 +30,10 @@ pub fn plan<'e>(
             let split = before.as_ref().is_some_and(AliasInfo::is_split);
             let noop = !split && served.as_deref() == Some(digest);
             let steps = if noop {
-                vec![("no-op".to_string(), format!("{} already serves {digest}", target.alias))]
+                vec![(
+                    "no-op".to_string(),
+                    format!("{} already serves {digest}", target.alias),
+                )]
             } else {
                 steps(env, target, before.as_ref(), digest)
             };
@@ -45,12 +48,26 @@ pub fn plan<'e>(
         .collect()
 }
 
-fn steps(env: &Environment, t: &FunctionTarget, before: Option<&AliasInfo>, digest: &str) -> Vec<(String, String)> {
+fn steps(
+    env: &Environment,
+    t: &FunctionTarget,
+    before: Option<&AliasInfo>,
+    digest: &str,
+) -> Vec<(String, String)> {
     let mut s = vec![
-        ("update-code".to_string(), format!("{} → …@{digest}", t.name)),
-        ("wait".to_string(), "until LastUpdateStatus is Successful".to_string()),
+        (
+            "update-code".to_string(),
+            format!("{} → …@{digest}", t.name),
+        ),
+        (
+            "wait".to_string(),
+            "until LastUpdateStatus is Successful".to_string(),
+        ),
         ("verify".to_string(), format!("resolves to {digest}")),
-        ("publish".to_string(), "new version with provenance".to_string()),
+        (
+            "publish".to_string(),
+            "new version with provenance".to_string(),
+        ),
     ];
     if env.smoke_test.is_some() {
         s.push(("smoke-test".into(), "invoke the new version".into()));
@@ -61,19 +78,32 @@ fn steps(env: &Environment, t: &FunctionTarget, before: Option<&AliasInfo>, dige
         None => "(new alias)".to_string(),
     };
     match &env.strategy {
-        Strategy::AllAtOnce => s.push(("move-alias".into(), format!("{}: {from} → new version", t.alias))),
+        Strategy::AllAtOnce => s.push((
+            "move-alias".into(),
+            format!("{}: {from} → new version", t.alias),
+        )),
         Strategy::Canary(c) => {
             for p in &c.steps {
                 s.push((
                     "canary".into(),
-                    format!("{p}% for {}s, at most {} error(s)", c.interval.as_secs(), c.max_errors),
+                    format!(
+                        "{p}% for {}s, at most {} error(s)",
+                        c.interval.as_secs(),
+                        c.max_errors
+                    ),
                 ));
             }
-            s.push(("move-alias".into(), format!("{}: {from} → new version (100%)", t.alias)));
+            s.push((
+                "move-alias".into(),
+                format!("{}: {from} → new version (100%)", t.alias),
+            ));
         }
     }
     if let Some(k) = env.keep_versions {
-        s.push(("prune".into(), format!("keep the newest {k} versions and every aliased one")));
+        s.push((
+            "prune".into(),
+            format!("keep the newest {k} versions and every aliased one"),
+        ));
     }
     s
 }
@@ -105,7 +135,7 @@ pub fn record(p: &FunctionPlan<'_>, region: &str, status: StepStatus) -> Functio
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::model::{Pos, Trigger, ImageSource};
+    use crate::config::model::{ImageSource, Pos, Trigger};
 
     fn env() -> Environment {
         Environment {
@@ -113,7 +143,11 @@ mod tests {
             at: Pos::default(),
             when: Trigger::default(),
             image: ImageSource::Input,
-            functions: vec![FunctionTarget { name: "f".into(), alias: "live".into(), at: Pos::default() }],
+            functions: vec![FunctionTarget {
+                name: "f".into(),
+                alias: "live".into(),
+                at: Pos::default(),
+            }],
             checks: vec![],
             smoke_test: None,
             strategy: Strategy::AllAtOnce,
@@ -126,7 +160,11 @@ mod tests {
         AliasInfo {
             name: "live".into(),
             version: v.into(),
-            routing: if split { [("9".to_string(), 0.1)].into() } else { Default::default() },
+            routing: if split {
+                [("9".to_string(), 0.1)].into()
+            } else {
+                Default::default()
+            },
             description: String::new(),
             revision_id: None,
         }
@@ -135,14 +173,30 @@ mod tests {
     #[test]
     fn same_digest_unsplit_is_a_noop() {
         let e = env();
-        let p = plan(&e, "sha256:a", &[(&e.functions[0], Some(alias("3", false)), Some("sha256:a".into()))]);
+        let p = plan(
+            &e,
+            "sha256:a",
+            &[(
+                &e.functions[0],
+                Some(alias("3", false)),
+                Some("sha256:a".into()),
+            )],
+        );
         assert!(p[0].noop);
     }
 
     #[test]
     fn a_split_alias_is_never_a_noop() {
         let e = env();
-        let p = plan(&e, "sha256:a", &[(&e.functions[0], Some(alias("3", true)), Some("sha256:a".into()))]);
+        let p = plan(
+            &e,
+            "sha256:a",
+            &[(
+                &e.functions[0],
+                Some(alias("3", true)),
+                Some("sha256:a".into()),
+            )],
+        );
         assert!(!p[0].noop);
     }
 
@@ -151,7 +205,17 @@ mod tests {
         let e = env();
         let p = plan(&e, "sha256:b", &[(&e.functions[0], None, None)]);
         let names: Vec<&str> = p[0].steps.iter().map(|(s, _)| s.as_str()).collect();
-        assert_eq!(names, ["update-code", "wait", "verify", "publish", "move-alias", "prune"]);
+        assert_eq!(
+            names,
+            [
+                "update-code",
+                "wait",
+                "verify",
+                "publish",
+                "move-alias",
+                "prune"
+            ]
+        );
         assert!(p[0].steps[4].1.contains("(new alias)"));
     }
 }

@@ -22,14 +22,18 @@ impl RunInfo {
             sha: v("GITHUB_SHA"),
             git_ref: v("GITHUB_REF"),
             run_id: v("GITHUB_RUN_ID"),
-            server_url: get("GITHUB_SERVER_URL").unwrap_or_else(|| "https://github.com".to_string()),
+            server_url: get("GITHUB_SERVER_URL")
+                .unwrap_or_else(|| "https://github.com".to_string()),
         }
     }
 
     /// `SERVER/REPO/actions/runs/ID`, when running in a workflow.
     pub fn run_url(&self) -> Option<String> {
         (!self.repository.is_empty() && !self.run_id.is_empty()).then(|| {
-            format!("{}/{}/actions/runs/{}", self.server_url, self.repository, self.run_id)
+            format!(
+                "{}/{}/actions/runs/{}",
+                self.server_url, self.repository, self.run_id
+            )
         })
     }
 }
@@ -52,7 +56,11 @@ pub fn alias_description(previous: Option<&str>, run: &RunInfo) -> String {
     let s = format!(
         "lambda-promote previous={} run={}",
         previous.unwrap_or("none"),
-        if run.run_id.is_empty() { "local" } else { &run.run_id }
+        if run.run_id.is_empty() {
+            "local"
+        } else {
+            &run.run_id
+        }
     );
     shorten(&s, MAX_DESCRIPTION)
 }
@@ -99,7 +107,9 @@ mod tests {
         let d = version_description(&run(), DIGEST);
         assert_eq!(
             d,
-            format!("lambda-promote acme/app ref=refs/tags/v1.2.3 commit=0123456789ab run=42 {DIGEST}")
+            format!(
+                "lambda-promote acme/app ref=refs/tags/v1.2.3 commit=0123456789ab run=42 {DIGEST}"
+            )
         );
     }
 
@@ -123,7 +133,10 @@ mod tests {
 
     #[test]
     fn run_url_only_inside_a_workflow() {
-        assert_eq!(run().run_url().as_deref(), Some("https://github.com/acme/app/actions/runs/42"));
+        assert_eq!(
+            run().run_url().as_deref(),
+            Some("https://github.com/acme/app/actions/runs/42")
+        );
         assert_eq!(RunInfo::default().run_url(), None);
     }
 }

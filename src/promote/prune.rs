@@ -11,7 +11,9 @@ use crate::aws::types::AliasInfo;
 pub fn to_delete(versions: &[String], aliases: &[AliasInfo], keep: u32) -> Vec<String> {
     let in_use: BTreeSet<&str> = aliases
         .iter()
-        .flat_map(|a| std::iter::once(a.version.as_str()).chain(a.routing.keys().map(String::as_str)))
+        .flat_map(|a| {
+            std::iter::once(a.version.as_str()).chain(a.routing.keys().map(String::as_str))
+        })
         .collect();
     let mut numbered: Vec<(u64, &String)> = versions
         .iter()
@@ -49,7 +51,10 @@ mod tests {
 
     #[test]
     fn keeps_the_newest() {
-        assert_eq!(to_delete(&vs(5), &[alias("5", &[])], 2), vec!["1", "2", "3"]);
+        assert_eq!(
+            to_delete(&vs(5), &[alias("5", &[])], 2),
+            vec!["1", "2", "3"]
+        );
     }
 
     #[test]

@@ -3,8 +3,8 @@
 
 use super::provenance::{self, RunInfo};
 use super::steps::Steps;
-use crate::aws::types::Lookup;
 use crate::aws::Clients;
+use crate::aws::types::Lookup;
 use crate::config::model::FunctionTarget;
 use crate::report::model::{FunctionRun, Links, StepStatus};
 
@@ -23,7 +23,10 @@ pub async fn one(
         ..FunctionRun::default()
     };
     let mut steps = Steps::default();
-    let r = run(clients, target, to_version, dry_run, run_info, &mut steps, &mut fr).await;
+    let r = run(
+        clients, target, to_version, dry_run, run_info, &mut steps, &mut fr,
+    )
+    .await;
     fr.steps = steps.records;
     if let Err(e) = &r {
         fr.error = Some(e.clone());
@@ -43,7 +46,11 @@ async fn run(
     let (f, a) = (target.name.as_str(), target.alias.as_str());
     let alias = match Lookup::from_result(clients.get_alias(f, a).await) {
         Lookup::Found(alias) => alias,
-        Lookup::Missing => return Err(format!("alias {a} of {f} does not exist: nothing to roll back")),
+        Lookup::Missing => {
+            return Err(format!(
+                "alias {a} of {f} does not exist: nothing to roll back"
+            ));
+        }
         Lookup::Failed(e) => return Err(e.to_string()),
     };
     fr.previous_version = Some(alias.version.clone());
@@ -60,21 +67,38 @@ async fn run(
         Lookup::Failed(e) => return Err(e.to_string()),
     };
     if info.version != version || !info.is_image() {
-        return Err(format!("version {version} of {f} is not a published image version of this function"));
+        return Err(format!(
+            "version {version} of {f} is not a published image version of this function"
+        ));
     }
     if alias.version == version && !alias.is_split() {
-        steps.note("rollback", StepStatus::Skipped, format!("{a} already serves version {version}"));
+        steps.note(
+            "rollback",
+            StepStatus::Skipped,
+            format!("{a} already serves version {version}"),
+        );
         return Ok(());
     }
     if dry_run {
-        steps.note("rollback", StepStatus::Planned, format!("{a}: {} → {version}, routing cleared", alias.version));
+        steps.note(
+            "rollback",
+            StepStatus::Planned,
+            format!("{a}: {} → {version}, routing cleared", alias.version),
+        );
         return Ok(());
     }
     let description = provenance::alias_description(Some(&alias.version), run_info);
     let after = steps
         .run(
             "rollback",
-            clients.update_alias(f, a, &version, &Default::default(), Some(&description), alias.revision_id.as_deref()),
+            clients.update_alias(
+                f,
+                a,
+                &version,
+                &Default::default(),
+                Some(&description),
+                alias.revision_id.as_deref(),
+            ),
             |after| format!("{a}: {} → {}", alias.version, after.version),
         )
         .await

@@ -46,17 +46,34 @@ pub async fn all_at_once(
                 .and_then(|m| m.revision_id.clone())
                 .or_else(|| b.revision_id.clone());
             clients
-                .update_alias(function, alias, version, &BTreeMap::new(), Some(description), guard.as_deref())
+                .update_alias(
+                    function,
+                    alias,
+                    version,
+                    &BTreeMap::new(),
+                    Some(description),
+                    guard.as_deref(),
+                )
                 .await?
         }
-        None => clients.create_alias(function, alias, version, description).await?,
+        None => {
+            clients
+                .create_alias(function, alias, version, description)
+                .await?
+        }
     };
     record(moved, function, alias, before, &after);
     Ok(after)
 }
 
 /// Notes an alias write in `moved`, keeping the state from before the first write.
-pub fn record(moved: &mut Option<Moved>, function: &str, alias: &str, before: Option<&AliasInfo>, after: &AliasInfo) {
+pub fn record(
+    moved: &mut Option<Moved>,
+    function: &str,
+    alias: &str,
+    before: Option<&AliasInfo>,
+    after: &AliasInfo,
+) {
     match moved {
         Some(m) => m.revision_id = after.revision_id.clone(),
         None => {

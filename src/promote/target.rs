@@ -29,7 +29,10 @@ pub fn choose<'c>(
             }),
         [_, _, ..] => Err(UsageError::input(
             "environment",
-            format!("`{}` acts on one environment, not a list", settings.command.as_str()),
+            format!(
+                "`{}` acts on one environment, not a list",
+                settings.command.as_str()
+            ),
         )),
         [] => {
             let Some(git_ref) = git_ref.filter(|r| !r.is_empty()) else {
@@ -40,7 +43,9 @@ pub fn choose<'c>(
             };
             Ok(match select::environment_for_ref(contract, git_ref)? {
                 Some(env) => Target::Environment(env),
-                None => Target::Skipped(format!("no environment of the contract matches {git_ref}")),
+                None => {
+                    Target::Skipped(format!("no environment of the contract matches {git_ref}"))
+                }
             })
         }
     }
