@@ -29,8 +29,15 @@ if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
   echo "install-linters: PyPI linters already installed in $venv"
 else
   echo "install-linters: installing PyPI linters into $venv"
-  python3 -m venv "$venv"
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+  pip=("$venv/bin/python" -m pip)
+  if ! python3 -m venv "$venv" >/dev/null 2>&1; then
+    # Debian's python3 lacks ensurepip without python3-venv: make a pip-less
+    # venv and drive the system pip into it.
+    rm -rf "$venv"
+    python3 -m venv --without-pip "$venv"
+    pip=(python3 -m pip --python "$venv/bin/python")
+  fi
+  "${pip[@]}" install --quiet --disable-pip-version-check \
     --only-binary :all: "${pip_pins[@]}"
   printf '%s\n' "$want" > "$stamp"
   echo "install-linters: PyPI linters ready in $((SECONDS - started))s"

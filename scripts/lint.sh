@@ -30,7 +30,9 @@ step "actionlint" actionlint -no-color "${workflows[@]}"
 step "zizmor" zizmor --offline --no-progress --config .github/zizmor.yml "${workflows[@]}"
 step "hadolint" hadolint Dockerfile
 step "shellcheck" shellcheck .ci/run scripts/install-linters.sh scripts/lint.sh
-step "cargo deny" cargo deny --locked --offline check licenses bans sources
+# Not --offline: `cargo metadata` may need to fetch other platforms' crates from
+# crates.io on a fresh machine; nothing else is fetched.
+step "cargo deny" cargo deny --locked check licenses bans sources
 
 if ((${#failed[@]})); then
   echo "lint: FAILED: ${failed[*]}" >&2
