@@ -156,9 +156,7 @@ impl Links {
         let base = format!("https://{region}.console.aws.amazon.com");
         Self {
             function: format!("{base}/lambda/home?region={region}#/functions/{function}"),
-            alias: format!(
-                "{base}/lambda/home?region={region}#/functions/{function}/aliases/{alias}"
-            ),
+            alias: format!("{base}/lambda/home?region={region}#/functions/{function}/aliases/{alias}"),
             log_group: format!(
                 "{base}/cloudwatch/home?region={region}#logsV2:log-groups/log-group/{}",
                 "%2Faws%2Flambda%2F".to_string() + function
