@@ -1,6 +1,6 @@
 //! Test harness shared by the integration tests (`mod support;`): a moto server per test, a
 //! request recorder that proves no AWS call was made, and a runner for the real binary.
-#![allow(dead_code)] // each test crate uses a different part of the harness
+#![allow(dead_code, unused_imports)] // each test crate uses a different part of the harness
 
 mod http;
 mod moto;

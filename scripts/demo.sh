@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# Demo: starts a local AWS emulator (moto), seeds three environments, and runs lambda-promote
+# exactly as the GitHub runner runs a container action, for a pull request:
+#   1. every secret right            -> exit 0, result=success
+#   2. CLOUDFRONT_DISTRIBUTION_ID off -> exit 1, result=drift
+# Exits 0 only if both runs behaved so. Each step is a small function, so promote and
+# rollback runs can be added the same way.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+fixtures="$root/tests/fixtures/demo"
+region=us-east-1
+work="$(mktemp -d)"
+moto_pid=""
+
+cleanup() {
+  if [[ -n "$moto_pid" ]] && kill -0 "$moto_pid" 2>/dev/null; then
+    kill "$moto_pid" 2>/dev/null || true
+    wait "$moto_pid" 2>/dev/null || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+build() {
+  say "build"
+  python="$(dirname "$("$root/scripts/ensure-moto.sh")")/python"
+  (cd "$root" && cargo build --quiet)
+  binary="${LAMBDA_PROMOTE_BIN:-$root/target/debug/lambda-promote}"
+}
+
+start_moto() {
+  say "start moto"
+  local port
+  port="$("$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  endpoint="http://127.0.0.1:$port"
+  # ECR-checked image URIs: Lambda's CodeSha256 is then the image digest (tests/MOTO.md).
+  MOTO_LAMBDA_STUB_ECR=false "$root/.venv/bin/moto_server" -H 127.0.0.1 -p "$port" >"$work/moto.log" 2>&1 &
+  moto_pid=$!
+  "$python" - "$endpoint" <<'PY'
+import sys, time, urllib.request
+deadline = time.time() + 20
+while True:
+    try:
+        urllib.request.urlopen(sys.argv[1] + "/moto-api/config", timeout=1)
+        break
+    except Exception:
+        if time.time() > deadline:
+            sys.exit("moto did not answer within 20 s")
+        time.sleep(0.2)
+PY
+  echo "moto on $endpoint"
+}
+
+seed() {
+  say "seed"
+  "$python" "$root/scripts/seed.py" --endpoint "$endpoint" --region "$region" --docker-free-lambda \
+    "$fixtures/seed.json" >"$work/seeded.json"
+  seeded() { "$python" -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2], {}, {"d": d}))' "$work/seeded.json" "$1"; }
+  dev_distribution="$(seeded 'd["distributions"]["app-dev"]["id"]')"
+  staging_distribution="$(seeded 'd["distributions"]["app-staging"]["id"]')"
+  prod_distribution="$(seeded 'd["distributions"]["app-prod"]["id"]')"
+  echo "distributions: dev=$dev_distribution staging=$staging_distribution prod=$prod_distribution"
+}
+
+# run_action NAME COMMAND EVENT_NAME REF [VAR=VALUE ...]
+# Runs the binary with a cleared environment, the way the runner starts the container: every
+# action input as INPUT_* (hyphens kept, defaults as action.yml gives them), the GITHUB_*
+# variables, the job's secrets, and AWS pointed at moto. Sets last_code and last_result.
+run_action() {
+  local name="$1" command="$2" event_name="$3" ref="$4"
+  shift 4
+  local dir="$work/$name"
+  mkdir -p "$dir/workspace/.github" "$dir/runner"
+  cp "$fixtures/lambda-promote.yml" "$dir/workspace/.github/lambda-promote.yml"
+  : >"$dir/runner/output"
+  : >"$dir/runner/summary"
+  printf '{"pull_request": {"number": 1, "head": {"repo": {"fork": false}}}}\n' >"$dir/runner/event.json"
+
+  say "run $name: $command on $event_name ($ref)"
+  set +e
+  (cd "$dir/workspace" && env -i \
+    PATH="$PATH" HOME="$HOME" \
+    "INPUT_COMMAND=$command" \
+    "INPUT_CONTRACT=.github/lambda-promote.yml" \
+    "INPUT_ENVIRONMENT=" \
+    "INPUT_IMAGE=" \
+    "INPUT_TO-VERSION=" \
+    "INPUT_DRY-RUN=false" \
+    "INPUT_TIMEOUT=15m" \
+    "INPUT_GITHUB-TOKEN=ghs_demo_token_not_real" \
+    "INPUT_PR-COMMENT=false" \
+    "INPUT_GITHUB-DEPLOYMENT=false" \
+    GITHUB_ACTIONS=true CI=true \
+    GITHUB_WORKSPACE="$dir/workspace" \
+    GITHUB_EVENT_NAME="$event_name" \
+    GITHUB_EVENT_PATH="$dir/runner/event.json" \
+    GITHUB_REF="$ref" \
+    GITHUB_SHA=0123456789abcdef0123456789abcdef01234567 \
+    GITHUB_REPOSITORY=octo-org/worker \
+    GITHUB_RUN_ID=1 \
+    GITHUB_SERVER_URL=https://github.com \
+    GITHUB_API_URL=http://127.0.0.1:9 \
+    GITHUB_OUTPUT="$dir/runner/output" \
+    GITHUB_STEP_SUMMARY="$dir/runner/summary" \
+    RUNNER_TEMP="$dir/runner" \
+    AWS_ENDPOINT_URL="$endpoint" \
+    AWS_REGION="$region" \
+    AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing \
+    AWS_EC2_METADATA_DISABLED=true \
+    "$@" \
+    "$binary")
+  last_code=$?
+  set -e
+
+  say "$name: job summary"
+  cat "$dir/runner/summary"
+  say "$name: outputs"
+  last_result="$("$python" - "$dir/runner/output" <<'PY'
+import sys
+outputs, lines = {}, open(sys.argv[1]).read().splitlines()
+i = 0
+while i < len(lines):
+    line = lines[i]
+    if "<<" in line:
+        name, delim = line.split("<<", 1)
+        j = lines.index(delim, i + 1) if delim in lines[i + 1:] else len(lines)
+        outputs[name] = "\n".join(lines[i + 1:j])
+        i = j
+    elif "=" in line:
+        name, value = line.split("=", 1)
+        outputs[name] = value
+    i += 1
+for name, value in outputs.items():
+    shown = value if len(value) <= 200 else value[:200] + "…"
+    print(f"  {name}: {shown}", file=sys.stderr)
+print(outputs.get("result", ""))
+PY
+)"
+  echo "exit code: $last_code, result: ${last_result:-<none>}"
+}
+
+# expect NAME CODE RESULT: checks the last run.
+expect() {
+  if [[ "$last_code" == "$2" && "$last_result" == "$3" ]]; then
+    echo "ok: $1 (exit $2, result $3)"
+  else
+    echo "FAILED: $1: wanted exit $2 and result $3, got exit $last_code and result ${last_result:-<none>}" >&2
+    failures=$((failures + 1))
+  fi
+}
+
+secrets() {
+  # The job env a correctly configured repository has.
+  printf '%s\n' \
+    "CLOUDFRONT_DISTRIBUTION_ID=$dev_distribution" \
+    "STAGING_CLOUDFRONT_DISTRIBUTION_ID=$staging_distribution" \
+    "PROD_CLOUDFRONT_DISTRIBUTION_ID=$prod_distribution" \
+    "AURORA_HOST=aurora-dev.cluster.example.internal" \
+    "WORKER_FUNCTION_NAME=worker-dev"
+}
+
+validate_all_right() {
+  local env_args
+  mapfile -t env_args < <(secrets)
+  run_action validate-ok validate pull_request refs/pull/1/merge "${env_args[@]}"
+  expect "validate with every secret right" 0 success
+}
+
+validate_drifted() {
+  local env_args
+  mapfile -t env_args < <(secrets | sed 's/^CLOUDFRONT_DISTRIBUTION_ID=.*/CLOUDFRONT_DISTRIBUTION_ID=E2DRIFTEDXXXZL/')
+  run_action validate-drift validate pull_request refs/pull/1/merge "${env_args[@]}"
+  expect "validate with CLOUDFRONT_DISTRIBUTION_ID drifted" 1 drift
+}
+
+main() {
+  failures=0
+  build
+  start_moto
+  seed
+  validate_all_right
+  validate_drifted
+  say "demo: $([[ $failures == 0 ]] && echo 'both runs behaved' || echo "$failures run(s) misbehaved")"
+  [[ $failures == 0 ]]
+}
+
+main "$@"
