@@ -2,6 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use aws_sdk_lambda::types::AliasRoutingConfiguration;
+
 use super::clients::Clients;
 use super::error::AwsError;
 use super::operations as ops;
@@ -81,16 +83,32 @@ impl Clients {
             .send()
             .await
             .map_err(|e| AwsError::classify(ops::GET_ALIAS, &format!("{function}:{alias}"), &e))?;
-        Ok(AliasInfo {
-            name: alias.to_string(),
-            version: out.function_version().unwrap_or_default().to_string(),
-            routing: out
-                .routing_config()
-                .and_then(|r| r.additional_version_weights())
-                .map(|w| w.iter().map(|(k, v)| (k.clone(), *v)).collect())
-                .unwrap_or_default(),
-            description: out.description().unwrap_or_default().to_string(),
-            revision_id: out.revision_id().map(str::to_string),
-        })
+        Ok(alias_info(
+            alias,
+            out.function_version(),
+            out.routing_config(),
+            out.description(),
+            out.revision_id(),
+        ))
+    }
+}
+
+/// An `AliasInfo` from the fields every alias-returning Lambda output shares.
+pub(super) fn alias_info(
+    name: &str,
+    version: Option<&str>,
+    routing: Option<&AliasRoutingConfiguration>,
+    description: Option<&str>,
+    revision_id: Option<&str>,
+) -> AliasInfo {
+    AliasInfo {
+        name: name.to_string(),
+        version: version.unwrap_or_default().to_string(),
+        routing: routing
+            .and_then(|r| r.additional_version_weights())
+            .map(|w| w.iter().map(|(k, v)| (k.clone(), *v)).collect())
+            .unwrap_or_default(),
+        description: description.unwrap_or_default().to_string(),
+        revision_id: revision_id.map(str::to_string),
     }
 }

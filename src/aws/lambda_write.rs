@@ -4,10 +4,11 @@
 use std::collections::HashMap;
 
 use aws_sdk_lambda::primitives::Blob;
-use aws_sdk_lambda::types::AliasRoutingConfiguration;
+use aws_sdk_lambda::types::{AliasRoutingConfiguration, LastUpdateStatus};
 
 use super::clients::Clients;
 use super::error::AwsError;
+use super::lambda_read::alias_info;
 use super::operations as ops;
 use super::types::AliasInfo;
 
@@ -35,6 +36,23 @@ pub struct UpdateState {
     pub revision_id: Option<String>,
 }
 
+impl UpdateState {
+    fn new(
+        status: Option<&LastUpdateStatus>,
+        missing: &str,
+        reason: Option<&str>,
+        code_sha256: Option<&str>,
+        revision_id: Option<&str>,
+    ) -> Self {
+        Self {
+            status: status.map_or_else(|| missing.to_string(), |s| s.as_str().to_string()),
+            reason: reason.map(str::to_string),
+            code_sha256: code_sha256.unwrap_or_default().to_string(),
+            revision_id: revision_id.map(str::to_string),
+        }
+    }
+}
+
 fn routing(weights: &std::collections::BTreeMap<String, f64>) -> AliasRoutingConfiguration {
     AliasRoutingConfiguration::builder()
         .set_additional_version_weights(Some(
@@ -56,15 +74,14 @@ impl Clients {
             .send()
             .await
             .map_err(|e| AwsError::classify(ops::GET_FUNCTION_CONFIGURATION, function, &e))?;
-        Ok(UpdateState {
-            status: c
-                .last_update_status()
-                .map(|s| s.as_str().to_string())
-                .unwrap_or_else(|| "Successful".to_string()),
-            reason: c.last_update_status_reason().map(str::to_string),
-            code_sha256: c.code_sha256().unwrap_or_default().to_string(),
-            revision_id: c.revision_id().map(str::to_string),
-        })
+        // No status means no update ever ran: the function is idle.
+        Ok(UpdateState::new(
+            c.last_update_status(),
+            "Successful",
+            c.last_update_status_reason(),
+            c.code_sha256(),
+            c.revision_id(),
+        ))
     }
 
     /// `UpdateFunctionCode` to an image by digest, guarded by the revision id read before.
@@ -83,15 +100,14 @@ impl Clients {
             .send()
             .await
             .map_err(|e| AwsError::classify(ops::UPDATE_FUNCTION_CODE, function, &e))?;
-        Ok(UpdateState {
-            status: c
-                .last_update_status()
-                .map(|s| s.as_str().to_string())
-                .unwrap_or_else(|| "InProgress".to_string()),
-            reason: c.last_update_status_reason().map(str::to_string),
-            code_sha256: c.code_sha256().unwrap_or_default().to_string(),
-            revision_id: c.revision_id().map(str::to_string),
-        })
+        // An update's answer without a status is still in progress.
+        Ok(UpdateState::new(
+            c.last_update_status(),
+            "InProgress",
+            c.last_update_status_reason(),
+            c.code_sha256(),
+            c.revision_id(),
+        ))
     }
 
     /// `PublishVersion` guarded by the code hash just deployed and the revision id.
@@ -170,17 +186,13 @@ impl Clients {
             .map_err(|e| {
                 AwsError::classify(ops::UPDATE_ALIAS, &format!("{function}:{alias}"), &e)
             })?;
-        Ok(AliasInfo {
-            name: alias.to_string(),
-            version: out.function_version().unwrap_or(version).to_string(),
-            routing: out
-                .routing_config()
-                .and_then(|r| r.additional_version_weights())
-                .map(|w| w.iter().map(|(k, v)| (k.clone(), *v)).collect())
-                .unwrap_or_default(),
-            description: out.description().unwrap_or_default().to_string(),
-            revision_id: out.revision_id().map(str::to_string),
-        })
+        Ok(alias_info(
+            alias,
+            out.function_version().or(Some(version)),
+            out.routing_config(),
+            out.description(),
+            out.revision_id(),
+        ))
     }
 
     /// `CreateAlias` (the first promotion of a function).
@@ -203,13 +215,13 @@ impl Clients {
             .map_err(|e| {
                 AwsError::classify(ops::CREATE_ALIAS, &format!("{function}:{alias}"), &e)
             })?;
-        Ok(AliasInfo {
-            name: alias.to_string(),
-            version: out.function_version().unwrap_or(version).to_string(),
-            routing: Default::default(),
-            description: out.description().unwrap_or_default().to_string(),
-            revision_id: out.revision_id().map(str::to_string),
-        })
+        Ok(alias_info(
+            alias,
+            out.function_version().or(Some(version)),
+            out.routing_config(),
+            out.description(),
+            out.revision_id(),
+        ))
     }
 
     /// `DeleteAlias`: undoes an alias this run created.
@@ -261,17 +273,13 @@ impl Clients {
         while let Some(page) = pages.next().await {
             let page = page.map_err(|e| AwsError::classify(ops::LIST_ALIASES, function, &e))?;
             for a in page.aliases() {
-                out.push(AliasInfo {
-                    name: a.name().unwrap_or_default().to_string(),
-                    version: a.function_version().unwrap_or_default().to_string(),
-                    routing: a
-                        .routing_config()
-                        .and_then(|r| r.additional_version_weights())
-                        .map(|w| w.iter().map(|(k, v)| (k.clone(), *v)).collect())
-                        .unwrap_or_default(),
-                    description: a.description().unwrap_or_default().to_string(),
-                    revision_id: a.revision_id().map(str::to_string),
-                });
+                out.push(alias_info(
+                    a.name().unwrap_or_default(),
+                    a.function_version(),
+                    a.routing_config(),
+                    a.description(),
+                    a.revision_id(),
+                ));
             }
         }
         Ok(out)
