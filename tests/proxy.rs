@@ -198,12 +198,12 @@ fn hold_reports_in_progress_then_the_outcome() {
 #[test]
 fn errors_are_spelled_per_protocol() {
     let (headers, body) =
-        support::error_response(Protocol::RestJson, 429, "TooManyRequestsException", "m");
+        support::error_response(Protocol::RestJson, "TooManyRequestsException", "m");
     assert!(headers.contains(&("X-Amzn-ErrorType".into(), "TooManyRequestsException".into())));
     assert!(String::from_utf8_lossy(&body).contains("\"message\""));
-    let (_, body) = support::error_response(Protocol::Json11, 400, "ThrottlingException", "m");
+    let (_, body) = support::error_response(Protocol::Json11, "ThrottlingException", "m");
     assert!(String::from_utf8_lossy(&body).contains("\"__type\":\"ThrottlingException\""));
-    let (_, body) = support::error_response(Protocol::Xml, 400, "Throttling", "m");
+    let (_, body) = support::error_response(Protocol::Xml, "Throttling", "m");
     assert!(String::from_utf8_lossy(&body).contains("<Code>Throttling</Code>"));
 }
 

@@ -9,6 +9,7 @@ mod moto;
 mod proxy;
 mod recorder;
 mod run;
+mod stage;
 
 pub use aws::{AliasState, Aws, now_ms, today};
 pub use moto::Moto;
@@ -18,6 +19,7 @@ pub use proxy::{
 };
 pub use recorder::{RecordedRequest, Recorder};
 pub use run::{Run, RunResult, Running, parse_outputs};
+pub use stage::{FUNCTION, GROUP, Stage, canary, contract};
 
 use std::net::TcpListener;
 use std::path::PathBuf;

@@ -438,7 +438,6 @@ fn update_status_of(body: &str) -> Option<String> {
 /// An error answer as the request's protocol spells it.
 pub fn error_response(
     protocol: Protocol,
-    status: u16,
     code: &str,
     message: &str,
 ) -> (Vec<(String, String)>, Vec<u8>) {
@@ -711,7 +710,7 @@ async fn serve(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
 
         let (status, head, mut headers, mut body, injected) = match &decision.fail {
             Some((status, code, message)) => {
-                let (headers, body) = error_response(info.protocol, *status, code, message);
+                let (headers, body) = error_response(info.protocol, code, message);
                 (
                     *status,
                     format!("HTTP/1.1 {status} Injected"),
