@@ -251,3 +251,104 @@ fn a_restore_refused_by_another_run_is_reported_as_failed() {
     assert!(error.contains("timed out"), "{error}");
     assert!(error.contains("another run changed it"), "{error}");
 }
+
+fn env_or(name: &str, default: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| default.to_owned())
+}
+
+fn is_logs(op: &str) -> bool {
+    matches!(op, "DescribeLogStreams" | "FilterLogEvents")
+}
+
+/// `scripts/bench-canary.sh`: detection latency (error written → alias restored) over
+/// repeated runs, and Logs requests per minute while a canary step watches.
+#[test]
+#[ignore = "benchmark: run through scripts/bench-canary.sh"]
+fn bench_canary() {
+    let runs: usize = env_or("BENCH_RUNS", "10").parse().expect("BENCH_RUNS");
+    let interval = env_or("BENCH_INTERVAL", "20s");
+    let cost_interval = env_or("BENCH_COST_INTERVAL", "60s");
+    let poll = lambda_promote::promote::canary_window::poll_every(
+        lambda_promote::duration::parse(&interval).expect("BENCH_INTERVAL"),
+    );
+    let stage = Stage::start(100);
+    let mut rng = support::SplitMix::new(42);
+    let mut latencies = Vec::new();
+    for run in 0..runs {
+        stage.proxy.clear_log();
+        let running = stage
+            .promote("v2", &canary("[50]", &interval))
+            .timeout(Duration::from_secs(300))
+            .spawn();
+        assert!(
+            stage
+                .proxy
+                .wait_for("UpdateAlias", 1, Duration::from_secs(60))
+        );
+        let new_version = stage
+            .aws
+            .alias(support::FUNCTION, "live")
+            .weights
+            .keys()
+            .next()
+            .cloned()
+            .expect("the canary routes a share");
+        // Any phase of the poll cycle, so the figures show its whole spread.
+        std::thread::sleep(poll.mul_f64(1.0 + rng.unit()));
+        stage.log(&new_version, &format!("bench{run}"), &["ERROR bench"]);
+        let written = Instant::now();
+        let r = running.wait();
+        assert_eq!(r.output("result"), Some("rolled-back"), "{}", r.stderr);
+        let restored = alias_writes(&stage).last().expect("restore").done;
+        latencies.push(restored.duration_since(written));
+    }
+    latencies.sort();
+    let ms = |d: &Duration| d.as_millis();
+    println!(
+        "BENCH detection latency over {runs} runs (interval {interval}, poll {poll:?}): \
+         min {} ms, median {} ms, max {} ms",
+        ms(&latencies[0]),
+        ms(&latencies[latencies.len() / 2]),
+        ms(latencies.last().expect("runs"))
+    );
+
+    // Cost of watching: one clean step, the new version logging normally.
+    stage.proxy.clear_log();
+    let running = stage
+        .promote("v2", &canary("[50]", &cost_interval))
+        .timeout(Duration::from_secs(600))
+        .spawn();
+    assert!(
+        stage
+            .proxy
+            .wait_for("UpdateAlias", 1, Duration::from_secs(60))
+    );
+    let new_version = stage
+        .aws
+        .alias(support::FUNCTION, "live")
+        .weights
+        .keys()
+        .next()
+        .cloned()
+        .expect("the canary routes a share");
+    stage.log(&new_version, "cost", &["INFO ok"]);
+    let r = running.wait();
+    assert_eq!(r.output("result"), Some("success"), "{}", r.stderr);
+    let log = stage.proxy.log();
+    let writes = alias_writes(&stage);
+    let (from, to) = (writes[0].done, writes.last().expect("writes").at);
+    let reads = log
+        .iter()
+        .filter(|s| is_logs(&s.op) && s.at >= from && s.at <= to)
+        .count();
+    let minutes = to.duration_since(from).as_secs_f64() / 60.0;
+    println!(
+        "BENCH Logs requests while watching one function (interval {cost_interval}, poll {:?}): \
+         {reads} in {:.1} s = {:.0} per minute",
+        lambda_promote::promote::canary_window::poll_every(
+            lambda_promote::duration::parse(&cost_interval).expect("BENCH_COST_INTERVAL")
+        ),
+        minutes * 60.0,
+        reads as f64 / minutes
+    );
+}

@@ -21,9 +21,10 @@ fn hold(secs: u64, failed: Option<&str>) -> Action {
 fn sigint_before_any_write_stops_cleanly() {
     let stage = Stage::start(11);
     // Another update holds the function: the run waits before writing anything.
-    stage
-        .proxy
-        .add(Rule::new(Match::op("GetFunctionConfiguration"), hold(600, None)));
+    stage.proxy.add(Rule::new(
+        Match::op("GetFunctionConfiguration"),
+        hold(600, None),
+    ));
     let running = stage.promote("v2", "").spawn();
     assert!(
         stage
@@ -93,7 +94,10 @@ fn a_slow_update_is_waited_for_and_noticed_within_a_second() {
         .expect("completion noticed")
         .at;
     let lag = noticed.duration_since(held_from + Duration::from_secs(3));
-    assert!(lag < Duration::from_millis(1500), "noticed {lag:?} after completion");
+    assert!(
+        lag < Duration::from_millis(1500),
+        "noticed {lag:?} after completion"
+    );
 }
 
 #[test]
@@ -102,7 +106,10 @@ fn a_failed_update_is_reported_with_its_reason() {
     stage.proxy.add(
         Rule::new(
             Match::op("GetFunctionConfiguration"),
-            hold(1, Some("Lambda was unable to pull the image: access denied")),
+            hold(
+                1,
+                Some("Lambda was unable to pull the image: access denied"),
+            ),
         )
         .after("UpdateFunctionCode"),
     );
@@ -184,8 +191,13 @@ fn throttling_and_5xx_on_a_fifth_of_requests_never_leave_a_mixed_state() {
     let injected = stage.proxy.log().iter().filter(|s| s.injected).count();
     let total = stage.proxy.log().len();
     let succeeded = outcomes.iter().filter(|o| *o == "success").count();
-    eprintln!("{succeeded}/{RUNS} promoted; {injected} of {total} requests failed by the proxy; {outcomes:?}");
-    assert!(injected * 100 >= total * 12, "{injected} of {total} injected");
+    eprintln!(
+        "{succeeded}/{RUNS} promoted; {injected} of {total} requests failed by the proxy; {outcomes:?}"
+    );
+    assert!(
+        injected * 100 >= total * 12,
+        "{injected} of {total} injected"
+    );
     // The SDK's bounded retries absorb most faults.
     assert!(succeeded >= RUNS * 2 / 3, "{outcomes:?}");
 }
@@ -215,9 +227,16 @@ fn heavy_faults_during_canaries_end_promoted_or_restored() {
         let after = stage.aws.alias(FUNCTION, "live");
         assert!(after.weights.is_empty(), "run {run} ({result}): {after:?}");
         if result == "success" || result == "no-op" {
-            assert_eq!(stage.aws.digest_of(FUNCTION, &after.version), stage.digest(tag));
+            assert_eq!(
+                stage.aws.digest_of(FUNCTION, &after.version),
+                stage.digest(tag)
+            );
         } else {
-            assert_eq!(after.version, before.version, "run {run} ({result}): {}", r.stderr);
+            assert_eq!(
+                after.version, before.version,
+                "run {run} ({result}): {}",
+                r.stderr
+            );
         }
         outcomes.push(result);
     }
