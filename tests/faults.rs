@@ -243,3 +243,44 @@ fn heavy_faults_during_canaries_end_promoted_or_restored() {
     eprintln!("{outcomes:?}");
     assert!(outcomes.iter().any(|o| o == "success"), "{outcomes:?}");
 }
+
+#[test]
+fn a_revision_conflict_on_publish_stops_before_the_alias() {
+    let stage = Stage::start(18);
+    stage.proxy.add(Rule::new(
+        Match::op("PublishVersion"),
+        Action::Fail(Fault::status(
+            412,
+            "PreconditionFailedException",
+            "The Revision Id provided does not match the latest Revision Id.",
+        )),
+    ));
+    let r = stage.promote("v2", "").execute();
+    r.assert_code(1);
+    assert_eq!(r.output("result"), Some("failed"));
+    let error = r.report()["error"].to_string();
+    assert!(error.contains("another run changed it"), "{error}");
+    assert_eq!(stage.proxy.count("UpdateAlias"), 0);
+    stage.assert_alias("1");
+}
+
+#[test]
+fn an_update_in_progress_elsewhere_is_waited_out() {
+    let stage = Stage::start(19);
+    // Another writer's update holds the function once: Lambda answers 409.
+    stage.proxy.add(
+        Rule::new(
+            Match::op("UpdateFunctionCode"),
+            Action::Fail(Fault::status(
+                409,
+                "ResourceConflictException",
+                "The operation cannot be performed at this time. An update is in progress.",
+            )),
+        )
+        .times(1),
+    );
+    let r = stage.promote("v2", "").execute();
+    r.assert_code(0);
+    assert_eq!(stage.proxy.count("UpdateFunctionCode"), 2);
+    stage.assert_alias("2");
+}
