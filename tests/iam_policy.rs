@@ -174,6 +174,8 @@ fn sample_contract_gets_exactly_the_expected_grants() {
         ("lambda:GetFunctionConfiguration", both.clone()),
         ("lambda:CreateAlias", both.clone()),
         ("lambda:UpdateAlias", both.clone()),
+        // Undoing an alias the run created.
+        ("lambda:DeleteAlias", both.clone()),
         ("lambda:UpdateFunctionCode", unqualified.clone()),
         ("lambda:PublishVersion", unqualified.clone()),
         ("lambda:ListVersionsByFunction", unqualified.clone()),
@@ -184,6 +186,12 @@ fn sample_contract_gets_exactly_the_expected_grants() {
         // Only production runs a canary, which reads its function's logs.
         (
             "logs:FilterLogEvents",
+            set(&[&format!(
+                "arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/worker-prod:*"
+            )]),
+        ),
+        (
+            "logs:DescribeLogStreams",
             set(&[&format!(
                 "arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/worker-prod:*"
             )]),
@@ -253,6 +261,7 @@ fn a_plain_contract_gets_no_feature_it_does_not_use() {
         "lambda:InvokeFunction",
         "lambda:DeleteFunction",
         "logs:FilterLogEvents",
+        "logs:DescribeLogStreams",
         "cloudfront:CreateInvalidation",
     ];
     let expected: BTreeSet<String> = operations::ALL

@@ -75,6 +75,9 @@ pub async fn shift(
             .and_then(|m| m.revision_id.clone())
             .or_else(|| before.revision_id.clone());
         let weights = BTreeMap::from([(w.new_version.to_string(), f64::from(percent) / 100.0)]);
+        // The window opens before the write: the new version may log an error as soon as
+        // the routing takes effect, before the answer reaches us.
+        let step_start_ms = now_ms();
         let after = w
             .clients
             .update_alias(
@@ -95,7 +98,7 @@ pub async fn shift(
             w.new_version,
             w.canary.interval.as_secs()
         ));
-        let record = watch_step(&w, &group, percent).await;
+        let record = watch_step(&w, &group, percent, step_start_ms).await;
         let (record, error) = match record {
             Ok(r) => (r, None),
             Err((r, e)) => (r, Some(e)),
@@ -125,9 +128,9 @@ async fn watch_step(
     w: &Watch<'_>,
     group: &str,
     percent: u8,
+    start_ms: i64,
 ) -> Result<CanaryRecord, (CanaryRecord, anyhow::Error)> {
     let started = Instant::now();
-    let start_ms = now_ms();
     let end = started + w.canary.interval;
     let mut record = CanaryRecord {
         percent,
@@ -141,7 +144,9 @@ async fn watch_step(
     let mut last_progress = Instant::now();
     loop {
         let poll = Instant::now() + poll_every(w.canary.interval);
-        let wake = poll.min(end);
+        // A step whose last read failed is not over: it is clean only once a read covering
+        // the whole window succeeds, or it fails closed after the bounded retries.
+        let wake = if failures > 0 { poll } else { poll.min(end) };
         if wake > w.deadline {
             tokio::select! {
                 _ = tokio::time::sleep_until(w.deadline) => {}
@@ -202,7 +207,7 @@ async fn watch_step(
                 record.errors
             ));
         }
-        if Instant::now() >= end {
+        if failures == 0 && Instant::now() >= end {
             break;
         }
     }

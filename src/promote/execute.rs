@@ -10,7 +10,7 @@ use super::shift::{self, Moved};
 use super::steps::Steps;
 use super::wait::{self, WaitError};
 use crate::aws::types::AliasInfo;
-use crate::aws::{Clients, ErrorKind};
+use crate::aws::{AwsError, Clients, ErrorKind};
 use crate::cancel::Cancel;
 use crate::config::model::{Environment, FunctionTarget, Strategy};
 use crate::report::model::{CanaryRecord, StepRecord};
@@ -39,6 +39,15 @@ pub enum Status {
     RollBack(String),
     /// A signal arrived.
     Cancelled(i32),
+    /// Another run changed the alias under this one (`PreconditionFailedException`): the
+    /// alias is theirs now, so it must not be restored over their change.
+    Conflict(String),
+}
+
+/// True when an alias write was refused because another run changed the alias.
+fn is_conflict(e: &anyhow::Error) -> bool {
+    e.downcast_ref::<AwsError>()
+        .is_some_and(|e| e.kind == ErrorKind::Precondition)
 }
 
 pub struct Outcome {
@@ -161,7 +170,9 @@ async fn run(job: &Job<'_>, steps: &mut Steps, out: &mut Outcome) -> Result<(), 
             if let Err(e) = result {
                 // A failed write may still have landed (a timeout after the
                 // request was sent); restoring is then the safe side.
-                return Err(if out.moved.is_some() {
+                return Err(if e.kind == ErrorKind::Precondition {
+                    Status::Conflict(e.to_string())
+                } else if out.moved.is_some() {
                     Status::RollBack(e.to_string())
                 } else {
                     Status::Failed(e.to_string())
@@ -209,7 +220,9 @@ async fn run(job: &Job<'_>, steps: &mut Steps, out: &mut Outcome) -> Result<(), 
                     if let Some(sig) = job.cancel.signal() {
                         return Err(Status::Cancelled(sig));
                     }
-                    return Err(if failure.rollback || out.moved.is_some() {
+                    return Err(if is_conflict(&failure.error) {
+                        Status::Conflict(msg)
+                    } else if failure.rollback || out.moved.is_some() {
                         Status::RollBack(msg)
                     } else {
                         Status::Failed(msg)

@@ -239,7 +239,13 @@ async fn promote(
     let mut restored = Vec::new();
     let mut restore_errors = Vec::new();
     if !all_ok {
-        let moved: Vec<_> = outcomes.iter().filter_map(|o| o.moved.as_ref()).collect();
+        // An alias another run changed under us is theirs: restoring it would overwrite
+        // their work (moto accepts any revision id, so the guard alone is not enough).
+        let moved: Vec<_> = outcomes
+            .iter()
+            .filter(|o| !matches!(o.status, Status::Conflict(_)))
+            .filter_map(|o| o.moved.as_ref())
+            .collect();
         let restores = futures::future::join_all(moved.iter().map(|m| async move {
             (
                 m,
@@ -264,7 +270,7 @@ async fn promote(
 
     let mut errors = Vec::new();
     let mut signal = None;
-    let mut canary_failed = false;
+    let mut conflict = false;
     let mut by_name = std::collections::BTreeMap::new();
     for (p, o) in plans.iter().filter(|p| !p.noop).zip(outcomes) {
         report.warnings.extend(o.warnings.iter().cloned());
@@ -298,7 +304,11 @@ async fn promote(
                 fr.error = Some(e);
             }
             Status::RollBack(e) => {
-                canary_failed = true;
+                errors.push(format!("{}: {e}", p.target.name));
+                fr.error = Some(e);
+            }
+            Status::Conflict(e) => {
+                conflict = true;
                 errors.push(format!("{}: {e}", p.target.name));
                 fr.error = Some(e);
             }
@@ -360,7 +370,9 @@ async fn promote(
     }
     report.result = if all_ok {
         Outcome::Success
-    } else if report.rolled_back || canary_failed {
+    } else if report.rolled_back && restore_errors.is_empty() && !conflict {
+        // `rolled-back` promises the environment is back as it was: only when every
+        // moved alias was restored and no other run's change is in play.
         Outcome::RolledBack
     } else {
         Outcome::Failed

@@ -22,12 +22,15 @@ pub enum WaitError {
     Aws(#[from] AwsError),
 }
 
-/// Delays between polls: 200 ms doubling to a 3 s ceiling.
+/// Delays between polls: 200 ms doubling to a 1 s ceiling, so the end of an update
+/// of any length is noticed within about a second (SPEC §6 step 3).
 pub fn delays() -> impl Iterator<Item = Duration> {
     std::iter::successors(Some(Duration::from_millis(200)), |d| {
-        Some((*d * 2).min(Duration::from_secs(3)))
+        Some((*d * 2).min(MAX_DELAY))
     })
 }
+
+const MAX_DELAY: Duration = Duration::from_secs(1);
 
 /// Polls `GetFunctionConfiguration` until `LastUpdateStatus` is not `InProgress`.
 /// `Failed` is an error carrying Lambda's reason.
@@ -52,7 +55,7 @@ pub async fn until_updated(
             }
             _ => {}
         }
-        let delay = delays.next().unwrap_or(Duration::from_secs(3));
+        let delay = delays.next().unwrap_or(MAX_DELAY);
         let wake = (Instant::now() + delay).min(deadline);
         if Instant::now() >= deadline {
             return Err(WaitError::Timeout {
@@ -76,6 +79,6 @@ mod tests {
     #[test]
     fn delays_start_short_and_cap() {
         let d: Vec<u128> = delays().take(6).map(|d| d.as_millis()).collect();
-        assert_eq!(d, vec![200, 400, 800, 1600, 3000, 3000]);
+        assert_eq!(d, vec![200, 400, 800, 1000, 1000, 1000]);
     }
 }

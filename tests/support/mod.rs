@@ -1,15 +1,25 @@
 //! Test harness shared by the integration tests (`mod support;`): a moto server per test, a
-//! request recorder that proves no AWS call was made, and a runner for the real binary.
+//! request recorder that proves no AWS call was made, a runner for the real binary, a
+//! fault-injecting proxy in front of moto, and direct AWS reads for assertions.
 #![allow(dead_code, unused_imports)] // each test crate uses a different part of the harness
 
+mod aws;
 mod http;
 mod moto;
+mod proxy;
 mod recorder;
 mod run;
+mod stage;
 
+pub use aws::{AliasState, Aws, now_ms, today};
 pub use moto::Moto;
+pub use proxy::{
+    Action, Fault, Match, Protocol, Proxy, RequestInfo, Rule, Rules, Seen, SplitMix,
+    error_response, lambda_operation, rewrite_update_status,
+};
 pub use recorder::{RecordedRequest, Recorder};
 pub use run::{Run, RunResult, Running, parse_outputs};
+pub use stage::{FUNCTION, GROUP, Stage, canary, contract};
 
 use std::net::TcpListener;
 use std::path::PathBuf;

@@ -1,0 +1,286 @@
+//! Faults moto cannot show, injected by the proxy between the binary and moto: a signal
+//! before any write, a concurrent run's alias change (412), slow and failed updates, an
+//! unhandled smoke-test error, and throttling/5xx across many runs — every run ends with the
+//! alias on the intended version or untouched, never half-moved.
+
+mod support;
+
+use std::time::Duration;
+use support::{Action, FUNCTION, Fault, Match, Rule, Stage};
+
+const SMOKE: &str = "    smoke-test:\n      payload: '{\"smoke\": true}'\n";
+
+fn hold(secs: u64, failed: Option<&str>) -> Action {
+    Action::Hold {
+        hold: Duration::from_secs(secs),
+        failed: failed.map(str::to_owned),
+    }
+}
+
+#[test]
+fn sigint_before_any_write_stops_cleanly() {
+    let stage = Stage::start(11);
+    // Another update holds the function: the run waits before writing anything.
+    stage.proxy.add(Rule::new(
+        Match::op("GetFunctionConfiguration"),
+        hold(600, None),
+    ));
+    let running = stage.promote("v2", "").spawn();
+    assert!(
+        stage
+            .proxy
+            .wait_for("GetFunctionConfiguration", 2, Duration::from_secs(60)),
+        "the run never waited for the update"
+    );
+    running.signal("INT");
+    let r = running.wait();
+    r.assert_code(130);
+    stage.assert_alias("1");
+    assert_eq!(stage.proxy.count("UpdateFunctionCode"), 0);
+    assert_eq!(stage.proxy.count("UpdateAlias"), 0);
+    assert_eq!(r.output("rolled-back"), Some("false"));
+    let error = r.report()["error"].to_string();
+    assert!(
+        error.contains("SIGINT") && error.contains("not moved"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_revision_conflict_on_the_alias_is_not_overwritten() {
+    let stage = Stage::start(12);
+    stage.proxy.add(Rule::new(
+        Match::op("UpdateAlias").path("/functions/worker/aliases/live"),
+        Action::Fail(Fault::status(
+            412,
+            "PreconditionFailedException",
+            "The Revision Id provided does not match the latest Revision Id.",
+        )),
+    ));
+    let r = stage.promote("v2", "").execute();
+    r.assert_code(1);
+    assert_eq!(r.output("result"), Some("failed"));
+    let error = r.report()["error"].to_string();
+    assert!(error.contains("another run changed it"), "{error}");
+    assert!(error.contains("not overwriting"), "{error}");
+    // One refused write, no retry and no "restore" over the other run's change.
+    assert_eq!(stage.proxy.count("UpdateAlias"), 1);
+    stage.assert_alias("1");
+}
+
+#[test]
+fn a_slow_update_is_waited_for_and_noticed_within_a_second() {
+    let stage = Stage::start(13);
+    stage.proxy.add(
+        Rule::new(Match::op("GetFunctionConfiguration"), hold(3, None)).after("UpdateFunctionCode"),
+    );
+    let r = stage.promote("v2", "").execute();
+    r.assert_code(0);
+    stage.assert_alias("2");
+    let polls: Vec<_> = stage
+        .proxy
+        .log()
+        .into_iter()
+        .filter(|s| s.op == "GetFunctionConfiguration")
+        .collect();
+    let held_from = polls
+        .iter()
+        .find(|s| s.update_status.as_deref() == Some("InProgress"))
+        .expect("the proxy held the update")
+        .at;
+    let noticed = polls
+        .iter()
+        .find(|s| s.at > held_from && s.update_status.as_deref() == Some("Successful"))
+        .expect("completion noticed")
+        .at;
+    let lag = noticed.duration_since(held_from + Duration::from_secs(3));
+    assert!(
+        lag < Duration::from_millis(1500),
+        "noticed {lag:?} after completion"
+    );
+}
+
+#[test]
+fn a_failed_update_is_reported_with_its_reason() {
+    let stage = Stage::start(14);
+    stage.proxy.add(
+        Rule::new(
+            Match::op("GetFunctionConfiguration"),
+            hold(
+                1,
+                Some("Lambda was unable to pull the image: access denied"),
+            ),
+        )
+        .after("UpdateFunctionCode"),
+    );
+    let r = stage.promote("v2", "").execute();
+    r.assert_code(1);
+    assert_eq!(r.output("result"), Some("failed"));
+    let error = r.report()["error"].to_string();
+    assert!(error.contains("unable to pull the image"), "{error}");
+    assert_eq!(stage.proxy.count("PublishVersion"), 0);
+    assert_eq!(stage.proxy.count("UpdateAlias"), 0);
+    stage.assert_alias("1");
+}
+
+#[test]
+fn an_unhandled_smoke_test_error_leaves_the_alias_untouched() {
+    let stage = Stage::start(15);
+    stage.proxy.add(Rule::new(
+        Match::op("Invoke"),
+        Action::AddHeader("X-Amz-Function-Error".into(), "Unhandled".into()),
+    ));
+    let r = stage.promote("v2", SMOKE).execute();
+    r.assert_code(1);
+    assert_eq!(r.output("result"), Some("failed"));
+    let error = r.report()["error"].to_string();
+    assert!(error.contains("Unhandled"), "{error}");
+    assert_eq!(stage.proxy.count("Invoke"), 1);
+    assert_eq!(stage.proxy.count("UpdateAlias"), 0);
+    stage.assert_alias("1");
+}
+
+#[test]
+fn throttling_and_5xx_on_a_fifth_of_requests_never_leave_a_mixed_state() {
+    const RUNS: usize = 30;
+    let stage = Stage::start(16);
+    stage.proxy.add(
+        Rule::new(
+            Match::any(),
+            Action::FailOneOf(vec![Fault::Throttle, Fault::ServerError]),
+        )
+        .share(0.2),
+    );
+    let mut outcomes = Vec::new();
+    for run in 0..RUNS {
+        let before = stage.aws.alias(FUNCTION, "live");
+        let tag = if run % 2 == 0 { "v2" } else { "v1" };
+        let r = stage
+            .promote(tag, SMOKE)
+            .timeout(Duration::from_secs(90))
+            .execute();
+        let result = r.output("result").unwrap_or("none").to_owned();
+        let after = stage.aws.alias(FUNCTION, "live");
+        assert!(
+            after.weights.is_empty(),
+            "run {run} ({result}) left routing on the alias: {after:?}"
+        );
+        match result.as_str() {
+            "success" | "no-op" => {
+                r.assert_code(0);
+                assert_eq!(
+                    stage.aws.digest_of(FUNCTION, &after.version),
+                    stage.digest(tag),
+                    "run {run} ({result}) left the alias on another image"
+                );
+                if result == "success" {
+                    assert_eq!(r.output("version"), Some(after.version.as_str()));
+                }
+            }
+            _ => {
+                assert_ne!(r.code, Some(0), "run {run}: {result} with exit 0");
+                assert_eq!(
+                    after.version, before.version,
+                    "run {run} ({result}) failed but moved the alias: {}",
+                    r.stderr
+                );
+            }
+        }
+        outcomes.push(result);
+    }
+    let injected = stage.proxy.log().iter().filter(|s| s.injected).count();
+    let total = stage.proxy.log().len();
+    let succeeded = outcomes.iter().filter(|o| *o == "success").count();
+    eprintln!(
+        "{succeeded}/{RUNS} promoted; {injected} of {total} requests failed by the proxy; {outcomes:?}"
+    );
+    assert!(
+        injected * 100 >= total * 12,
+        "{injected} of {total} injected"
+    );
+    // The SDK's bounded retries absorb most faults.
+    assert!(succeeded >= RUNS * 2 / 3, "{outcomes:?}");
+}
+
+#[test]
+fn heavy_faults_during_canaries_end_promoted_or_restored() {
+    // A third of all requests fail, Logs reads included: some runs give up, and each must
+    // then leave the alias where it was, with no routing.
+    const RUNS: usize = 6;
+    let stage = Stage::start(17);
+    stage.proxy.add(
+        Rule::new(
+            Match::any(),
+            Action::FailOneOf(vec![Fault::Throttle, Fault::ServerError]),
+        )
+        .share(0.33),
+    );
+    let mut outcomes = Vec::new();
+    for run in 0..RUNS {
+        let before = stage.aws.alias(FUNCTION, "live");
+        let tag = if run % 2 == 0 { "v2" } else { "v1" };
+        let r = stage
+            .promote(tag, &support::canary("[50]", "1s"))
+            .timeout(Duration::from_secs(120))
+            .execute();
+        let result = r.output("result").unwrap_or("none").to_owned();
+        let after = stage.aws.alias(FUNCTION, "live");
+        assert!(after.weights.is_empty(), "run {run} ({result}): {after:?}");
+        if result == "success" || result == "no-op" {
+            assert_eq!(
+                stage.aws.digest_of(FUNCTION, &after.version),
+                stage.digest(tag)
+            );
+        } else {
+            assert_eq!(
+                after.version, before.version,
+                "run {run} ({result}): {}",
+                r.stderr
+            );
+        }
+        outcomes.push(result);
+    }
+    eprintln!("{outcomes:?}");
+    assert!(outcomes.iter().any(|o| o == "success"), "{outcomes:?}");
+}
+
+#[test]
+fn a_revision_conflict_on_publish_stops_before_the_alias() {
+    let stage = Stage::start(18);
+    stage.proxy.add(Rule::new(
+        Match::op("PublishVersion"),
+        Action::Fail(Fault::status(
+            412,
+            "PreconditionFailedException",
+            "The Revision Id provided does not match the latest Revision Id.",
+        )),
+    ));
+    let r = stage.promote("v2", "").execute();
+    r.assert_code(1);
+    assert_eq!(r.output("result"), Some("failed"));
+    let error = r.report()["error"].to_string();
+    assert!(error.contains("another run changed it"), "{error}");
+    assert_eq!(stage.proxy.count("UpdateAlias"), 0);
+    stage.assert_alias("1");
+}
+
+#[test]
+fn an_update_in_progress_elsewhere_is_waited_out() {
+    let stage = Stage::start(19);
+    // Another writer's update holds the function once: Lambda answers 409.
+    stage.proxy.add(
+        Rule::new(
+            Match::op("UpdateFunctionCode"),
+            Action::Fail(Fault::status(
+                409,
+                "ResourceConflictException",
+                "The operation cannot be performed at this time. An update is in progress.",
+            )),
+        )
+        .times(1),
+    );
+    let r = stage.promote("v2", "").execute();
+    r.assert_code(0);
+    assert_eq!(stage.proxy.count("UpdateFunctionCode"), 2);
+    stage.assert_alias("2");
+}
