@@ -349,11 +349,7 @@ fn a_bad_input_exits_2_naming_it_and_no_aws_request() {
             "{input}: {}",
             result.stderr
         );
-        assert!(
-            result.stdout.contains(&format!("::error::")),
-            "{}",
-            result.stdout
-        );
+        assert!(result.stdout.contains("::error::"), "{}", result.stdout);
         recorder.assert_no_requests();
     }
 }
