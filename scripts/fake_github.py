@@ -58,7 +58,10 @@ def main():
 
         do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = handle_any
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    class Server(http.server.ThreadingHTTPServer):
+        request_queue_size = 128  # the default 5 would drop a burst of connections
+
+    server = Server(("127.0.0.1", 0), Handler)
     Path(args.port_file).write_text(str(server.server_address[1]))
     server.serve_forever()
 
