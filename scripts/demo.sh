@@ -3,7 +3,9 @@
 # exactly as the GitHub runner runs a container action, for a pull request:
 #   1. every secret right            -> exit 0, result=success
 #   2. CLOUDFRONT_DISTRIBUTION_ID off -> exit 1, result=drift
-# Exits 0 only if both runs behaved so. Each step is a small function, so promote and
+# A fake GitHub API (scripts/fake_github.py) stands in for api.github.com, so each run's sticky
+# pull-request comment is captured and printed. Exits 0 only if both runs behaved so and each
+# posted its comment. Each step is a small function, so promote and
 # rollback runs can be added the same way.
 set -euo pipefail
 
@@ -12,8 +14,13 @@ fixtures="$root/tests/fixtures/demo"
 region=us-east-1
 work="$(mktemp -d)"
 moto_pid=""
+github_pid=""
 
 cleanup() {
+  if [[ -n "$github_pid" ]] && kill -0 "$github_pid" 2>/dev/null; then
+    kill "$github_pid" 2>/dev/null || true
+    wait "$github_pid" 2>/dev/null || true
+  fi
   if [[ -n "$moto_pid" ]] && kill -0 "$moto_pid" 2>/dev/null; then
     kill "$moto_pid" 2>/dev/null || true
     wait "$moto_pid" 2>/dev/null || true
@@ -54,6 +61,23 @@ PY
   echo "moto on $endpoint"
 }
 
+start_github() {
+  say "start a fake GitHub API"
+  "$python" "$root/scripts/fake_github.py" --capture-dir "$work/github" --port-file "$work/github.port" &
+  github_pid=$!
+  local waited=0
+  until [[ -s "$work/github.port" ]]; do
+    sleep 0.1
+    waited=$((waited + 1))
+    if ((waited > 100)); then
+      echo "the fake GitHub API did not start" >&2
+      return 1
+    fi
+  done
+  github_api="http://127.0.0.1:$(cat "$work/github.port")"
+  echo "GitHub API on $github_api"
+}
+
 seed() {
   say "seed"
   "$python" "$root/scripts/seed.py" --endpoint "$endpoint" --region "$region" --docker-free-lambda \
@@ -77,7 +101,10 @@ run_action() {
   cp "$fixtures/lambda-promote.yml" "$dir/workspace/.github/lambda-promote.yml"
   : >"$dir/runner/output"
   : >"$dir/runner/summary"
-  printf '{"pull_request": {"number": 1, "head": {"repo": {"fork": false}}}}\n' >"$dir/runner/event.json"
+  printf '%s\n' '{"number": 1, "pull_request": {"number": 1,
+    "head": {"repo": {"full_name": "octo-org/worker", "fork": false}},
+    "base": {"repo": {"full_name": "octo-org/worker"}}}}' >"$dir/runner/event.json"
+  rm -f "$work/github/"comment-*.md "$work/github/requests.log"
 
   say "run $name: $command on $event_name ($ref)"
   set +e
@@ -91,7 +118,7 @@ run_action() {
     "INPUT_DRY-RUN=false" \
     "INPUT_TIMEOUT=15m" \
     "INPUT_GITHUB-TOKEN=ghs_demo_token_not_real" \
-    "INPUT_PR-COMMENT=false" \
+    "INPUT_PR-COMMENT=true" \
     "INPUT_GITHUB-DEPLOYMENT=false" \
     GITHUB_ACTIONS=true CI=true \
     GITHUB_WORKSPACE="$dir/workspace" \
@@ -102,7 +129,7 @@ run_action() {
     GITHUB_REPOSITORY=octo-org/worker \
     GITHUB_RUN_ID=1 \
     GITHUB_SERVER_URL=https://github.com \
-    GITHUB_API_URL=http://127.0.0.1:9 \
+    GITHUB_API_URL="$github_api" \
     GITHUB_OUTPUT="$dir/runner/output" \
     GITHUB_STEP_SUMMARY="$dir/runner/summary" \
     RUNNER_TEMP="$dir/runner" \
@@ -140,14 +167,27 @@ print(outputs.get("result", ""))
 PY
 )"
   echo "exit code: $last_code, result: ${last_result:-<none>}"
+
+  say "$name: pull-request comment posted to the fake GitHub API"
+  last_comment=""
+  local comment
+  for comment in "$work/github/"comment-*.md; do
+    [[ -f "$comment" ]] || continue
+    cat "$comment"
+    echo
+    last_comment="$comment"
+  done
+  [[ -n "$last_comment" ]] || echo "(no comment was posted)"
+  echo "requests the fake GitHub API received:"
+  sed 's/^/  /' "$work/github/requests.log" 2>/dev/null || echo "  (none)"
 }
 
 # expect NAME CODE RESULT: checks the last run.
 expect() {
-  if [[ "$last_code" == "$2" && "$last_result" == "$3" ]]; then
-    echo "ok: $1 (exit $2, result $3)"
+  if [[ "$last_code" == "$2" && "$last_result" == "$3" && -n "$last_comment" ]]; then
+    echo "ok: $1 (exit $2, result $3, PR comment posted)"
   else
-    echo "FAILED: $1: wanted exit $2 and result $3, got exit $last_code and result ${last_result:-<none>}" >&2
+    echo "FAILED: $1: wanted exit $2, result $3 and a PR comment; got exit $last_code, result ${last_result:-<none>}, comment ${last_comment:-<none>}" >&2
     failures=$((failures + 1))
   fi
 }
@@ -180,6 +220,7 @@ main() {
   failures=0
   build
   start_moto
+  start_github
   seed
   validate_all_right
   validate_drifted

@@ -82,9 +82,12 @@ fn pull_request(payload: &Value) -> Option<PullRequest> {
         .and_then(|repo| repo.get("fork"))
         .and_then(Value::as_bool)
         .unwrap_or(false);
-    let is_fork = match &head_repo {
-        None => true,
-        Some(head) => head_is_fork || !head.eq_ignore_ascii_case(&base_repo),
+    let is_fork = match (head, &head_repo) {
+        // Deleted head repository: nothing says secrets are there.
+        (None, _) => true,
+        // A head without a name (hand-written payloads): its `fork` flag decides.
+        (Some(_), None) => head_is_fork,
+        (Some(_), Some(name)) => head_is_fork || !name.eq_ignore_ascii_case(&base_repo),
     };
     Some(PullRequest {
         number,
@@ -142,6 +145,16 @@ mod tests {
             "head": {"repo": {"full_name": "acme/app", "fork": true}},
             "base": {"repo": {"full_name": "acme/app"}}}}"#)
         .unwrap();
+        assert!(p.is_fork);
+    }
+
+    #[test]
+    fn head_marked_not_a_fork_without_names_is_not_a_fork() {
+        // The shape `act`, the demo and the test harness write by hand.
+        let p =
+            pr(r#"{"pull_request": {"number": 1, "head": {"repo": {"fork": false}}}}"#).unwrap();
+        assert!(!p.is_fork);
+        let p = pr(r#"{"pull_request": {"number": 1, "head": {"repo": {"fork": true}}}}"#).unwrap();
         assert!(p.is_fork);
     }
 
