@@ -6,6 +6,7 @@ mod http;
 mod moto;
 mod recorder;
 mod run;
+mod state;
 
 pub use moto::Moto;
 pub use recorder::{RecordedRequest, Recorder};
