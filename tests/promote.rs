@@ -560,3 +560,108 @@ environments:
     assert_eq!(state["worker-dev"]["aliases"]["beta"]["weights"], json!({"1": 0.2}));
     assert!(r.summary.contains("deleted versions 2"), "{}", r.summary);
 }
+
+#[test]
+fn a_missing_alias_is_created_and_deleted_again_when_a_sibling_fails() {
+    let contract = r#"version: 1
+region: us-east-1
+environments:
+  pair:
+    when: { branch: dev }
+    image: input
+    functions: [{ name: worker-new }, { name: worker-old }]
+    smoke-test:
+      payload: '{"smoke": true}'
+"#;
+    let fx = Fixture::with(json!({
+        "ecr": [{"repository": "worker", "images": [
+            {"name": "v1", "tags": ["v1"]}, {"name": "v2", "tags": ["v2"]}]}],
+        "functions": [
+            {"name": "worker-new", "image": {"repository": "worker", "tag": "v1"}},
+            {"name": "worker-old",
+             "versions": [{"image": {"repository": "worker", "tag": "v1"}}],
+             "aliases": [{"name": "live", "version": 1, "description": "seeded"}]}
+        ]
+    }));
+    let run = || {
+        Run::action()
+            .endpoint(&fx.moto.endpoint())
+            .contract_text(contract)
+            .push_branch("dev")
+            .input("image", &format!("{REPO}:v2"))
+    };
+    let before = fx.moto.lambda_state(&["worker-new", "worker-old"]);
+    assert_eq!(before["worker-new"]["aliases"], json!({}));
+
+    fx.moto.queue_invoke_result(r#"{"ok": true}"#);
+    fx.moto.queue_invoke_result(r#"{"errorMessage": "boom"}"#);
+    let failed = run().execute();
+    failed.assert_code(1);
+    let after = fx.moto.lambda_state(&["worker-new", "worker-old"]);
+    assert_eq!(
+        after["worker-new"]["aliases"],
+        json!({}),
+        "the alias this run created is gone again"
+    );
+    assert_eq!(after["worker-old"]["aliases"], before["worker-old"]["aliases"]);
+
+    // Without a failure the alias is created and records that nothing came before.
+    let ok = run().execute();
+    ok.assert_code(0);
+    assert_eq!(out(&ok, "result"), "success");
+    assert!(
+        ok.stdout.contains("alias live of worker-new does not exist yet"),
+        "the missing alias is a warning, not drift:\n{}",
+        ok.stdout
+    );
+    let (version, description) = fx.moto.alias("worker-new", "live");
+    assert!(!version.is_empty(), "alias created");
+    assert!(description.contains("previous=none"), "{description}");
+}
+
+#[test]
+fn drift_stops_the_promotion_before_the_first_write() {
+    let contract = r#"version: 1
+region: us-east-1
+environments:
+  dev:
+    when: { branch: dev }
+    image: input
+    functions: [{ name: worker-dev }]
+    checks:
+      - function-env:
+          function: worker-dev
+          keys: [AURORA_HOST]
+"#;
+    let fx = Fixture::new();
+    let before = fx.state();
+    let r = Run::action()
+        .endpoint(&fx.moto.endpoint())
+        .contract_text(contract)
+        .push_branch("dev")
+        .input("image", &format!("{REPO}:v2"))
+        .execute();
+    r.assert_code(1);
+    assert_eq!(out(&r, "result"), "drift");
+    assert_eq!(out(&r, "drift"), "true");
+    assert!(r.summary.contains("function-env-missing"), "{}", r.summary);
+    assert_eq!(fx.state(), before);
+}
+
+#[test]
+fn an_empty_image_input_is_a_usage_error_before_any_aws_request() {
+    let recorder = Recorder::start();
+    let r = Run::action()
+        .endpoint(&recorder.endpoint())
+        .contract_text(CONTRACT)
+        .push_branch("dev")
+        .execute();
+    r.assert_code(2);
+    assert!(
+        format!("{}{}", r.stdout, r.stderr).contains("image"),
+        "the error names the input:\n{}\n{}",
+        r.stdout,
+        r.stderr
+    );
+    recorder.assert_no_requests();
+}

@@ -120,3 +120,22 @@ fn rollback_refuses_a_version_that_does_not_exist_or_no_recorded_previous() {
     );
     assert_eq!(moto.lambda_state(&["worker-dev"]), before, "nothing written");
 }
+
+#[test]
+fn rollback_refuses_a_version_that_is_not_an_image() {
+    let moto = moto();
+    let before = moto.lambda_state(&["zipped"]);
+    let contract = "version: 1\nregion: us-east-1\nenvironments:\n  zip:\n    image: input\n    functions: [{ name: zipped }]\n";
+    let r = Run::action()
+        .endpoint(&moto.endpoint())
+        .contract_text(contract)
+        .push_branch("dev")
+        .input("command", "rollback")
+        .input("environment", "zip")
+        .input("to-version", "1")
+        .execute();
+    r.assert_code(1);
+    let error = r.report()["error"].as_str().unwrap_or_default().to_owned();
+    assert!(error.contains("not a published image version"), "{error}");
+    assert_eq!(moto.lambda_state(&["zipped"]), before);
+}
