@@ -147,7 +147,12 @@ fn dev_by_tag_then_staging_and_production_carry_the_same_digest() {
         "alias description records the previous version: {alias_description:?}"
     );
     assert_eq!(
-        format!("sha256:{}", dev_state["versions"]["2"]["code_sha256"].as_str().unwrap_or_default()),
+        format!(
+            "sha256:{}",
+            dev_state["versions"]["2"]["code_sha256"]
+                .as_str()
+                .unwrap_or_default()
+        ),
         v2
     );
     assert_provenance(
@@ -158,10 +163,16 @@ fn dev_by_tag_then_staging_and_production_carry_the_same_digest() {
         &v2,
     );
     // Lambda was given the digest, never the tag.
-    let latest_uri = dev_state["latest"]["image_uri"].as_str().unwrap_or_default();
+    let latest_uri = dev_state["latest"]["image_uri"]
+        .as_str()
+        .unwrap_or_default();
     assert_eq!(latest_uri, format!("{REPO}@{v2}"));
     for part in ["update-code", "wait", "verify", "publish", "move-alias"] {
-        assert!(dev.summary.contains(part), "summary lacks step {part}:\n{}", dev.summary);
+        assert!(
+            dev.summary.contains(part),
+            "summary lacks step {part}:\n{}",
+            dev.summary
+        );
     }
     assert!(
         dev.summary.contains("console.aws.amazon.com"),
@@ -196,7 +207,12 @@ fn dev_by_tag_then_staging_and_production_carry_the_same_digest() {
         let f = &state[function];
         assert_eq!(f["aliases"]["live"]["version"], "2", "{function}: {f}");
         assert_eq!(
-            format!("sha256:{}", f["versions"]["2"]["code_sha256"].as_str().unwrap_or_default()),
+            format!(
+                "sha256:{}",
+                f["versions"]["2"]["code_sha256"]
+                    .as_str()
+                    .unwrap_or_default()
+            ),
             v2,
             "{function} serves the digest dev was given"
         );
@@ -235,7 +251,10 @@ fn dev_by_digest_deploys_that_digest() {
 fn a_second_identical_run_is_a_noop_that_publishes_nothing() {
     let fx = Fixture::new();
     let image = format!("{REPO}:v2");
-    fx.push_branch("dev").input("image", &image).execute().assert_code(0);
+    fx.push_branch("dev")
+        .input("image", &image)
+        .execute()
+        .assert_code(0);
     let before = fx.state();
 
     let again = fx.push_branch("dev").input("image", &image).execute();
@@ -257,7 +276,8 @@ fn a_failing_smoke_test_leaves_the_alias_untouched() {
     fx.push_branch("main").execute().assert_code(0);
     let prod_before = fx.state()["worker-prod"]["aliases"].clone();
 
-    fx.moto.queue_invoke_result(r#"{"errorMessage": "boom: the database is down"}"#);
+    fx.moto
+        .queue_invoke_result(r#"{"errorMessage": "boom: the database is down"}"#);
     let r = fx.push_tag("v1.2.3").execute();
     r.assert_code(1);
     assert_eq!(out(&r, "result"), "failed");
@@ -301,8 +321,17 @@ fn plan_and_dry_run_write_nothing() {
     assert_eq!(out(&plan, "result"), "planned");
     assert_eq!(out(&plan, "image-digest"), fx.digest("v3"));
     assert_eq!(out(&plan, "previous-version"), "2");
-    for part in ["update-code", "publish", "move-alias", "live: 2 → new version"] {
-        assert!(plan.summary.contains(part), "plan shows {part}:\n{}", plan.summary);
+    for part in [
+        "update-code",
+        "publish",
+        "move-alias",
+        "live: 2 → new version",
+    ] {
+        assert!(
+            plan.summary.contains(part),
+            "plan shows {part}:\n{}",
+            plan.summary
+        );
     }
 
     let dry = fx
@@ -557,7 +586,10 @@ environments:
     assert_eq!(fx.moto.versions("worker-dev"), [1, 3, 4, 5, 6]);
     let state = fx.moto.lambda_state(&["worker-dev"]);
     assert_eq!(state["worker-dev"]["aliases"]["beta"]["version"], "3");
-    assert_eq!(state["worker-dev"]["aliases"]["beta"]["weights"], json!({"1": 0.2}));
+    assert_eq!(
+        state["worker-dev"]["aliases"]["beta"]["weights"],
+        json!({"1": 0.2})
+    );
     assert!(r.summary.contains("deleted versions 2"), "{}", r.summary);
 }
 
@@ -603,14 +635,18 @@ environments:
         json!({}),
         "the alias this run created is gone again"
     );
-    assert_eq!(after["worker-old"]["aliases"], before["worker-old"]["aliases"]);
+    assert_eq!(
+        after["worker-old"]["aliases"],
+        before["worker-old"]["aliases"]
+    );
 
     // Without a failure the alias is created and records that nothing came before.
     let ok = run().execute();
     ok.assert_code(0);
     assert_eq!(out(&ok, "result"), "success");
     assert!(
-        ok.stdout.contains("alias live of worker-new does not exist yet"),
+        ok.stdout
+            .contains("alias live of worker-new does not exist yet"),
         "the missing alias is a warning, not drift:\n{}",
         ok.stdout
     );

@@ -103,22 +103,36 @@ fn rollback_refuses_a_version_that_does_not_exist_or_no_recorded_previous() {
     let missing = rollback(&moto).input("to-version", "99").execute();
     missing.assert_code(1);
     assert_eq!(out(&missing, "result"), "failed");
-    let error = missing.report()["error"].as_str().unwrap_or_default().to_owned();
+    let error = missing.report()["error"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
     assert!(
         error.contains("version 99 of worker-dev does not exist"),
         "{error}"
     );
-    assert!(missing.summary.contains("does not exist"), "{}", missing.summary);
+    assert!(
+        missing.summary.contains("does not exist"),
+        "{}",
+        missing.summary
+    );
 
     // The seeded alias records no previous version: say so and name the input.
     let unrecorded = rollback(&moto).execute();
     unrecorded.assert_code(1);
-    let error = unrecorded.report()["error"].as_str().unwrap_or_default().to_owned();
+    let error = unrecorded.report()["error"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
     assert!(
         error.contains("records no previous version") && error.contains("to-version"),
         "{error}"
     );
-    assert_eq!(moto.lambda_state(&["worker-dev"]), before, "nothing written");
+    assert_eq!(
+        moto.lambda_state(&["worker-dev"]),
+        before,
+        "nothing written"
+    );
 }
 
 #[test]
