@@ -153,3 +153,43 @@ fn rollback_refuses_a_version_that_is_not_an_image() {
     assert!(error.contains("not a published image version"), "{error}");
     assert_eq!(moto.lambda_state(&["zipped"]), before);
 }
+
+#[test]
+fn rollback_moves_no_alias_when_one_function_of_the_environment_cannot_roll_back() {
+    let moto = Moto::start();
+    let two_versions = |name: &str, description: &str| {
+        json!({"name": name,
+               "versions": [{"image": {"repository": "worker", "tag": "v1"}},
+                            {"image": {"repository": "worker", "tag": "v2"}}],
+               "aliases": [{"name": "live", "version": 2, "description": description}]})
+    };
+    moto.seed(json!({
+        "ecr": [{"repository": "worker", "images": [
+            {"name": "v1", "tags": ["v1"]}, {"name": "v2", "tags": ["v2"]}]}],
+        // worker-a records its previous version; worker-b was set by hand and records none.
+        "functions": [two_versions("worker-a", "lambda-promote previous=1 run=7"),
+                      two_versions("worker-b", "set by hand")]
+    }));
+    let before = moto.lambda_state(&["worker-a", "worker-b"]);
+    let contract = "version: 1\nregion: us-east-1\nenvironments:\n  pair:\n    image: input\n    functions: [{ name: worker-a }, { name: worker-b }]\n";
+    let r = Run::action()
+        .endpoint(&moto.endpoint())
+        .contract_text(contract)
+        .push_branch("dev")
+        .input("command", "rollback")
+        .input("environment", "pair")
+        .execute();
+    r.assert_code(1);
+    assert_eq!(out(&r, "result"), "failed");
+    assert_eq!(out(&r, "rolled-back"), "false");
+    let error = r.report()["error"].as_str().unwrap_or_default().to_owned();
+    assert!(
+        error.contains("worker-b records no previous version"),
+        "{error}"
+    );
+    assert_eq!(
+        moto.lambda_state(&["worker-a", "worker-b"]),
+        before,
+        "an environment is rolled back whole or not at all"
+    );
+}
