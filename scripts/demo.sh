@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Demo: starts a local AWS emulator (moto), seeds three environments, and runs lambda-promote
-# exactly as the GitHub runner runs a container action, for a pull request:
-#   1. every secret right            -> exit 0, result=success
-#   2. CLOUDFRONT_DISTRIBUTION_ID off -> exit 1, result=drift
-# A fake GitHub API (scripts/fake_github.py) stands in for api.github.com, so each run's sticky
-# pull-request comment is captured and printed. Exits 0 only if both runs behaved so and each
-# posted its comment. Each step is a small function, so promote and
-# rollback runs can be added the same way.
+# exactly as the GitHub runner runs a container action:
+#   1. pull request, every secret right            -> exit 0, result=success
+#   2. pull request, CLOUDFRONT_DISTRIBUTION_ID off -> exit 1, result=drift
+#   3. CI pushes worker:v3; push to `dev` with image worker:v3 -> dev promoted by digest
+#   4. push to `main`      -> staging gets the digest dev serves (`from: dev`)
+#   5. push tag v1.0.0     -> production gets staging's digest: smoke test, canary, invalidation
+#   6. rollback production -> its alias back on the version it served before
+# A fake GitHub API (scripts/fake_github.py) stands in for api.github.com, so each pull-request
+# run's sticky comment is captured and printed. Exits 0 only if every run behaved so. The
+# production canary of the demo contract waits 5 minutes per step; the demo runs a copy with
+# 2-second steps to stay fast.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -15,6 +19,8 @@ region=us-east-1
 work="$(mktemp -d)"
 moto_pid=""
 github_pid=""
+contract="$work/lambda-promote.yml"
+sed 's/interval: 5m/interval: 2s/' "$fixtures/lambda-promote.yml" >"$contract"
 
 cleanup() {
   if [[ -n "$github_pid" ]] && kill -0 "$github_pid" 2>/dev/null; then
@@ -98,12 +104,16 @@ run_action() {
   shift 4
   local dir="$work/$name"
   mkdir -p "$dir/workspace/.github" "$dir/runner"
-  cp "$fixtures/lambda-promote.yml" "$dir/workspace/.github/lambda-promote.yml"
+  cp "$contract" "$dir/workspace/.github/lambda-promote.yml"
   : >"$dir/runner/output"
   : >"$dir/runner/summary"
-  printf '%s\n' '{"number": 1, "pull_request": {"number": 1,
+  case "$event_name" in
+    pull_request) printf '%s\n' '{"number": 1, "pull_request": {"number": 1,
     "head": {"repo": {"full_name": "octo-org/worker", "fork": false}},
-    "base": {"repo": {"full_name": "octo-org/worker"}}}}' >"$dir/runner/event.json"
+    "base": {"repo": {"full_name": "octo-org/worker"}}}}' ;;
+    push) printf '{"ref": "%s"}\n' "$ref" ;;
+    *) printf '{"inputs": {}}\n' ;;
+  esac >"$dir/runner/event.json"
   rm -f "$work/github/"comment-*.md "$work/github/requests.log"
 
   say "run $name: $command on $event_name ($ref)"
@@ -140,13 +150,15 @@ run_action() {
     "$@" \
     "$binary")
   last_code=$?
+  last_event="$event_name"
   set -e
 
   say "$name: job summary"
   cat "$dir/runner/summary"
   say "$name: outputs"
-  last_result="$("$python" - "$dir/runner/output" <<'PY'
-import sys
+  last_dir="$dir"
+  last_result="$("$python" - "$dir/runner/output" "$dir/outputs.json" <<'PY'
+import json, sys
 outputs, lines = {}, open(sys.argv[1]).read().splitlines()
 i = 0
 while i < len(lines):
@@ -163,13 +175,15 @@ while i < len(lines):
 for name, value in outputs.items():
     shown = value if len(value) <= 200 else value[:200] + "…"
     print(f"  {name}: {shown}", file=sys.stderr)
+json.dump(outputs, open(sys.argv[2], "w"))
 print(outputs.get("result", ""))
 PY
 )"
   echo "exit code: $last_code, result: ${last_result:-<none>}"
 
-  say "$name: pull-request comment posted to the fake GitHub API"
   last_comment=""
+  [[ "$event_name" == pull_request ]] || return 0
+  say "$name: pull-request comment posted to the fake GitHub API"
   local comment
   for comment in "$work/github/"comment-*.md; do
     [[ -f "$comment" ]] || continue
@@ -182,12 +196,33 @@ PY
   sed 's/^/  /' "$work/github/requests.log" 2>/dev/null || echo "  (none)"
 }
 
-# expect NAME CODE RESULT: checks the last run.
-expect() {
-  if [[ "$last_code" == "$2" && "$last_result" == "$3" && -n "$last_comment" ]]; then
-    echo "ok: $1 (exit $2, result $3, PR comment posted)"
+# output NAME: an output of the last run.
+output() { "$python" -c 'import json,sys; print(json.load(open(sys.argv[1])).get(sys.argv[2], ""))' "$last_dir/outputs.json" "$1"; }
+
+# alias_version FUNCTION: the version alias `live` of FUNCTION serves in moto now.
+alias_version() {
+  "$python" "$root/scripts/lambda_state.py" --endpoint "$endpoint" --region "$region" "$1" |
+    "$python" -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]]["aliases"]["live"]["version"])' "$1"
+}
+
+# check NAME WANT GOT: one more fact about the last run.
+check() {
+  if [[ "$2" == "$3" ]]; then
+    echo "ok: $1 ($3)"
   else
-    echo "FAILED: $1: wanted exit $2, result $3 and a PR comment; got exit $last_code, result ${last_result:-<none>}, comment ${last_comment:-<none>}" >&2
+    echo "FAILED: $1: wanted $2, got ${3:-<empty>}" >&2
+    failures=$((failures + 1))
+  fi
+}
+
+# expect NAME CODE RESULT: checks the last run (and, on a pull request, its comment).
+expect() {
+  local want_comment=no
+  [[ "$last_event" == pull_request ]] && want_comment=yes
+  if [[ "$last_code" == "$2" && "$last_result" == "$3" && ( $want_comment == no || -n "$last_comment" ) ]]; then
+    echo "ok: $1 (exit $2, result $3$([[ $want_comment == yes ]] && echo ', PR comment posted'))"
+  else
+    echo "FAILED: $1: wanted exit $2, result $3$([[ $want_comment == yes ]] && echo ' and a PR comment'); got exit $last_code, result ${last_result:-<none>}, comment ${last_comment:-<none>}" >&2
     failures=$((failures + 1))
   fi
 }
@@ -216,6 +251,54 @@ validate_drifted() {
   expect "validate with CLOUDFRONT_DISTRIBUTION_ID drifted" 1 drift
 }
 
+push_new_image() {
+  say "CI pushes worker:v3 to ECR"
+  new_digest="$(printf '{"ecr": [{"repository": "worker", "images": [{"name": "v3", "tags": ["v3"]}]}]}' |
+    "$python" "$root/scripts/seed.py" --endpoint "$endpoint" --region "$region" - |
+    "$python" -c 'import json,sys; print(json.load(sys.stdin)["images"]["v3"]["digest"])')"
+  echo "worker:v3 is $new_digest"
+}
+
+promote_dev() {
+  local env_args
+  mapfile -t env_args < <(secrets)
+  run_action promote-dev auto push refs/heads/dev "${env_args[@]}" \
+    "INPUT_IMAGE=123456789012.dkr.ecr.$region.amazonaws.com/worker:v3"
+  expect "push to dev promotes worker:v3" 0 success
+  check "dev deployed the tag's digest" "$new_digest" "$(output image-digest)"
+  check "dev alias moved" "$(output version)" "$(alias_version worker-dev)"
+}
+
+promote_staging() {
+  local env_args
+  mapfile -t env_args < <(secrets)
+  run_action promote-staging auto push refs/heads/main "${env_args[@]}"
+  expect "push to main promotes dev's digest to staging" 0 success
+  check "staging got dev's digest" "$new_digest" "$(output image-digest)"
+  check "staging alias moved" "$(output version)" "$(alias_version worker-staging)"
+}
+
+promote_production() {
+  local env_args
+  mapfile -t env_args < <(secrets)
+  run_action promote-production auto push refs/tags/v1.0.0 "${env_args[@]}"
+  expect "tag v1.0.0 promotes staging's digest to production (canary)" 0 success
+  check "production got staging's digest" "$new_digest" "$(output image-digest)"
+  prod_before="$(output previous-version)"
+  prod_new="$(output version)"
+  check "production alias moved" "$prod_new" "$(alias_version worker-prod)"
+}
+
+rollback_production() {
+  local env_args
+  mapfile -t env_args < <(secrets)
+  run_action rollback-production rollback workflow_dispatch refs/heads/main "${env_args[@]}" \
+    INPUT_ENVIRONMENT=production
+  expect "rollback of production" 0 success
+  check "rolled-back output" true "$(output rolled-back)"
+  check "production alias back on the version before v1.0.0" "$prod_before" "$(alias_version worker-prod)"
+}
+
 main() {
   failures=0
   build
@@ -224,7 +307,12 @@ main() {
   seed
   validate_all_right
   validate_drifted
-  say "demo: $([[ $failures == 0 ]] && echo 'both runs behaved' || echo "$failures run(s) misbehaved")"
+  push_new_image
+  promote_dev
+  promote_staging
+  promote_production
+  rollback_production
+  say "demo: $([[ $failures == 0 ]] && echo 'every run behaved' || echo "$failures check(s) failed")"
   [[ $failures == 0 ]]
 }
 

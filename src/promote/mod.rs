@@ -97,19 +97,48 @@ async fn rollback(
     report: &mut Report,
 ) -> End {
     let to = run.settings.to_version.as_deref();
-    let results = futures::future::join_all(
+    // Decide every function first (reads only): if one cannot roll back, no
+    // alias moves, so the environment never serves two images.
+    let decisions = futures::future::join_all(
         env.functions
             .iter()
-            .map(|t| rollback::one(clients, t, to, dry_run, run_info)),
+            .map(|t| rollback::decide(clients, t, to)),
     )
     .await;
     let mut failed = Vec::new();
     let mut functions = Vec::new();
-    for (fr, r) in results {
-        if let Err(e) = r {
-            failed.push(e);
+    if decisions.iter().any(Result::is_err) {
+        for (t, d) in env.functions.iter().zip(&decisions) {
+            let mut fr = rollback::record(clients, t, d.as_ref().ok().map(|d| &d.alias));
+            match d {
+                Ok(_) => fr.steps.push(crate::report::model::StepRecord {
+                    step: "rollback".into(),
+                    status: StepStatus::Skipped,
+                    duration_ms: 0,
+                    detail: "not rolled back: another function of the environment cannot roll back"
+                        .into(),
+                }),
+                Err(e) => {
+                    failed.push(e.clone());
+                    fr.error = Some(e.clone());
+                }
+            }
+            functions.push(fr);
         }
-        functions.push(fr);
+    } else {
+        let results = futures::future::join_all(
+            decisions
+                .iter()
+                .flatten()
+                .map(|d| rollback::apply(clients, d, dry_run, run_info)),
+        )
+        .await;
+        for (fr, r) in results {
+            if let Err(e) = r {
+                failed.push(e);
+            }
+            functions.push(fr);
+        }
     }
     report.promotion = Some(Promotion {
         source: "rollback".into(),

@@ -1,48 +1,29 @@
 //! `rollback`: point each function's alias back at `to-version` or at the
 //! version recorded as previous on the alias, clearing any routing split.
+//! Every function is checked before any alias is written, so an environment is
+//! rolled back whole or not at all.
 
 use super::provenance::{self, RunInfo};
 use super::steps::Steps;
 use crate::aws::Clients;
-use crate::aws::types::Lookup;
+use crate::aws::types::{AliasInfo, Lookup};
 use crate::config::model::FunctionTarget;
 use crate::report::model::{FunctionRun, Links, StepStatus};
 
-/// One function's rollback; `Err` carries the reason it was refused or failed.
-pub async fn one(
-    clients: &Clients,
-    target: &FunctionTarget,
-    to_version: Option<&str>,
-    dry_run: bool,
-    run_info: &RunInfo,
-) -> (FunctionRun, Result<(), String>) {
-    let mut fr = FunctionRun {
-        function: target.name.clone(),
-        alias: target.alias.clone(),
-        links: Links::new(&clients.region, &target.name, &target.alias),
-        ..FunctionRun::default()
-    };
-    let mut steps = Steps::default();
-    let r = run(
-        clients, target, to_version, dry_run, run_info, &mut steps, &mut fr,
-    )
-    .await;
-    fr.steps = steps.records;
-    if let Err(e) = &r {
-        fr.error = Some(e.clone());
-    }
-    (fr, r)
+/// Where one function's alias goes back to, decided from reads only.
+pub struct Decision<'c> {
+    pub target: &'c FunctionTarget,
+    pub alias: AliasInfo,
+    pub version: String,
 }
 
-async fn run(
+/// Reads the alias and checks the version to return to; `Err` says why this
+/// function cannot roll back.
+pub async fn decide<'c>(
     clients: &Clients,
-    target: &FunctionTarget,
+    target: &'c FunctionTarget,
     to_version: Option<&str>,
-    dry_run: bool,
-    run_info: &RunInfo,
-    steps: &mut Steps,
-    fr: &mut FunctionRun,
-) -> Result<(), String> {
+) -> Result<Decision<'c>, String> {
     let (f, a) = (target.name.as_str(), target.alias.as_str());
     let alias = match Lookup::from_result(clients.get_alias(f, a).await) {
         Lookup::Found(alias) => alias,
@@ -53,8 +34,6 @@ async fn run(
         }
         Lookup::Failed(e) => return Err(e.to_string()),
     };
-    fr.previous_version = Some(alias.version.clone());
-    fr.version = Some(alias.version.clone());
     let version = match to_version {
         Some(v) => v.to_string(),
         None => provenance::previous_version(&alias.description).ok_or_else(|| {
@@ -71,7 +50,59 @@ async fn run(
             "version {version} of {f} is not a published image version of this function"
         ));
     }
-    if alias.version == version && !alias.is_split() {
+    Ok(Decision {
+        target,
+        alias,
+        version,
+    })
+}
+
+/// The report row of a function before anything was done to it.
+pub fn record(
+    clients: &Clients,
+    target: &FunctionTarget,
+    alias: Option<&AliasInfo>,
+) -> FunctionRun {
+    let current = alias.map(|a| a.version.clone());
+    FunctionRun {
+        function: target.name.clone(),
+        alias: target.alias.clone(),
+        previous_version: current.clone(),
+        version: current,
+        links: Links::new(&clients.region, &target.name, &target.alias),
+        ..FunctionRun::default()
+    }
+}
+
+/// Points the alias at the decided version (or only plans it); `Err` carries
+/// the reason the write failed.
+pub async fn apply(
+    clients: &Clients,
+    d: &Decision<'_>,
+    dry_run: bool,
+    run_info: &RunInfo,
+) -> (FunctionRun, Result<(), String>) {
+    let mut fr = record(clients, d.target, Some(&d.alias));
+    let mut steps = Steps::default();
+    let r = write(clients, d, dry_run, run_info, &mut steps, &mut fr).await;
+    fr.steps = steps.records;
+    if let Err(e) = &r {
+        fr.error = Some(e.clone());
+    }
+    (fr, r)
+}
+
+async fn write(
+    clients: &Clients,
+    d: &Decision<'_>,
+    dry_run: bool,
+    run_info: &RunInfo,
+    steps: &mut Steps,
+    fr: &mut FunctionRun,
+) -> Result<(), String> {
+    let (f, a) = (d.target.name.as_str(), d.target.alias.as_str());
+    let (alias, version) = (&d.alias, &d.version);
+    if alias.version == *version && !alias.is_split() {
         steps.note(
             "rollback",
             StepStatus::Skipped,
@@ -94,7 +125,7 @@ async fn run(
             clients.update_alias(
                 f,
                 a,
-                &version,
+                version,
                 &Default::default(),
                 Some(&description),
                 alias.revision_id.as_deref(),

@@ -10,6 +10,7 @@ mod proxy;
 mod recorder;
 mod run;
 mod stage;
+mod state;
 
 pub use aws::{AliasState, Aws, now_ms, today};
 pub use moto::Moto;

@@ -1,0 +1,195 @@
+//! `rollback` at the binary level against moto: back to the version recorded on the alias,
+//! to an explicit `to-version`, and a clear refusal of a version that does not exist.
+
+mod support;
+
+use serde_json::json;
+use support::{Moto, Run, RunResult};
+
+const REPO: &str = "123456789012.dkr.ecr.us-east-1.amazonaws.com/worker";
+
+const CONTRACT: &str = r#"version: 1
+region: us-east-1
+environments:
+  dev:
+    when: { branch: dev }
+    image: input
+    functions: [{ name: worker-dev }]
+"#;
+
+fn moto() -> Moto {
+    let moto = Moto::start();
+    moto.seed(json!({
+        "ecr": [{"repository": "worker", "images": [
+            {"name": "v1", "tags": ["v1"]}, {"name": "v2", "tags": ["v2"]}]}],
+        "functions": [
+            {"name": "worker-dev",
+             "versions": [{"image": {"repository": "worker", "tag": "v1"}}],
+             "aliases": [{"name": "live", "version": 1, "description": "seeded"}]},
+            {"name": "zipped", "package_type": "Zip",
+             "versions": [{}],
+             "aliases": [{"name": "live", "version": 1}]}
+        ]
+    }));
+    moto
+}
+
+fn rollback(moto: &Moto) -> Run {
+    Run::action()
+        .endpoint(&moto.endpoint())
+        .contract_text(CONTRACT)
+        .push_branch("dev")
+        .input("command", "rollback")
+}
+
+fn out<'r>(r: &'r RunResult, name: &str) -> &'r str {
+    r.output(name)
+        .unwrap_or_else(|| panic!("no output {name}: {:#?}", r.outputs))
+}
+
+#[test]
+fn rollback_returns_to_the_recorded_previous_version_then_to_an_explicit_one() {
+    let moto = moto();
+    Run::action()
+        .endpoint(&moto.endpoint())
+        .contract_text(CONTRACT)
+        .push_branch("dev")
+        .input("image", &format!("{REPO}:v2"))
+        .execute()
+        .assert_code(0);
+    assert_eq!(moto.alias("worker-dev", "live").0, "2");
+
+    let back = rollback(&moto).execute();
+    back.assert_code(0);
+    assert_eq!(out(&back, "result"), "success");
+    assert_eq!(out(&back, "rolled-back"), "true");
+    assert_eq!(out(&back, "previous-version"), "2");
+    assert_eq!(out(&back, "version"), "1");
+    let (version, description) = moto.alias("worker-dev", "live");
+    assert_eq!(version, "1");
+    // The rollback records what it replaced, so a second rollback goes forward again.
+    assert!(description.contains("previous=2"), "{description}");
+    assert!(back.summary.contains("rollback"), "{}", back.summary);
+
+    let forward = rollback(&moto).input("to-version", "2").execute();
+    forward.assert_code(0);
+    assert_eq!(out(&forward, "version"), "2");
+    assert_eq!(moto.alias("worker-dev", "live").0, "2");
+}
+
+#[test]
+fn rollback_clears_a_routing_split() {
+    let moto = Moto::start();
+    moto.seed(json!({
+        "ecr": [{"repository": "worker", "images": [
+            {"name": "v1", "tags": ["v1"]}, {"name": "v2", "tags": ["v2"]}]}],
+        "functions": [{"name": "worker-dev",
+            "versions": [{"image": {"repository": "worker", "tag": "v1"}},
+                         {"image": {"repository": "worker", "tag": "v2"}}],
+            "aliases": [{"name": "live", "version": 1, "weights": {"2": 0.5}}]}]
+    }));
+    let r = rollback(&moto).input("to-version", "1").execute();
+    r.assert_code(0);
+    let state = moto.lambda_state(&["worker-dev"]);
+    assert_eq!(state["worker-dev"]["aliases"]["live"]["version"], "1");
+    assert_eq!(state["worker-dev"]["aliases"]["live"]["weights"], json!({}));
+}
+
+#[test]
+fn rollback_refuses_a_version_that_does_not_exist_or_no_recorded_previous() {
+    let moto = moto();
+    let before = moto.lambda_state(&["worker-dev"]);
+
+    let missing = rollback(&moto).input("to-version", "99").execute();
+    missing.assert_code(1);
+    assert_eq!(out(&missing, "result"), "failed");
+    let error = missing.report()["error"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        error.contains("version 99 of worker-dev does not exist"),
+        "{error}"
+    );
+    assert!(
+        missing.summary.contains("does not exist"),
+        "{}",
+        missing.summary
+    );
+
+    // The seeded alias records no previous version: say so and name the input.
+    let unrecorded = rollback(&moto).execute();
+    unrecorded.assert_code(1);
+    let error = unrecorded.report()["error"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        error.contains("records no previous version") && error.contains("to-version"),
+        "{error}"
+    );
+    assert_eq!(
+        moto.lambda_state(&["worker-dev"]),
+        before,
+        "nothing written"
+    );
+}
+
+#[test]
+fn rollback_refuses_a_version_that_is_not_an_image() {
+    let moto = moto();
+    let before = moto.lambda_state(&["zipped"]);
+    let contract = "version: 1\nregion: us-east-1\nenvironments:\n  zip:\n    image: input\n    functions: [{ name: zipped }]\n";
+    let r = Run::action()
+        .endpoint(&moto.endpoint())
+        .contract_text(contract)
+        .push_branch("dev")
+        .input("command", "rollback")
+        .input("environment", "zip")
+        .input("to-version", "1")
+        .execute();
+    r.assert_code(1);
+    let error = r.report()["error"].as_str().unwrap_or_default().to_owned();
+    assert!(error.contains("not a published image version"), "{error}");
+    assert_eq!(moto.lambda_state(&["zipped"]), before);
+}
+
+#[test]
+fn rollback_moves_no_alias_when_one_function_of_the_environment_cannot_roll_back() {
+    let moto = Moto::start();
+    let two_versions = |name: &str, description: &str| {
+        json!({"name": name,
+               "versions": [{"image": {"repository": "worker", "tag": "v1"}},
+                            {"image": {"repository": "worker", "tag": "v2"}}],
+               "aliases": [{"name": "live", "version": 2, "description": description}]})
+    };
+    moto.seed(json!({
+        "ecr": [{"repository": "worker", "images": [
+            {"name": "v1", "tags": ["v1"]}, {"name": "v2", "tags": ["v2"]}]}],
+        // worker-a records its previous version; worker-b was set by hand and records none.
+        "functions": [two_versions("worker-a", "lambda-promote previous=1 run=7"),
+                      two_versions("worker-b", "set by hand")]
+    }));
+    let before = moto.lambda_state(&["worker-a", "worker-b"]);
+    let contract = "version: 1\nregion: us-east-1\nenvironments:\n  pair:\n    image: input\n    functions: [{ name: worker-a }, { name: worker-b }]\n";
+    let r = Run::action()
+        .endpoint(&moto.endpoint())
+        .contract_text(contract)
+        .push_branch("dev")
+        .input("command", "rollback")
+        .input("environment", "pair")
+        .execute();
+    r.assert_code(1);
+    assert_eq!(out(&r, "result"), "failed");
+    assert_eq!(out(&r, "rolled-back"), "false");
+    let error = r.report()["error"].as_str().unwrap_or_default().to_owned();
+    assert!(
+        error.contains("worker-b records no previous version"),
+        "{error}"
+    );
+    assert_eq!(
+        moto.lambda_state(&["worker-a", "worker-b"]),
+        before,
+        "an environment is rolled back whole or not at all"
+    );
+}
