@@ -5,10 +5,13 @@
 
 use super::provenance::{self, RunInfo};
 use super::steps::Steps;
+use crate::app::{End, Run};
 use crate::aws::Clients;
 use crate::aws::types::{AliasInfo, Lookup};
-use crate::config::model::FunctionTarget;
-use crate::report::model::{FunctionRun, Links, StepStatus};
+use crate::config::model::{Environment, FunctionTarget};
+use crate::report::model::{
+    FunctionRun, Links, Outcome, Promotion, Report, StepRecord, StepStatus,
+};
 
 /// Where one function's alias goes back to, decided from reads only.
 pub struct Decision<'c> {
@@ -136,4 +139,71 @@ async fn write(
         .map_err(|e| e.to_string())?;
     fr.version = Some(after.version);
     Ok(())
+}
+
+/// Rolls every function of `env` back, or none: decisions first (reads only).
+pub async fn environment(
+    run: &Run,
+    clients: &Clients,
+    env: &Environment,
+    dry_run: bool,
+    run_info: &RunInfo,
+    report: &mut Report,
+) -> End {
+    let to = run.settings.to_version.as_deref();
+    // Decide every function first (reads only): if one cannot roll back, no
+    // alias moves, so the environment never serves two images.
+    let decisions =
+        futures::future::join_all(env.functions.iter().map(|t| decide(clients, t, to))).await;
+    let mut failed = Vec::new();
+    let mut functions = Vec::new();
+    if decisions.iter().any(Result::is_err) {
+        for (t, d) in env.functions.iter().zip(&decisions) {
+            let mut fr = record(clients, t, d.as_ref().ok().map(|d| &d.alias));
+            match d {
+                Ok(_) => fr.steps.push(StepRecord {
+                    step: "rollback".into(),
+                    status: StepStatus::Skipped,
+                    duration_ms: 0,
+                    detail: "not rolled back: another function of the environment cannot roll back"
+                        .into(),
+                }),
+                Err(e) => {
+                    failed.push(e.clone());
+                    fr.error = Some(e.clone());
+                }
+            }
+            functions.push(fr);
+        }
+    } else {
+        let results = futures::future::join_all(
+            decisions
+                .iter()
+                .flatten()
+                .map(|d| apply(clients, d, dry_run, run_info)),
+        )
+        .await;
+        for (fr, r) in results {
+            if let Err(e) = r {
+                failed.push(e);
+            }
+            functions.push(fr);
+        }
+    }
+    report.promotion = Some(Promotion {
+        source: "rollback".into(),
+        strategy: "all-at-once".into(),
+        functions,
+        ..Promotion::default()
+    });
+    report.result = if !failed.is_empty() {
+        report.error = Some(failed.join("; "));
+        Outcome::Failed
+    } else if dry_run {
+        Outcome::Planned
+    } else {
+        report.rolled_back = true;
+        Outcome::Success
+    };
+    End::Done(report.result)
 }
