@@ -13,7 +13,7 @@ pub enum UsageError {
     #[error("{}", render_diagnostics(.0))]
     Contract(Vec<Diagnostic>),
     /// The contract file could not be read.
-    #[error("cannot read contract {path}: {source}")]
+    #[error("cannot read contract {path}")]
     ContractUnreadable {
         path: String,
         #[source]
