@@ -4,7 +4,7 @@
 mod support;
 
 use serde_json::json;
-use support::{Moto, Run, RunResult};
+use support::{Action, Fault, Match, Moto, Proxy, Rule, Run, RunResult};
 
 const REPO: &str = "123456789012.dkr.ecr.us-east-1.amazonaws.com/worker";
 
@@ -192,4 +192,42 @@ fn rollback_moves_no_alias_when_one_function_of_the_environment_cannot_roll_back
         before,
         "an environment is rolled back whole or not at all"
     );
+}
+
+#[test]
+fn a_failed_alias_write_puts_back_the_functions_already_rolled_back() {
+    let moto = Moto::start();
+    let function = |name: &str| {
+        json!({"name": name,
+               "versions": [{"image": {"repository": "worker", "tag": "v1"}},
+                            {"image": {"repository": "worker", "tag": "v2"}}],
+               "aliases": [{"name": "live", "version": 2, "description": "lambda-promote previous=1 run=7"}]})
+    };
+    moto.seed(json!({
+        "ecr": [{"repository": "worker", "images": [
+            {"name": "v1", "tags": ["v1"]}, {"name": "v2", "tags": ["v2"]}]}],
+        "functions": [function("api"), function("jobs")]
+    }));
+    // Every write to the second function's alias is refused, after its reads succeeded.
+    let proxy = Proxy::start(moto.port(), 1);
+    proxy.add(Rule::new(
+        Match::op("UpdateAlias").path("/functions/jobs/aliases/live"),
+        Action::Fail(Fault::status(500, "ServiceException", "injected")),
+    ));
+    let r = Run::action()
+        .endpoint(&proxy.endpoint())
+        .contract_text(
+            "version: 1\nregion: us-east-1\nenvironments:\n  prod:\n    image: input\n    functions: [{ name: api }, { name: jobs }]\n",
+        )
+        .input("command", "rollback")
+        .input("environment", "prod")
+        .execute();
+    r.assert_code(1);
+    assert_eq!(out(&r, "result"), "failed");
+    // Neither alias moved in the end: the one that was rolled back was put back.
+    let (api, description) = moto.alias("api", "live");
+    assert_eq!(api, "2", "api was left rolled back");
+    assert!(description.contains("previous=1"), "{description}");
+    assert_eq!(moto.alias("jobs", "live").0, "2");
+    assert!(r.summary.contains("put back"), "{}", r.summary);
 }

@@ -77,14 +77,14 @@ pub fn record(
     }
 }
 
-/// Points the alias at the decided version (or only plans it); `Err` carries
-/// the reason the write failed.
+/// Points the alias at the decided version (or only plans it). `Ok(Some)`
+/// holds the alias as written; `Err` carries the reason the write failed.
 pub async fn apply(
     clients: &Clients,
     d: &Decision<'_>,
     dry_run: bool,
     run_info: &RunInfo,
-) -> (FunctionRun, Result<(), String>) {
+) -> (FunctionRun, Result<Option<AliasInfo>, String>) {
     let mut fr = record(clients, d.target, Some(&d.alias));
     let mut steps = Steps::default();
     let r = write(clients, d, dry_run, run_info, &mut steps, &mut fr).await;
@@ -102,7 +102,7 @@ async fn write(
     run_info: &RunInfo,
     steps: &mut Steps,
     fr: &mut FunctionRun,
-) -> Result<(), String> {
+) -> Result<Option<AliasInfo>, String> {
     let (f, a) = (d.target.name.as_str(), d.target.alias.as_str());
     let (alias, version) = (&d.alias, &d.version);
     if alias.version == *version && !alias.is_split() {
@@ -111,7 +111,7 @@ async fn write(
             StepStatus::Skipped,
             format!("{a} already serves version {version}"),
         );
-        return Ok(());
+        return Ok(None);
     }
     if dry_run {
         steps.note(
@@ -119,7 +119,7 @@ async fn write(
             StepStatus::Planned,
             format!("{a}: {} → {version}, routing cleared", alias.version),
         );
-        return Ok(());
+        return Ok(None);
     }
     let description = provenance::alias_description(Some(&alias.version), run_info);
     let after = steps
@@ -137,8 +137,26 @@ async fn write(
         )
         .await
         .map_err(|e| e.to_string())?;
-    fr.version = Some(after.version);
-    Ok(())
+    fr.version = Some(after.version.clone());
+    Ok(Some(after))
+}
+
+/// Puts an alias this rollback moved back as it was (version, routing,
+/// description), guarded by the revision id of our own write.
+async fn undo(clients: &Clients, d: &Decision<'_>, written: &AliasInfo) -> Result<(), String> {
+    let before = &d.alias;
+    clients
+        .update_alias(
+            &d.target.name,
+            &d.target.alias,
+            &before.version,
+            &before.routing,
+            Some(&before.description),
+            written.revision_id.as_deref(),
+        )
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string())
 }
 
 /// Rolls every function of `env` back, or none: decisions first (reads only).
@@ -176,16 +194,41 @@ pub async fn environment(
             functions.push(fr);
         }
     } else {
-        let results = futures::future::join_all(
-            decisions
-                .iter()
-                .flatten()
-                .map(|d| apply(clients, d, dry_run, run_info)),
-        )
-        .await;
-        for (fr, r) in results {
-            if let Err(e) = r {
-                failed.push(e);
+        let decided: Vec<&Decision<'_>> = decisions.iter().flatten().collect();
+        let results =
+            futures::future::join_all(decided.iter().map(|d| apply(clients, d, dry_run, run_info)))
+                .await;
+        let any_failed = results.iter().any(|(_, r)| r.is_err());
+        for (d, (mut fr, r)) in decided.iter().zip(results) {
+            match r {
+                Err(e) => failed.push(e),
+                // A write failed elsewhere: put this one back, so the environment
+                // is rolled back whole or not at all.
+                Ok(Some(written)) if any_failed => {
+                    let (detail, status) = match undo(clients, d, &written).await {
+                        Ok(()) => {
+                            fr.version = Some(d.alias.version.clone());
+                            (
+                                "put back: another function's rollback failed".to_string(),
+                                StepStatus::Done,
+                            )
+                        }
+                        Err(e) => {
+                            failed.push(format!(
+                                "could not put back alias {} of {}: {e}",
+                                d.target.alias, d.target.name
+                            ));
+                            (format!("could not be put back: {e}"), StepStatus::Failed)
+                        }
+                    };
+                    fr.steps.push(StepRecord {
+                        step: "undo".into(),
+                        status,
+                        duration_ms: 0,
+                        detail,
+                    });
+                }
+                Ok(_) => {}
             }
             functions.push(fr);
         }
