@@ -284,3 +284,37 @@ fn an_update_in_progress_elsewhere_is_waited_out() {
     assert_eq!(stage.proxy.count("UpdateFunctionCode"), 2);
     stage.assert_alias("2");
 }
+
+#[test]
+fn sigterm_during_the_code_update_is_reported_and_moves_nothing() {
+    let stage = Stage::start(17);
+    // Our own update stays in progress: the signal arrives while the run waits for it.
+    stage.proxy.add(
+        Rule::new(Match::op("GetFunctionConfiguration"), hold(600, None))
+            .after("UpdateFunctionCode"),
+    );
+    let running = stage.promote("v2", "").spawn();
+    assert!(
+        stage
+            .proxy
+            .wait_for("UpdateFunctionCode", 1, Duration::from_secs(60)),
+        "the run never updated the code"
+    );
+    running.signal("TERM");
+    let r = running.wait();
+    r.assert_code(143);
+    assert_eq!(stage.proxy.count("PublishVersion"), 0);
+    assert_eq!(stage.proxy.count("UpdateAlias"), 0);
+    stage.assert_alias("1");
+    assert_eq!(r.output("rolled-back"), Some("false"));
+    // The update that did happen is in the report, not left unsaid.
+    let report = r.report();
+    let steps = report["promotion"]["functions"][0]["steps"].to_string();
+    assert!(steps.contains("update-code"), "{steps}");
+    assert!(steps.contains("cancelled while waiting"), "{steps}");
+    let error = report["error"].to_string();
+    assert!(
+        error.contains("SIGTERM") && error.contains("not moved"),
+        "{error}"
+    );
+}
