@@ -231,3 +231,31 @@ fn a_failed_alias_write_puts_back_the_functions_already_rolled_back() {
     assert_eq!(moto.alias("jobs", "live").0, "2");
     assert!(r.summary.contains("put back"), "{}", r.summary);
 }
+
+#[test]
+fn rollback_never_touches_an_account_the_contract_does_not_allow() {
+    let moto = moto();
+    Run::action()
+        .endpoint(&moto.endpoint())
+        .contract_text(CONTRACT)
+        .push_branch("dev")
+        .input("image", &format!("{REPO}:v2"))
+        .execute()
+        .assert_code(0);
+    let before = moto.alias("worker-dev", "live");
+    assert_eq!(before.0, "2");
+    let r = Run::action()
+        .endpoint(&moto.endpoint())
+        .contract_text(&CONTRACT.replace(
+            "region: us-east-1\n",
+            "region: us-east-1\naccount: \"999999999999\"\n",
+        ))
+        .push_branch("dev")
+        .input("command", "rollback")
+        .input("to-version", "1")
+        .execute();
+    r.assert_code(1);
+    assert_eq!(out(&r, "result"), "drift");
+    assert!(r.summary.contains("account-mismatch"), "{}", r.summary);
+    assert_eq!(moto.alias("worker-dev", "live"), before);
+}

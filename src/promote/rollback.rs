@@ -12,6 +12,7 @@ use crate::config::model::{Environment, FunctionTarget};
 use crate::report::model::{
     FunctionRun, Links, Outcome, Promotion, Report, StepRecord, StepStatus,
 };
+use crate::{check, observe};
 
 /// Where one function's alias goes back to, decided from reads only.
 pub struct Decision<'c> {
@@ -168,6 +169,28 @@ pub async fn environment(
     run_info: &RunInfo,
     report: &mut Report,
 ) -> End {
+    // No contract checks (an emergency rollback must not wait on drift
+    // elsewhere), but never touch an account the contract does not allow.
+    let needs = observe::Needs {
+        account: run.contract.account.is_some(),
+        ..observe::Needs::default()
+    };
+    let observed = observe::observe(clients, &needs).await;
+    let ctx = check::Context {
+        contract: &run.contract,
+        job: &run.job,
+        fork: false,
+        observed: &observed,
+    };
+    report.findings = check::run(&ctx, &[]);
+    if report.drift() {
+        report.result = Outcome::Drift;
+        report.error = Some(
+            "the credentials act in another account than the contract allows; nothing was changed"
+                .into(),
+        );
+        return End::Done(Outcome::Drift);
+    }
     let to = run.settings.to_version.as_deref();
     // Decide every function first (reads only): if one cannot roll back, no
     // alias moves, so the environment never serves two images.
