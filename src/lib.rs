@@ -5,13 +5,18 @@
 //!
 //! ```text
 //! env INPUT_* ──inputs.rs──┐
-//! argv ───────cli.rs───────┴─► RawArgs ──settings/config──► Settings + Contract (+ every contract error)
-//! Settings ──aws adapters, read-only──► Observed        (a snapshot of live state)
-//! (Contract, Observed) ──check.rs──► Findings          ┐ pure: no AWS, no I/O,
-//! (Settings, Observed) ──plan.rs───► Plan              ┘ `plan`/dry-run stop here
-//! Plan ──execute.rs + aws adapters──► Outcomes         (the only place that writes)
-//! Findings + Outcomes ──► Report ──► summary / outputs / annotations / PR comment | terminal
+//! argv ───────cli.rs───────┴─► RawArgs ──settings.rs, config/──► Settings + Contract (+ every contract error)
+//! Settings ──observe.rs + aws/ (read-only)──► Observed     (a snapshot of live state)
+//! (Contract, Observed) ──check.rs──────────► Findings      ┐ pure: no AWS, no I/O,
+//! (Environment, Observed) ──promote/plan.rs─► Plan         ┘ `plan`/dry-run stop here
+//! Plan ──promote/execute.rs + aws/──────────► Outcomes      (the only place that writes)
+//! Outcomes ──promote/outcome.rs (pure)──────► result, rows; promote/restore.rs puts aliases back
+//! Findings + Outcomes ──► Report ──emit.rs, report/──► summary / outputs / annotations | terminal
+//!                                 └─github_sync.rs──► PR comment, Deployment statuses
 //! ```
+//!
+//! `app.rs` holds the orchestration only; `main.rs` maps the outcome to the
+//! exit codes of SPEC §7.
 
 pub mod app;
 pub mod aws;
