@@ -47,33 +47,16 @@ setup() {
   "$aws" --version >&2 2>&1
 }
 
-free_port() { "$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-
-wait_http() {
-  "$python" - "$1" <<'PY'
-import sys, time, urllib.request, urllib.error
-deadline = time.time() + 20
-while True:
-    try:
-        urllib.request.urlopen(sys.argv[1], timeout=1)
-        break
-    except urllib.error.HTTPError:
-        break
-    except Exception:
-        if time.time() > deadline:
-            sys.exit(f"{sys.argv[1]} did not answer within 20 s")
-        time.sleep(0.1)
-PY
-}
+# free_port, wait_http, launch_moto
+# shellcheck source=scripts/moto-lib.sh
+source "$root/scripts/moto-lib.sh"
 
 start_services() {
   say "start moto and the counting proxy"
-  local moto_port proxy_port
-  moto_port="$(free_port)"
-  moto="http://127.0.0.1:$moto_port"
-  MOTO_LAMBDA_STUB_ECR=false "$root/.venv/bin/moto_server" -H 127.0.0.1 -p "$moto_port" >"$work/moto.log" 2>&1 &
-  pids+=($!)
-  wait_http "$moto/moto-api/config"
+  local proxy_port
+  launch_moto "$work/moto.log"
+  moto="$moto_url"
+  pids+=("$moto_server_pid")
   proxy_port="$(free_port)"
   proxy="http://127.0.0.1:$proxy_port"
   "$python" "$root/scripts/bench_promote_proxy.py" --port "$proxy_port" --upstream "$moto" >"$work/proxy.log" 2>&1 &

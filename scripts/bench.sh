@@ -24,21 +24,10 @@ echo "building the release binary…" >&2
 (cd "$root" && cargo build --release --quiet)
 binary="$root/target/release/lambda-promote"
 
-port="$("$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-MOTO_LAMBDA_STUB_ECR=false "$root/.venv/bin/moto_server" -H 127.0.0.1 -p "$port" >"$work/moto.log" 2>&1 &
-moto_pid=$!
-"$python" - "http://127.0.0.1:$port" <<'PY'
-import sys, time, urllib.request
-deadline = time.time() + 30
-while True:
-    try:
-        urllib.request.urlopen(sys.argv[1] + "/moto-api/config", timeout=1)
-        break
-    except Exception:
-        if time.time() > deadline:
-            sys.exit("moto did not answer within 30 s")
-        time.sleep(0.2)
-PY
+# shellcheck source=scripts/moto-lib.sh
+source "$root/scripts/moto-lib.sh"
+launch_moto "$work/moto.log"
+moto_pid="$moto_server_pid"
 
 echo "machine: $(nproc) cores, $(uname -sr); moto $("$python" -c 'import moto; print(moto.__version__)')" >&2
-"$python" "$root/scripts/bench.py" --binary "$binary" --moto "http://127.0.0.1:$port" --work "$work" "$@"
+"$python" "$root/scripts/bench.py" --binary "$binary" --moto "$moto_url" --work "$work" "$@"

@@ -14,6 +14,9 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# free_port, wait_http, launch_moto
+# shellcheck source=scripts/moto-lib.sh
+source "$root/scripts/moto-lib.sh"
 fixtures="$root/tests/fixtures/demo"
 region=us-east-1
 work="$(mktemp -d)"
@@ -46,24 +49,9 @@ build() {
 
 start_moto() {
   say "start moto"
-  local port
-  port="$("$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-  endpoint="http://127.0.0.1:$port"
-  # ECR-checked image URIs: Lambda's CodeSha256 is then the image digest (tests/MOTO.md).
-  MOTO_LAMBDA_STUB_ECR=false "$root/.venv/bin/moto_server" -H 127.0.0.1 -p "$port" >"$work/moto.log" 2>&1 &
-  moto_pid=$!
-  "$python" - "$endpoint" <<'PY'
-import sys, time, urllib.request
-deadline = time.time() + 20
-while True:
-    try:
-        urllib.request.urlopen(sys.argv[1] + "/moto-api/config", timeout=1)
-        break
-    except Exception:
-        if time.time() > deadline:
-            sys.exit("moto did not answer within 20 s")
-        time.sleep(0.2)
-PY
+  launch_moto "$work/moto.log"
+  endpoint="$moto_url"
+  moto_pid="$moto_server_pid"
   echo "moto on $endpoint"
 }
 
