@@ -44,13 +44,6 @@ impl Cancel {
         Ok(Self { rx })
     }
 
-    /// A handle that is never cancelled (tests, library use).
-    pub fn never() -> Self {
-        let (tx, rx) = watch::channel(None);
-        std::mem::forget(tx);
-        Self { rx }
-    }
-
     /// The signal that cancelled the job, if any.
     pub fn signal(&self) -> Option<i32> {
         *self.rx.borrow()

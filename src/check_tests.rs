@@ -9,15 +9,10 @@ use crate::config::model::{FunctionTarget, ImageSource, Strategy, Trigger};
 fn func(name: &str, package: &str, env: &[(&str, &str)]) -> FunctionInfo {
     FunctionInfo {
         name: name.into(),
-        arn: format!("arn:aws:lambda:us-east-1:123456789012:function:{name}"),
         package_type: package.into(),
         image_uri: None,
         image_digest: None,
-        code_sha256: String::new(),
-        revision_id: None,
         version: "$LATEST".into(),
-        last_update_status: None,
-        last_update_reason: None,
         env: env
             .iter()
             .map(|(k, v)| (k.to_string(), Secret::new(*v)))

@@ -42,10 +42,6 @@ impl Clients {
             .unwrap_or_default();
         Ok(FunctionInfo {
             name: name.to_string(),
-            arn: conf
-                .and_then(|c| c.function_arn())
-                .unwrap_or_default()
-                .to_string(),
             package_type: conf
                 .and_then(|c| c.package_type())
                 .map(|p| p.as_str().to_string())
@@ -54,21 +50,10 @@ impl Clients {
             image_digest: code
                 .and_then(|c| c.resolved_image_uri().or(c.image_uri()))
                 .and_then(digest_of),
-            code_sha256: conf
-                .and_then(|c| c.code_sha256())
-                .unwrap_or_default()
-                .to_string(),
-            revision_id: conf.and_then(|c| c.revision_id()).map(str::to_string),
             version: conf
                 .and_then(|c| c.version())
                 .unwrap_or("$LATEST")
                 .to_string(),
-            last_update_status: conf
-                .and_then(|c| c.last_update_status())
-                .map(|s| s.as_str().to_string()),
-            last_update_reason: conf
-                .and_then(|c| c.last_update_status_reason())
-                .map(str::to_string),
             env,
         })
     }

@@ -8,7 +8,6 @@ use crate::secret::Secret;
 #[derive(Clone, Debug, PartialEq)]
 pub struct FunctionInfo {
     pub name: String,
-    pub arn: String,
     /// `Image` or `Zip`.
     pub package_type: String,
     /// `Code.ImageUri` as configured.
@@ -16,11 +15,7 @@ pub struct FunctionInfo {
     /// `sha256:…` read from `Code.ResolvedImageUri` (after its last `@sha256:`,
     /// because the emulator mangles the repository part).
     pub image_digest: Option<String>,
-    pub code_sha256: String,
-    pub revision_id: Option<String>,
     pub version: String,
-    pub last_update_status: Option<String>,
-    pub last_update_reason: Option<String>,
     /// Runtime environment. Values are never shown, so they are held as secrets.
     pub env: BTreeMap<String, Secret>,
 }
@@ -69,13 +64,6 @@ impl<T> Lookup<T> {
             Ok(v) => Lookup::Found(v),
             Err(e) if e.is_not_found() => Lookup::Missing,
             Err(e) => Lookup::Failed(e),
-        }
-    }
-
-    pub fn found(&self) -> Option<&T> {
-        match self {
-            Lookup::Found(v) => Some(v),
-            _ => None,
         }
     }
 }
