@@ -3,10 +3,27 @@
 
 use std::time::Duration;
 
-/// Parses a duration. Units run from largest to smallest, each at most once
+/// The longest duration accepted: 35 days, the longest a GitHub workflow run
+/// may last. Anything longer means nothing to a run and, far enough out,
+/// cannot be added to a clock at all (it would panic mid-promotion).
+pub const MAX: Duration = Duration::from_secs(35 * 24 * 3600);
+
+/// Parses a duration of at most [`MAX`]. Units run from largest to smallest, each at most once
 /// (`1h30m`, not `30m1h`), so a typo cannot silently mean something else.
 /// Whether zero is acceptable is for the caller to decide.
 pub fn parse(s: &str) -> Result<Duration, String> {
+    let d = parse_any(s)?;
+    if d > MAX {
+        return Err(format!(
+            "duration `{}` is too long: at most {} (35 days)",
+            s.trim(),
+            display(MAX)
+        ));
+    }
+    Ok(d)
+}
+
+fn parse_any(s: &str) -> Result<Duration, String> {
     let text = s.trim();
     if text.is_empty() {
         return Err("empty duration; write e.g. `90s`, `5m` or `1h30m`".to_string());
@@ -120,10 +137,21 @@ mod tests {
             "5mm",
             "s5",
             "99999999999999999999",
+            "10000000000000000000",
+            "841h1ms",
             "5M",
         ] {
             assert!(parse(input).is_err(), "{input:?} should fail");
         }
+    }
+
+    #[test]
+    fn the_longest_accepted_duration_fits_any_clock() {
+        assert_eq!(parse("840h"), Ok(MAX));
+        assert_eq!(parse("3024000"), Ok(MAX));
+        let err = parse("3024001").unwrap_err();
+        assert!(err.contains("too long"), "{err}");
+        assert!(std::time::Instant::now().checked_add(MAX).is_some());
     }
 
     #[test]

@@ -27,6 +27,7 @@ pub mod config;
 pub mod duration;
 pub mod emit;
 pub mod error;
+pub mod fault;
 pub mod finding;
 pub mod github;
 pub mod github_sync;

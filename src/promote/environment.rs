@@ -2,7 +2,7 @@
 //! per function (pure), execute concurrently, and put every moved alias back
 //! if any function fails.
 
-use super::execute::{self, Job, Status};
+use super::execute::{Job, Status};
 use super::image;
 use super::outcome;
 use super::plan;
@@ -108,7 +108,7 @@ pub async fn promote(
     let deadline = tokio::time::Instant::now() + run.settings.timeout;
     let log = |line: &str| run.emitter.log(line);
     let jobs = plans.iter().filter(|p| !p.noop).map(|p| {
-        execute::promote(Job {
+        super::guard::promote(Job {
             clients,
             env,
             target: p.target,

@@ -6,6 +6,7 @@ pub mod canary;
 pub mod canary_window;
 pub mod environment;
 pub mod execute;
+pub mod guard;
 pub mod image;
 pub mod outcome;
 pub mod plan;

@@ -74,6 +74,8 @@ pub fn record(
     before: Option<&AliasInfo>,
     after: &AliasInfo,
 ) {
+    // Test builds only: a bug right after an alias write (the panic guard's test).
+    crate::fault::point("after-alias-write");
     match moved {
         Some(m) => m.revision_id = after.revision_id.clone(),
         None => {
