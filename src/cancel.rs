@@ -44,6 +44,13 @@ impl Cancel {
         Ok(Self { rx })
     }
 
+    /// A handle a unit test fires by hand.
+    #[cfg(test)]
+    pub fn for_test() -> (watch::Sender<Option<i32>>, Self) {
+        let (tx, rx) = watch::channel(None);
+        (tx, Self { rx })
+    }
+
     /// The signal that cancelled the job, if any.
     pub fn signal(&self) -> Option<i32> {
         *self.rx.borrow()

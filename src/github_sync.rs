@@ -16,6 +16,9 @@ use crate::settings::Command;
 
 /// The most any one GitHub operation may add to a run.
 const BUDGET: Duration = Duration::from_secs(30);
+/// After a signal the runner kills the job seconds later: the last
+/// Deployment status gets only this long, so the report is still written.
+const CANCELLED_BUDGET: Duration = Duration::from_secs(2);
 
 fn client(run: &Run) -> Result<GitHub, String> {
     let token = run
@@ -107,12 +110,17 @@ impl Deployment {
     }
 
     /// Posts `success` or `failure`; returns a warning when GitHub refused.
-    pub async fn finish(self, report: &Report) -> Option<String> {
+    /// `cancelled`: the job got a signal, so every wait is short.
+    pub async fn finish(self, report: &Report, cancelled: bool) -> Option<String> {
         let task = self.task?;
-        let (gh, id) = match task.await {
-            Ok(Ok(v)) => v,
+        let budget = if cancelled { CANCELLED_BUDGET } else { BUDGET };
+        let (gh, id) = match tokio::time::timeout(budget, task).await {
+            Ok(Ok(Ok(v))) => v,
+            Ok(Ok(Err(e))) => return Some(format!("GitHub Deployment not recorded: {e}")),
             Ok(Err(e)) => return Some(format!("GitHub Deployment not recorded: {e}")),
-            Err(e) => return Some(format!("GitHub Deployment not recorded: {e}")),
+            Err(_) => {
+                return Some("GitHub Deployment not recorded: GitHub did not answer in time".into());
+            }
         };
         let state = match report.result {
             Outcome::Success | Outcome::NoOp => DeploymentState::Success,
@@ -123,7 +131,7 @@ impl Deployment {
             .unwrap_or_default();
         let description = status_description(report);
         match tokio::time::timeout(
-            BUDGET,
+            budget,
             gh.set_deployment_status(id, state, &log_url, &description),
         )
         .await

@@ -26,7 +26,9 @@ impl Clients {
             .with_max_attempts(6)
             .with_initial_backoff(Duration::from_millis(100))
             .with_max_backoff(Duration::from_secs(5));
-        let mut loader = aws_config::defaults(BehaviorVersion::latest()).retry_config(retry);
+        let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .retry_config(retry)
+            .timeout_config(super::bounds::timeouts());
         if let Some(r) = region {
             loader = loader.region(Region::new(r.to_string()));
         }

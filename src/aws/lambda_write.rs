@@ -134,12 +134,13 @@ impl Clients {
         })
     }
 
-    /// `Invoke` one version (never the alias) synchronously.
+    /// `Invoke` one version (never the alias) synchronously, for at most `within`.
     pub async fn invoke_version(
         &self,
         function: &str,
         version: &str,
         payload: &str,
+        within: std::time::Duration,
     ) -> Result<InvokeResult, AwsError> {
         let out = self
             .lambda
@@ -147,6 +148,11 @@ impl Clients {
             .function_name(function)
             .qualifier(version)
             .payload(Blob::new(payload.as_bytes().to_vec()))
+            .customize()
+            .config_override(
+                aws_sdk_lambda::config::Builder::default()
+                    .timeout_config(super::bounds::invoke_timeouts(within)),
+            )
             .send()
             .await
             .map_err(|e| {

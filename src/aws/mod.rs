@@ -1,6 +1,7 @@
 //! AWS access: the SDK adapters (the only code that talks to AWS), error
 //! classification, and the list of operations they may call.
 
+pub mod bounds;
 pub mod clients;
 mod cloudfront_write;
 pub mod ecr;

@@ -2,17 +2,15 @@
 //! per function (pure), execute concurrently, and put every moved alias back
 //! if any function fails.
 
-use super::execute::{Job, Status};
 use super::image;
-use super::outcome;
 use super::plan;
 use super::provenance::RunInfo;
-use super::restore::{self, Restored};
 use crate::app::{End, Run};
 use crate::aws::Clients;
-use crate::aws::types::Lookup;
-use crate::config::model::{Environment, Strategy};
-use crate::error::{Cancelled, UsageError};
+use crate::aws::types::{AliasInfo, Lookup};
+use crate::config::model::{Environment, FunctionTarget, Strategy};
+use crate::error::UsageError;
+use crate::observe::Observed;
 use crate::report::model::{Outcome, Promotion, Report, StepStatus};
 use crate::validate;
 
@@ -21,6 +19,7 @@ use crate::validate;
 pub async fn promote(
     run: &Run,
     clients: &Clients,
+    restore: &Clients,
     env: &Environment,
     dry_run: bool,
     run_info: &RunInfo,
@@ -54,23 +53,7 @@ pub async fn promote(
             return Ok(End::Done(Outcome::Failed));
         }
     };
-    // What each alias serves now decides the no-op.
-    let mut current = Vec::new();
-    for t in &env.functions {
-        let before = match observed.aliases.get(&(t.name.clone(), t.alias.clone())) {
-            Some(Lookup::Found(a)) => Some(a.clone()),
-            _ => None,
-        };
-        let served = match &before {
-            Some(a) if !a.is_split() => clients
-                .get_function(&t.name, Some(&a.version))
-                .await
-                .ok()
-                .and_then(|i| i.image_digest),
-            _ => None,
-        };
-        current.push((t, before, served));
-    }
+    let current = current(clients, env, &observed).await;
     let plans = plan::plan(env, &image.digest, &current);
     let mut promotion = Promotion {
         source: image.source.clone(),
@@ -105,83 +88,39 @@ pub async fn promote(
         return Ok(End::Done(Outcome::Planned));
     }
 
-    let deadline = tokio::time::Instant::now() + run.settings.timeout;
-    let log = |line: &str| run.emitter.log(line);
-    let jobs = plans.iter().filter(|p| !p.noop).map(|p| {
-        super::guard::promote(Job {
-            clients,
-            env,
-            target: p.target,
-            image: &image,
-            before: p.before.clone(),
-            run_info,
-            deadline,
-            cancel: &run.cancel,
-            log: &log,
-        })
-    });
-    let outcomes = futures::future::join_all(jobs).await;
-
-    let all_ok = outcomes.iter().all(|o| matches!(o.status, Status::Success));
-    let restored = if all_ok {
-        Restored::default()
-    } else {
-        restore::all(clients, &outcomes).await
+    let ctx = super::conclude::Context {
+        run,
+        clients,
+        restore,
+        env,
+        run_info,
+        image: &image,
     };
-    let folded = outcome::fold(&plans, outcomes, &restored.functions, &clients.region);
-    promotion.functions = folded.functions;
-    report.warnings.extend(folded.warnings);
-    report.rolled_back = !restored.functions.is_empty();
-    let mut errors = folded.errors;
-    errors.extend(restored.errors.iter().cloned());
+    Ok(super::conclude::execute(&ctx, &plans, promotion, report).await)
+}
 
-    if all_ok && let Some(inv) = &env.invalidate {
-        match run.job.get(&inv.distribution_id_env) {
-            Some(id) => match clients
-                .invalidate(
-                    id.expose(),
-                    &inv.paths,
-                    &format!("lambda-promote-{}-{}", run_info.run_id, image.digest),
-                )
-                .await
-            {
-                Ok(inv_id) => promotion.invalidation_id = Some(inv_id),
-                Err(e) => report
-                    .warnings
-                    .push(format!("CloudFront invalidation failed: {e}")),
-            },
-            None => report.warnings.push(format!(
-                "CloudFront invalidation skipped: `{}` is unset",
-                inv.distribution_id_env
-            )),
-        }
-    }
-    report.promotion = Some(promotion);
-    if let Some(sig) = folded.signal.or(run.cancel.signal()).filter(|_| !all_ok) {
-        report.result = if report.rolled_back {
-            Outcome::RolledBack
-        } else {
-            Outcome::Failed
+/// What each alias serves now (before, and the digest of an unsplit alias),
+/// which decides the no-op.
+async fn current<'e>(
+    clients: &Clients,
+    env: &'e Environment,
+    observed: &Observed,
+) -> Vec<(&'e FunctionTarget, Option<AliasInfo>, Option<String>)> {
+    let mut current = Vec::new();
+    for t in &env.functions {
+        let before = match observed.aliases.get(&(t.name.clone(), t.alias.clone())) {
+            Some(Lookup::Found(a)) => Some(a.clone()),
+            _ => None,
         };
-        report.error = Some(format!(
-            "cancelled by {}; {}",
-            if sig == 2 { "SIGINT" } else { "SIGTERM" },
-            if report.rolled_back {
-                "the alias was restored"
-            } else {
-                "the alias was not moved"
-            }
-        ));
-        return Ok(End::Cancelled(Cancelled(sig)));
+        let served = match &before {
+            Some(a) if !a.is_split() => clients
+                .get_function(&t.name, Some(&a.version))
+                .await
+                .ok()
+                .and_then(|i| i.image_digest),
+            _ => None,
+        };
+        current.push((t, before, served));
     }
-    report.result = outcome::result(
-        all_ok,
-        report.rolled_back,
-        !restored.errors.is_empty(),
-        folded.conflict,
-    );
-    if !errors.is_empty() {
-        report.error = Some(errors.join("; "));
-    }
-    Ok(End::Done(report.result))
+    current
 }

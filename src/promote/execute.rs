@@ -306,7 +306,12 @@ async fn verify(job: &Job<'_>) -> Result<String, String> {
 async fn smoke_test(job: &Job<'_>, version: &str, payload: &str) -> Result<String, String> {
     let r = job
         .clients
-        .invoke_version(&job.target.name, version, payload)
+        .invoke_version(
+            &job.target.name,
+            version,
+            payload,
+            job.deadline.saturating_duration_since(Instant::now()),
+        )
         .await
         .map_err(|e| e.to_string())?;
     let error_message = serde_json::from_str::<serde_json::Value>(&r.payload)

@@ -4,6 +4,7 @@
 
 pub mod canary;
 pub mod canary_window;
+pub mod conclude;
 pub mod environment;
 pub mod execute;
 pub mod guard;
@@ -61,7 +62,10 @@ pub async fn command(run: &Run, command: Command) -> anyhow::Result<End> {
         )
         .into());
     }
-    let clients = Clients::load(run.contract.region.as_deref()).await?;
+    let raw = Clients::load(run.contract.region.as_deref()).await?;
+    // Every call of the promotion ends soon after a signal; the restores that
+    // follow a signal use `raw` (each is bounded on its own).
+    let clients = raw.cancellable(&run.cancel);
     let run_info = RunInfo::from_env(|k| std::env::var(k).ok());
     let shown_command = if dry_run { "plan" } else { command.as_str() };
     let mut report = Report::new(
@@ -71,14 +75,42 @@ pub async fn command(run: &Run, command: Command) -> anyhow::Result<End> {
     );
     let deployment = crate::github_sync::Deployment::start(run, env, command, dry_run);
     let end = if command == Command::Rollback {
-        rollback::environment(run, &clients, env, dry_run, &run_info, &mut report).await
+        rollback::environment(run, &raw, env, dry_run, &run_info, &mut report).await
     } else {
-        environment::promote(run, &clients, env, dry_run, &run_info, &mut report).await?
+        environment::promote(run, &clients, &raw, env, dry_run, &run_info, &mut report).await?
     };
-    if let Some(w) = deployment.finish(&report).await {
+    let end = cancelled_early(run, end, &mut report);
+    if let Some(w) = deployment
+        .finish(&report, run.cancel.signal().is_some())
+        .await
+    {
         run.emitter.warning(&w);
         report.warnings.push(w);
     }
     run.emitter.report(&report)?;
     Ok(end)
+}
+
+/// A signal that cut a read short before any write (a check or the image
+/// lookup failing because its call was cancelled) ends the run as cancelled,
+/// not as drift or failure.
+fn cancelled_early(run: &Run, end: End, report: &mut Report) -> End {
+    let (End::Done(result), Some(sig)) = (&end, run.cancel.signal()) else {
+        return end;
+    };
+    if matches!(result, Outcome::Success | Outcome::NoOp | Outcome::Planned) {
+        return end;
+    }
+    report.result = if report.rolled_back {
+        Outcome::RolledBack
+    } else {
+        Outcome::Failed
+    };
+    let name = if sig == 2 { "SIGINT" } else { "SIGTERM" };
+    report.error = Some(match report.error.take() {
+        Some(e) if e.starts_with("cancelled by") => e,
+        Some(e) => format!("cancelled by {name}; {e}"),
+        None => format!("cancelled by {name}"),
+    });
+    End::Cancelled(crate::error::Cancelled(sig))
 }

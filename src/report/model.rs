@@ -52,6 +52,45 @@ pub struct Report {
     /// Informational lines (skipped ref, no-op, …).
     pub notices: Vec<String>,
     pub rolled_back: bool,
+    /// Aliases a failed restore left as this run had moved them, with the fix.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub left_moved: Vec<LeftMoved>,
+}
+
+/// An alias the run moved and could not put back.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LeftMoved {
+    pub function: String,
+    pub alias: String,
+    /// What the alias serves as read back after the failed restore: its
+    /// version and the share of each additional version; `None` when it could
+    /// not be read.
+    pub version: Option<String>,
+    pub routing: std::collections::BTreeMap<String, f64>,
+    /// The AWS CLI command that puts it back as it was before the run.
+    pub fix: String,
+}
+
+impl LeftMoved {
+    /// One sentence for a person: where the alias is and how to put it back.
+    pub fn sentence(&self) -> String {
+        let state = match &self.version {
+            Some(v) if self.routing.is_empty() => format!("on version {v}"),
+            Some(v) => {
+                let shares: Vec<String> = self
+                    .routing
+                    .iter()
+                    .map(|(k, w)| format!("{}% on version {k}", (w * 100.0).round()))
+                    .collect();
+                format!("split: version {v} with {}", shares.join(", "))
+            }
+            None => "in an unknown state".to_string(),
+        };
+        format!(
+            "alias {} of {} is left {state}; put it back with: {}",
+            self.alias, self.function, self.fix
+        )
+    }
 }
 
 impl Report {
@@ -67,6 +106,7 @@ impl Report {
             warnings: Vec::new(),
             notices: Vec::new(),
             rolled_back: false,
+            left_moved: Vec::new(),
         }
     }
 

@@ -1,0 +1,131 @@
+//! Bounds on every AWS call. Per-attempt timeouts come from the SDK's own
+//! timeout configuration; cancellation comes from the SDK's sleep: once the
+//! job is cancelled, every SDK sleep (the backoff between retries, the
+//! connect and attempt timeouts) ends at once, so a call that hangs, or waits
+//! to retry, fails within moments instead of holding the run until the
+//! runner kills it. The restores after a signal use clients without this.
+
+use std::time::Duration;
+
+use aws_config::timeout::TimeoutConfig;
+use aws_sdk_lambda::config::{AsyncSleep, SharedAsyncSleep, Sleep};
+
+use super::Clients;
+use crate::cancel::Cancel;
+
+/// Time to open a connection to AWS.
+pub const CONNECT: Duration = Duration::from_secs(5);
+/// Time for one attempt of an ordinary call (not `Invoke`), first byte included.
+/// Retries are bounded by the retry configuration, not by a whole-operation timeout.
+pub const ATTEMPT: Duration = Duration::from_secs(60);
+/// Lambda's longest function timeout (15 minutes), plus a margin for the round trip.
+pub const INVOKE_MAX: Duration = Duration::from_secs(15 * 60 + 10);
+
+/// The timeouts of every client.
+pub fn timeouts() -> TimeoutConfig {
+    TimeoutConfig::builder()
+        .connect_timeout(CONNECT)
+        .read_timeout(ATTEMPT)
+        .operation_attempt_timeout(ATTEMPT)
+        .build()
+}
+
+/// `Invoke` legitimately waits as long as the function runs: bound it by what
+/// is left of the run instead (never more than Lambda's own maximum), the
+/// whole operation included, so a retry cannot outlive the run either.
+pub fn invoke_timeouts(within: Duration) -> TimeoutConfig {
+    let within = within.clamp(Duration::from_secs(1), INVOKE_MAX);
+    TimeoutConfig::builder()
+        .connect_timeout(CONNECT)
+        .read_timeout(within)
+        .operation_attempt_timeout(within)
+        .operation_timeout(within)
+        .build()
+}
+
+/// Tokio's sleep, cut short by cancellation.
+#[derive(Clone, Debug)]
+struct CancellableSleep {
+    cancel: Cancel,
+}
+
+impl AsyncSleep for CancellableSleep {
+    fn sleep(&self, duration: Duration) -> Sleep {
+        let cancel = self.cancel.clone();
+        Sleep::new(async move {
+            tokio::select! {
+                _ = tokio::time::sleep(duration) => {}
+                _ = cancel.cancelled() => {}
+            }
+        })
+    }
+}
+
+impl Clients {
+    /// The same clients, whose calls end soon after `cancel` fires.
+    pub fn cancellable(&self, cancel: &Cancel) -> Clients {
+        let sleep = SharedAsyncSleep::new(CancellableSleep {
+            cancel: cancel.clone(),
+        });
+        Clients {
+            lambda: aws_sdk_lambda::Client::from_conf(
+                self.lambda
+                    .config()
+                    .to_builder()
+                    .sleep_impl(sleep.clone())
+                    .build(),
+            ),
+            cloudfront: aws_sdk_cloudfront::Client::from_conf(
+                self.cloudfront
+                    .config()
+                    .to_builder()
+                    .sleep_impl(sleep.clone())
+                    .build(),
+            ),
+            logs: aws_sdk_cloudwatchlogs::Client::from_conf(
+                self.logs
+                    .config()
+                    .to_builder()
+                    .sleep_impl(sleep.clone())
+                    .build(),
+            ),
+            sts: aws_sdk_sts::Client::from_conf(
+                self.sts
+                    .config()
+                    .to_builder()
+                    .sleep_impl(sleep.clone())
+                    .build(),
+            ),
+            ecr: aws_sdk_ecr::Client::from_conf(
+                self.ecr.config().to_builder().sleep_impl(sleep).build(),
+            ),
+            region: self.region.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invoke_is_bounded_by_the_run_and_by_lambda() {
+        let t = invoke_timeouts(Duration::from_secs(30));
+        assert_eq!(t.operation_timeout(), Some(Duration::from_secs(30)));
+        let t = invoke_timeouts(Duration::from_secs(100_000));
+        assert_eq!(t.operation_attempt_timeout(), Some(INVOKE_MAX));
+        let t = invoke_timeouts(Duration::ZERO);
+        assert_eq!(t.read_timeout(), Some(Duration::from_secs(1)));
+    }
+
+    #[tokio::test]
+    async fn a_cancelled_sleep_ends_at_once() {
+        let (tx, cancel) = Cancel::for_test();
+        let sleep = CancellableSleep { cancel };
+        let started = std::time::Instant::now();
+        let pending = sleep.sleep(Duration::from_secs(3600));
+        tx.send(Some(15)).unwrap();
+        pending.await;
+        assert!(started.elapsed() < Duration::from_secs(5));
+    }
+}

@@ -1,0 +1,153 @@
+//! Running the plans of one environment: every function concurrently, each
+//! under the panic guard; then, on any failure, every moved alias put back,
+//! the invalidation on success, and the run's result.
+
+use super::execute::{Job, Status};
+use super::image::Resolved;
+use super::outcome::{self, Folded};
+use super::plan::FunctionPlan;
+use super::provenance::RunInfo;
+use super::restore::{self, Restored};
+use crate::app::{End, Run};
+use crate::aws::Clients;
+use crate::config::model::Environment;
+use crate::error::Cancelled;
+use crate::report::model::{LeftMoved, Outcome, Promotion, Report};
+
+pub struct Context<'a> {
+    pub run: &'a Run,
+    /// Cancellable: every call ends soon after a signal.
+    pub clients: &'a Clients,
+    /// Not cancellable: restores must still run after a signal (each is bounded).
+    pub restore: &'a Clients,
+    pub env: &'a Environment,
+    pub run_info: &'a RunInfo,
+    pub image: &'a Resolved,
+}
+
+pub async fn execute(
+    ctx: &Context<'_>,
+    plans: &[FunctionPlan<'_>],
+    mut promotion: Promotion,
+    report: &mut Report,
+) -> End {
+    let deadline = tokio::time::Instant::now() + ctx.run.settings.timeout;
+    let log = |line: &str| ctx.run.emitter.log(line);
+    let jobs = plans.iter().filter(|p| !p.noop).map(|p| {
+        super::guard::promote(Job {
+            clients: ctx.clients,
+            env: ctx.env,
+            target: p.target,
+            image: ctx.image,
+            before: p.before.clone(),
+            run_info: ctx.run_info,
+            deadline,
+            cancel: &ctx.run.cancel,
+            log: &log,
+        })
+    });
+    let outcomes = futures::future::join_all(jobs).await;
+
+    let all_ok = outcomes.iter().all(|o| matches!(o.status, Status::Success));
+    let restored = if all_ok {
+        Restored::default()
+    } else {
+        restore::all(ctx.restore, &outcomes).await
+    };
+    let folded = outcome::fold(plans, outcomes, &restored.functions, &ctx.clients.region);
+    promotion.functions = folded.functions.clone();
+    // `version` is what the alias serves at the end, also when it could not be put back.
+    for left in &restored.left {
+        if let Some(f) = promotion
+            .functions
+            .iter_mut()
+            .find(|f| f.function == left.function && f.alias == left.alias)
+        {
+            f.version = left.version.clone();
+        }
+    }
+    report.warnings.extend(folded.warnings.iter().cloned());
+    // `rolled-back` promises the environment is back as it was: every moved alias restored.
+    report.rolled_back = !restored.functions.is_empty() && restored.left.is_empty();
+    report.left_moved = restored.left.clone();
+    if all_ok {
+        invalidate(ctx, &mut promotion, report).await;
+    }
+    report.promotion = Some(promotion);
+    if let Some(sig) = folded
+        .signal
+        .or(ctx.run.cancel.signal())
+        .filter(|_| !all_ok)
+    {
+        return cancelled(report, sig, &restored);
+    }
+    report.result = outcome::result(
+        all_ok,
+        !restored.functions.is_empty(),
+        !restored.errors.is_empty(),
+        folded.conflict,
+    );
+    let errors = errors(&folded, &restored);
+    if !errors.is_empty() {
+        report.error = Some(errors.join("; "));
+    }
+    End::Done(report.result)
+}
+
+fn errors(folded: &Folded, restored: &Restored) -> Vec<String> {
+    let mut errors = folded.errors.clone();
+    errors.extend(restored.errors.iter().cloned());
+    errors.extend(restored.left.iter().map(LeftMoved::sentence));
+    errors
+}
+
+fn cancelled(report: &mut Report, sig: i32, restored: &Restored) -> End {
+    report.result = if report.rolled_back {
+        Outcome::RolledBack
+    } else {
+        Outcome::Failed
+    };
+    let what = if !restored.left.is_empty() {
+        let left: Vec<String> = restored.left.iter().map(LeftMoved::sentence).collect();
+        format!("not every alias could be restored: {}", left.join("; "))
+    } else if report.rolled_back {
+        "the alias was restored".to_string()
+    } else {
+        "the alias was not moved".to_string()
+    };
+    report.error = Some(format!(
+        "cancelled by {}; {what}",
+        if sig == 2 { "SIGINT" } else { "SIGTERM" },
+    ));
+    End::Cancelled(Cancelled(sig))
+}
+
+/// The CloudFront invalidation after a successful promotion; a failure is a warning.
+async fn invalidate(ctx: &Context<'_>, promotion: &mut Promotion, report: &mut Report) {
+    let Some(inv) = &ctx.env.invalidate else {
+        return;
+    };
+    match ctx.run.job.get(&inv.distribution_id_env) {
+        Some(id) => match ctx
+            .clients
+            .invalidate(
+                id.expose(),
+                &inv.paths,
+                &format!(
+                    "lambda-promote-{}-{}",
+                    ctx.run_info.run_id, ctx.image.digest
+                ),
+            )
+            .await
+        {
+            Ok(inv_id) => promotion.invalidation_id = Some(inv_id),
+            Err(e) => report
+                .warnings
+                .push(format!("CloudFront invalidation failed: {e}")),
+        },
+        None => report.warnings.push(format!(
+            "CloudFront invalidation skipped: `{}` is unset",
+            inv.distribution_id_env
+        )),
+    }
+}
