@@ -119,7 +119,9 @@ impl Deployment {
             Ok(Ok(Err(e))) => return Some(format!("GitHub Deployment not recorded: {e}")),
             Ok(Err(e)) => return Some(format!("GitHub Deployment not recorded: {e}")),
             Err(_) => {
-                return Some("GitHub Deployment not recorded: GitHub did not answer in time".into());
+                return Some(
+                    "GitHub Deployment not recorded: GitHub did not answer in time".into(),
+                );
             }
         };
         let state = match report.result {

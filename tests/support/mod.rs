@@ -4,6 +4,7 @@
 #![allow(dead_code, unused_imports)] // each test crate uses a different part of the harness
 
 mod aws;
+mod hang;
 mod http;
 mod moto;
 mod proxy;

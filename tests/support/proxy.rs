@@ -215,6 +215,8 @@ pub enum Action {
     },
     /// Add a header to the forwarded response (`X-Amz-Function-Error: Unhandled`).
     AddHeader(String, String),
+    /// Accept the request and never answer (see `hang.rs`).
+    Hang,
 }
 
 #[derive(Clone, Debug)]
@@ -319,6 +321,8 @@ pub struct Decision {
     /// `Some((status, reason))`: rewrite `LastUpdateStatus` in the answer.
     pub update_status: Option<(String, Option<String>)>,
     pub headers: Vec<(String, String)>,
+    /// Never answer this request.
+    pub hang: bool,
 }
 
 /// The rules and their counters: the pure part of the proxy.
@@ -388,6 +392,10 @@ impl Rules {
                 Action::AddHeader(k, v) => {
                     state.fired += 1;
                     d.headers.push((k.clone(), v.clone()));
+                }
+                Action::Hang if !d.hang => {
+                    state.fired += 1;
+                    d.hang = true;
                 }
                 _ => {}
             }
@@ -707,6 +715,11 @@ async fn serve(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
         let body_text = String::from_utf8_lossy(&request.body).into_owned();
         let info = RequestInfo::new(&method, &target, request.header("x-amz-target"), &body_text);
         let decision = shared.rules.lock().expect("rules").decide(&info, at);
+        if decision.hang {
+            let seen = super::hang::seen(&info, at, body_text);
+            shared.log.lock().expect("log").push(seen);
+            return super::hang::forever().await;
+        }
 
         let (status, head, mut headers, mut body, injected) = match &decision.fail {
             Some((status, code, message)) => {

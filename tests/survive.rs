@@ -1,0 +1,162 @@
+//! Failure paths through the binary that moto never shows by itself (issue 9, items 5, 7
+//! and 9): a call that hangs when the job is cancelled, a panic after an alias moved, a
+//! duration no clock can hold, and a restore that fails.
+
+mod support;
+
+use std::time::{Duration, Instant};
+use support::{Action, FUNCTION, Fault, Match, Rule, Stage, canary};
+
+const SMOKE: &str = "    smoke-test:\n      payload: '{\"smoke\": true}'\n";
+
+/// Sends SIGTERM once `op` has been requested, and returns the result and how long the
+/// binary took to exit after the signal.
+fn sigterm_once(stage: &Stage, run: support::Run, op: &str) -> (support::RunResult, Duration) {
+    let running = run.timeout(Duration::from_secs(90)).spawn();
+    assert!(
+        stage.proxy.wait_for(op, 1, Duration::from_secs(60)),
+        "the run never called {op}"
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    let sent = Instant::now();
+    running.signal("TERM");
+    let r = running.wait();
+    (r, sent.elapsed())
+}
+
+#[test]
+fn sigterm_while_the_smoke_test_invoke_hangs_reports_within_seconds() {
+    let stage = Stage::start(41);
+    stage
+        .proxy
+        .add(Rule::new(Match::op("Invoke"), Action::Hang));
+    let (r, exited) = sigterm_once(&stage, stage.promote("v2", SMOKE), "Invoke");
+    r.assert_code(143);
+    assert!(exited < Duration::from_secs(5), "exited after {exited:?}");
+    assert_eq!(r.output("result"), Some("failed"));
+    assert_eq!(r.output("rolled-back"), Some("false"));
+    let error = r.report()["error"].to_string();
+    assert!(error.contains("SIGTERM"), "{error}");
+    assert!(r.summary.contains("SIGTERM"), "{}", r.summary);
+    assert_eq!(stage.proxy.count("UpdateAlias"), 0);
+    stage.assert_alias("1");
+}
+
+#[test]
+fn sigterm_while_a_canary_logs_read_hangs_restores_and_reports() {
+    let stage = Stage::start(42);
+    stage
+        .proxy
+        .add(Rule::new(Match::op("DescribeLogStreams"), Action::Hang).after("UpdateAlias"));
+    let run = stage.promote("v2", &canary("[10, 50]", "20s"));
+    let (r, exited) = sigterm_once(&stage, run, "DescribeLogStreams");
+    r.assert_code(143);
+    assert!(exited < Duration::from_secs(5), "exited after {exited:?}");
+    assert_eq!(r.output("result"), Some("rolled-back"));
+    assert_eq!(r.output("rolled-back"), Some("true"));
+    assert!(r.summary.contains("SIGTERM"), "{}", r.summary);
+    stage.assert_alias("1");
+}
+
+#[test]
+fn a_panic_after_the_first_canary_write_restores_and_still_reports() {
+    let stage = Stage::start(43);
+    let r = stage
+        .promote("v2", &canary("[10, 50]", "20s"))
+        .env("LAMBDA_PROMOTE_FAULT", "after-alias-write")
+        .execute();
+    r.assert_code(1);
+    assert_eq!(r.output("result"), Some("rolled-back"));
+    assert_eq!(r.output("rolled-back"), Some("true"));
+    assert_eq!(r.output("version"), Some("1"));
+    let error = r.report()["error"].to_string();
+    assert!(error.contains("internal error"), "{error}");
+    assert!(error.contains("fault injected"), "{error}");
+    assert!(r.summary.contains("internal error"), "{}", r.summary);
+    // The 10% write, then the guard's restore.
+    assert_eq!(stage.proxy.count("UpdateAlias"), 2);
+    stage.assert_alias("1");
+}
+
+#[test]
+fn a_panic_after_an_all_at_once_write_puts_the_alias_back() {
+    let stage = Stage::start(44);
+    let r = stage
+        .promote("v2", "")
+        .env("LAMBDA_PROMOTE_FAULT", "after-alias-write")
+        .execute();
+    r.assert_code(1);
+    assert_eq!(r.output("result"), Some("rolled-back"));
+    assert_eq!(r.output("rolled-back"), Some("true"));
+    assert_eq!(r.output("version"), Some("1"));
+    assert_eq!(stage.proxy.count("UpdateAlias"), 2);
+    stage.assert_alias("1");
+}
+
+#[test]
+fn a_canary_interval_no_clock_can_hold_is_a_contract_error_before_any_aws_call() {
+    let stage = Stage::start(45);
+    let r = stage
+        .promote("v2", &canary("[10]", "10000000000000000000"))
+        .execute();
+    r.assert_code(2);
+    let all = format!("{}{}", r.stdout, r.stderr);
+    assert!(all.contains("too long"), "{all}");
+    assert!(all.contains("lambda-promote.yml:"), "{all}");
+    assert!(all.contains("interval"), "{all}");
+    assert!(stage.proxy.log().is_empty(), "{:#?}", stage.proxy.log());
+}
+
+#[test]
+fn a_timeout_input_no_clock_can_hold_is_an_input_error_before_any_aws_call() {
+    let stage = Stage::start(46);
+    let r = stage
+        .promote("v2", "")
+        .input("timeout", "5124095576030431h")
+        .execute();
+    r.assert_code(2);
+    let all = format!("{}{}", r.stdout, r.stderr);
+    assert!(all.contains("timeout") && all.contains("too"), "{all}");
+    assert!(stage.proxy.log().is_empty(), "{:#?}", stage.proxy.log());
+}
+
+#[test]
+fn a_failed_restore_names_the_alias_left_split_and_the_fix() {
+    let stage = Stage::start(47);
+    // The 50% write lands; every attempt of the restore fails (retried 5xx).
+    stage
+        .proxy
+        .add(Rule::new(Match::op("UpdateAlias"), Action::Fail(Fault::ServerError)).skip(1));
+    let r = stage
+        .promote("v2", &canary("[50]", "30s"))
+        .input("timeout", "3s")
+        .execute();
+    r.assert_code(1);
+    assert_eq!(r.output("result"), Some("failed"));
+    assert_eq!(r.output("rolled-back"), Some("false"));
+    // What the alias serves at the end: version 1, with half the traffic on 2.
+    assert_eq!(r.output("version"), Some("1"));
+    let alias = stage.aws.alias(FUNCTION, "live");
+    assert_eq!(alias.version, "1");
+    assert!(!alias.weights.is_empty(), "{alias:?}");
+    let fix = "aws lambda update-alias --region us-east-1 --function-name worker --name live \
+               --function-version 1 --routing-config '{\"AdditionalVersionWeights\":{}}'";
+    let report = r.report();
+    let left = &report["left_moved"][0];
+    assert_eq!(left["function"], FUNCTION);
+    assert_eq!(left["alias"], "live");
+    assert_eq!(left["version"], "1");
+    assert_eq!(left["fix"], fix);
+    assert!(
+        report["error"]
+            .to_string()
+            .contains("split: version 1 with 50% on version 2")
+    );
+    assert!(
+        r.summary
+            .contains("aws lambda update-alias --region us-east-1"),
+        "{}",
+        r.summary
+    );
+    assert!(r.stdout.contains(fix), "{}", r.stdout);
+}
