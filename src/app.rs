@@ -73,6 +73,11 @@ pub async fn run(argv: Vec<OsString>, cancel: Cancel) -> anyhow::Result<End> {
     for s in job.secrets() {
         emitter.mask(s.expose());
     }
+    let token = settings.github_token.as_ref().map(|t| t.expose());
+    emitter.set_scrubber(crate::scrub::Scrubber::new(
+        job.secrets().map(|s| s.expose()).chain(token),
+        Some(&contract),
+    ));
     if settings.command == Command::IamPolicy {
         let region = contract
             .region

@@ -2,18 +2,22 @@
 //! summary and step outputs; on a terminal text or JSON on stdout.
 
 use std::io::Write;
+use std::sync::RwLock;
 
 use crate::error::UsageError;
 use crate::github::commands::{self, Annotation, Level};
 use crate::github::files::RunnerFiles;
 use crate::report::model::Report;
 use crate::report::{annotations, json, markdown, outputs, text};
+use crate::scrub::Scrubber;
 use crate::settings::{OutputFormat, Settings};
 
 pub struct Emitter {
     action_mode: bool,
     output: OutputFormat,
     files: RunnerFiles,
+    /// Every line and report leaves through it (see `scrub`).
+    scrubber: RwLock<Scrubber>,
 }
 
 impl Emitter {
@@ -26,6 +30,30 @@ impl Emitter {
             } else {
                 RunnerFiles::default()
             },
+            scrubber: RwLock::new(Scrubber::default()),
+        }
+    }
+
+    /// From now on, these values never leave in clear through this emitter.
+    pub fn set_scrubber(&self, scrubber: Scrubber) {
+        if let Ok(mut s) = self.scrubber.write() {
+            *s = scrubber;
+        }
+    }
+
+    /// `text` without secrets, for a channel that does not go through here (GitHub).
+    pub fn scrub(&self, text: &str) -> String {
+        match self.scrubber.read() {
+            Ok(s) => s.text(text),
+            Err(_) => text.to_string(),
+        }
+    }
+
+    /// The report without secrets in any of its strings.
+    pub fn scrubbed(&self, report: &Report) -> Report {
+        match self.scrubber.read() {
+            Ok(s) => s.report(report),
+            Err(_) => report.clone(),
         }
     }
 
@@ -42,6 +70,7 @@ impl Emitter {
 
     /// A line for the run log (stderr on a terminal, so `--output json` stays clean).
     pub fn log(&self, line: &str) {
+        let line = self.scrub(line);
         if self.action_mode {
             println!("{line}");
         } else {
@@ -50,6 +79,8 @@ impl Emitter {
     }
 
     pub fn notice(&self, message: &str) {
+        let message = self.scrub(message);
+        let message = message.as_str();
         if self.action_mode {
             println!("{}", commands::notice(message));
         } else {
@@ -58,6 +89,8 @@ impl Emitter {
     }
 
     pub fn warning(&self, message: &str) {
+        let message = self.scrub(message);
+        let message = message.as_str();
         if self.action_mode {
             println!(
                 "{}",
@@ -100,6 +133,7 @@ impl Emitter {
 
     /// The whole report, on every channel of the mode.
     pub fn report(&self, report: &Report) -> anyhow::Result<()> {
+        let report = &self.scrubbed(report);
         if !self.action_mode {
             let out = match self.output {
                 OutputFormat::Text => text::render(report),

@@ -50,7 +50,8 @@ pub async fn pr_comment(run: &Run, report: &mut Report) {
     };
     let marker = marker(&report.contract);
     let run_url = RunInfo::from_env(|k| std::env::var(k).ok()).run_url();
-    let body = markdown::pr_comment(report, &marker, run_url.as_deref());
+    // The comment is a channel the runner does not mask: no secret may reach it.
+    let body = markdown::pr_comment(&run.emitter.scrubbed(report), &marker, run_url.as_deref());
     match tokio::time::timeout(BUDGET, gh.upsert_comment(pr.number, &marker, &body)).await {
         Ok(Ok(action)) => run.emitter.log(&format!("PR comment: {action:?}")),
         Ok(Err(e)) => warn(run, report, format!("PR comment not posted: {e}")),

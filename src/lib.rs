@@ -38,6 +38,7 @@ pub mod jobenv;
 pub mod observe;
 pub mod promote;
 pub mod report;
+pub mod scrub;
 pub mod secret;
 pub mod select;
 pub mod settings;

@@ -80,8 +80,12 @@ pub async fn command(run: &Run, command: Command) -> anyhow::Result<End> {
         environment::promote(run, &clients, &raw, env, dry_run, &run_info, &mut report).await?
     };
     let end = cancelled_early(run, end, &mut report);
+    // The Deployment status is a channel the runner does not mask either.
     if let Some(w) = deployment
-        .finish(&report, run.cancel.signal().is_some())
+        .finish(
+            &run.emitter.scrubbed(&report),
+            run.cancel.signal().is_some(),
+        )
         .await
     {
         run.emitter.warning(&w);
