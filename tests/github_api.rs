@@ -143,9 +143,19 @@ async fn two_pages_with_ours_on_page_two(server: &MockServer, base_path: &str) {
         .and(bearer_token(TOKEN))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!([
             {"id": 101, "body": null},
-            {"id": 4242, "body": "<!-- lambda-promote -->\nold report"},
-            {"id": 4243, "body": "<!-- lambda-promote -->\na stray duplicate"}
+            {"id": 4242, "body": "<!-- lambda-promote -->\nold report", "user": {"login": "github-actions[bot]", "type": "Bot"}},
+            {"id": 4243, "body": "<!-- lambda-promote -->\na stray duplicate", "user": {"login": "github-actions[bot]", "type": "Bot"}}
         ])))
+        .expect(1)
+        .mount(server)
+        .await;
+    // GITHUB_TOKEN is an installation token: GET /user is refused.
+    Mock::given(method("GET"))
+        .and(path(format!("{base_path}/user")))
+        .respond_with(ResponseTemplate::new(403).set_body_json(json!({
+            "message": "Resource not accessible by integration",
+            "documentation_url": "https://docs.github.com/rest/users/users#get-the-authenticated-user"
+        })))
         .expect(1)
         .mount(server)
         .await;
@@ -181,6 +191,7 @@ async fn a_second_run_updates_the_comment_found_on_page_two() {
         [
             "GET /repos/octo-org/app/issues/7/comments?per_page=100",
             "GET /repos/octo-org/app/issues/7/comments?per_page=100&page=2",
+            "GET /user",
             "PATCH /repos/octo-org/app/issues/comments/4242"
         ]
     );
@@ -209,6 +220,7 @@ async fn enterprise_server_base_path_is_kept_for_every_page_and_write() {
         [
             "GET /api/v3/repos/octo-org/app/issues/7/comments?per_page=100",
             "GET /api/v3/repos/octo-org/app/issues/7/comments?per_page=100&page=2",
+            "GET /api/v3/user",
             "PATCH /api/v3/repos/octo-org/app/issues/comments/4242"
         ]
     );
@@ -246,7 +258,8 @@ async fn fixed_drift_updates_the_same_comment_with_the_new_body() {
     Mock::given(method("GET"))
         .and(path(comments_path("")))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!([
-            {"id": 900, "body": "<!-- lambda-promote -->\n❌ drift: CLOUDFRONT_DISTRIBUTION_ID"}
+            {"id": 900, "body": "<!-- lambda-promote -->\n❌ drift: CLOUDFRONT_DISTRIBUTION_ID",
+             "user": {"login": "github-actions[bot]", "type": "Bot"}}
         ])))
         .mount(&server)
         .await;

@@ -207,7 +207,7 @@ async fn mock_two_pages(github: &MockServer, ours: u64, old_body: &str) {
         .and(query_param("page", "2"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!([
             {"id": 13, "body": null},
-            {"id": ours, "body": old_body}
+            {"id": ours, "body": old_body, "user": {"login": "github-actions[bot]", "type": "Bot"}}
         ])))
         .mount(github)
         .await;
@@ -234,12 +234,13 @@ async fn a_later_run_updates_the_comment_found_on_page_two() {
         [
             format!("GET {COMMENTS}?per_page=100"),
             format!("GET {COMMENTS}?per_page=100&page=2"),
+            "GET /user".to_owned(),
             "PATCH /repos/acme/app/issues/comments/777".to_owned(),
         ],
         "no second comment is created"
     );
     assert_authorised(&seen);
-    let patched = body(&seen[2])["body"]
+    let patched = body(&seen[3])["body"]
         .as_str()
         .unwrap_or_default()
         .to_owned();
@@ -283,7 +284,7 @@ async fn fixing_the_drift_updates_the_same_comment_to_a_clean_verdict() {
     github.reset().await;
     Mock::given(method("GET"))
         .and(path(COMMENTS))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([{"id": 900, "body": first}])))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([{"id": 900, "body": first, "user": {"login": "github-actions[bot]", "type": "Bot"}}])))
         .mount(&github)
         .await;
     Mock::given(method("PATCH"))
@@ -299,10 +300,11 @@ async fn fixing_the_drift_updates_the_same_comment_to_a_clean_verdict() {
         lines,
         [
             format!("GET {COMMENTS}?per_page=100"),
+            "GET /user".to_owned(),
             "PATCH /repos/acme/app/issues/comments/900".to_owned()
         ]
     );
-    let updated = body(&seen[1])["body"]
+    let updated = body(&seen[2])["body"]
         .as_str()
         .unwrap_or_default()
         .to_owned();

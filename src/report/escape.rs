@@ -4,12 +4,26 @@
 
 /// Safe in a markdown table cell and in HTML: `|` cannot split the cell,
 /// `<`/`>`/`&` cannot open a tag or an entity, a backtick cannot open a code
-/// span, a backslash cannot escape what follows, and a line break cannot end
-/// the row. Entities, not backslashes, so the text reads the same in HTML.
+/// span, `[`/`]` cannot open a link or an image (`](javascript:…)`), `*`,
+/// `~` and `#` cannot start emphasis, strikethrough or a heading, a backslash
+/// cannot escape what follows, and a line break cannot end the row. An `@`
+/// that would start a mention (not after a letter or digit, as in
+/// `repo@sha256:…`) is followed by a zero-width joiner, so `@someone` in a
+/// log line pings nobody. Entities, not backslashes, so the text reads the
+/// same in HTML.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    let mut prev: Option<char> = None;
     for c in s.chars() {
+        let after_word = prev.is_some_and(char::is_alphanumeric);
+        prev = Some(c);
         match c {
+            '[' => out.push_str("&#91;"),
+            ']' => out.push_str("&#93;"),
+            '*' => out.push_str("&#42;"),
+            '~' => out.push_str("&#126;"),
+            '#' => out.push_str("&#35;"),
+            '@' if !after_word => out.push_str("@\u{200d}"),
             '|' => out.push_str("&#124;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
@@ -86,10 +100,21 @@ mod tests {
             ("`code`", "&#96;code&#96;"),
             ("line1\nline2\r\nline3", "line1 line2  line3"),
             ("tab\there", "tab here"),
-            ("esc\u{1b}[31m", "esc\u{fffd}[31m"),
+            ("esc\u{1b}[31m", "esc\u{fffd}&#91;31m"),
             ("back\\|slash", "back&#92;&#124;slash"),
             ("<!-- marker -->", "&lt;!-- marker --&gt;"),
             ("E2…ZL", "E2…ZL"),
+            (
+                "![x](javascript:alert(1))",
+                "!&#91;x&#93;(javascript:alert(1))",
+            ),
+            (
+                "**bold** ~~gone~~ # head",
+                "&#42;&#42;bold&#42;&#42; &#126;&#126;gone&#126;&#126; &#35; head",
+            ),
+            ("cc @octocat", "cc @\u{200d}octocat"),
+            ("@team", "@\u{200d}team"),
+            ("repo@sha256:0f", "repo@sha256:0f"),
             ("", ""),
         ];
         for (input, expected) in cases {
@@ -99,9 +124,13 @@ mod tests {
 
     #[test]
     fn escaped_text_has_no_markup_left() {
-        let nasty = "x|y<z>&`\\\n\r";
+        let nasty = "x|y<z>&`\\\n\r[a](b)*~#@me";
         let e = escape(nasty);
-        assert!(!e.contains(['|', '<', '>', '`', '\\', '\n', '\r']), "{e}");
+        assert!(
+            !e.contains(['|', '<', '>', '`', '\\', '\n', '\r', '[', ']', '*', '~']),
+            "{e}"
+        );
+        assert!(!e.contains("@me"), "{e}");
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! The sticky pull-request comment: one per pull request and marker, found by
-//! a hidden HTML marker and edited in place on every later run.
+//! a hidden HTML marker and edited in place on every later run. Only a
+//! comment the token itself wrote is ours (see `identity`): a marked comment
+//! by anyone else is left alone and a new one is created.
 
 use serde::Deserialize;
 use serde::de::IgnoredAny;
@@ -23,12 +25,20 @@ const TRUNCATED_NOTE: &str = "\n\n…(truncated: the report is longer than a com
 /// cannot loop; the operation budget bounds time as well.
 const MAX_PAGES: usize = 100;
 
-/// One listed comment; a body can be absent for a deleted or minimised one.
+/// One listed comment; a body can be absent for a deleted or minimised one,
+/// and the author for a deleted account ("ghost").
 #[derive(Debug, Deserialize)]
 struct Listed {
     id: u64,
     #[serde(default)]
     body: Option<String>,
+    #[serde(default)]
+    user: Option<Author>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Author {
+    login: String,
 }
 
 /// `<!-- marker -->`, the invisible tag that identifies our comment. A marker
@@ -79,12 +89,26 @@ fn fit(body: String) -> String {
     out
 }
 
-/// The first (oldest) comment carrying the tag.
-fn find_marked(comments: &[Listed], tag: &str) -> Option<u64> {
+/// The comments carrying the tag, oldest first, with their authors.
+fn marked(comments: &[Listed], tag: &str) -> Vec<(u64, String)> {
     comments
         .iter()
-        .find(|c| c.body.as_deref().is_some_and(|b| b.contains(tag)))
-        .map(|c| c.id)
+        .filter(|c| c.body.as_deref().is_some_and(|b| b.contains(tag)))
+        .map(|c| {
+            (
+                c.id,
+                c.user.as_ref().map(|u| u.login.clone()).unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+/// The first marked comment written by `me` (GitHub logins ignore case).
+fn ours(marked: &[(u64, String)], me: &str) -> Option<u64> {
+    marked
+        .iter()
+        .find(|(_, login)| login.eq_ignore_ascii_case(me))
+        .map(|(id, _)| *id)
 }
 
 #[derive(serde::Serialize)]
@@ -111,7 +135,14 @@ impl GitHub {
     }
 
     async fn upsert_once(&self, pr: u64, tag: &str, body: &str) -> Result<CommentAction, Failure> {
-        match self.find_comment(pr, tag).await? {
+        let marked = self.find_marked(pr, tag).await?;
+        // Whose comment it is matters only when there is a marked one.
+        let mine = if marked.is_empty() {
+            None
+        } else {
+            ours(&marked, &self.own_login().await?)
+        };
+        match mine {
             Some(id) => {
                 let route = self.repo_route(&format!("/issues/comments/{id}"));
                 let _: IgnoredAny = self.patch(&route, &Body { body }).await?;
@@ -126,17 +157,16 @@ impl GitHub {
     }
 
     /// Walks every page of the pull request's comments, following `Link: rel="next"`.
-    async fn find_comment(&self, pr: u64, tag: &str) -> Result<Option<u64>, Failure> {
+    async fn find_marked(&self, pr: u64, tag: &str) -> Result<Vec<(u64, String)>, Failure> {
         let route = self.repo_route(&format!("/issues/{pr}/comments"));
         let mut page: octocrab::Page<Listed> =
             self.get(&route, Some(&[("per_page", 100u8)])).await?;
+        let mut found = Vec::new();
         for _ in 0..MAX_PAGES {
-            if let Some(id) = find_marked(&page.items, tag) {
-                return Ok(Some(id));
-            }
+            found.extend(marked(&page.items, tag));
             match page.next.take() {
                 Some(next) => page = self.get(&next.to_string(), None::<&()>).await?,
-                None => return Ok(None),
+                None => return Ok(found),
             }
         }
         Err(Failure::Fatal(format!(
@@ -154,6 +184,14 @@ mod tests {
         Listed {
             id,
             body: body.map(str::to_string),
+            user: Some(Author {
+                login: if id == 4 {
+                    "mallory"
+                } else {
+                    "github-actions[bot]"
+                }
+                .into(),
+            }),
         }
     }
 
@@ -180,17 +218,21 @@ mod tests {
     }
 
     #[test]
-    fn the_first_marked_comment_is_found() {
+    fn the_first_marked_comment_of_our_own_is_found() {
         let tag = "<!-- m -->";
         let comments = [
             listed(1, Some("unrelated")),
             listed(2, None),
+            listed(4, Some("<!-- m -->\nforeign, older")),
             listed(3, Some("<!-- m -->\nold")),
-            listed(4, Some("<!-- m -->\nduplicate")),
         ];
-        assert_eq!(find_marked(&comments, tag), Some(3));
-        assert_eq!(find_marked(&comments[..2], tag), None);
-        assert_eq!(find_marked(&[listed(5, Some("<!-- m2 -->"))], tag), None);
+        let found = marked(&comments, tag);
+        assert_eq!(found.len(), 2);
+        assert_eq!(ours(&found, "GitHub-Actions[bot]"), Some(3));
+        assert_eq!(ours(&found, "mallory"), Some(4));
+        assert_eq!(ours(&found, "alice"), None);
+        assert!(marked(&comments[..2], tag).is_empty());
+        assert!(marked(&[listed(5, Some("<!-- m2 -->"))], tag).is_empty());
     }
 
     #[test]

@@ -8,6 +8,7 @@
 mod comment;
 mod deployment;
 mod error;
+mod identity;
 mod retry;
 
 use std::fmt;
