@@ -55,16 +55,7 @@ pub async fn promote(
     };
     let current = current(clients, env, &observed).await;
     let plans = plan::plan(env, &image.digest, &current);
-    let mut promotion = Promotion {
-        source: image.source.clone(),
-        image_uri: image.uri(),
-        image_digest: image.digest.clone(),
-        strategy: match &env.strategy {
-            Strategy::AllAtOnce => "all-at-once".into(),
-            Strategy::Canary(c) => format!("canary {:?}", c.steps),
-        },
-        ..Promotion::default()
-    };
+    let mut promotion = promotion_of(&image, env);
     if plans.iter().all(|p| p.noop) {
         promotion.functions = plans
             .iter()
@@ -97,6 +88,20 @@ pub async fn promote(
         image: &image,
     };
     Ok(super::conclude::execute(&ctx, &plans, promotion, report).await)
+}
+
+/// The promotion part of the report, before any function ran.
+fn promotion_of(image: &image::Resolved, env: &Environment) -> Promotion {
+    Promotion {
+        source: image.source.clone(),
+        image_uri: image.uri(),
+        image_digest: image.digest.clone(),
+        strategy: match &env.strategy {
+            Strategy::AllAtOnce => "all-at-once".into(),
+            Strategy::Canary(c) => format!("canary {:?}", c.steps),
+        },
+        ..Promotion::default()
+    }
 }
 
 /// What each alias serves now (before, and the digest of an unsplit alias),

@@ -4,12 +4,13 @@
 //! <https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html>), and a network path
 //! can do it to any call. moto always answers at once.
 
+use std::sync::Mutex;
 use std::time::Instant;
 
 use super::{RequestInfo, Seen};
 
 /// The log entry of a hung request: status 0, injected, never done.
-pub fn seen(info: &RequestInfo, at: Instant, body: String) -> Seen {
+fn seen(info: &RequestInfo, at: Instant, body: String) -> Seen {
     Seen {
         at,
         done: at,
@@ -23,8 +24,14 @@ pub fn seen(info: &RequestInfo, at: Instant, body: String) -> Seen {
     }
 }
 
-/// Holds the connection until the proxy shuts down.
-pub async fn forever() -> std::io::Result<()> {
+/// Logs the request, then holds the connection until the proxy shuts down.
+pub async fn forever(
+    log: &Mutex<Vec<Seen>>,
+    info: &RequestInfo,
+    at: Instant,
+    body: String,
+) -> std::io::Result<()> {
+    log.lock().expect("log").push(seen(info, at, body));
     std::future::pending::<()>().await;
     Ok(())
 }

@@ -716,11 +716,8 @@ async fn serve(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
         let info = RequestInfo::new(&method, &target, request.header("x-amz-target"), &body_text);
         let decision = shared.rules.lock().expect("rules").decide(&info, at);
         if decision.hang {
-            let seen = super::hang::seen(&info, at, body_text);
-            shared.log.lock().expect("log").push(seen);
-            return super::hang::forever().await;
+            return super::hang::forever(&shared.log, &info, at, body_text).await;
         }
-
         let (status, head, mut headers, mut body, injected) = match &decision.fail {
             Some((status, code, message)) => {
                 let (headers, body) = error_response(info.protocol, code, message);

@@ -30,9 +30,10 @@ impl GitHub {
         match self.get::<Me, ()>("/user", None).await {
             Ok(me) if !me.login.is_empty() => Ok(me.login),
             Ok(_) => Ok(ACTIONS_BOT.to_string()),
-            Err(Failure::Status { status, .. }) if matches!(status, 401 | 403 | 404) => {
-                Ok(ACTIONS_BOT.to_string())
-            }
+            Err(Failure::Status {
+                status: 401 | 403 | 404,
+                ..
+            }) => Ok(ACTIONS_BOT.to_string()),
             Err(e) => Err(e),
         }
     }
