@@ -211,7 +211,15 @@ finish_container() {
 }
 
 # output NAME: one output the binary wrote to the runner's GITHUB_OUTPUT file.
-output() { sed -n "s/^$1=//p" "$output_file" | head -n 1; }
+# The runner's syntax: `NAME=VALUE`, or `NAME<<DELIMITER`, the value's lines, `DELIMITER`.
+output() {
+  awk -v name="$1" '
+    want && $0 == delim { exit }
+    want { print; next }
+    index($0, name "<<") == 1 { delim = substr($0, length(name) + 3); want = 1; next }
+    index($0, name "=") == 1 { print substr($0, length(name) + 2); exit }
+  ' "$output_file"
+}
 
 # pid1_of HOST_PID: the host pid of the namespace's PID 1, once it runs the binary.
 pid1_of() {
