@@ -2,9 +2,10 @@
 #
 # Base images are pinned by digest so a rebuild of the same commit uses the same
 # toolchain and runtime; .github/dependabot.yml (docker ecosystem) proposes
-# fresh digests, so the pins do not rot. Released tags never build this file on
-# a user's runner: the release workflow publishes the image and points the
-# released action.yml at it (see README, "Releases").
+# fresh digests, so the pins do not rot. No ref of the action builds this file
+# on a user's runner: CI publishes the `edge` image that action.yml on main
+# names, and the release workflow publishes each release and points the
+# released action.yml at it by digest (see README, "Releases").
 
 # ---- build ----------------------------------------------------------------
 # bookworm: the same glibc (2.36) as the distroless debian12 runtime below.

@@ -1,5 +1,6 @@
 //! Human durations as written in the contract and the `timeout` input:
-//! `90s`, `5m`, `1h30m`, `500ms`, `2m30s`, or a bare integer of seconds.
+//! `90s`, `5m`, `1h30m`, `500ms`, `2m30s`, or a bare integer of seconds
+//! (the `timeout` input refuses the bare integer: see settings.rs).
 
 use std::time::Duration;
 

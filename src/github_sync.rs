@@ -90,7 +90,8 @@ impl Deployment {
         let info = RunInfo::from_env(|k| std::env::var(k).ok());
         let log_url = info.run_url().unwrap_or_default();
         let environment = env.name.clone();
-        let production = env.when.tag.is_some();
+        // A release-candidate environment is no production environment.
+        let production = env.when.tag.is_some() && !env.when.prerelease;
         let description = format!("lambda-promote {} of {environment}", command.as_str());
         let task = tokio::spawn(async move {
             let work = async {

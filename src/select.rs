@@ -13,7 +13,9 @@ use crate::settings::Command;
 /// Semver rule: a tag glob is *semver-shaped* when it starts with `v` and
 /// contains a `.` (`v*.*.*`, `v1.*.*`). A tag that such a glob matches must be
 /// `v` + a valid semantic version (`v1.2.3`, `v1.2.3-rc.1`), so `v1.2.3.4` is
-/// refused. And a tag that looks like a version (`v` and a digit) but matches
+/// refused. A pre-release tag (`v1.2.3-rc.1`) is selected only by an
+/// environment whose `when` says `prerelease: true`, which selects only
+/// pre-releases (README, "Release candidates"). And a tag that looks like a version (`v` and a digit) but matches
 /// no environment while a semver-shaped glob exists (`v1.2`) is refused too,
 /// rather than silently skipped: it is almost surely a mistyped release tag.
 pub fn environment_for_ref<'c>(
@@ -31,10 +33,14 @@ pub fn environment_for_ref<'c>(
         RefKind::Branch => env.when.branch.as_deref(),
         RefKind::Tag => env.when.tag.as_deref(),
     };
+    // A pre-release tag goes only to an environment that asked for one
+    // (`prerelease: true`), and such an environment takes nothing else.
+    let prerelease = kind == RefKind::Tag && is_prerelease_tag(name);
     let matching: Vec<&Environment> = contract
         .environments
         .iter()
         .filter(|env| glob_of(env).is_some_and(|g| glob::matches(g, name)))
+        .filter(|env| kind == RefKind::Branch || env.when.prerelease == prerelease)
         .collect();
 
     if kind == RefKind::Tag {
@@ -93,6 +99,14 @@ fn semver_shaped(glob: &str) -> bool {
 fn looks_like_version(tag: &str) -> bool {
     tag.strip_prefix('v')
         .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+}
+
+/// `v` + a semantic version with a pre-release part: `v1.0.0-rc.1`, not
+/// `v1.0.0` nor `v1.0.0+build.5` (build metadata is no pre-release).
+fn is_prerelease_tag(tag: &str) -> bool {
+    tag.strip_prefix('v')
+        .and_then(|v| semver::Version::parse(v).ok())
+        .is_some_and(|v| !v.pre.is_empty())
 }
 
 fn is_semver_tag(tag: &str) -> bool {
@@ -161,7 +175,10 @@ environments:
             ("refs/heads/other", None),
             ("refs/tags/rc-1", Some("staging")),
             ("refs/tags/v1.2.3", Some("production")),
-            ("refs/tags/v1.2.3-rc.1+build.5", Some("production")),
+            ("refs/tags/v1.2.3+build.5", Some("production")),
+            // a pre-release: no environment here says `prerelease: true`
+            ("refs/tags/v1.2.3-rc.1+build.5", None),
+            ("refs/tags/v1.0.0-rc.1", None),
             ("refs/tags/old-v1", Some("legacy")),
             ("refs/tags/main", None),
             ("refs/tags/release", None),
@@ -181,6 +198,32 @@ environments:
             assert!(err.contains(&format!("`{tag}`")), "{err}");
             assert!(err.contains("production"), "{err}");
         }
+    }
+
+    #[test]
+    fn only_a_prerelease_environment_takes_a_prerelease_tag() {
+        let c = parse(
+            "c.yml",
+            "version: 1\nenvironments:\n  candidate:\n    when: { tag: 'v*.*.*', prerelease: true }\n    image: input\n    functions: [{ name: f }]\n  production:\n    when: { tag: 'v*.*.*' }\n    image: input\n    functions: [{ name: f }]\n",
+        )
+        .unwrap();
+        let env = |r: &str| environment_for_ref(&c, r).unwrap().map(|e| e.name.clone());
+        for (tag, want) in [
+            ("v1.0.0-rc.1", "candidate"),
+            ("v2.3.4-beta", "candidate"),
+            ("v1.0.0-0.3.7+sha.5", "candidate"),
+            ("v1.0.0", "production"),
+            ("v1.0.0+sha.5", "production"),
+        ] {
+            assert_eq!(
+                env(&format!("refs/tags/{tag}")).as_deref(),
+                Some(want),
+                "{tag}"
+            );
+        }
+        // Still semver: a malformed pre-release is refused, not skipped.
+        let err = environment_for_ref(&c, "refs/tags/v1.0.0-rc..1").unwrap_err();
+        assert!(err.to_string().contains("`v1.0.0-rc..1`"), "{err}");
     }
 
     #[test]

@@ -127,6 +127,15 @@ pub fn resolve(
     let to_version = raw.to_version.as_deref().map(to_version).transpose()?;
     let timeout = match raw.timeout.as_deref() {
         None => DEFAULT_TIMEOUT,
+        // `timeout: 30` reads as minutes to some and seconds to others (and
+        // `timeout-minutes` sits next to it in the workflow): make the unit explicit.
+        Some(t) if !t.trim().is_empty() && t.trim().bytes().all(|b| b.is_ascii_digit()) => {
+            let n = t.trim();
+            return Err(UsageError::input(
+                "timeout",
+                format!("`{n}` has no unit; write `{n}m` or `{n}s` (e.g. `30m` or `30s`)"),
+            ));
+        }
         Some(t) => match crate::duration::parse(t) {
             Ok(d) if d.is_zero() => {
                 return Err(UsageError::input("timeout", "must be more than 0"));

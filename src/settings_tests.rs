@@ -132,6 +132,13 @@ fn bad_values_name_their_input() {
         ),
         (
             RawArgs {
+                timeout: Some("30".into()),
+                ..Default::default()
+            },
+            "timeout",
+        ),
+        (
+            RawArgs {
                 timeout: Some("0s".into()),
                 ..Default::default()
             },

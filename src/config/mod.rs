@@ -6,6 +6,7 @@ pub mod diag;
 pub mod model;
 mod parse;
 mod strategy;
+mod trigger;
 mod validate;
 pub mod yaml;
 

@@ -54,6 +54,9 @@ pub struct Trigger {
     pub branch: Option<String>,
     /// Glob on the tag name (`refs/tags/<tag>`).
     pub tag: Option<String>,
+    /// `prerelease: true`: the tag glob selects only semver pre-release tags
+    /// (`v1.0.0-rc.1`); without it, it never selects one (README, "The contract file").
+    pub prerelease: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

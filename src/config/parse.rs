@@ -13,6 +13,7 @@ use super::model::{
     Contract, Environment, FunctionTarget, ImageSource, Invalidate, Pos, SmokeTest, Spot, Trigger,
 };
 use super::strategy::strategy;
+use super::trigger::trigger;
 use super::validate::{self, Places};
 use super::yaml::{self, Node, Yaml};
 
@@ -173,6 +174,7 @@ fn environment(sink: &mut Sink, name: &str, at: Pos, y: &Yaml) -> (Option<Enviro
         from: None,
         branch: None,
         tag: None,
+        prerelease: false,
     };
     let Some(f) = fields(sink, y, &path, ENV_KEYS) else {
         return (None, place);
@@ -228,43 +230,6 @@ fn optional<T>(y: Option<&Yaml>, read: impl FnOnce(&Yaml) -> Option<T>) -> Optio
         None => Some(None),
         Some(y) => read(y).map(Some),
     }
-}
-
-fn trigger(sink: &mut Sink, y: &Yaml, path: &str, place: &mut Places) -> Option<Trigger> {
-    let f = fields(sink, y, path, &["branch", "tag"])?;
-    let branch = f
-        .get("branch")
-        .map(|b| (b, string(sink, b, &f.child("branch"))));
-    let tag = f.get("tag").map(|t| (t, string(sink, t, &f.child("tag"))));
-    if branch.is_none() && tag.is_none() {
-        sink.error(
-            y.at,
-            "missing-key",
-            format!("`{path}` needs `branch`, `tag` or both"),
-        );
-        return None;
-    }
-    if let Some((b, Some(glob))) = &branch {
-        place.branch = Some(Spot {
-            value: glob.clone(),
-            at: b.at,
-        });
-    }
-    if let Some((t, Some(glob))) = &tag {
-        place.tag = Some(Spot {
-            value: glob.clone(),
-            at: t.at,
-        });
-    }
-    let branch = match branch {
-        Some((_, v)) => Some(v?),
-        None => None,
-    };
-    let tag = match tag {
-        Some((_, v)) => Some(v?),
-        None => None,
-    };
-    Some(Trigger { branch, tag })
 }
 
 fn image(sink: &mut Sink, y: &Yaml, path: &str, place: &mut Places) -> Option<ImageSource> {

@@ -1,5 +1,6 @@
 //! Rules that span environments: `from` must name an environment and must
-//! not loop, and no two environments may share a branch or tag glob.
+//! not loop, and no two environments may share a branch or tag glob (a tag
+//! glob may be shared by one environment with `prerelease: true` and one without).
 
 use super::access::Sink;
 use super::model::Spot;
@@ -13,13 +14,15 @@ pub struct Places {
     pub from: Option<Spot<String>>,
     pub branch: Option<Spot<String>>,
     pub tag: Option<Spot<String>>,
+    /// `when.prerelease`: a tag glob with it and one without never select the same tag.
+    pub prerelease: bool,
 }
 
 pub fn across_environments(sink: &mut Sink, places: &[Places]) {
     unknown_from(sink, places);
     from_cycles(sink, places);
-    duplicate_triggers(sink, places, "branch", |p| p.branch.as_ref());
-    duplicate_triggers(sink, places, "tag", |p| p.tag.as_ref());
+    duplicate_triggers(sink, places, "branch", |p| p.branch.as_ref(), |_| false);
+    duplicate_triggers(sink, places, "tag", |p| p.tag.as_ref(), |p| p.prerelease);
 }
 
 fn unknown_from(sink: &mut Sink, places: &[Places]) {
@@ -80,12 +83,13 @@ fn duplicate_triggers(
     places: &[Places],
     kind: &str,
     glob: impl Fn(&Places) -> Option<&Spot<String>>,
+    lane: impl Fn(&Places) -> bool,
 ) {
     for p in places {
         let Some(mine) = glob(p) else { continue };
         let others: Vec<String> = places
             .iter()
-            .filter(|q| q.name != p.name)
+            .filter(|q| q.name != p.name && lane(q) == lane(p))
             .filter_map(|q| {
                 glob(q)
                     .filter(|g| g.value == mine.value)
