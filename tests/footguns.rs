@@ -1,10 +1,14 @@
 //! Footguns of the workflow side, through the real binary (issue 13): a `timeout` without a
 //! unit is an input error before any AWS request, and a pre-release tag (`v1.0.0-rc.1`) never
-//! reaches an environment whose `v*.*.*` glob did not ask for pre-releases.
+//! reaches an environment whose `v*.*.*` glob did not ask for pre-releases, while one with
+//! `prerelease: true` takes it (and its GitHub Deployment is not marked production).
 
 mod support;
 
-use support::{Recorder, Run};
+use serde_json::json;
+use support::{Moto, Recorder, Run};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const CONTRACT: &str = r#"version: 1
 region: us-east-1
@@ -91,4 +95,82 @@ fn a_prerelease_tag_skips_production_without_aws() {
         );
         recorder.assert_no_requests();
     }
+}
+
+/// Candidates and production share `v*.*.*`; only `prerelease: true` tells them apart.
+const WITH_CANDIDATE: &str = r#"version: 1
+region: us-east-1
+environments:
+  candidate:
+    when: { tag: "v*.*.*", prerelease: true }
+    image: input
+    functions: [{ name: worker-candidate }]
+  production:
+    when: { tag: "v*.*.*" }
+    image: input
+    functions: [{ name: worker-prod }]
+"#;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_prerelease_tag_promotes_the_candidate_and_records_no_production_deployment() {
+    let moto = Moto::start();
+    let image = json!({"repository": "worker", "tag": "v1"});
+    moto.seed(json!({
+        "ecr": [{"repository": "worker", "images": [
+            {"name": "v1", "tags": ["v1"]}, {"name": "v2", "tags": ["v2"]}]}],
+        "functions": [
+            {"name": "worker-candidate", "versions": [{"image": image}],
+             "aliases": [{"name": "live", "version": 1}]},
+            {"name": "worker-prod", "versions": [{"image": image}],
+             "aliases": [{"name": "live", "version": 1}]}
+        ]
+    }));
+    let before = moto.lambda_state(&["worker-prod"]);
+    let github = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/repos/acme/app/deployments"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 77})))
+        .mount(&github)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/repos/acme/app/deployments/77/statuses"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 1})))
+        .mount(&github)
+        .await;
+
+    let run = Run::action()
+        .endpoint(&moto.endpoint())
+        .contract_text(WITH_CANDIDATE)
+        .env("GITHUB_API_URL", &github.uri())
+        .env("GITHUB_REPOSITORY", "acme/app")
+        .input("github-token", "ghs_FootgunsTokenNotReal0000000000")
+        .input("github-deployment", "true")
+        .input(
+            "image",
+            "123456789012.dkr.ecr.us-east-1.amazonaws.com/worker:v2",
+        )
+        .push_tag("v1.1.0-rc.1");
+    let r = tokio::task::spawn_blocking(move || run.execute())
+        .await
+        .expect("run thread");
+    r.assert_code(0);
+    assert_eq!(r.output("environment"), Some("candidate"));
+    assert_eq!(r.output("result"), Some("success"));
+    assert_eq!(
+        moto.lambda_state(&["worker-prod"]),
+        before,
+        "production untouched"
+    );
+
+    let created: Vec<serde_json::Value> = github
+        .received_requests()
+        .await
+        .expect("recording on")
+        .iter()
+        .filter(|r| r.url.path() == "/repos/acme/app/deployments")
+        .map(|r| serde_json::from_slice(&r.body).expect("json body"))
+        .collect();
+    assert_eq!(created.len(), 1, "{created:?}");
+    assert_eq!(created[0]["environment"], "candidate");
+    assert_eq!(created[0]["production_environment"], false);
 }
