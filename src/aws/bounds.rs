@@ -1,9 +1,11 @@
 //! Bounds on every AWS call. Per-attempt timeouts come from the SDK's own
 //! timeout configuration; cancellation comes from the SDK's sleep: once the
 //! job is cancelled, every SDK sleep (the backoff between retries, the
-//! connect and attempt timeouts) ends at once, so a call that hangs, or waits
-//! to retry, fails within moments instead of holding the run until the
-//! runner kills it. The restores after a signal use clients without this.
+//! connect and attempt timeouts) ends within [`GRACE`], so a call that hangs,
+//! or waits to retry, fails within moments instead of holding the run until
+//! the runner kills it. The grace lets an answer already on its way arrive,
+//! so a write that landed is not reported as lost. The restores after a
+//! signal use clients without this.
 
 use std::time::Duration;
 
@@ -13,6 +15,8 @@ use aws_sdk_lambda::config::{AsyncSleep, SharedAsyncSleep, Sleep};
 use super::Clients;
 use crate::cancel::Cancel;
 
+/// How long a call may still take once the job is cancelled.
+pub const GRACE: Duration = Duration::from_secs(1);
 /// Time to open a connection to AWS.
 pub const CONNECT: Duration = Duration::from_secs(5);
 /// Time for one attempt of an ordinary call (not `Invoke`), first byte included.
@@ -43,7 +47,7 @@ pub fn invoke_timeouts(within: Duration) -> TimeoutConfig {
         .build()
 }
 
-/// Tokio's sleep, cut short by cancellation.
+/// Tokio's sleep, cut to [`GRACE`] by cancellation.
 #[derive(Clone, Debug)]
 struct CancellableSleep {
     cancel: Cancel,
@@ -53,9 +57,15 @@ impl AsyncSleep for CancellableSleep {
     fn sleep(&self, duration: Duration) -> Sleep {
         let cancel = self.cancel.clone();
         Sleep::new(async move {
+            let full = tokio::time::sleep(duration);
+            tokio::pin!(full);
             tokio::select! {
-                _ = tokio::time::sleep(duration) => {}
+                _ = &mut full => return,
                 _ = cancel.cancelled() => {}
+            }
+            tokio::select! {
+                _ = &mut full => {}
+                _ = tokio::time::sleep(GRACE) => {}
             }
         })
     }
@@ -119,13 +129,14 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_cancelled_sleep_ends_at_once() {
+    async fn a_cancelled_sleep_ends_after_the_grace() {
         let (tx, cancel) = Cancel::for_test();
         let sleep = CancellableSleep { cancel };
         let started = std::time::Instant::now();
         let pending = sleep.sleep(Duration::from_secs(3600));
         tx.send(Some(15)).unwrap();
         pending.await;
-        assert!(started.elapsed() < Duration::from_secs(5));
+        assert!(started.elapsed() >= GRACE);
+        assert!(started.elapsed() < GRACE * 3);
     }
 }

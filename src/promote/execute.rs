@@ -313,7 +313,10 @@ async fn smoke_test(job: &Job<'_>, version: &str, payload: &str) -> Result<Strin
             job.deadline.saturating_duration_since(Instant::now()),
         )
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| match job.cancel.signal() {
+            Some(sig) => format!("cancelled by signal {sig} during the smoke test"),
+            None => e.to_string(),
+        })?;
     let error_message = serde_json::from_str::<serde_json::Value>(&r.payload)
         .ok()
         .and_then(|v| {

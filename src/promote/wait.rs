@@ -42,7 +42,19 @@ pub async fn until_updated(
 ) -> Result<UpdateState, WaitError> {
     let mut delays = delays();
     loop {
-        let state = clients.update_state(function).await?;
+        let state = match clients.update_state(function).await {
+            Ok(state) => state,
+            // A call cut short by a signal is the signal, not an AWS failure.
+            Err(e) => {
+                return Err(match cancel.signal() {
+                    Some(signal) => WaitError::Cancelled {
+                        function: function.to_string(),
+                        signal,
+                    },
+                    None => e.into(),
+                });
+            }
+        };
         match state.status.as_str() {
             "Successful" => return Ok(state),
             "Failed" => {
