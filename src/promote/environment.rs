@@ -3,6 +3,7 @@
 //! if any function fails.
 
 use super::execute::{self, Job, Status};
+use super::housekeeping;
 use super::image;
 use super::outcome;
 use super::plan;
@@ -131,6 +132,24 @@ pub async fn promote(
     let folded = outcome::fold(&plans, outcomes, &restored.functions, &clients.region);
     promotion.functions = folded.functions;
     report.warnings.extend(folded.warnings);
+    if all_ok && let Some(keep) = env.keep_versions {
+        let promoted: Vec<&str> = plans
+            .iter()
+            .filter(|p| !p.noop)
+            .map(|p| p.target.name.as_str())
+            .collect();
+        let (records, warnings) = housekeeping::prune_all(clients, &promoted, keep).await;
+        for (function, record) in records {
+            if let Some(row) = promotion
+                .functions
+                .iter_mut()
+                .find(|r| r.function == function)
+            {
+                row.steps.push(record);
+            }
+        }
+        report.warnings.extend(warnings);
+    }
     report.rolled_back = !restored.functions.is_empty();
     let mut errors = folded.errors;
     errors.extend(restored.errors.iter().cloned());
