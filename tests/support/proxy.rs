@@ -264,7 +264,7 @@ async fn respond(
     }
     let modelled = shared.realism.lock().expect("realism").is_some();
     let aliases = match Realism::needs_aliases(info, target).filter(|_| modelled) {
-        Some(f) => Some(list_aliases(shared.upstream, &f).await?),
+        Some(f) => Some(list_aliases(shared.upstream, &f, request).await?),
         None => None,
     };
     let body_text = String::from_utf8_lossy(&request.body).into_owned();
@@ -326,11 +326,22 @@ async fn respond(
     })
 }
 
-/// moto's `ListAliases` of a function (unsigned: moto does not check signatures).
-async fn list_aliases(upstream: u16, function: &str) -> std::io::Result<serde_json::Value> {
+/// moto's `ListAliases` of a function. moto routes a request to its service by the
+/// credential scope of `Authorization` (it checks no signature), so the binary's is reused.
+async fn list_aliases(
+    upstream: u16,
+    function: &str,
+    original: &Message,
+) -> std::io::Result<serde_json::Value> {
+    let mut headers = vec![("Host".into(), format!("127.0.0.1:{upstream}"))];
+    for name in ["authorization", "x-amz-date"] {
+        if let Some(v) = original.header(name) {
+            headers.push((name.to_owned(), v.to_owned()));
+        }
+    }
     let request = Message {
         head: format!("GET /2015-03-31/functions/{function}/aliases HTTP/1.1"),
-        headers: vec![("Host".into(), format!("127.0.0.1:{upstream}"))],
+        headers,
         body: Vec::new(),
     };
     let answer = forward(&request, upstream).await?;

@@ -70,3 +70,16 @@ pub fn lambda_stream(version: &str, started_ms: i64, id: &str) -> String {
     let (y, m, d) = lambda_promote::promote::canary_window::civil_from_days(days);
     format!("{y:04}/{m:02}/{d:02}/[{version}]{id:0>32}")
 }
+
+/// Lambda's spelling of a time: `2026-12-01T21:13:45.123+0000`.
+pub fn lambda_time(ms: i64) -> String {
+    let (days, rest) = (ms.div_euclid(86_400_000), ms.rem_euclid(86_400_000));
+    let (y, m, d) = lambda_promote::promote::canary_window::civil_from_days(days);
+    let (h, mi, s, milli) = (
+        rest / 3_600_000,
+        rest / 60_000 % 60,
+        rest / 1_000 % 60,
+        rest % 1_000,
+    );
+    format!("{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{milli:03}+0000")
+}

@@ -54,6 +54,8 @@ struct Function {
     logging: Option<(String, LogFormat)>,
     /// The next update of this function fails with `(reason code, reason)`.
     next_failure: Option<(String, String)>,
+    /// `LastModified` answered by `PublishVersion`.
+    published_at: Option<i64>,
 }
 
 /// The model. Build with [`Realism::new`], adjust, hand to `Proxy::model`.
@@ -108,6 +110,15 @@ impl Realism {
             code: code.to_owned(),
             reason: reason.to_owned(),
         };
+    }
+
+    /// `PublishVersion` of `function` answers an existing version published at `ms`: AWS
+    /// returns the latest version unchanged when nothing changed since, with its own
+    /// `LastModified` —
+    /// <https://docs.aws.amazon.com/lambda/latest/api/API_PublishVersion.html>. (moto makes
+    /// a new version after any update, so the model rewrites the time.)
+    pub fn published_at(&mut self, function: &str, ms: i64) {
+        self.function(function).published_at = Some(ms);
     }
 
     /// The next `UpdateFunctionCode` of `function` ends `Failed` with this reason.
@@ -203,7 +214,12 @@ impl Realism {
         let f = self.functions.entry(t.function.clone()).or_default();
         match info.op.as_str() {
             "UpdateFunctionCode" => lambda::start_update(f, now),
-            "PublishVersion" => f.revision += 1,
+            "PublishVersion" => {
+                f.revision += 1;
+                if let Some(ms) = f.published_at {
+                    v["LastModified"] = Value::from(logs::lambda_time(ms));
+                }
+            }
             _ => {}
         }
         match info.op.as_str() {
