@@ -77,26 +77,12 @@ pub async fn shift(
         .map_err(|e| fail(Vec::new(), e.into(), false))?
         .group;
     for &percent in &w.canary.steps {
-        let guard = moved
-            .as_ref()
-            .and_then(|m| m.revision_id.clone())
-            .or_else(|| before.revision_id.clone());
-        let weights = BTreeMap::from([(w.new_version.to_string(), f64::from(percent) / 100.0)]);
         // The window opens before the write: the new version may log an error as soon as
         // the routing takes effect, before the answer reaches us.
         let step_start_ms = now_ms();
-        let after = super::readback::update_alias(
-            w.clients,
-            w.function,
-            w.alias,
-            &before.version,
-            &weights,
-            w.description,
-            guard.as_deref(),
-        )
-        .await
-        .map_err(|e| fail(records.clone(), e.into(), moved.is_some()))?;
-        shift::record(moved, w.function, w.alias, Some(before), &after);
+        route(&w, before, percent, moved)
+            .await
+            .map_err(|e| fail(records.clone(), e.into(), moved.is_some()))?;
         (w.log)(&format!(
             "canary {}: {percent}% of {} on version {} for {}s",
             w.function,
@@ -132,6 +118,32 @@ pub async fn shift(
     .await
     .map(|_| records.clone())
     .map_err(|e| fail(records, e.into(), true))
+}
+
+/// Routes `percent` of the alias to the new version, guarded by our last write's revision.
+async fn route(
+    w: &Watch<'_>,
+    before: &AliasInfo,
+    percent: u8,
+    moved: &mut Option<Moved>,
+) -> Result<(), crate::aws::AwsError> {
+    let guard = moved
+        .as_ref()
+        .and_then(|m| m.revision_id.clone())
+        .or_else(|| before.revision_id.clone());
+    let weights = BTreeMap::from([(w.new_version.to_string(), f64::from(percent) / 100.0)]);
+    let after = super::readback::update_alias(
+        w.clients,
+        w.function,
+        w.alias,
+        &before.version,
+        &weights,
+        w.description,
+        guard.as_deref(),
+    )
+    .await?;
+    shift::record(moved, w.function, w.alias, Some(before), &after);
+    Ok(())
 }
 
 /// Watches one step for `interval`, then reads once more after the ingestion margin, so
@@ -204,13 +216,7 @@ async fn watch_step(
         }
         if last_progress.elapsed() >= PROGRESS_EVERY {
             last_progress = Instant::now();
-            let left = end.saturating_duration_since(Instant::now());
-            (w.log)(&format!(
-                "canary {}: {percent}% step, {}s left, {} error(s) so far",
-                w.function,
-                left.as_secs(),
-                record.errors
-            ));
+            progress(w, percent, end, record.errors);
         }
         if failures == 0 && Instant::now() >= last_read {
             break;
@@ -219,6 +225,15 @@ async fn watch_step(
     record.events_examined = log.examined(EXAMINE_CAP).await;
     record.duration_ms = started.elapsed().as_millis() as u64;
     Ok(record)
+}
+
+fn progress(w: &Watch<'_>, percent: u8, end: Instant, errors: u64) {
+    let left = end.saturating_duration_since(Instant::now());
+    (w.log)(&format!(
+        "canary {}: {percent}% step, {}s left, {errors} error(s) so far",
+        w.function,
+        left.as_secs(),
+    ));
 }
 
 /// Sleeps until `wake`; `Err` with the reason when the deadline or a signal comes first.

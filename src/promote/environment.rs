@@ -11,8 +11,8 @@ use super::provenance::RunInfo;
 use super::restore::{self, Restored};
 use crate::app::{End, Run};
 use crate::aws::Clients;
-use crate::aws::types::Lookup;
-use crate::config::model::{Environment, Strategy};
+use crate::aws::types::{AliasInfo, Lookup};
+use crate::config::model::{Environment, FunctionTarget, Strategy};
 use crate::error::{Cancelled, UsageError};
 use crate::report::model::{Outcome, Promotion, Report, StepStatus};
 use crate::validate;
@@ -56,22 +56,7 @@ pub async fn promote(
         }
     };
     // What each alias serves now decides the no-op.
-    let mut current = Vec::new();
-    for t in &env.functions {
-        let before = match observed.aliases.get(&(t.name.clone(), t.alias.clone())) {
-            Some(Lookup::Found(a)) => Some(a.clone()),
-            _ => None,
-        };
-        let served = match &before {
-            Some(a) if !a.is_split() => clients
-                .get_function(&t.name, Some(&a.version))
-                .await
-                .ok()
-                .and_then(|i| i.image_digest),
-            _ => None,
-        };
-        current.push((t, before, served));
-    }
+    let current = current(clients, env, &observed).await;
     let plans = plan::plan(env, &image.digest, &current);
     let mut promotion = Promotion {
         source: image.source.clone(),
@@ -133,47 +118,23 @@ pub async fn promote(
     promotion.functions = folded.functions;
     report.warnings.extend(folded.warnings);
     if all_ok && let Some(keep) = env.keep_versions {
-        let promoted: Vec<&str> = plans
-            .iter()
-            .filter(|p| !p.noop)
-            .map(|p| p.target.name.as_str())
-            .collect();
-        let (records, warnings) = housekeeping::prune_all(clients, &promoted, keep).await;
-        for (function, record) in records {
-            if let Some(row) = promotion
-                .functions
-                .iter_mut()
-                .find(|r| r.function == function)
-            {
-                row.steps.push(record);
-            }
-        }
-        report.warnings.extend(warnings);
+        prune(clients, &plans, keep, &mut promotion, report).await;
     }
     report.rolled_back = !restored.functions.is_empty();
     let mut errors = folded.errors;
     errors.extend(restored.errors.iter().cloned());
 
     if all_ok && let Some(inv) = &env.invalidate {
-        match run.job.get(&inv.distribution_id_env) {
-            Some(id) => match clients
-                .invalidate(
-                    id.expose(),
-                    &inv.paths,
-                    &format!("lambda-promote-{}-{}", run_info.run_id, image.digest),
-                )
-                .await
-            {
-                Ok(inv_id) => promotion.invalidation_id = Some(inv_id),
-                Err(e) => report
-                    .warnings
-                    .push(format!("CloudFront invalidation failed: {e}")),
-            },
-            None => report.warnings.push(format!(
-                "CloudFront invalidation skipped: `{}` is unset",
-                inv.distribution_id_env
-            )),
-        }
+        invalidate(
+            run,
+            clients,
+            inv,
+            run_info,
+            &image.digest,
+            &mut promotion,
+            report,
+        )
+        .await;
     }
     report.promotion = Some(promotion);
     if let Some(sig) = folded.signal.or(run.cancel.signal()).filter(|_| !all_ok) {
@@ -203,4 +164,87 @@ pub async fn promote(
         report.error = Some(errors.join("; "));
     }
     Ok(End::Done(report.result))
+}
+
+/// What each alias serves now, which decides the no-op.
+async fn current<'e>(
+    clients: &Clients,
+    env: &'e Environment,
+    observed: &crate::observe::Observed,
+) -> Vec<(&'e FunctionTarget, Option<AliasInfo>, Option<String>)> {
+    let mut current = Vec::new();
+    for t in &env.functions {
+        let before = match observed.aliases.get(&(t.name.clone(), t.alias.clone())) {
+            Some(Lookup::Found(a)) => Some(a.clone()),
+            _ => None,
+        };
+        let served = match &before {
+            Some(a) if !a.is_split() => clients
+                .get_function(&t.name, Some(&a.version))
+                .await
+                .ok()
+                .and_then(|i| i.image_digest),
+            _ => None,
+        };
+        current.push((t, before, served));
+    }
+    current
+}
+
+/// Prunes every promoted function, once the whole environment succeeded (a sibling's
+/// failure restores aliases onto the versions they left, which must still exist).
+async fn prune(
+    clients: &Clients,
+    plans: &[plan::FunctionPlan<'_>],
+    keep: u32,
+    promotion: &mut Promotion,
+    report: &mut Report,
+) {
+    let promoted: Vec<&str> = plans
+        .iter()
+        .filter(|p| !p.noop)
+        .map(|p| p.target.name.as_str())
+        .collect();
+    let (records, warnings) = housekeeping::prune_all(clients, &promoted, keep).await;
+    for (function, record) in records {
+        if let Some(row) = promotion
+            .functions
+            .iter_mut()
+            .find(|r| r.function == function)
+        {
+            row.steps.push(record);
+        }
+    }
+    report.warnings.extend(warnings);
+}
+
+/// Invalidates the CloudFront paths after success; a failure is a warning.
+async fn invalidate(
+    run: &Run,
+    clients: &Clients,
+    inv: &crate::config::model::Invalidate,
+    run_info: &RunInfo,
+    digest: &str,
+    promotion: &mut Promotion,
+    report: &mut Report,
+) {
+    match run.job.get(&inv.distribution_id_env) {
+        Some(id) => match clients
+            .invalidate(
+                id.expose(),
+                &inv.paths,
+                &format!("lambda-promote-{}-{}", run_info.run_id, digest),
+            )
+            .await
+        {
+            Ok(inv_id) => promotion.invalidation_id = Some(inv_id),
+            Err(e) => report
+                .warnings
+                .push(format!("CloudFront invalidation failed: {e}")),
+        },
+        None => report.warnings.push(format!(
+            "CloudFront invalidation skipped: `{}` is unset",
+            inv.distribution_id_env
+        )),
+    }
 }

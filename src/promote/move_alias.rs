@@ -7,7 +7,7 @@ use super::shift;
 use super::steps::Steps;
 use crate::aws::ErrorKind;
 use crate::aws::lambda_write::Published;
-use crate::config::model::Strategy;
+use crate::config::model::{Canary, Strategy};
 use crate::report::model::{StepRecord, StepStatus};
 
 pub async fn run(
@@ -48,59 +48,68 @@ pub async fn run(
                 Err(e) => Err(Status::Failed(e.to_string())),
             }
         }
-        Strategy::Canary(canary) => {
-            let started = std::time::Instant::now();
-            let result = super::canary::shift(
-                super::canary::Watch {
-                    clients: job.clients,
-                    function: f,
-                    alias: &job.target.alias,
-                    before: job.before.as_ref(),
-                    new_version: &published.version,
-                    published_ms: published
-                        .last_modified
-                        .as_deref()
-                        .and_then(super::canary_window::lambda_time_ms)
-                        .unwrap_or_else(super::canary::now_ms),
-                    description: &alias_description,
-                    canary,
-                    deadline: job.deadline,
-                    cancel: job.cancel,
-                    log: job.log,
-                },
-                &mut out.moved,
-            )
-            .await;
-            let elapsed = started.elapsed().as_millis() as u64;
-            let record = |status, detail| StepRecord {
-                step: "canary".into(),
-                status,
-                duration_ms: elapsed,
-                detail,
-            };
-            match result {
-                Ok(records) => {
-                    out.canary = records;
-                    let detail = format!("{} → {}", job.target.alias, published.version);
-                    steps.records.push(record(StepStatus::Done, detail));
-                    Ok(())
-                }
-                Err(failure) => {
-                    out.canary = failure.canary;
-                    let msg = format!("{:#}", failure.error);
-                    steps.records.push(record(StepStatus::Failed, msg.clone()));
-                    if let Some(sig) = job.cancel.signal() {
-                        return Err(Status::Cancelled(sig));
-                    }
-                    Err(if is_conflict(&failure.error) {
-                        Status::Conflict(msg)
-                    } else if failure.rollback || out.moved.is_some() {
-                        Status::RollBack(msg)
-                    } else {
-                        Status::Failed(msg)
-                    })
-                }
+        Strategy::Canary(c) => canary(job, published, c, &alias_description, steps, out).await,
+    }
+}
+
+async fn canary(
+    job: &Job<'_>,
+    published: &Published,
+    canary: &Canary,
+    description: &str,
+    steps: &mut Steps,
+    out: &mut Outcome,
+) -> Result<(), Status> {
+    let started = std::time::Instant::now();
+    let result = super::canary::shift(
+        super::canary::Watch {
+            clients: job.clients,
+            function: &job.target.name,
+            alias: &job.target.alias,
+            before: job.before.as_ref(),
+            new_version: &published.version,
+            published_ms: published
+                .last_modified
+                .as_deref()
+                .and_then(super::canary_window::lambda_time_ms)
+                .unwrap_or_else(super::canary::now_ms),
+            description,
+            canary,
+            deadline: job.deadline,
+            cancel: job.cancel,
+            log: job.log,
+        },
+        &mut out.moved,
+    )
+    .await;
+    let elapsed = started.elapsed().as_millis() as u64;
+    let record = |status, detail| StepRecord {
+        step: "canary".into(),
+        status,
+        duration_ms: elapsed,
+        detail,
+    };
+    match result {
+        Ok(records) => {
+            out.canary = records;
+            let detail = format!("{} → {}", job.target.alias, published.version);
+            steps.records.push(record(StepStatus::Done, detail));
+            Ok(())
+        }
+        Err(failure) => {
+            out.canary = failure.canary;
+            let msg = format!("{:#}", failure.error);
+            steps.records.push(record(StepStatus::Failed, msg.clone()));
+            if let Some(sig) = job.cancel.signal() {
+                return Err(Status::Cancelled(sig));
             }
+            Err(if is_conflict(&failure.error) {
+                Status::Conflict(msg)
+            } else if failure.rollback || out.moved.is_some() {
+                Status::RollBack(msg)
+            } else {
+                Status::Failed(msg)
+            })
         }
     }
 }
