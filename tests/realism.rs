@@ -310,3 +310,16 @@ fn a_rollback_against_the_model_returns_to_the_recorded_version() {
     assert_eq!(r.output("rolled-back"), Some("true"));
     stage.assert_alias("1");
 }
+
+#[test]
+fn a_rollback_whose_answer_was_lost_is_not_taken_for_a_conflict() {
+    let stage = Stage::realistic(38);
+    stage.promote("v2", "").execute().assert_code(0);
+    stage
+        .proxy
+        .with_model(|m| m.lose("UpdateAlias", 1, support::Lost::ServerError));
+    let r = stage.rollback("").execute();
+    r.assert_code(0);
+    assert_eq!(r.output("result"), Some("success"), "{}", r.stderr);
+    stage.assert_alias("1");
+}

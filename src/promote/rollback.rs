@@ -126,12 +126,14 @@ async fn write(
     let after = steps
         .run(
             "rollback",
-            clients.update_alias(
+            // A lost answer to our own write is recognised, not taken for a conflict.
+            super::readback::update_alias(
+                clients,
                 f,
                 a,
                 version,
                 &Default::default(),
-                Some(&description),
+                &description,
                 alias.revision_id.as_deref(),
             ),
             |after| format!("{a}: {} → {}", alias.version, after.version),
