@@ -13,6 +13,9 @@ use crate::aws::{AwsError, Clients};
 const KEEP_LINES: usize = 5;
 /// Events read per poll, at most.
 const READ_CAP: usize = 100_000;
+/// Streams dated more than two days before the step are not read: an execution
+/// environment that old no longer serves traffic.
+const MAX_STREAM_AGE_MS: i64 = 2 * 86_400_000;
 /// Each poll reads again the last minute before the newest event seen, so an event
 /// ingested late with an older timestamp is still read; ids keep each counted once.
 const OVERLAP_MS: i64 = 60_000;
@@ -59,7 +62,12 @@ impl<'a> StepLog<'a> {
 
     async fn streams(&self) -> Result<Vec<String>, AwsError> {
         let mut streams = Vec::new();
-        let first_day = self.published_ms.min(self.start_ms);
+        // Bounded, so an old version returned by `PublishVersion` does not cost a Logs
+        // call per day of its age on every poll.
+        let first_day = self
+            .published_ms
+            .min(self.start_ms)
+            .max(self.start_ms - MAX_STREAM_AGE_MS);
         for prefix in stream_prefixes(self.version, first_day, super::canary::now_ms()) {
             streams.extend(self.clients.log_streams(self.group, &prefix).await?);
         }

@@ -27,33 +27,9 @@ pub async fn promote(
     run_info: &RunInfo,
     report: &mut Report,
 ) -> anyhow::Result<End> {
-    // Validate the target first: any drift stops the run before the first write.
-    let (findings, observed) = validate::findings(
-        clients,
-        &run.contract,
-        &[env],
-        &run.job,
-        run.event.is_fork_pr(),
-    )
-    .await;
-    report.findings = findings;
-    if report.drift() {
-        report.result = Outcome::Drift;
-        report.error = Some(format!(
-            "the contract checks of `{}` found drift; nothing was changed",
-            env.name
-        ));
-        return Ok(End::Done(Outcome::Drift));
-    }
-    let image = match image::resolve(clients, &run.contract, env, run.settings.image.as_ref()).await
-    {
-        Ok(i) => i,
-        Err(e) if e.downcast_ref::<UsageError>().is_some() => return Err(e),
-        Err(e) => {
-            report.result = Outcome::Failed;
-            report.error = Some(format!("{e:#}"));
-            return Ok(End::Done(Outcome::Failed));
-        }
+    let (image, observed) = match prepare(run, clients, env, report).await? {
+        Ok(ready) => ready,
+        Err(end) => return Ok(end),
     };
     // What each alias serves now decides the no-op.
     let current = current(clients, env, &observed).await;
@@ -68,45 +44,18 @@ pub async fn promote(
         },
         ..Promotion::default()
     };
-    if plans.iter().all(|p| p.noop) {
-        promotion.functions = plans
-            .iter()
-            .map(|p| plan::record(p, &clients.region, StepStatus::Skipped))
-            .collect();
-        report.promotion = Some(promotion);
-        report.result = Outcome::NoOp;
-        report.notices.push(format!(
-            "`{}` already serves {}: nothing to do",
-            env.name, image.digest
-        ));
-        return Ok(End::Done(Outcome::NoOp));
+    if let Some(end) = stop_before_writes(
+        clients,
+        env,
+        &plans,
+        &image.digest,
+        dry_run,
+        &mut promotion,
+        report,
+    ) {
+        return Ok(end);
     }
-    if dry_run {
-        promotion.functions = plans
-            .iter()
-            .map(|p| plan::record(p, &clients.region, StepStatus::Planned))
-            .collect();
-        report.promotion = Some(promotion);
-        report.result = Outcome::Planned;
-        return Ok(End::Done(Outcome::Planned));
-    }
-
-    let deadline = tokio::time::Instant::now() + run.settings.timeout;
-    let log = |line: &str| run.emitter.log(line);
-    let jobs = plans.iter().filter(|p| !p.noop).map(|p| {
-        execute::promote(Job {
-            clients,
-            env,
-            target: p.target,
-            image: &image,
-            before: p.before.clone(),
-            run_info,
-            deadline,
-            cancel: &run.cancel,
-            log: &log,
-        })
-    });
-    let outcomes = futures::future::join_all(jobs).await;
+    let outcomes = run_jobs(run, clients, env, &plans, &image, run_info).await;
 
     let all_ok = outcomes.iter().all(|o| matches!(o.status, Status::Success));
     let restored = if all_ok {
@@ -137,33 +86,16 @@ pub async fn promote(
         .await;
     }
     report.promotion = Some(promotion);
-    if let Some(sig) = folded.signal.or(run.cancel.signal()).filter(|_| !all_ok) {
-        report.result = if report.rolled_back {
-            Outcome::RolledBack
-        } else {
-            Outcome::Failed
-        };
-        report.error = Some(format!(
-            "cancelled by {}; {}",
-            if sig == 2 { "SIGINT" } else { "SIGTERM" },
-            if report.rolled_back {
-                "the alias was restored"
-            } else {
-                "the alias was not moved"
-            }
-        ));
-        return Ok(End::Cancelled(Cancelled(sig)));
-    }
-    report.result = outcome::result(
+    let signal = folded.signal.or(run.cancel.signal()).filter(|_| !all_ok);
+    let restore_failed = !restored.errors.is_empty();
+    Ok(finish(
+        report,
+        signal,
         all_ok,
-        report.rolled_back,
-        !restored.errors.is_empty(),
+        restore_failed,
         folded.conflict,
-    );
-    if !errors.is_empty() {
-        report.error = Some(errors.join("; "));
-    }
-    Ok(End::Done(report.result))
+        errors,
+    ))
 }
 
 /// What each alias serves now, which decides the no-op.
@@ -247,4 +179,138 @@ async fn invalidate(
             inv.distribution_id_env
         )),
     }
+}
+
+/// The run's result and error from how the functions ended.
+fn finish(
+    report: &mut Report,
+    signal: Option<i32>,
+    all_ok: bool,
+    restore_failed: bool,
+    conflict: bool,
+    errors: Vec<String>,
+) -> End {
+    if let Some(sig) = signal {
+        report.result = if report.rolled_back {
+            Outcome::RolledBack
+        } else {
+            Outcome::Failed
+        };
+        report.error = Some(format!(
+            "cancelled by {}; {}",
+            if sig == 2 { "SIGINT" } else { "SIGTERM" },
+            if report.rolled_back {
+                "the alias was restored"
+            } else {
+                "the alias was not moved"
+            }
+        ));
+        return End::Cancelled(Cancelled(sig));
+    }
+    report.result = outcome::result(all_ok, report.rolled_back, restore_failed, conflict);
+    if !errors.is_empty() {
+        report.error = Some(errors.join("; "));
+    }
+    End::Done(report.result)
+}
+
+/// Ends a run that writes nothing: every alias already serves the image, or a dry run.
+fn stop_before_writes(
+    clients: &Clients,
+    env: &Environment,
+    plans: &[plan::FunctionPlan<'_>],
+    digest: &str,
+    dry_run: bool,
+    promotion: &mut Promotion,
+    report: &mut Report,
+) -> Option<End> {
+    if plans.iter().all(|p| p.noop) {
+        promotion.functions = plans
+            .iter()
+            .map(|p| plan::record(p, &clients.region, StepStatus::Skipped))
+            .collect();
+        report.promotion = Some(std::mem::take(promotion));
+        report.result = Outcome::NoOp;
+        report.notices.push(format!(
+            "`{}` already serves {}: nothing to do",
+            env.name, digest
+        ));
+        return Some(End::Done(Outcome::NoOp));
+    }
+    if dry_run {
+        promotion.functions = plans
+            .iter()
+            .map(|p| plan::record(p, &clients.region, StepStatus::Planned))
+            .collect();
+        report.promotion = Some(std::mem::take(promotion));
+        report.result = Outcome::Planned;
+        return Some(End::Done(Outcome::Planned));
+    }
+    None
+}
+
+/// Validates the target (any drift stops the run before the first write) and resolves
+/// the image; `Ok(Err(end))` when the run ends here.
+async fn prepare(
+    run: &Run,
+    clients: &Clients,
+    env: &Environment,
+    report: &mut Report,
+) -> anyhow::Result<Result<(image::Resolved, crate::observe::Observed), End>> {
+    // Validate the target first: any drift stops the run before the first write.
+    let (findings, observed) = validate::findings(
+        clients,
+        &run.contract,
+        &[env],
+        &run.job,
+        run.event.is_fork_pr(),
+    )
+    .await;
+    report.findings = findings;
+    if report.drift() {
+        report.result = Outcome::Drift;
+        report.error = Some(format!(
+            "the contract checks of `{}` found drift; nothing was changed",
+            env.name
+        ));
+        return Ok(Err(End::Done(Outcome::Drift)));
+    }
+    let image = match image::resolve(clients, &run.contract, env, run.settings.image.as_ref()).await
+    {
+        Ok(i) => i,
+        Err(e) if e.downcast_ref::<UsageError>().is_some() => return Err(e),
+        Err(e) => {
+            report.result = Outcome::Failed;
+            report.error = Some(format!("{e:#}"));
+            return Ok(Err(End::Done(Outcome::Failed)));
+        }
+    };
+    Ok(Ok((image, observed)))
+}
+
+/// Promotes every function that needs it, concurrently, under one deadline.
+async fn run_jobs(
+    run: &Run,
+    clients: &Clients,
+    env: &Environment,
+    plans: &[plan::FunctionPlan<'_>],
+    image: &image::Resolved,
+    run_info: &RunInfo,
+) -> Vec<execute::Outcome> {
+    let deadline = tokio::time::Instant::now() + run.settings.timeout;
+    let log = |line: &str| run.emitter.log(line);
+    let jobs = plans.iter().filter(|p| !p.noop).map(|p| {
+        execute::promote(Job {
+            clients,
+            env,
+            target: p.target,
+            image,
+            before: p.before.clone(),
+            run_info,
+            deadline,
+            cancel: &run.cancel,
+            log: &log,
+        })
+    });
+    futures::future::join_all(jobs).await
 }
