@@ -150,12 +150,24 @@ fn resources(op: &Operation, contract: &Contract, arns: &Arns) -> BTreeSet<Strin
             .into_iter()
             .map(|f| arns.function_versions(f))
             .collect(),
-        // The canary counts error events in the functions' own log groups.
+        // The canary counts error events in the group each function logs to: Lambda's
+        // default `/aws/lambda/NAME`, or one of its own (`LoggingConfig`), which the policy
+        // can only know when a `log-group` check of the environment names it.
         Kind::LogGroups => envs
             .iter()
             .filter(|e| matches!(e.strategy, Strategy::Canary(_)))
-            .flat_map(|e| &e.functions)
-            .map(|f| arns.log_group(&format!("/aws/lambda/{}", f.name)))
+            .flat_map(|e| {
+                let defaults = e
+                    .functions
+                    .iter()
+                    .map(|f| format!("/aws/lambda/{}", f.name));
+                let checked = e.checks.iter().filter_map(|c| match &c.value {
+                    Check::LogGroup { name } => Some(name.clone()),
+                    _ => None,
+                });
+                defaults.chain(checked).collect::<Vec<_>>()
+            })
+            .map(|g| arns.log_group(&g))
             .collect(),
         // The distribution's id comes from a job env var at run time, so the
         // ARN cannot name it; it is still held to the account.

@@ -293,3 +293,34 @@ fn read_only_policy_for_validation_has_no_write() {
         ])
     );
 }
+
+#[test]
+fn a_canary_may_read_a_log_group_its_checks_name() {
+    let mut prod = environment("prod", ImageSource::Input, "worker");
+    prod.strategy = Strategy::Canary(Canary {
+        steps: vec![50],
+        interval: Duration::from_secs(60),
+        max_errors: 0,
+        error_pattern: "ERROR".into(),
+    });
+    prod.checks = vec![at(Check::LogGroup {
+        name: "/custom/worker".into(),
+    })];
+    let contract = Contract {
+        path: ".github/lambda-promote.yml".into(),
+        region: Some(REGION.into()),
+        account: Some(at(ACCOUNT.into())),
+        environments: vec![prod],
+    };
+    let granted = grants(&iam::policy(&contract, None, REGION));
+    let group = |name: &str| format!("arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{name}:*");
+    for action in ["logs:FilterLogEvents", "logs:DescribeLogStreams"] {
+        assert_eq!(
+            granted[action],
+            BTreeSet::from([group("/aws/lambda/worker"), group("/custom/worker")]),
+            "{action}"
+        );
+    }
+    // The canary reads the new version's `LoggingConfig`.
+    assert!(granted.contains_key("lambda:GetFunctionConfiguration"));
+}

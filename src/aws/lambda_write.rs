@@ -20,11 +20,14 @@ pub struct InvokeResult {
     pub payload: String,
 }
 
-/// A published version: its number and code hash.
+/// A published version: its number, code hash, description and publish time.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Published {
     pub version: String,
     pub code_sha256: String,
+    pub description: String,
+    /// `LastModified` as Lambda spells it (`2026-12-01T21:13:45.123+0000`).
+    pub last_modified: Option<String>,
 }
 
 /// The state of `LastUpdateStatus` while waiting for an update.
@@ -131,6 +134,8 @@ impl Clients {
         Ok(Published {
             version: out.version().unwrap_or_default().to_string(),
             code_sha256: out.code_sha256().unwrap_or_default().to_string(),
+            description: out.description().unwrap_or_default().to_string(),
+            last_modified: out.last_modified().map(str::to_string),
         })
     }
 

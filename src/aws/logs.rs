@@ -81,3 +81,47 @@ impl Clients {
         Ok(m)
     }
 }
+
+/// One log event as the canary classifies it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogEvent {
+    pub id: String,
+    pub timestamp: i64,
+    pub message: String,
+}
+
+impl Clients {
+    /// Every event since `start_ms` in `streams` (no filter pattern), up to `cap` events.
+    pub async fn events(
+        &self,
+        group: &str,
+        streams: &[String],
+        start_ms: i64,
+        cap: usize,
+    ) -> Result<Vec<LogEvent>, AwsError> {
+        let mut out = Vec::new();
+        for chunk in streams.chunks(MAX_STREAM_NAMES) {
+            let mut pages = self
+                .logs
+                .filter_log_events()
+                .log_group_name(group)
+                .set_log_stream_names(Some(chunk.to_vec()))
+                .start_time(start_ms)
+                .into_paginator()
+                .send();
+            while let Some(page) = pages.next().await {
+                let page =
+                    page.map_err(|e| AwsError::classify(ops::FILTER_LOG_EVENTS, group, &e))?;
+                out.extend(page.events().iter().map(|e| LogEvent {
+                    id: e.event_id().unwrap_or_default().to_string(),
+                    timestamp: e.timestamp().unwrap_or_default(),
+                    message: e.message().unwrap_or_default().trim().to_string(),
+                }));
+                if out.len() >= cap {
+                    return Ok(out);
+                }
+            }
+        }
+        Ok(out)
+    }
+}

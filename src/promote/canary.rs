@@ -8,17 +8,15 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use tokio::time::Instant;
 
-use super::canary_window::{MAX_LOG_FAILURES, PROGRESS_EVERY, poll_every, stream_prefixes};
+use super::canary_logs::StepLog;
+use super::canary_window::{MAX_LOG_FAILURES, PROGRESS_EVERY, ingestion_margin, poll_every};
 use super::shift::{self, Moved, ShiftFailure};
 use crate::aws::Clients;
-use crate::aws::logs::Matches;
 use crate::aws::types::AliasInfo;
 use crate::cancel::Cancel;
 use crate::config::model::Canary;
 use crate::report::model::CanaryRecord;
 
-/// Error lines kept per step for the summary.
-const KEEP_LINES: usize = 5;
 /// Events counted for "events examined" per step, at most.
 const EXAMINE_CAP: u64 = 100_000;
 
@@ -28,6 +26,8 @@ pub struct Watch<'a> {
     pub alias: &'a str,
     pub before: Option<&'a AliasInfo>,
     pub new_version: &'a str,
+    /// When the new version was published (ms since the epoch).
+    pub published_ms: i64,
     pub description: &'a str,
     pub canary: &'a Canary,
     pub deadline: Instant,
@@ -36,7 +36,7 @@ pub struct Watch<'a> {
     pub log: &'a (dyn Fn(&str) + Sync),
 }
 
-fn now_ms() -> i64 {
+pub fn now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
@@ -68,29 +68,21 @@ pub async fn shift(
         .map(|_| records)
         .map_err(|e| fail(Vec::new(), e.into(), false));
     };
-    let group = format!("/aws/lambda/{}", w.function);
+    // The group the new version logs to (`LoggingConfig`), read before any traffic moves:
+    // counting errors in the wrong group would pass every step.
+    let group = w
+        .clients
+        .log_target(w.function, w.new_version)
+        .await
+        .map_err(|e| fail(Vec::new(), e.into(), false))?
+        .group;
     for &percent in &w.canary.steps {
-        let guard = moved
-            .as_ref()
-            .and_then(|m| m.revision_id.clone())
-            .or_else(|| before.revision_id.clone());
-        let weights = BTreeMap::from([(w.new_version.to_string(), f64::from(percent) / 100.0)]);
         // The window opens before the write: the new version may log an error as soon as
         // the routing takes effect, before the answer reaches us.
         let step_start_ms = now_ms();
-        let after = w
-            .clients
-            .update_alias(
-                w.function,
-                w.alias,
-                &before.version,
-                &weights,
-                Some(w.description),
-                guard.as_deref(),
-            )
+        route(&w, before, percent, moved)
             .await
             .map_err(|e| fail(records.clone(), e.into(), moved.is_some()))?;
-        shift::record(moved, w.function, w.alias, Some(before), &after);
         (w.log)(&format!(
             "canary {}: {percent}% of {} on version {} for {}s",
             w.function,
@@ -98,14 +90,20 @@ pub async fn shift(
             w.new_version,
             w.canary.interval.as_secs()
         ));
-        let record = watch_step(&w, &group, percent, step_start_ms).await;
-        let (record, error) = match record {
-            Ok(r) => (r, None),
-            Err((r, e)) => (r, Some(e)),
-        };
-        records.push(record);
-        if let Some(e) = error {
-            return Err(fail(records, e, true));
+        let log = StepLog::new(
+            w.clients,
+            &group,
+            w.new_version,
+            w.published_ms,
+            step_start_ms,
+            &w.canary.error_pattern,
+        );
+        match watch_step(&w, log, percent).await {
+            Ok(r) => records.push(r),
+            Err((r, e)) => {
+                records.push(r);
+                return Err(fail(records, e, true));
+            }
         }
     }
     shift::all_at_once(
@@ -122,16 +120,43 @@ pub async fn shift(
     .map_err(|e| fail(records, e.into(), true))
 }
 
-/// Watches one step for `interval`; `Err` when errors exceed the limit, the
-/// logs cannot be read, the deadline passes or the job is cancelled.
+/// Routes `percent` of the alias to the new version, guarded by our last write's revision.
+async fn route(
+    w: &Watch<'_>,
+    before: &AliasInfo,
+    percent: u8,
+    moved: &mut Option<Moved>,
+) -> Result<(), crate::aws::AwsError> {
+    let guard = moved
+        .as_ref()
+        .and_then(|m| m.revision_id.clone())
+        .or_else(|| before.revision_id.clone());
+    let weights = BTreeMap::from([(w.new_version.to_string(), f64::from(percent) / 100.0)]);
+    let after = super::readback::update_alias(
+        w.clients,
+        w.function,
+        w.alias,
+        &before.version,
+        &weights,
+        w.description,
+        guard.as_deref(),
+    )
+    .await?;
+    shift::record(moved, w.function, w.alias, Some(before), &after);
+    Ok(())
+}
+
+/// Watches one step for `interval`, then reads once more after the ingestion margin, so
+/// the last read covers the whole step; `Err` when errors exceed the limit, the logs
+/// cannot be read, the deadline passes or the job is cancelled.
 async fn watch_step(
     w: &Watch<'_>,
-    group: &str,
+    mut log: StepLog<'_>,
     percent: u8,
-    start_ms: i64,
 ) -> Result<CanaryRecord, (CanaryRecord, anyhow::Error)> {
     let started = Instant::now();
     let end = started + w.canary.interval;
+    let last_read = end + ingestion_margin(w.canary.interval);
     let mut record = CanaryRecord {
         percent,
         duration_ms: 0,
@@ -146,39 +171,31 @@ async fn watch_step(
         let poll = Instant::now() + poll_every(w.canary.interval);
         // A step whose last read failed is not over: it is clean only once a read covering
         // the whole window succeeds, or it fails closed after the bounded retries.
-        let wake = if failures > 0 { poll } else { poll.min(end) };
-        if wake > w.deadline {
-            tokio::select! {
-                _ = tokio::time::sleep_until(w.deadline) => {}
-                sig = w.cancel.cancelled() => return Err(abort(record, started, format!("cancelled by signal {sig} during the {percent}% step"))),
-            }
-            return Err(abort(
-                record,
-                started,
-                format!("timed out during the {percent}% canary step"),
-            ));
+        let wake = if failures > 0 {
+            poll
+        } else {
+            poll.min(last_read)
+        };
+        if let Err(why) = sleep_until(w, wake, percent).await {
+            return Err(abort(record, started, why));
         }
-        tokio::select! {
-            _ = tokio::time::sleep_until(wake) => {}
-            sig = w.cancel.cancelled() => return Err(abort(record, started, format!("cancelled by signal {sig} during the {percent}% step"))),
-        }
-        match errors_since(w, group, start_ms, &w.canary.error_pattern, KEEP_LINES).await {
-            Ok(m) => {
+        match log.read().await {
+            Ok(()) => {
                 failures = 0;
-                record.errors = m.count;
-                record.first_errors = m
+                record.errors = log.errors;
+                record.first_errors = log
                     .first
                     .iter()
                     .map(|l| super::execute::shorten(l, 200))
                     .collect();
-                if m.count > u64::from(w.canary.max_errors) {
-                    record.events_examined = examined(w, group, start_ms).await;
+                if log.errors > u64::from(w.canary.max_errors) {
+                    record.events_examined = log.examined(EXAMINE_CAP).await;
                     record.verdict = "failed".into();
                     record.duration_ms = started.elapsed().as_millis() as u64;
                     let e = anyhow::anyhow!(
                         "version {} logged {} error event(s) at {percent}% (at most {} allowed)",
                         w.new_version,
-                        m.count,
+                        log.errors,
                         w.canary.max_errors
                     );
                     return Err((record, e));
@@ -199,54 +216,44 @@ async fn watch_step(
         }
         if last_progress.elapsed() >= PROGRESS_EVERY {
             last_progress = Instant::now();
-            let left = end.saturating_duration_since(Instant::now());
-            (w.log)(&format!(
-                "canary {}: {percent}% step, {}s left, {} error(s) so far",
-                w.function,
-                left.as_secs(),
-                record.errors
-            ));
+            progress(w, percent, end, record.errors);
         }
-        if failures == 0 && Instant::now() >= end {
+        if failures == 0 && Instant::now() >= last_read {
             break;
         }
     }
-    record.events_examined = examined(w, group, start_ms).await;
+    record.events_examined = log.examined(EXAMINE_CAP).await;
     record.duration_ms = started.elapsed().as_millis() as u64;
     Ok(record)
+}
+
+fn progress(w: &Watch<'_>, percent: u8, end: Instant, errors: u64) {
+    let left = end.saturating_duration_since(Instant::now());
+    (w.log)(&format!(
+        "canary {}: {percent}% step, {}s left, {errors} error(s) so far",
+        w.function,
+        left.as_secs(),
+    ));
+}
+
+/// Sleeps until `wake`; `Err` with the reason when the deadline or a signal comes first.
+async fn sleep_until(w: &Watch<'_>, wake: Instant, percent: u8) -> Result<(), String> {
+    let cancelled = |sig| format!("cancelled by signal {sig} during the {percent}% step");
+    if wake > w.deadline {
+        tokio::select! {
+            _ = tokio::time::sleep_until(w.deadline) => {}
+            sig = w.cancel.cancelled() => return Err(cancelled(sig)),
+        }
+        return Err(format!("timed out during the {percent}% canary step"));
+    }
+    tokio::select! {
+        _ = tokio::time::sleep_until(wake) => Ok(()),
+        sig = w.cancel.cancelled() => Err(cancelled(sig)),
+    }
 }
 
 fn abort(mut record: CanaryRecord, started: Instant, why: String) -> (CanaryRecord, anyhow::Error) {
     record.verdict = "aborted".into();
     record.duration_ms = started.elapsed().as_millis() as u64;
     (record, anyhow::anyhow!(why))
-}
-
-/// The new version's events since `start_ms` that match `pattern`.
-async fn errors_since(
-    w: &Watch<'_>,
-    group: &str,
-    start_ms: i64,
-    pattern: &str,
-    keep: usize,
-) -> Result<Matches, crate::aws::AwsError> {
-    let mut streams = Vec::new();
-    for prefix in stream_prefixes(w.new_version, start_ms, now_ms()) {
-        streams.extend(w.clients.log_streams(group, &prefix).await?);
-    }
-    if streams.is_empty() {
-        return Ok(Matches::default());
-    }
-    w.clients
-        .count_events(group, &streams, pattern, start_ms, u64::MAX, keep)
-        .await
-}
-
-/// How many events of the new version the step saw (for the summary only; a
-/// failure here does not change the verdict).
-async fn examined(w: &Watch<'_>, group: &str, start_ms: i64) -> u64 {
-    match errors_since(w, group, start_ms, "", 0).await {
-        Ok(m) => m.count.min(EXAMINE_CAP),
-        Err(_) => 0,
-    }
 }

@@ -3,6 +3,7 @@
 //! the invalidation on success, and the run's result.
 
 use super::execute::{Job, Status};
+use super::housekeeping;
 use super::image::Resolved;
 use super::outcome::{self, Folded};
 use super::plan::FunctionPlan;
@@ -70,6 +71,9 @@ pub async fn execute(
     // `rolled-back` promises the environment is back as it was: every moved alias restored.
     report.rolled_back = !restored.functions.is_empty() && restored.left.is_empty();
     report.left_moved = restored.left.clone();
+    if all_ok && let Some(keep) = ctx.env.keep_versions {
+        prune(ctx, plans, keep, &mut promotion, report).await;
+    }
     if all_ok {
         invalidate(ctx, &mut promotion, report).await;
     }
@@ -150,4 +154,31 @@ async fn invalidate(ctx: &Context<'_>, promotion: &mut Promotion, report: &mut R
             inv.distribution_id_env
         )),
     }
+}
+
+/// Prunes every promoted function, once the whole environment succeeded (a sibling's
+/// failure restores aliases onto the versions they left, which must still exist).
+async fn prune(
+    ctx: &Context<'_>,
+    plans: &[FunctionPlan<'_>],
+    keep: u32,
+    promotion: &mut Promotion,
+    report: &mut Report,
+) {
+    let promoted: Vec<&str> = plans
+        .iter()
+        .filter(|p| !p.noop)
+        .map(|p| p.target.name.as_str())
+        .collect();
+    let (records, warnings) = housekeeping::prune_all(ctx.clients, &promoted, keep).await;
+    for (function, record) in records {
+        if let Some(row) = promotion
+            .functions
+            .iter_mut()
+            .find(|r| r.function == function)
+        {
+            row.steps.push(record);
+        }
+    }
+    report.warnings.extend(warnings);
 }

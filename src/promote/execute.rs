@@ -1,18 +1,20 @@
-//! Promotes one function (SPEC §6 steps 3–8): update code, wait, verify,
-//! publish, smoke-test, move the alias, prune. The only place that writes
-//! function code and versions. The caller restores aliases if a sibling fails.
+//! Promotes one function: update code, wait,
+//! verify, publish, smoke-test, move the alias. The only place that writes function code
+//! and versions. The caller restores aliases if a sibling fails, and prunes once every
+//! function succeeded.
 
 use tokio::time::Instant;
 
 use super::image::Resolved;
 use super::provenance::{self, RunInfo};
-use super::shift::{self, Moved};
+use super::shift::Moved;
 use super::steps::Steps;
 use super::wait::{self, WaitError};
+use crate::aws::lambda_write::{Published, UpdateState};
 use crate::aws::types::AliasInfo;
 use crate::aws::{AwsError, Clients, ErrorKind};
 use crate::cancel::Cancel;
-use crate::config::model::{Environment, FunctionTarget, Strategy};
+use crate::config::model::{Environment, FunctionTarget};
 use crate::report::model::{CanaryRecord, StepRecord};
 
 pub struct Job<'a> {
@@ -45,7 +47,7 @@ pub enum Status {
 }
 
 /// True when an alias write was refused because another run changed the alias.
-fn is_conflict(e: &anyhow::Error) -> bool {
+pub(super) fn is_conflict(e: &anyhow::Error) -> bool {
     e.downcast_ref::<AwsError>()
         .is_some_and(|e| e.kind == ErrorKind::Precondition)
 }
@@ -87,18 +89,41 @@ fn wait_status(e: WaitError) -> Status {
 }
 
 async fn run(job: &Job<'_>, steps: &mut Steps, out: &mut Outcome) -> Result<(), Status> {
+    let published = deploy(job, steps, out).await?;
+    if let Some(smoke) = &job.env.smoke_test {
+        steps
+            .run(
+                "smoke-test",
+                smoke_test(job, &published.version, &smoke.payload),
+                |p| format!("version {} answered {}", published.version, shorten(p, 120)),
+            )
+            .await
+            .map_err(Status::Failed)?;
+    }
+    cancelled(job)?;
+    // Pruning waits for the whole environment (the caller): a sibling's failure restores
+    // this alias onto the version it left, which must still exist.
+    super::move_alias::run(job, &published, steps, out).await
+}
+
+/// Steps 3–5: wait out another update, update the code, wait for it, verify, publish.
+async fn deploy(job: &Job<'_>, steps: &mut Steps, out: &mut Outcome) -> Result<Published, Status> {
     let f = job.target.name.as_str();
     let uri = job.image.uri();
     // An update already in progress (another deploy, a config change) would
-    // make ours fail with ResourceConflictException: wait it out first.
+    // make ours fail with ResourceConflictException: wait it out first. A `Failed` left by
+    // an earlier update is not ours: it is noted and this update goes ahead.
     let idle = steps
         .run(
             "wait-idle",
-            wait::until_updated(job.clients, f, job.deadline, job.cancel),
-            |s| format!("function is {}", s.status),
+            wait::until_settled(job.clients, f, job.deadline, job.cancel),
+            |s| idle_detail(f, s),
         )
         .await
         .map_err(wait_status)?;
+    if idle.status == "Failed" {
+        out.warnings.push(idle_detail(f, &idle));
+    }
     cancelled(job)?;
     steps
         .run(
@@ -124,7 +149,8 @@ async fn run(job: &Job<'_>, steps: &mut Steps, out: &mut Outcome) -> Result<(), 
     let published = steps
         .run(
             "publish",
-            job.clients.publish_version(
+            super::readback::publish(
+                job.clients,
                 f,
                 &state.code_sha256,
                 state.revision_id.as_deref(),
@@ -135,122 +161,20 @@ async fn run(job: &Job<'_>, steps: &mut Steps, out: &mut Outcome) -> Result<(), 
         .await
         .map_err(|e| Status::Failed(e.to_string()))?;
     out.version = Some(published.version.clone());
-    if let Some(smoke) = &job.env.smoke_test {
-        steps
-            .run(
-                "smoke-test",
-                smoke_test(job, &published.version, &smoke.payload),
-                |p| format!("version {} answered {}", published.version, shorten(p, 120)),
-            )
-            .await
-            .map_err(Status::Failed)?;
-    }
-    cancelled(job)?;
-    let alias_description = provenance::alias_description(
-        job.before.as_ref().map(|b| b.version.as_str()),
-        job.run_info,
-    );
-    match &job.env.strategy {
-        Strategy::AllAtOnce => {
-            let result = steps
-                .run(
-                    "move-alias",
-                    shift::all_at_once(
-                        job.clients,
-                        f,
-                        &job.target.alias,
-                        job.before.as_ref(),
-                        &published.version,
-                        &alias_description,
-                        &mut out.moved,
-                    ),
-                    |a| format!("{} → {}", job.target.alias, a.version),
-                )
-                .await;
-            if let Err(e) = result {
-                // A failed write may still have landed (a timeout after the
-                // request was sent); restoring is then the safe side.
-                return Err(if e.kind == ErrorKind::Precondition {
-                    Status::Conflict(e.to_string())
-                } else if out.moved.is_some() {
-                    Status::RollBack(e.to_string())
-                } else {
-                    Status::Failed(e.to_string())
-                });
-            }
-        }
-        Strategy::Canary(canary) => {
-            let started = std::time::Instant::now();
-            let result = super::canary::shift(
-                super::canary::Watch {
-                    clients: job.clients,
-                    function: f,
-                    alias: &job.target.alias,
-                    before: job.before.as_ref(),
-                    new_version: &published.version,
-                    description: &alias_description,
-                    canary,
-                    deadline: job.deadline,
-                    cancel: job.cancel,
-                    log: job.log,
-                },
-                &mut out.moved,
-            )
-            .await;
-            let elapsed = started.elapsed().as_millis() as u64;
-            match result {
-                Ok(records) => {
-                    out.canary = records;
-                    steps.records.push(StepRecord {
-                        step: "canary".into(),
-                        status: crate::report::model::StepStatus::Done,
-                        duration_ms: elapsed,
-                        detail: format!("{} → {}", job.target.alias, published.version),
-                    });
-                }
-                Err(failure) => {
-                    out.canary = failure.canary;
-                    let msg = format!("{:#}", failure.error);
-                    steps.records.push(StepRecord {
-                        step: "canary".into(),
-                        status: crate::report::model::StepStatus::Failed,
-                        duration_ms: elapsed,
-                        detail: msg.clone(),
-                    });
-                    if let Some(sig) = job.cancel.signal() {
-                        return Err(Status::Cancelled(sig));
-                    }
-                    return Err(if is_conflict(&failure.error) {
-                        Status::Conflict(msg)
-                    } else if failure.rollback || out.moved.is_some() {
-                        Status::RollBack(msg)
-                    } else {
-                        Status::Failed(msg)
-                    });
-                }
-            }
-        }
-    }
-    if let Some(keep) = job.env.keep_versions {
-        // Pruning is housekeeping: its failure is a warning, never a rollback.
-        if let Err(e) = steps
-            .run("prune", prune(job, keep), |d| {
-                if d.is_empty() {
-                    "nothing to prune".to_string()
-                } else {
-                    format!("deleted versions {}", d.join(", "))
-                }
-            })
-            .await
-        {
-            out.warnings
-                .push(format!("pruning old versions of {f} failed: {e}"));
-        }
-    }
-    Ok(())
+    Ok(published)
 }
 
-fn cancelled(job: &Job<'_>) -> Result<(), Status> {
+fn idle_detail(function: &str, s: &UpdateState) -> String {
+    match (s.status.as_str(), &s.reason) {
+        ("Failed", reason) => format!(
+            "the previous update of {function} had failed ({}); updating anyway",
+            reason.as_deref().unwrap_or("Lambda gave no reason")
+        ),
+        (status, _) => format!("function is {status}"),
+    }
+}
+
+pub(super) fn cancelled(job: &Job<'_>) -> Result<(), Status> {
     match job.cancel.signal() {
         Some(sig) => Err(Status::Cancelled(sig)),
         None => Ok(()),
@@ -266,7 +190,7 @@ async fn update_code(job: &Job<'_>, uri: &str, revision: Option<&str>) -> Result
             Ok(_) => return Ok(()),
             Err(e) if e.kind == ErrorKind::Conflict && Instant::now() + delay < job.deadline => {
                 tokio::time::sleep(delay).await;
-                let state = wait::until_updated(job.clients, f, job.deadline, job.cancel)
+                let state = wait::until_settled(job.clients, f, job.deadline, job.cancel)
                     .await
                     .map_err(|e| e.to_string())?;
                 // Another writer changed the function: re-reading the revision
@@ -337,30 +261,6 @@ async fn smoke_test(job: &Job<'_>, version: &str, payload: &str) -> Result<Strin
         )),
         (None, None) => Ok(r.payload),
     }
-}
-
-async fn prune(job: &Job<'_>, keep: u32) -> Result<Vec<String>, String> {
-    let f = job.target.name.as_str();
-    let versions = job
-        .clients
-        .list_versions(f)
-        .await
-        .map_err(|e| e.to_string())?;
-    let aliases = job
-        .clients
-        .list_aliases(f)
-        .await
-        .map_err(|e| e.to_string())?;
-    let doomed = super::prune::to_delete(&versions, &aliases, keep);
-    for v in &doomed {
-        match job.clients.delete_version(f, v).await {
-            Ok(()) => {}
-            // An alias started using it since we listed: keeping it is right.
-            Err(e) if e.kind == ErrorKind::Conflict => continue,
-            Err(e) => return Err(e.to_string()),
-        }
-    }
-    Ok(doomed)
 }
 
 pub fn shorten(s: &str, max: usize) -> String {

@@ -3,16 +3,21 @@
 //! Deployment, and emit the report.
 
 pub mod canary;
+pub mod canary_logs;
+pub mod canary_match;
 pub mod canary_window;
 pub mod conclude;
 pub mod environment;
 pub mod execute;
 pub mod guard;
+pub mod housekeeping;
 pub mod image;
+pub mod move_alias;
 pub mod outcome;
 pub mod plan;
 pub mod provenance;
 pub mod prune;
+pub mod readback;
 pub mod restore;
 pub mod rollback;
 pub mod shift;

@@ -1,19 +1,26 @@
 //! Which versions to delete after a promotion: the oldest beyond
-//! `keep-versions`, never `$LATEST` and never one an alias uses (also as a
-//! routing weight). Pure.
+//! `keep-versions`, never `$LATEST`, never one an alias uses (also as a
+//! routing weight), and never one an alias records as its previous version
+//! (`rollback`'s target). Pure.
 
 use std::collections::BTreeSet;
 
 use crate::aws::types::AliasInfo;
 
 /// Versions to delete, oldest first. `keep` counts the newest published
-/// versions kept; versions in use by an alias are kept on top of that.
+/// versions kept; versions in use by an alias, or recorded by one as the
+/// version to roll back to, are kept on top of that.
 pub fn to_delete(versions: &[String], aliases: &[AliasInfo], keep: u32) -> Vec<String> {
+    let previous: Vec<String> = aliases
+        .iter()
+        .filter_map(|a| super::provenance::previous_version(&a.description))
+        .collect();
     let in_use: BTreeSet<&str> = aliases
         .iter()
         .flat_map(|a| {
             std::iter::once(a.version.as_str()).chain(a.routing.keys().map(String::as_str))
         })
+        .chain(previous.iter().map(String::as_str))
         .collect();
     let mut numbered: Vec<(u64, &String)> = versions
         .iter()
@@ -61,6 +68,13 @@ mod tests {
     fn never_deletes_aliased_versions_or_routing_targets() {
         let aliases = [alias("5", &[("2", 0.1)]), alias("1", &[])];
         assert_eq!(to_delete(&vs(5), &aliases, 2), vec!["3"]);
+    }
+
+    #[test]
+    fn never_deletes_the_rollback_target() {
+        let mut live = alias("5", &[]);
+        live.description = "lambda-promote previous=4 run=42".into();
+        assert_eq!(to_delete(&vs(5), &[live], 1), vec!["1", "2", "3"]);
     }
 
     #[test]

@@ -126,12 +126,14 @@ async fn write(
     let after = steps
         .run(
             "rollback",
-            clients.update_alias(
+            // A lost answer to our own write is recognised, not taken for a conflict.
+            super::readback::update_alias(
+                clients,
                 f,
                 a,
                 version,
                 &Default::default(),
-                Some(&description),
+                &description,
                 alias.revision_id.as_deref(),
             ),
             |after| format!("{a}: {} → {}", alias.version, after.version),
@@ -197,65 +199,11 @@ pub async fn environment(
     let decisions =
         futures::future::join_all(env.functions.iter().map(|t| decide(clients, t, to))).await;
     let mut failed = Vec::new();
-    let mut functions = Vec::new();
-    if decisions.iter().any(Result::is_err) {
-        for (t, d) in env.functions.iter().zip(&decisions) {
-            let mut fr = record(clients, t, d.as_ref().ok().map(|d| &d.alias));
-            match d {
-                Ok(_) => fr.steps.push(StepRecord {
-                    step: "rollback".into(),
-                    status: StepStatus::Skipped,
-                    duration_ms: 0,
-                    detail: "not rolled back: another function of the environment cannot roll back"
-                        .into(),
-                }),
-                Err(e) => {
-                    failed.push(e.clone());
-                    fr.error = Some(e.clone());
-                }
-            }
-            functions.push(fr);
-        }
+    let functions = if decisions.iter().any(Result::is_err) {
+        refuse_all(clients, env, &decisions, &mut failed)
     } else {
-        let decided: Vec<&Decision<'_>> = decisions.iter().flatten().collect();
-        let results =
-            futures::future::join_all(decided.iter().map(|d| apply(clients, d, dry_run, run_info)))
-                .await;
-        let any_failed = results.iter().any(|(_, r)| r.is_err());
-        for (d, (mut fr, r)) in decided.iter().zip(results) {
-            match r {
-                Err(e) => failed.push(e),
-                // A write failed elsewhere: put this one back, so the environment
-                // is rolled back whole or not at all.
-                Ok(Some(written)) if any_failed => {
-                    let (detail, status) = match undo(clients, d, &written).await {
-                        Ok(()) => {
-                            fr.version = Some(d.alias.version.clone());
-                            (
-                                "put back: another function's rollback failed".to_string(),
-                                StepStatus::Done,
-                            )
-                        }
-                        Err(e) => {
-                            failed.push(format!(
-                                "could not put back alias {} of {}: {e}",
-                                d.target.alias, d.target.name
-                            ));
-                            (format!("could not be put back: {e}"), StepStatus::Failed)
-                        }
-                    };
-                    fr.steps.push(StepRecord {
-                        step: "undo".into(),
-                        status,
-                        duration_ms: 0,
-                        detail,
-                    });
-                }
-                Ok(_) => {}
-            }
-            functions.push(fr);
-        }
-    }
+        apply_all(clients, &decisions, dry_run, run_info, &mut failed).await
+    };
     report.promotion = Some(Promotion {
         source: "rollback".into(),
         strategy: "all-at-once".into(),
@@ -272,4 +220,82 @@ pub async fn environment(
         Outcome::Success
     };
     End::Done(report.result)
+}
+
+/// One function cannot roll back: none is written, each row says why.
+fn refuse_all(
+    clients: &Clients,
+    env: &Environment,
+    decisions: &[Result<Decision<'_>, String>],
+    failed: &mut Vec<String>,
+) -> Vec<FunctionRun> {
+    let mut functions = Vec::new();
+    for (t, d) in env.functions.iter().zip(decisions) {
+        let mut fr = record(clients, t, d.as_ref().ok().map(|d| &d.alias));
+        match d {
+            Ok(_) => fr.steps.push(StepRecord {
+                step: "rollback".into(),
+                status: StepStatus::Skipped,
+                duration_ms: 0,
+                detail: "not rolled back: another function of the environment cannot roll back"
+                    .into(),
+            }),
+            Err(e) => {
+                failed.push(e.clone());
+                fr.error = Some(e.clone());
+            }
+        }
+        functions.push(fr);
+    }
+    functions
+}
+
+/// Rolls every function back; if one write fails, puts back those already written.
+async fn apply_all(
+    clients: &Clients,
+    decisions: &[Result<Decision<'_>, String>],
+    dry_run: bool,
+    run_info: &RunInfo,
+    failed: &mut Vec<String>,
+) -> Vec<FunctionRun> {
+    let mut functions = Vec::new();
+    let decided: Vec<&Decision<'_>> = decisions.iter().flatten().collect();
+    let results =
+        futures::future::join_all(decided.iter().map(|d| apply(clients, d, dry_run, run_info)))
+            .await;
+    let any_failed = results.iter().any(|(_, r)| r.is_err());
+    for (d, (mut fr, r)) in decided.iter().zip(results) {
+        match r {
+            Err(e) => failed.push(e),
+            // A write failed elsewhere: put this one back, so the environment
+            // is rolled back whole or not at all.
+            Ok(Some(written)) if any_failed => {
+                let (detail, status) = match undo(clients, d, &written).await {
+                    Ok(()) => {
+                        fr.version = Some(d.alias.version.clone());
+                        (
+                            "put back: another function's rollback failed".to_string(),
+                            StepStatus::Done,
+                        )
+                    }
+                    Err(e) => {
+                        failed.push(format!(
+                            "could not put back alias {} of {}: {e}",
+                            d.target.alias, d.target.name
+                        ));
+                        (format!("could not be put back: {e}"), StepStatus::Failed)
+                    }
+                };
+                fr.steps.push(StepRecord {
+                    step: "undo".into(),
+                    status,
+                    duration_ms: 0,
+                    detail,
+                });
+            }
+            Ok(_) => {}
+        }
+        functions.push(fr);
+    }
+    functions
 }

@@ -45,16 +45,16 @@ pub async fn all_at_once(
                 .as_ref()
                 .and_then(|m| m.revision_id.clone())
                 .or_else(|| b.revision_id.clone());
-            clients
-                .update_alias(
-                    function,
-                    alias,
-                    version,
-                    &BTreeMap::new(),
-                    Some(description),
-                    guard.as_deref(),
-                )
-                .await?
+            super::readback::update_alias(
+                clients,
+                function,
+                alias,
+                version,
+                &BTreeMap::new(),
+                description,
+                guard.as_deref(),
+            )
+            .await?
         }
         None => {
             clients
@@ -94,17 +94,17 @@ pub fn record(
 /// id, so another run's later change is not overwritten.
 pub async fn restore(clients: &Clients, m: &Moved) -> Result<(), AwsError> {
     match &m.before {
-        Some(b) => clients
-            .update_alias(
-                &m.function,
-                &m.alias,
-                &b.version,
-                &BTreeMap::new(),
-                Some(&b.description),
-                m.revision_id.as_deref(),
-            )
-            .await
-            .map(|_| ()),
+        Some(b) => super::readback::update_alias(
+            clients,
+            &m.function,
+            &m.alias,
+            &b.version,
+            &BTreeMap::new(),
+            &b.description,
+            m.revision_id.as_deref(),
+        )
+        .await
+        .map(|_| ()),
         None => clients.delete_alias(&m.function, &m.alias).await,
     }
 }

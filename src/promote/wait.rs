@@ -23,7 +23,7 @@ pub enum WaitError {
 }
 
 /// Delays between polls: 200 ms doubling to a 1 s ceiling, so the end of an update
-/// of any length is noticed within about a second (SPEC §6 step 3).
+/// of any length is noticed within about a second (README, "Choices").
 pub fn delays() -> impl Iterator<Item = Duration> {
     std::iter::successors(Some(Duration::from_millis(200)), |d| {
         Some((*d * 2).min(MAX_DELAY))
@@ -33,8 +33,29 @@ pub fn delays() -> impl Iterator<Item = Duration> {
 const MAX_DELAY: Duration = Duration::from_secs(1);
 
 /// Polls `GetFunctionConfiguration` until `LastUpdateStatus` is not `InProgress`.
-/// `Failed` is an error carrying Lambda's reason.
+/// `Failed` is an error carrying Lambda's reason: use after this run's own update.
 pub async fn until_updated(
+    clients: &Clients,
+    function: &str,
+    deadline: Instant,
+    cancel: &Cancel,
+) -> Result<UpdateState, WaitError> {
+    let state = until_settled(clients, function, deadline, cancel).await?;
+    if state.status == "Failed" {
+        return Err(WaitError::Failed {
+            function: function.to_string(),
+            reason: state
+                .reason
+                .unwrap_or_else(|| "Lambda gave no reason".to_string()),
+        });
+    }
+    Ok(state)
+}
+
+/// Polls until no update is in progress, whatever the last one ended with. Before this
+/// run's own update a `Failed` status is an earlier run's: Lambda keeps it until the next
+/// update succeeds, so it must not stop this one (see the README, "Choices").
+pub async fn until_settled(
     clients: &Clients,
     function: &str,
     deadline: Instant,
@@ -55,17 +76,8 @@ pub async fn until_updated(
                 });
             }
         };
-        match state.status.as_str() {
-            "Successful" => return Ok(state),
-            "Failed" => {
-                return Err(WaitError::Failed {
-                    function: function.to_string(),
-                    reason: state
-                        .reason
-                        .unwrap_or_else(|| "Lambda gave no reason".to_string()),
-                });
-            }
-            _ => {}
+        if state.status != "InProgress" {
+            return Ok(state);
         }
         let delay = delays.next().unwrap_or(MAX_DELAY);
         let wake = (Instant::now() + delay).min(deadline);

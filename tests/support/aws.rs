@@ -101,6 +101,24 @@ impl Aws {
             .unwrap_or_default()
     }
 
+    /// The Lambda client and a way to run its calls, for tests of the proxy's model.
+    pub fn lambda(&self) -> &aws_sdk_lambda::Client {
+        &self.lambda
+    }
+
+    pub fn logs(&self) -> &aws_sdk_cloudwatchlogs::Client {
+        &self.logs
+    }
+
+    pub fn block<F: std::future::Future>(&self, f: F) -> F::Output {
+        self.runtime.block_on(f)
+    }
+
+    pub fn create_group(&self, group: &str) {
+        self.block(self.logs.create_log_group().log_group_name(group).send())
+            .expect("create_log_group");
+    }
+
     /// Writes events (timestamped now) into a stream of a group, creating the stream.
     pub fn put_events(&self, group: &str, stream: &str, messages: &[&str]) {
         self.runtime.block_on(async {

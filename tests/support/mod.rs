@@ -8,6 +8,10 @@ mod hang;
 mod http;
 mod moto;
 mod proxy;
+mod proxy_http;
+mod proxy_request;
+mod proxy_rules;
+mod realism;
 mod recorder;
 mod run;
 mod stage;
@@ -15,10 +19,12 @@ mod state;
 
 pub use aws::{AliasState, Aws, now_ms, today};
 pub use moto::Moto;
-pub use proxy::{
-    Action, Fault, Match, Protocol, Proxy, RequestInfo, Rule, Rules, Seen, SplitMix,
-    error_response, lambda_operation, rewrite_update_status,
+pub use proxy::{Proxy, Seen};
+pub use proxy_request::{
+    Protocol, RequestInfo, error_response, lambda_operation, rewrite_update_status,
 };
+pub use proxy_rules::{Action, Fault, Match, Rule, Rules, SplitMix};
+pub use realism::{LogFormat, Lost, Realism, lambda_stream};
 pub use recorder::{RecordedRequest, Recorder};
 pub use run::{Run, RunResult, Running, parse_outputs};
 pub use stage::{FUNCTION, GROUP, Stage, canary, contract};

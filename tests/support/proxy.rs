@@ -6,265 +6,20 @@
 //! A plain forwarder on tokio TCP (no HTTP crate): one upstream connection per request with
 //! `Connection: close`, keep-alive towards the client as the SDK expects.
 
-use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet};
+//!
+//! The parts: `proxy_request` (operation and protocol of a request, answers in its
+//! protocol), `proxy_rules` (fault rules, pure), `proxy_http` (framing), and `realism` (the
+//! stateful model of what AWS does and moto does not, off unless a test turns it on).
+
+use super::proxy_http::{Message, forward, read_body, read_head, write_message};
+use super::proxy_request::{RequestInfo, error_response, rewrite_update_status, update_status_of};
+use super::proxy_rules::{Rule, Rules};
+use super::realism::{Answer as ModelAnswer, Lost, Realism};
+use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
-
-/// The AWS protocol of a request, which decides how an injected error is spelled.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Protocol {
-    /// Lambda: REST-JSON under `/2015-03-31/`, error code in `X-Amzn-ErrorType`.
-    RestJson,
-    /// Logs, ECR: `X-Amz-Target` with JSON 1.1, error code in `__type`.
-    Json11,
-    /// CloudFront (REST-XML) and STS (query): an XML `ErrorResponse`.
-    Xml,
-}
-
-/// What the proxy knows about a request when it decides.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RequestInfo {
-    pub method: String,
-    /// Without the query string.
-    pub path: String,
-    /// `GetFunctionConfiguration`, `FilterLogEvents`, `GetCallerIdentity`, …
-    pub op: String,
-    pub protocol: Protocol,
-}
-
-impl RequestInfo {
-    pub fn new(method: &str, target: &str, amz_target: Option<&str>, body: &str) -> RequestInfo {
-        let path = target.split('?').next().unwrap_or_default().to_owned();
-        let (op, protocol) = match amz_target {
-            Some(t) => (
-                t.rsplit('.').next().unwrap_or(t).to_owned(),
-                Protocol::Json11,
-            ),
-            None if path.starts_with("/2015-03-31/") => {
-                (lambda_operation(method, &path), Protocol::RestJson)
-            }
-            None => (
-                query_action(body).unwrap_or_else(|| rest_xml_operation(method, &path)),
-                Protocol::Xml,
-            ),
-        };
-        RequestInfo {
-            method: method.to_owned(),
-            path,
-            op,
-            protocol,
-        }
-    }
-}
-
-/// Lambda's operation from its REST path (API version 2015-03-31).
-pub fn lambda_operation(method: &str, path: &str) -> String {
-    let rest: Vec<&str> = path
-        .trim_start_matches("/2015-03-31/functions")
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .collect();
-    let op = match (method, rest.as_slice()) {
-        ("GET", []) => "ListFunctions",
-        ("GET", [_]) => "GetFunction",
-        ("DELETE", [_]) => "DeleteFunction",
-        ("GET", [_, "configuration"]) => "GetFunctionConfiguration",
-        ("PUT", [_, "configuration"]) => "UpdateFunctionConfiguration",
-        ("PUT", [_, "code"]) => "UpdateFunctionCode",
-        ("POST", [_, "versions"]) => "PublishVersion",
-        ("GET", [_, "versions"]) => "ListVersionsByFunction",
-        ("POST", [_, "invocations"]) => "Invoke",
-        ("GET", [_, "aliases"]) => "ListAliases",
-        ("POST", [_, "aliases"]) => "CreateAlias",
-        ("GET", [_, "aliases", _]) => "GetAlias",
-        ("PUT", [_, "aliases", _]) => "UpdateAlias",
-        ("DELETE", [_, "aliases", _]) => "DeleteAlias",
-        _ => "Lambda",
-    };
-    op.to_owned()
-}
-
-/// CloudFront's operation from its REST path (API version 2020-05-31).
-fn rest_xml_operation(method: &str, path: &str) -> String {
-    let rest: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).skip(1).collect();
-    let op = match (method, rest.as_slice()) {
-        ("GET", ["distribution"]) => "ListDistributions",
-        ("GET", ["distribution", _]) => "GetDistribution",
-        ("GET", ["distribution", _, "config"]) => "GetDistributionConfig",
-        ("POST", ["distribution", _, "invalidation"]) => "CreateInvalidation",
-        _ => "Unknown",
-    };
-    op.to_owned()
-}
-
-/// `Action=…` of a query-protocol body (STS).
-fn query_action(body: &str) -> Option<String> {
-    body.split('&')
-        .find_map(|kv| kv.strip_prefix("Action="))
-        .map(str::to_owned)
-}
-
-/// Which requests a rule applies to; every field set must match.
-#[derive(Clone, Debug, Default)]
-pub struct Match {
-    pub method: Option<String>,
-    pub path_contains: Option<String>,
-    pub op: Option<String>,
-}
-
-impl Match {
-    pub fn any() -> Match {
-        Match::default()
-    }
-
-    pub fn op(op: &str) -> Match {
-        Match {
-            op: Some(op.to_owned()),
-            ..Match::default()
-        }
-    }
-
-    pub fn path(mut self, fragment: &str) -> Match {
-        self.path_contains = Some(fragment.to_owned());
-        self
-    }
-
-    pub fn method(mut self, method: &str) -> Match {
-        self.method = Some(method.to_owned());
-        self
-    }
-
-    pub fn matches(&self, req: &RequestInfo) -> bool {
-        self.method
-            .as_ref()
-            .is_none_or(|m| m.eq_ignore_ascii_case(&req.method))
-            && self
-                .path_contains
-                .as_ref()
-                .is_none_or(|p| req.path.contains(p.as_str()))
-            && self.op.as_ref().is_none_or(|o| *o == req.op)
-    }
-}
-
-/// An error answered instead of forwarding.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Fault {
-    /// The protocol's throttling error: Lambda 429 `TooManyRequestsException`, Logs/ECR 400
-    /// `ThrottlingException`, CloudFront/STS 400 `Throttling`.
-    Throttle,
-    /// The protocol's 5xx: Lambda 500 `ServiceException`, JSON 1.1 503
-    /// `ServiceUnavailableException`, XML 500 `InternalFailure`.
-    ServerError,
-    Status {
-        status: u16,
-        code: String,
-        message: String,
-    },
-}
-
-impl Fault {
-    pub fn status(status: u16, code: &str, message: &str) -> Fault {
-        Fault::Status {
-            status,
-            code: code.to_owned(),
-            message: message.to_owned(),
-        }
-    }
-
-    /// `(status, code, message)` as this protocol spells it.
-    pub fn resolve(&self, protocol: Protocol) -> (u16, String, String) {
-        let injected = "injected by the test proxy".to_owned();
-        match (self, protocol) {
-            (Fault::Throttle, Protocol::RestJson) => {
-                (429, "TooManyRequestsException".into(), injected)
-            }
-            (Fault::Throttle, Protocol::Json11) => (400, "ThrottlingException".into(), injected),
-            (Fault::Throttle, Protocol::Xml) => (400, "Throttling".into(), injected),
-            (Fault::ServerError, Protocol::RestJson) => (500, "ServiceException".into(), injected),
-            (Fault::ServerError, Protocol::Json11) => {
-                (503, "ServiceUnavailableException".into(), injected)
-            }
-            (Fault::ServerError, Protocol::Xml) => (500, "InternalFailure".into(), injected),
-            (
-                Fault::Status {
-                    status,
-                    code,
-                    message,
-                },
-                _,
-            ) => (*status, code.clone(), message.clone()),
-        }
-    }
-}
-
-/// What a rule does to a matching request.
-#[derive(Clone, Debug)]
-pub enum Action {
-    /// Answer this error instead of forwarding.
-    Fail(Fault),
-    /// One of these errors, picked by the seeded RNG.
-    FailOneOf(Vec<Fault>),
-    /// Report `LastUpdateStatus: InProgress` for `hold` from the first matching request,
-    /// then moto's own status (`failed: None`) or `Failed` with this reason.
-    Hold {
-        hold: Duration,
-        failed: Option<String>,
-    },
-    /// Add a header to the forwarded response (`X-Amz-Function-Error: Unhandled`).
-    AddHeader(String, String),
-    /// Accept the request and never answer (see `hang.rs`).
-    Hang,
-}
-
-#[derive(Clone, Debug)]
-pub struct Rule {
-    pub when: Match,
-    pub action: Action,
-    /// Share of the matching requests it acts on (seeded RNG); 1.0 is every one.
-    pub share: f64,
-    /// Matching requests let through untouched before it acts.
-    pub skip: u32,
-    /// Acts at most this many times.
-    pub times: Option<u32>,
-    /// Inactive until a request of this operation has been forwarded.
-    pub after: Option<String>,
-}
-
-impl Rule {
-    pub fn new(when: Match, action: Action) -> Rule {
-        Rule {
-            when,
-            action,
-            share: 1.0,
-            skip: 0,
-            times: None,
-            after: None,
-        }
-    }
-
-    pub fn share(mut self, share: f64) -> Rule {
-        self.share = share;
-        self
-    }
-
-    pub fn skip(mut self, n: u32) -> Rule {
-        self.skip = n;
-        self
-    }
-
-    pub fn times(mut self, n: u32) -> Rule {
-        self.times = Some(n);
-        self
-    }
-
-    pub fn after(mut self, op: &str) -> Rule {
-        self.after = Some(op.to_owned());
-        self
-    }
-}
 
 /// One request as the proxy handled it.
 #[derive(Clone, Debug)]
@@ -284,200 +39,9 @@ pub struct Seen {
     pub update_status: Option<String>,
 }
 
-/// Small seeded RNG (SplitMix64): reproducible fault patterns without a crate.
-#[derive(Clone, Debug)]
-pub struct SplitMix(u64);
-
-impl SplitMix {
-    pub fn new(seed: u64) -> SplitMix {
-        SplitMix(seed)
-    }
-
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    pub fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
-
-#[derive(Debug, Default)]
-struct RuleState {
-    seen: u32,
-    fired: u32,
-    started: Option<Instant>,
-}
-
-/// What to do with one request, decided before forwarding.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Decision {
-    pub fail: Option<(u16, String, String)>,
-    /// `Some((status, reason))`: rewrite `LastUpdateStatus` in the answer.
-    pub update_status: Option<(String, Option<String>)>,
-    pub headers: Vec<(String, String)>,
-    /// Never answer this request.
-    pub hang: bool,
-}
-
-/// The rules and their counters: the pure part of the proxy.
-#[derive(Debug)]
-pub struct Rules {
-    rules: Vec<(Rule, RuleState)>,
-    rng: SplitMix,
-    ops_seen: BTreeSet<String>,
-}
-
-impl Rules {
-    pub fn new(seed: u64) -> Rules {
-        Rules {
-            rules: Vec::new(),
-            rng: SplitMix::new(seed),
-            ops_seen: BTreeSet::new(),
-        }
-    }
-
-    pub fn add(&mut self, rule: Rule) {
-        self.rules.push((rule, RuleState::default()));
-    }
-
-    pub fn clear(&mut self) {
-        self.rules.clear();
-    }
-
-    /// Decides for one request at `now`; the first failing rule wins, others may still
-    /// rewrite the answer.
-    pub fn decide(&mut self, req: &RequestInfo, now: Instant) -> Decision {
-        let mut d = Decision::default();
-        for (rule, state) in &mut self.rules {
-            if !rule.when.matches(req)
-                || rule
-                    .after
-                    .as_ref()
-                    .is_some_and(|a| !self.ops_seen.contains(a))
-            {
-                continue;
-            }
-            state.seen += 1;
-            if state.seen <= rule.skip || rule.times.is_some_and(|t| state.fired >= t) {
-                continue;
-            }
-            if rule.share < 1.0 && self.rng.unit() >= rule.share {
-                continue;
-            }
-            match &rule.action {
-                Action::Fail(f) if d.fail.is_none() => {
-                    state.fired += 1;
-                    d.fail = Some(f.resolve(req.protocol));
-                }
-                Action::FailOneOf(faults) if d.fail.is_none() && !faults.is_empty() => {
-                    state.fired += 1;
-                    let pick = (self.rng.next_u64() % faults.len() as u64) as usize;
-                    d.fail = Some(faults[pick].resolve(req.protocol));
-                }
-                Action::Hold { hold, failed } => {
-                    state.fired += 1;
-                    let started = *state.started.get_or_insert(now);
-                    if now < started + *hold {
-                        d.update_status = Some(("InProgress".into(), None));
-                    } else if let Some(reason) = failed {
-                        d.update_status = Some(("Failed".into(), Some(reason.clone())));
-                    }
-                }
-                Action::AddHeader(k, v) => {
-                    state.fired += 1;
-                    d.headers.push((k.clone(), v.clone()));
-                }
-                Action::Hang if !d.hang => {
-                    state.fired += 1;
-                    d.hang = true;
-                }
-                _ => {}
-            }
-        }
-        if d.fail.is_none() {
-            self.ops_seen.insert(req.op.clone());
-        }
-        d
-    }
-}
-
-/// Sets `LastUpdateStatus` (top level, or under `Configuration` for `GetFunction`) in a
-/// JSON body; `None` when the body has no such field.
-pub fn rewrite_update_status(body: &str, status: &str, reason: Option<&str>) -> Option<String> {
-    let mut v: Value = serde_json::from_str(body).ok()?;
-    let target = if v.get("LastUpdateStatus").is_some() {
-        &mut v
-    } else {
-        v.get_mut("Configuration")
-            .filter(|c| c.get("LastUpdateStatus").is_some())?
-    };
-    let obj = target.as_object_mut()?;
-    obj.insert("LastUpdateStatus".into(), Value::from(status));
-    match reason {
-        Some(r) => {
-            obj.insert("LastUpdateStatusReason".into(), Value::from(r));
-            obj.insert(
-                "LastUpdateStatusReasonCode".into(),
-                Value::from("ImageAccessDenied"),
-            );
-        }
-        None => {
-            obj.remove("LastUpdateStatusReason");
-            obj.remove("LastUpdateStatusReasonCode");
-        }
-    }
-    Some(v.to_string())
-}
-
-fn update_status_of(body: &str) -> Option<String> {
-    let v: Value = serde_json::from_str(body).ok()?;
-    v.get("LastUpdateStatus")
-        .or_else(|| v.get("Configuration")?.get("LastUpdateStatus"))
-        .and_then(Value::as_str)
-        .map(str::to_owned)
-}
-
-/// An error answer as the request's protocol spells it.
-pub fn error_response(
-    protocol: Protocol,
-    code: &str,
-    message: &str,
-) -> (Vec<(String, String)>, Vec<u8>) {
-    match protocol {
-        Protocol::RestJson => (
-            vec![
-                ("Content-Type".into(), "application/json".into()),
-                ("X-Amzn-ErrorType".into(), code.into()),
-            ],
-            serde_json::json!({"Type": "User", "message": message})
-                .to_string()
-                .into_bytes(),
-        ),
-        Protocol::Json11 => (
-            vec![("Content-Type".into(), "application/x-amz-json-1.1".into())],
-            serde_json::json!({"__type": code, "message": message})
-                .to_string()
-                .into_bytes(),
-        ),
-        Protocol::Xml => (
-            vec![("Content-Type".into(), "text/xml".into())],
-            format!(
-                "<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code>\
-                 <Message>{message}</Message></Error><RequestId>proxy</RequestId></ErrorResponse>"
-            )
-            .into_bytes(),
-        ),
-    }
-}
-
 struct Shared {
     rules: Mutex<Rules>,
+    realism: Mutex<Option<Realism>>,
     log: Mutex<Vec<Seen>>,
     upstream: u16,
 }
@@ -503,6 +67,7 @@ impl Proxy {
         let port = listener.local_addr().expect("proxy addr").port();
         let shared = Arc::new(Shared {
             rules: Mutex::new(Rules::new(seed)),
+            realism: Mutex::new(None),
             log: Mutex::new(Vec::new()),
             upstream,
         });
@@ -528,6 +93,22 @@ impl Proxy {
 
     pub fn add(&self, rule: Rule) {
         self.shared.rules.lock().expect("rules").add(rule);
+    }
+
+    /// Turns on the model of what AWS does and moto does not (`realism`).
+    pub fn model(&self, realism: Realism) {
+        *self.shared.realism.lock().expect("realism") = Some(realism);
+    }
+
+    /// Reads or adjusts the model; panics when none is on.
+    pub fn with_model<T>(&self, f: impl FnOnce(&mut Realism) -> T) -> T {
+        f(self
+            .shared
+            .realism
+            .lock()
+            .expect("realism")
+            .as_mut()
+            .expect("no realism model on this proxy"))
     }
 
     /// Removes every rule (the log is kept).
@@ -577,113 +158,6 @@ impl Drop for Proxy {
     }
 }
 
-struct Message {
-    head: String,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-impl Message {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-/// Reads a request or response head; `None` at a clean end of stream.
-async fn read_head<R: AsyncBufReadExt + Unpin>(
-    reader: &mut R,
-) -> std::io::Result<Option<(String, Vec<(String, String)>)>> {
-    let mut line = String::new();
-    if reader.read_line(&mut line).await? == 0 {
-        return Ok(None);
-    }
-    let head = line.trim_end().to_owned();
-    let mut headers = Vec::new();
-    loop {
-        let mut h = String::new();
-        if reader.read_line(&mut h).await? == 0 || h.trim().is_empty() {
-            break;
-        }
-        if let Some((k, v)) = h.split_once(':') {
-            headers.push((k.trim().to_owned(), v.trim().to_owned()));
-        }
-    }
-    Ok(Some((head, headers)))
-}
-
-/// Reads a body framed by `Content-Length` or chunked encoding (`to_eof` for a response
-/// without either).
-async fn read_body<R: AsyncBufReadExt + Unpin>(
-    reader: &mut R,
-    headers: &[(String, String)],
-    to_eof: bool,
-) -> std::io::Result<Vec<u8>> {
-    let find = |name: &str| {
-        headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.clone())
-    };
-    let mut body = Vec::new();
-    if find("transfer-encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked")) {
-        loop {
-            let mut size = String::new();
-            reader.read_line(&mut size).await?;
-            let n = usize::from_str_radix(size.trim().split(';').next().unwrap_or("0"), 16)
-                .unwrap_or(0);
-            if n == 0 {
-                // Trailers end with an empty line.
-                loop {
-                    let mut t = String::new();
-                    if reader.read_line(&mut t).await? == 0 || t.trim().is_empty() {
-                        break;
-                    }
-                }
-                return Ok(body);
-            }
-            let mut chunk = vec![0; n + 2];
-            reader.read_exact(&mut chunk).await?;
-            chunk.truncate(n);
-            body.extend_from_slice(&chunk);
-        }
-    } else if let Some(n) = find("content-length").and_then(|v| v.parse::<usize>().ok()) {
-        body.resize(n, 0);
-        reader.read_exact(&mut body).await?;
-    } else if to_eof {
-        reader.read_to_end(&mut body).await?;
-    }
-    Ok(body)
-}
-
-async fn write_message(
-    stream: &mut (impl AsyncWriteExt + Unpin),
-    head: &str,
-    headers: &[(String, String)],
-    body: &[u8],
-    close: bool,
-) -> std::io::Result<()> {
-    let mut out = format!("{head}\r\n");
-    for (k, v) in headers {
-        let skip = ["content-length", "transfer-encoding", "connection"]
-            .iter()
-            .any(|h| k.eq_ignore_ascii_case(h));
-        if !skip {
-            out.push_str(&format!("{k}: {v}\r\n"));
-        }
-    }
-    out.push_str(&format!("Content-Length: {}\r\n", body.len()));
-    if close {
-        out.push_str("Connection: close\r\n");
-    }
-    out.push_str("\r\n");
-    stream.write_all(out.as_bytes()).await?;
-    stream.write_all(body).await?;
-    stream.flush().await
-}
-
 /// Serves one client connection, request after request (keep-alive).
 async fn serve(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
     let (read, mut write) = stream.into_split();
@@ -714,50 +188,34 @@ async fn serve(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
         let at = Instant::now();
         let body_text = String::from_utf8_lossy(&request.body).into_owned();
         let info = RequestInfo::new(&method, &target, request.header("x-amz-target"), &body_text);
-        let decision = shared.rules.lock().expect("rules").decide(&info, at);
-        if decision.hang {
-            return super::hang::forever(&shared.log, &info, at, body_text).await;
-        }
-        let (status, head, mut headers, mut body, injected) = match &decision.fail {
-            Some((status, code, message)) => {
-                let (headers, body) = error_response(info.protocol, code, message);
-                (
-                    *status,
-                    format!("HTTP/1.1 {status} Injected"),
-                    headers,
-                    body,
-                    true,
-                )
-            }
-            None => {
-                let answer = forward(&request, shared.upstream).await?;
-                let status = answer
-                    .head
-                    .split_whitespace()
-                    .nth(1)
-                    .and_then(|s| s.parse().ok())
-                    .unwrap_or(502);
-                (status, answer.head, answer.headers, answer.body, false)
-            }
-        };
-        if let Some((new_status, reason)) = &decision.update_status {
-            let text = String::from_utf8_lossy(&body).into_owned();
-            if let Some(rewritten) = rewrite_update_status(&text, new_status, reason.as_deref()) {
-                body = rewritten.into_bytes();
-            }
-        }
-        headers.extend(decision.headers.iter().cloned());
-        write_message(&mut write, &head, &headers, &body, close).await?;
+        let answer = respond(shared, &request, &info, &target, at).await?;
         let seen = Seen {
             at,
             done: Instant::now(),
             method,
             path: info.path.clone(),
             op: info.op.clone(),
-            status,
-            injected,
+            status: answer.status,
+            injected: answer.injected,
             body: body_text,
-            update_status: update_status_of(&String::from_utf8_lossy(&body)),
+            update_status: update_status_of(&String::from_utf8_lossy(&answer.body)),
+        };
+        if answer.reset {
+            // A lost answer: the write was applied, the client sees the connection drop.
+            shared.log.lock().expect("log").push(seen);
+            return Ok(());
+        }
+        write_message(
+            &mut write,
+            &answer.head,
+            &answer.headers,
+            &answer.body,
+            close,
+        )
+        .await?;
+        let seen = Seen {
+            done: Instant::now(),
+            ..seen
         };
         shared.log.lock().expect("log").push(seen);
         if close {
@@ -766,26 +224,130 @@ async fn serve(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
     }
 }
 
-/// Sends one request to moto on a fresh connection and reads the whole answer.
-async fn forward(request: &Message, upstream: u16) -> std::io::Result<Message> {
-    let stream = TcpStream::connect(("127.0.0.1", upstream)).await?;
-    let (read, mut write) = stream.into_split();
-    let mut headers: Vec<(String, String)> = request
-        .headers
-        .iter()
-        .filter(|(k, _)| !k.eq_ignore_ascii_case("expect"))
-        .cloned()
-        .collect();
-    headers.retain(|(k, _)| !k.eq_ignore_ascii_case("connection"));
-    write_message(&mut write, &request.head, &headers, &request.body, true).await?;
-    let mut reader = BufReader::new(read);
-    let (head, headers) = read_head(&mut reader).await?.ok_or_else(|| {
-        std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "moto closed early")
-    })?;
-    let body = read_body(&mut reader, &headers, true).await?;
-    Ok(Message {
-        head,
-        headers,
-        body,
+/// The answer to one request.
+struct Answered {
+    status: u16,
+    head: String,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+    /// True when the proxy answered (or lost moto's answer) instead of moto.
+    injected: bool,
+    /// Close the connection instead of answering.
+    reset: bool,
+}
+
+impl Answered {
+    fn error(info: &RequestInfo, status: u16, code: &str, message: &str) -> Answered {
+        let (headers, body) = error_response(info.protocol, code, message);
+        Answered {
+            status,
+            head: format!("HTTP/1.1 {status} Injected"),
+            headers,
+            body,
+            injected: true,
+            reset: false,
+        }
+    }
+}
+
+/// Rules first (an injected fault), then the realism model, then moto.
+async fn respond(
+    shared: &Shared,
+    request: &Message,
+    info: &RequestInfo,
+    target: &str,
+    at: Instant,
+) -> std::io::Result<Answered> {
+    let decision = shared.rules.lock().expect("rules").decide(info, at);
+    if decision.hang {
+        let body = String::from_utf8_lossy(&request.body).into_owned();
+        super::hang::forever(&shared.log, info, at, body).await?;
+    }
+    if let Some((status, code, message)) = &decision.fail {
+        return Ok(Answered::error(info, *status, code, message));
+    }
+    let modelled = shared.realism.lock().expect("realism").is_some();
+    let aliases = match Realism::needs_aliases(info, target).filter(|_| modelled) {
+        Some(f) => Some(list_aliases(shared.upstream, &f, request).await?),
+        None => None,
+    };
+    let body_text = String::from_utf8_lossy(&request.body).into_owned();
+    let pre = shared
+        .realism
+        .lock()
+        .expect("realism")
+        .as_mut()
+        .and_then(|r| r.before(info, target, &body_text, aliases.as_ref(), at));
+    match pre {
+        Some(ModelAnswer::Error(status, code, message)) => {
+            return Ok(Answered::error(info, status, &code, &message));
+        }
+        Some(ModelAnswer::NoContent) => {
+            return Ok(Answered {
+                status: 204,
+                head: "HTTP/1.1 204 No Content".into(),
+                headers: Vec::new(),
+                body: Vec::new(),
+                injected: true,
+                reset: false,
+            });
+        }
+        None => {}
+    }
+    let answer = forward(request, shared.upstream).await?;
+    let status = answer
+        .head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(502);
+    let (head, mut headers, mut body) = (answer.head, answer.headers, answer.body);
+    let lost = match shared.realism.lock().expect("realism").as_mut() {
+        Some(r) => r.after(info, target, status, &mut body, Instant::now()),
+        None => None,
+    };
+    if let Some((new_status, reason)) = &decision.update_status {
+        let text = String::from_utf8_lossy(&body).into_owned();
+        if let Some(rewritten) = rewrite_update_status(&text, new_status, reason.as_deref()) {
+            body = rewritten.into_bytes();
+        }
+    }
+    headers.extend(decision.headers.iter().cloned());
+    Ok(match lost {
+        Some(Lost::ServerError) => Answered::error(info, 500, "ServiceException", "lost answer"),
+        Some(Lost::Reset) => Answered {
+            reset: true,
+            ..Answered::error(info, 0, "Reset", "connection reset")
+        },
+        None => Answered {
+            status,
+            head,
+            headers,
+            body,
+            injected: false,
+            reset: false,
+        },
     })
+}
+
+/// moto's `ListAliases` of a function. moto routes a request to its service by the
+/// credential scope of `Authorization` (it checks no signature), so the binary's is reused.
+async fn list_aliases(
+    upstream: u16,
+    function: &str,
+    original: &Message,
+) -> std::io::Result<serde_json::Value> {
+    let mut headers = vec![("Host".into(), format!("127.0.0.1:{upstream}"))];
+    for name in ["authorization", "x-amz-date"] {
+        if let Some(v) = original.header(name) {
+            headers.push((name.to_owned(), v.to_owned()));
+        }
+    }
+    let request = Message {
+        head: format!("GET /2015-03-31/functions/{function}/aliases HTTP/1.1"),
+        headers,
+        body: Vec::new(),
+    };
+    let answer = forward(&request, upstream).await?;
+    Ok(serde_json::from_slice(&answer.body).unwrap_or_default())
 }

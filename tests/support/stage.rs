@@ -3,7 +3,7 @@
 //! old-version stream, and a fault proxy in front; the binary talks to the proxy, the test
 //! reads moto directly.
 
-use super::{Aws, Moto, Proxy, Run, today};
+use super::{Aws, Moto, Proxy, Realism, Run, today};
 use serde_json::{Value, json};
 
 pub const FUNCTION: &str = "worker";
@@ -23,17 +23,36 @@ impl Stage {
     }
 
     pub fn start_with(seed: u64, log_group: bool) -> Stage {
+        Self::start_functions(seed, &[FUNCTION], log_group)
+    }
+
+    /// A stage whose proxy models what AWS does and moto does not (`Realism::new()`).
+    pub fn realistic(seed: u64) -> Stage {
+        let stage = Self::start(seed);
+        stage.proxy.model(Realism::new());
+        stage
+    }
+
+    /// Functions `names`, each at version 1 on image v1 behind alias `live`; the log group
+    /// is `worker`'s.
+    pub fn start_functions(seed: u64, names: &[&str], log_group: bool) -> Stage {
         let moto = Moto::start();
+        let functions: Vec<Value> = names
+            .iter()
+            .map(|name| {
+                json!({
+                    "name": name,
+                    "versions": [{"image": {"repository": "worker", "tag": "v1"}}],
+                    "aliases": [{"name": "live", "version": 1, "description": "seeded"}]
+                })
+            })
+            .collect();
         let mut spec = json!({
             "ecr": [{"repository": "worker", "images": [
                 {"name": "v1", "tags": ["v1"]},
                 {"name": "v2", "tags": ["v2"]}
             ]}],
-            "functions": [{
-                "name": FUNCTION,
-                "versions": [{"image": {"repository": "worker", "tag": "v1"}}],
-                "aliases": [{"name": "live", "version": 1, "description": "seeded"}]
-            }]
+            "functions": functions
         });
         if log_group {
             spec["log_groups"] = json!([{"name": GROUP, "streams": [
@@ -75,6 +94,15 @@ impl Stage {
             .contract_text(&contract(extra))
             .input("command", "promote")
             .input("image", &self.image(tag))
+    }
+
+    /// `rollback` of environment `prod` through the proxy.
+    pub fn rollback(&self, extra: &str) -> Run {
+        Run::action()
+            .push_branch("main")
+            .endpoint(&self.proxy.endpoint())
+            .contract_text(&contract(extra))
+            .input("command", "rollback")
     }
 
     /// Writes messages into a log stream `TODAY/[VERSION]SUFFIX` of the function's group.
