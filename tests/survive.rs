@@ -160,3 +160,44 @@ fn a_failed_restore_names_the_alias_left_split_and_the_fix() {
     );
     assert!(r.stdout.contains(fix), "{}", r.stdout);
 }
+
+#[test]
+fn sigterm_with_a_slow_github_deployment_still_reports_within_seconds() {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let gh = rt.block_on(async {
+        let gh = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/repos/acme/app/deployments"))
+            .respond_with(ResponseTemplate::new(201).set_body_json(serde_json::json!({"id": 5})))
+            .mount(&gh)
+            .await;
+        // The final status hangs far past the runner's kill.
+        Mock::given(method("POST"))
+            .and(path("/repos/acme/app/deployments/5/statuses"))
+            .respond_with(
+                ResponseTemplate::new(201)
+                    .set_body_json(serde_json::json!({"id": 1}))
+                    .set_delay(Duration::from_secs(60)),
+            )
+            .mount(&gh)
+            .await;
+        gh
+    });
+    let stage = Stage::start(48);
+    stage
+        .proxy
+        .add(Rule::new(Match::op("Invoke"), Action::Hang));
+    let run = stage
+        .promote("v2", SMOKE)
+        .input("github-deployment", "true")
+        .input("github-token", "ghs_SurviveTestToken0123456")
+        .env("GITHUB_API_URL", &gh.uri())
+        .env("GITHUB_REPOSITORY", "acme/app");
+    let (r, exited) = sigterm_once(&stage, run, "Invoke");
+    r.assert_code(143);
+    assert!(exited < Duration::from_secs(5), "exited after {exited:?}");
+    assert_eq!(r.output("result"), Some("failed"));
+    assert!(r.stdout.contains("GitHub Deployment"), "{}", r.stdout);
+}

@@ -7,10 +7,13 @@
 //! so a write that landed is not reported as lost. The restores after a
 //! signal use clients without this.
 
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use aws_config::timeout::TimeoutConfig;
 use aws_sdk_lambda::config::{AsyncSleep, SharedAsyncSleep, Sleep};
+
+use tokio::time::Instant;
 
 use super::Clients;
 use crate::cancel::Cancel;
@@ -47,15 +50,19 @@ pub fn invoke_timeouts(within: Duration) -> TimeoutConfig {
         .build()
 }
 
-/// Tokio's sleep, cut to [`GRACE`] by cancellation.
+/// Tokio's sleep, ended by cancellation once [`GRACE`] has passed since the
+/// signal was first seen, so retries after it fail at once instead of each
+/// waiting out a grace of its own.
 #[derive(Clone, Debug)]
 struct CancellableSleep {
     cancel: Cancel,
+    seen: Arc<OnceLock<Instant>>,
 }
 
 impl AsyncSleep for CancellableSleep {
     fn sleep(&self, duration: Duration) -> Sleep {
         let cancel = self.cancel.clone();
+        let seen = Arc::clone(&self.seen);
         Sleep::new(async move {
             let full = tokio::time::sleep(duration);
             tokio::pin!(full);
@@ -63,9 +70,10 @@ impl AsyncSleep for CancellableSleep {
                 _ = &mut full => return,
                 _ = cancel.cancelled() => {}
             }
+            let cut = *seen.get_or_init(Instant::now) + GRACE;
             tokio::select! {
                 _ = &mut full => {}
-                _ = tokio::time::sleep(GRACE) => {}
+                _ = tokio::time::sleep_until(cut) => {}
             }
         })
     }
@@ -76,6 +84,7 @@ impl Clients {
     pub fn cancellable(&self, cancel: &Cancel) -> Clients {
         let sleep = SharedAsyncSleep::new(CancellableSleep {
             cancel: cancel.clone(),
+            seen: Arc::default(),
         });
         Clients {
             lambda: aws_sdk_lambda::Client::from_conf(
@@ -131,12 +140,19 @@ mod tests {
     #[tokio::test]
     async fn a_cancelled_sleep_ends_after_the_grace() {
         let (tx, cancel) = Cancel::for_test();
-        let sleep = CancellableSleep { cancel };
+        let sleep = CancellableSleep {
+            cancel,
+            seen: Arc::default(),
+        };
         let started = std::time::Instant::now();
         let pending = sleep.sleep(Duration::from_secs(3600));
         tx.send(Some(15)).unwrap();
         pending.await;
         assert!(started.elapsed() >= GRACE);
         assert!(started.elapsed() < GRACE * 3);
+        // A sleep begun after the grace ends at once.
+        let again = std::time::Instant::now();
+        sleep.sleep(Duration::from_secs(3600)).await;
+        assert!(again.elapsed() < GRACE / 2);
     }
 }
