@@ -300,6 +300,7 @@ mod tests {
             region: None,
             account: None,
             environments,
+            limits: Default::default(),
         }
     }
 

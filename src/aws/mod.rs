@@ -1,6 +1,7 @@
 //! AWS access: the SDK adapters (the only code that talks to AWS), error
 //! classification, and the list of operations they may call.
 
+mod call;
 pub mod clients;
 mod cloudfront_write;
 pub mod ecr;
@@ -10,6 +11,8 @@ pub mod lambda_write;
 pub mod logs;
 pub mod operations;
 mod other_read;
+pub mod pace;
+pub mod quota;
 pub mod types;
 
 pub use clients::Clients;

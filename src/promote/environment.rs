@@ -6,10 +6,12 @@ use super::execute::{self, Job, Status};
 use super::image;
 use super::outcome;
 use super::plan;
+use super::progress::{self, Progress};
 use super::provenance::RunInfo;
 use super::restore::{self, Restored};
 use crate::app::{End, Run};
 use crate::aws::Clients;
+use crate::aws::lambda_write::UpdateState;
 use crate::aws::types::Lookup;
 use crate::config::model::{Environment, Strategy};
 use crate::error::{Cancelled, UsageError};
@@ -54,10 +56,10 @@ pub async fn promote(
             return Ok(End::Done(Outcome::Failed));
         }
     };
-    // What each alias serves now decides the no-op.
-    let mut current = Vec::new();
-    for t in &env.functions {
-        let before = match observed.aliases.get(&(t.name.clone(), t.alias.clone())) {
+    // What each alias serves now decides the no-op; read concurrently (paced).
+    let aliases = &observed.aliases;
+    let current = futures::future::join_all(env.functions.iter().map(|t| async move {
+        let before = match aliases.get(&(t.name.clone(), t.alias.clone())) {
             Some(Lookup::Found(a)) => Some(a.clone()),
             _ => None,
         };
@@ -69,8 +71,9 @@ pub async fn promote(
                 .and_then(|i| i.image_digest),
             _ => None,
         };
-        current.push((t, before, served));
-    }
+        (t, before, served)
+    }))
+    .await;
     let plans = plan::plan(env, &image.digest, &current);
     let mut promotion = Promotion {
         source: image.source.clone(),
@@ -107,6 +110,7 @@ pub async fn promote(
 
     let deadline = tokio::time::Instant::now() + run.settings.timeout;
     let log = |line: &str| run.emitter.log(line);
+    let progress = Progress::new(plans.iter().filter(|p| !p.noop).count());
     let jobs = plans.iter().filter(|p| !p.noop).map(|p| {
         execute::promote(Job {
             clients,
@@ -114,13 +118,23 @@ pub async fn promote(
             target: p.target,
             image: &image,
             before: p.before.clone(),
+            idle: idle_state(&observed, &p.target.name),
+            progress: &progress,
             run_info,
             deadline,
             cancel: &run.cancel,
             log: &log,
         })
     });
-    let outcomes = futures::future::join_all(jobs).await;
+    // Every function runs at once (all-or-nothing, canary windows side by side);
+    // the pacer bounds the requests in flight.
+    let progress_line = || progress.line(&env.name, clients.pacer.throttled());
+    let outcomes =
+        progress::while_running(futures::future::join_all(jobs), progress::EVERY, || {
+            run.emitter.log(&progress_line())
+        })
+        .await;
+    report.notices.push(progress_line());
 
     let all_ok = outcomes.iter().all(|o| matches!(o.status, Status::Success));
     let restored = if all_ok {
@@ -184,4 +198,21 @@ pub async fn promote(
         report.error = Some(errors.join("; "));
     }
     Ok(End::Done(report.result))
+}
+
+/// The update state validation read for `function`, if it read one.
+fn idle_state(observed: &crate::observe::Observed, function: &str) -> Option<UpdateState> {
+    match observed.functions.get(function) {
+        Some(Lookup::Found(info)) => Some(UpdateState {
+            status: info
+                .last_update_status
+                .clone()
+                .unwrap_or_else(|| "Successful".to_string()),
+            reason: None,
+            code_sha256: String::new(),
+            revision_id: info.revision_id.clone(),
+            image_digest: info.image_digest.clone(),
+        }),
+        _ => None,
+    }
 }

@@ -5,10 +5,12 @@
 use tokio::time::Instant;
 
 use super::image::Resolved;
+use super::progress::{Milestone, Progress};
 use super::provenance::{self, RunInfo};
 use super::shift::{self, Moved};
 use super::steps::Steps;
 use super::wait::{self, WaitError};
+use crate::aws::lambda_write::UpdateState;
 use crate::aws::types::AliasInfo;
 use crate::aws::{AwsError, Clients, ErrorKind};
 use crate::cancel::Cancel;
@@ -22,6 +24,9 @@ pub struct Job<'a> {
     pub image: &'a Resolved,
     /// The alias before the run (`None`: it does not exist yet).
     pub before: Option<AliasInfo>,
+    /// The function's update state as validation read it: not read again when idle.
+    pub idle: Option<UpdateState>,
+    pub progress: &'a Progress,
     pub run_info: &'a RunInfo,
     pub deadline: Instant,
     pub cancel: &'a Cancel,
@@ -92,15 +97,13 @@ async fn run(job: &Job<'_>, steps: &mut Steps, out: &mut Outcome) -> Result<(), 
     // An update already in progress (another deploy, a config change) would
     // make ours fail with ResourceConflictException: wait it out first.
     let idle = steps
-        .run(
-            "wait-idle",
-            wait::until_updated(job.clients, f, job.deadline, job.cancel),
-            |s| format!("function is {}", s.status),
-        )
+        .run("wait-idle", idle_state(job), |s| {
+            format!("function is {}", s.status)
+        })
         .await
         .map_err(wait_status)?;
     cancelled(job)?;
-    steps
+    let answer = steps
         .run(
             "update-code",
             update_code(job, &uri, idle.revision_id.as_deref()),
@@ -108,16 +111,19 @@ async fn run(job: &Job<'_>, steps: &mut Steps, out: &mut Outcome) -> Result<(), 
         )
         .await
         .map_err(Status::Failed)?;
+    job.progress.reached(Milestone::Updated);
     let state = steps
         .run(
             "wait",
-            wait::until_updated(job.clients, f, job.deadline, job.cancel),
+            wait::after_write(job.clients, f, &answer, job.deadline, job.cancel),
             |s| format!("LastUpdateStatus {}", s.status),
         )
         .await
         .map_err(wait_status)?;
     steps
-        .run("verify", verify(job), |d| format!("resolves to {d}"))
+        .run("verify", async { verify(job, &state) }, |d| {
+            format!("resolves to {d}")
+        })
         .await
         .map_err(Status::Failed)?;
     let description = provenance::version_description(job.run_info, &job.image.digest);
@@ -134,6 +140,7 @@ async fn run(job: &Job<'_>, steps: &mut Steps, out: &mut Outcome) -> Result<(), 
         )
         .await
         .map_err(|e| Status::Failed(e.to_string()))?;
+    job.progress.reached(Milestone::Published);
     out.version = Some(published.version.clone());
     if let Some(smoke) = &job.env.smoke_test {
         steps
@@ -178,6 +185,7 @@ async fn run(job: &Job<'_>, steps: &mut Steps, out: &mut Outcome) -> Result<(), 
                     Status::Failed(e.to_string())
                 });
             }
+            job.progress.reached(Milestone::Moved);
         }
         Strategy::Canary(canary) => {
             let started = std::time::Instant::now();
@@ -200,6 +208,7 @@ async fn run(job: &Job<'_>, steps: &mut Steps, out: &mut Outcome) -> Result<(), 
             let elapsed = started.elapsed().as_millis() as u64;
             match result {
                 Ok(records) => {
+                    job.progress.reached(Milestone::Moved);
                     out.canary = records;
                     steps.records.push(StepRecord {
                         step: "canary".into(),
@@ -257,13 +266,25 @@ fn cancelled(job: &Job<'_>) -> Result<(), Status> {
     }
 }
 
-/// `UpdateFunctionCode`, retried while another update holds the function.
-async fn update_code(job: &Job<'_>, uri: &str, revision: Option<&str>) -> Result<(), String> {
+/// The state validation read, when it shows the function idle; else waits for it.
+async fn idle_state(job: &Job<'_>) -> Result<UpdateState, WaitError> {
+    match &job.idle {
+        Some(s) if s.status == "Successful" => Ok(s.clone()),
+        _ => wait::until_updated(job.clients, &job.target.name, job.deadline, job.cancel).await,
+    }
+}
+
+/// `UpdateFunctionCode`, retried while another update holds the function; its answer.
+async fn update_code(
+    job: &Job<'_>,
+    uri: &str,
+    revision: Option<&str>,
+) -> Result<UpdateState, String> {
     let f = job.target.name.as_str();
     let mut revision = revision.map(str::to_string);
     for delay in wait::delays().take(8) {
         match job.clients.update_code(f, uri, revision.as_deref()).await {
-            Ok(_) => return Ok(()),
+            Ok(answer) => return Ok(answer),
             Err(e) if e.kind == ErrorKind::Conflict && Instant::now() + delay < job.deadline => {
                 tokio::time::sleep(delay).await;
                 let state = wait::until_updated(job.clients, f, job.deadline, job.cancel)
@@ -281,14 +302,10 @@ async fn update_code(job: &Job<'_>, uri: &str, revision: Option<&str>) -> Result
     ))
 }
 
-/// The function now resolves to the intended digest.
-async fn verify(job: &Job<'_>) -> Result<String, String> {
-    let info = job
-        .clients
-        .get_function(&job.target.name, None)
-        .await
-        .map_err(|e| e.to_string())?;
-    match info.image_digest {
+/// The function now resolves to the intended digest, as the last poll of the
+/// wait (a `GetFunction`) already told.
+fn verify(job: &Job<'_>, state: &UpdateState) -> Result<String, String> {
+    match state.image_digest.clone() {
         Some(d) if d == job.image.digest => Ok(d),
         Some(d) => Err(format!(
             "{} resolves to {d}, not the intended {}; another deploy may have raced this one",

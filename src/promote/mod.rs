@@ -9,6 +9,7 @@ pub mod execute;
 pub mod image;
 pub mod outcome;
 pub mod plan;
+pub mod progress;
 pub mod provenance;
 pub mod prune;
 pub mod restore;
@@ -60,7 +61,7 @@ pub async fn command(run: &Run, command: Command) -> anyhow::Result<End> {
         )
         .into());
     }
-    let clients = Clients::load(run.contract.region.as_deref()).await?;
+    let clients = Clients::load(run.contract.region.as_deref(), crate::app::pacer(run)).await?;
     let run_info = RunInfo::from_env(|k| std::env::var(k).ok());
     let shown_command = if dry_run { "plan" } else { command.as_str() };
     let mut report = Report::new(

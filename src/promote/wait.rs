@@ -32,7 +32,7 @@ pub fn delays() -> impl Iterator<Item = Duration> {
 
 const MAX_DELAY: Duration = Duration::from_secs(1);
 
-/// Polls `GetFunctionConfiguration` until `LastUpdateStatus` is not `InProgress`.
+/// Polls `GetFunction` until `LastUpdateStatus` is not `InProgress`.
 /// `Failed` is an error carrying Lambda's reason.
 pub async fn until_updated(
     clients: &Clients,
@@ -40,7 +40,45 @@ pub async fn until_updated(
     deadline: Instant,
     cancel: &Cancel,
 ) -> Result<UpdateState, WaitError> {
+    poll(clients, function, deadline, cancel, false).await
+}
+
+/// Like [`until_updated`] after a write whose answer already said `answer`:
+/// an `InProgress` answer is not read again at once, the first poll waits its delay.
+pub async fn after_write(
+    clients: &Clients,
+    function: &str,
+    answer: &UpdateState,
+    deadline: Instant,
+    cancel: &Cancel,
+) -> Result<UpdateState, WaitError> {
+    poll(
+        clients,
+        function,
+        deadline,
+        cancel,
+        answer.status == "InProgress",
+    )
+    .await
+}
+
+async fn poll(
+    clients: &Clients,
+    function: &str,
+    deadline: Instant,
+    cancel: &Cancel,
+    wait_first: bool,
+) -> Result<UpdateState, WaitError> {
     let mut delays = delays();
+    if wait_first {
+        let wake = (Instant::now() + delays.next().unwrap_or(MAX_DELAY)).min(deadline);
+        tokio::select! {
+            _ = tokio::time::sleep_until(wake) => {}
+            sig = cancel.cancelled() => {
+                return Err(WaitError::Cancelled { function: function.to_string(), signal: sig });
+            }
+        }
+    }
     loop {
         let state = clients.update_state(function).await?;
         match state.status.as_str() {
