@@ -34,6 +34,15 @@ struct Bucket {
     last_slowdown: Option<Instant>,
 }
 
+impl Bucket {
+    /// Takes the pool's next slot at or after `now`.
+    fn reserve(&mut self, now: Instant) -> Instant {
+        let at = self.next.max(now);
+        self.next = at + quota::spacing(self.rate);
+        at
+    }
+}
+
 #[derive(Debug)]
 pub struct Pacer {
     buckets: HashMap<Pool, Mutex<Bucket>>,
@@ -81,13 +90,10 @@ impl Pacer {
     /// Waits for the pool's next slot, then for a place among the requests in flight.
     pub async fn slot(&self, pool: Option<Pool>) -> SemaphorePermit<'_> {
         if let Some(bucket) = pool.and_then(|p| self.buckets.get(&p)) {
-            let at = {
-                let mut b = bucket.lock().unwrap_or_else(|e| e.into_inner());
-                let now = Instant::now();
-                let at = b.next.max(now);
-                b.next = at + quota::spacing(b.rate);
-                at
-            };
+            let at = bucket
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .reserve(Instant::now());
             tokio::time::sleep_until(at).await;
         }
         self.requests.fetch_add(1, Ordering::Relaxed);
@@ -156,6 +162,10 @@ fn jitter() -> f64 {
 mod tests {
     use super::*;
 
+    fn bucket(pacer: &Pacer, pool: Pool) -> std::sync::MutexGuard<'_, Bucket> {
+        pacer.buckets[&pool].lock().unwrap()
+    }
+
     #[test]
     fn backoff_grows_to_a_cap_with_jitter() {
         assert_eq!(backoff(0, 0.0), Duration::from_millis(125));
@@ -164,50 +174,49 @@ mod tests {
         assert_eq!(backoff(30, 1.0), BACKOFF_MAX);
     }
 
-    #[tokio::test(start_paused = true)]
-    async fn a_pool_is_spent_at_its_pace() {
+    #[test]
+    fn a_pool_hands_out_slots_at_its_pace() {
         let pacer = Pacer::new(&[(Pool::LambdaControlPlane, 10)], None);
-        let start = Instant::now();
-        for _ in 0..11 {
-            drop(pacer.slot(Some(Pool::LambdaControlPlane)).await);
-        }
+        let now = Instant::now();
+        let mut b = bucket(&pacer, Pool::LambdaControlPlane);
+        let slots: Vec<Instant> = (0..11).map(|_| b.reserve(now)).collect();
+        assert_eq!(slots[0], now);
         // 11 requests at 10 per second (less the 3% margin): ten gaps of ~103 ms.
-        let took = start.elapsed();
-        assert!(took >= Duration::from_millis(1000), "{took:?}");
-        assert!(took < Duration::from_millis(1100), "{took:?}");
-        assert_eq!(pacer.requests(), 11);
+        let span = slots[10] - slots[0];
+        assert_eq!(span, quota::spacing(10.0) * 10);
+        assert!(span > Duration::from_secs(1), "{span:?}");
+        // A pool left idle does not bank a burst: the next slot is "now".
+        let later = now + Duration::from_secs(5);
+        assert_eq!(b.reserve(later), later);
     }
 
-    #[tokio::test(start_paused = true)]
+    #[tokio::test]
     async fn a_throttled_answer_slows_the_pool_and_honours_retry_after() {
         let pacer = Pacer::new(&[], None);
         let pool = Some(Pool::LambdaControlPlane);
+        let before = Instant::now();
         let wait = pacer.throttled_answer(pool, Some(Duration::from_secs(2)), 0);
         assert_eq!(wait, Some(Duration::from_secs(2)));
-        let start = Instant::now();
-        drop(pacer.slot(pool).await);
-        assert!(start.elapsed() >= Duration::from_secs(2));
-        let rate = pacer.buckets[&Pool::LambdaControlPlane]
-            .lock()
-            .unwrap()
-            .rate;
-        assert_eq!(rate, 7.5);
+        {
+            let b = bucket(&pacer, Pool::LambdaControlPlane);
+            assert!(b.next >= before + Duration::from_secs(2));
+            assert_eq!(b.rate, 7.5);
+        }
+        // A second 429 in the same second is the same signal: no second halving.
+        pacer.throttled_answer(pool, None, 1);
+        assert_eq!(bucket(&pacer, Pool::LambdaControlPlane).rate, 7.5);
         pacer.answered(pool);
-        let rate = pacer.buckets[&Pool::LambdaControlPlane]
-            .lock()
-            .unwrap()
-            .rate;
-        assert!(rate > 7.5);
-        assert_eq!(pacer.throttled(), 1);
+        assert!(bucket(&pacer, Pool::LambdaControlPlane).rate > 7.5);
+        assert_eq!(pacer.throttled(), 2);
+        // Other pools are not slowed.
+        assert_eq!(bucket(&pacer, Pool::LambdaGetFunction).rate, 100.0);
     }
 
-    #[tokio::test(start_paused = true)]
+    #[tokio::test]
     async fn no_retry_past_the_deadline() {
         let pacer = Pacer::new(&[], Some(Instant::now() + Duration::from_secs(1)));
         let pool = Some(Pool::LambdaGetFunction);
-        assert_eq!(
-            pacer.throttled_answer(pool, Some(Duration::from_secs(5)), 0),
-            None
-        );
+        let wait = pacer.throttled_answer(pool, Some(Duration::from_secs(5)), 0);
+        assert_eq!(wait, None);
     }
 }

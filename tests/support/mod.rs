@@ -7,6 +7,7 @@ mod aws;
 mod http;
 mod moto;
 mod proxy;
+mod quota;
 mod recorder;
 mod run;
 mod stage;
@@ -18,6 +19,7 @@ pub use proxy::{
     Action, Fault, Match, Protocol, Proxy, RequestInfo, Rule, Rules, Seen, SplitMix,
     error_response, lambda_operation, rewrite_update_status,
 };
+pub use quota::{QuotaPool, Quotas};
 pub use recorder::{RecordedRequest, Recorder};
 pub use run::{Run, RunResult, Running, parse_outputs};
 pub use stage::{FUNCTION, GROUP, Stage, canary, contract};

@@ -472,6 +472,8 @@ struct Shared {
     rules: Mutex<Rules>,
     log: Mutex<Vec<Seen>>,
     upstream: u16,
+    /// AWS's request quotas, when enforced (`quota.rs`).
+    quotas: Mutex<Option<Arc<super::quota::Quotas>>>,
 }
 
 /// The running proxy; stops on drop.
@@ -497,6 +499,7 @@ impl Proxy {
             rules: Mutex::new(Rules::new(seed)),
             log: Mutex::new(Vec::new()),
             upstream,
+            quotas: Mutex::new(None),
         });
         let accept_shared = Arc::clone(&shared);
         runtime.spawn(async move {
@@ -516,6 +519,11 @@ impl Proxy {
 
     pub fn endpoint(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Enforces AWS's request quotas from now on: requests past them are throttled.
+    pub fn enforce(&self, quotas: Arc<super::quota::Quotas>) {
+        *self.shared.quotas.lock().expect("quotas") = Some(quotas);
     }
 
     pub fn add(&self, rule: Rule) {
@@ -707,8 +715,21 @@ async fn serve(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
         let body_text = String::from_utf8_lossy(&request.body).into_owned();
         let info = RequestInfo::new(&method, &target, request.header("x-amz-target"), &body_text);
         let decision = shared.rules.lock().expect("rules").decide(&info, at);
+        let quotas = shared.quotas.lock().expect("quotas").clone();
+        let over_quota = quotas.filter(|_| decision.fail.is_none());
 
         let (status, head, mut headers, mut body, injected) = match &decision.fail {
+            None if let Some((status, headers, body)) =
+                over_quota.and_then(|q| q.check(&info, at)) =>
+            {
+                (
+                    status,
+                    format!("HTTP/1.1 {status} Throttled"),
+                    headers,
+                    body,
+                    true,
+                )
+            }
             Some((status, code, message)) => {
                 let (headers, body) = error_response(info.protocol, code, message);
                 (
