@@ -213,6 +213,20 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn at_most_32_requests_are_in_flight() {
+        let pacer = Pacer::new(&[], None);
+        let mut held = Vec::new();
+        for _ in 0..IN_FLIGHT {
+            held.push(pacer.slot(None).await);
+        }
+        let one_more = tokio::time::timeout(Duration::from_millis(50), pacer.slot(None)).await;
+        assert!(one_more.is_err(), "a 33rd request got a place");
+        held.pop();
+        let _permit = pacer.slot(None).await;
+        assert_eq!(IN_FLIGHT, 32);
+    }
+
+    #[tokio::test]
     async fn no_retry_past_the_deadline() {
         let pacer = Pacer::new(&[], Some(Instant::now() + Duration::from_secs(1)));
         let pool = Some(Pool::LambdaGetFunction);
