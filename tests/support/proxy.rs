@@ -716,20 +716,10 @@ async fn serve(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
         let info = RequestInfo::new(&method, &target, request.header("x-amz-target"), &body_text);
         let decision = shared.rules.lock().expect("rules").decide(&info, at);
         let quotas = shared.quotas.lock().expect("quotas").clone();
-        let over_quota = quotas.filter(|_| decision.fail.is_none());
+        let over_quota = quotas.and_then(|q| q.over(&info, at, decision.fail.is_none()));
 
         let (status, head, mut headers, mut body, injected) = match &decision.fail {
-            None if let Some((status, headers, body)) =
-                over_quota.and_then(|q| q.check(&info, at)) =>
-            {
-                (
-                    status,
-                    format!("HTTP/1.1 {status} Throttled"),
-                    headers,
-                    body,
-                    true,
-                )
-            }
+            None if let Some(answer) = over_quota => answer,
             Some((status, code, message)) => {
                 let (headers, body) = error_response(info.protocol, code, message);
                 (

@@ -72,6 +72,9 @@ pub struct Quotas {
 /// An answer in place of forwarding: status, headers, body.
 pub type Answer = (u16, Vec<(String, String)>, Vec<u8>);
 
+/// The same as the proxy writes it: status, status line, headers, body, injected.
+pub type ProxyAnswer = (u16, String, Vec<(String, String)>, Vec<u8>, bool);
+
 impl Quotas {
     /// Lambda's published quotas (15 shared, 100 for `GetFunction`) and Logs' 5 per second.
     pub fn aws() -> Quotas {
@@ -111,6 +114,24 @@ impl Quotas {
         };
         self.refused.fetch_add(1, Ordering::Relaxed);
         Some(throttled(req.protocol, wait))
+    }
+}
+
+impl Quotas {
+    /// The proxy's hook: for a request no rule failed (`free`), the throttling answer as
+    /// a [`ProxyAnswer`], or `None` to forward it.
+    pub fn over(&self, req: &RequestInfo, now: Instant, free: bool) -> Option<ProxyAnswer> {
+        if !free {
+            return None;
+        }
+        let (status, headers, body) = self.check(req, now)?;
+        Some((
+            status,
+            format!("HTTP/1.1 {status} Throttled"),
+            headers,
+            body,
+            true,
+        ))
     }
 }
 
