@@ -10,12 +10,15 @@
 # 15/s pool allows at best: 3N/15 s for a promotion (UpdateFunctionCode, PublishVersion and
 # UpdateAlias of each function), N/15 s for a validation (GetAlias of each function).
 #
-# Usage: scripts/bench-fleet.sh   (LAMBDA_PROMOTE_BIN=PATH: measure that binary, no build)
+# Usage: scripts/bench-fleet.sh   (LAMBDA_PROMOTE_BIN=PATH: measure that binary, no build;
+#                                 SIZES="10 100 300" and PAIR=100: the fleet sizes, for a quick try)
 set -euo pipefail
 shopt -s inherit_errexit
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 region=us-east-1
+read -r -a sizes <<<"${SIZES:-10 100 300}"
+pair="${PAIR:-100}"
 work="$(mktemp -d)"
 pids=()
 
@@ -34,7 +37,7 @@ setup() {
   say "build (release)"
   python="$(dirname "$("$root/scripts/ensure-moto.sh")")/python"
   if [[ -n "${LAMBDA_PROMOTE_BIN:-}" ]]; then
-    binary="$LAMBDA_PROMOTE_BIN"
+    binary="$(realpath "$LAMBDA_PROMOTE_BIN")"
   else
     (cd "$root" && cargo build --release --quiet)
     binary="$root/target/release/lambda-promote"
@@ -58,23 +61,27 @@ start_services() {
   wait_http "$proxy/__bench/count"
 }
 
-# fleet-000 … fleet-299; environment nN holds the first N, a100/b100 two disjoint hundreds.
+# fleet-000 …; environment nN holds the first N functions, pair-a/pair-b two disjoint sets of PAIR.
 seed() {
-  say "seed 300 image functions (a few minutes)"
-  "$python" - >"$work/seed.json" <<'PY'
-import json
+  local total
+  total="$(printf '%s\n' "${sizes[@]}" "$((2 * pair))" | sort -n | tail -n 1)"
+  say "seed $total image functions (a few minutes)"
+  "$python" - "$total" >"$work/seed.json" <<'PY'
+import json, sys
 print(json.dumps({
     "ecr": [{"repository": "fleet", "images": [{"name": t, "tags": [t]} for t in ("v1", "v2", "v3", "v4")]}],
     "functions": [{"name": f"fleet-{i:03}", "versions": [{"image": {"repository": "fleet", "tag": "v1"}}],
-                   "aliases": [{"name": "live", "version": 1}]} for i in range(300)],
+                   "aliases": [{"name": "live", "version": 1}]} for i in range(int(sys.argv[1]))],
 }))
 PY
   "$python" "$root/scripts/seed.py" --endpoint "$moto_url" --region "$region" --docker-free-lambda \
     "$work/seed.json" >"$work/seeded.json"
   mkdir -p "$work/workspace"
-  "$python" - "$work/workspace/lambda-promote.yml" <<'PY'
+  "$python" - "$work/workspace/lambda-promote.yml" "$pair" "${sizes[@]}" <<'PY'
 import sys
-envs = {"n10": range(10), "n100": range(100), "n300": range(300), "a100": range(100), "b100": range(100, 200)}
+pair = int(sys.argv[2])
+envs = {f"n{n}": range(int(n)) for n in sys.argv[3:]}
+envs.update({"pair-a": range(pair), "pair-b": range(pair, 2 * pair)})
 with open(sys.argv[1], "w") as out:
     out.write("version: 1\nregion: us-east-1\nenvironments:\n")
     for name, functions in envs.items():
@@ -123,9 +130,11 @@ PY
 
 measure() {
   : >"$work/results"
-  local n start end image
-  for n in 10 100 300; do
-    case "$n" in 10) image="$(image v2)" ;; 100) image="$(image v3)" ;; *) image="$(image v4)" ;; esac
+  local n start end image round=0 tags=(v2 v3 v4)
+  for n in "${sizes[@]}"; do
+    # A new image each round, so no promotion is a no-op.
+    image="$(image "${tags[round % 3]}")"
+    round=$((round + 1))
     say "validate and promote $n functions"
     reset_count
     start="$(now)"
@@ -138,28 +147,35 @@ measure() {
     end="$(now)"
     row "promote $n" "$n" 3 "$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')" "$work/promote-$n.json"
   done
-  say "two promotions of 100 functions at once, sharing the quotas"
-  image="$(image v2)"
+  say "two promotions of $pair functions at once, sharing the quotas"
+  image="$(image "${tags[round % 3]}")"
   reset_count
   start="$(now)"
-  invoke promote-a100 promote a100 "$image" &
+  invoke promote-pair-a promote pair-a "$image" &
   local a=$!
-  invoke promote-b100 promote b100 "$image" &
+  invoke promote-pair-b promote pair-b "$image" &
   local b=$!
   wait "$a" "$b"
   end="$(now)"
-  row "2 x promote 100 (200)" 200 3 "$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')" \
-    "$work/promote-a100.json" "$work/promote-b100.json"
+  row "2 x promote $pair" "$((2 * pair))" 3 "$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')" \
+    "$work/promote-pair-a.json" "$work/promote-pair-b.json"
 }
 
 report() {
   say "results (floor: the shared 15/s pool at best; requests and 429s counted at the proxy)"
   printf '%-22s %9s %9s %6s %9s %6s %11s  %s\n' run "wall" floor ratio requests 429s rolled-back result
   cat "$work/results"
-  local log
-  for log in "$work"/promote-*.log; do
-    grep -h 'promote .*throttled answers' "$log" | tail -n 1 || true
-  done
+  echo
+  echo "each promotion's own figures (its summary notice):"
+  "$python" - "$work"/promote-*.json <<'PY'
+import json, sys
+for path in sys.argv[1:]:
+    try:
+        notices = json.load(open(path)).get("notices", [])
+    except (OSError, ValueError):
+        continue
+    print("\n".join(f"  {n}" for n in notices if "throttled answers" in n))
+PY
 }
 
 setup

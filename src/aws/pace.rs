@@ -181,7 +181,7 @@ mod tests {
         let mut b = bucket(&pacer, Pool::LambdaControlPlane);
         let slots: Vec<Instant> = (0..11).map(|_| b.reserve(now)).collect();
         assert_eq!(slots[0], now);
-        // 11 requests at 10 per second (less the 3% margin): ten gaps of ~103 ms.
+        // 11 requests at 10 per second (less the 1% margin): ten gaps of ~101 ms.
         let span = slots[10] - slots[0];
         assert_eq!(span, quota::spacing(10.0) * 10);
         assert!(span > Duration::from_secs(1), "{span:?}");

@@ -119,10 +119,10 @@ pub fn rates(lowered: &[(Pool, u32)]) -> Vec<(Pool, f64)> {
         .collect()
 }
 
-/// The gap between two requests of a pool at `rate`, with a 3% margin so the
+/// The gap between two requests of a pool at `rate`, with a 1% margin so the
 /// timer's jitter never packs one more request into AWS's second than allowed.
 pub fn spacing(rate: f64) -> Duration {
-    Duration::from_secs_f64(1.0 / (rate * 0.97))
+    Duration::from_secs_f64(1.0 / (rate * 0.99))
 }
 
 #[cfg(test)]
