@@ -1,19 +1,29 @@
 #!/usr/bin/env python3
-"""A counting HTTP proxy for the promote benchmark: forwards every request to moto and counts
+"""A counting HTTP proxy for the promote benchmarks: forwards every request to moto and counts
 it, by AWS service and operation, so the binary and the AWS CLI are measured the same way.
 
-Usage:
-    .venv/bin/python scripts/bench_promote_proxy.py --port PORT --upstream http://127.0.0.1:MOTO_PORT
+With `--quotas` it also enforces Lambda's API request quotas, as AWS counts them per account
+and region (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests):
+GetFunction 100 per second, every other control-plane API 15 per second together, invocations
+apart. A request past a quota is answered as Lambda does: HTTP 429 TooManyRequestsException,
+`Retry-After` (the SDK's `retryAfterSeconds`) and a JSON body with Type, message and
+Reason CallerRateLimitExceeded. Each pool is a token bucket holding one second's worth.
 
-Control paths (not forwarded): `GET /__bench/count` returns {"total": N, "by_operation": {…}}
-and `POST /__bench/reset` sets the count to zero. Used by scripts/bench-promote.sh.
+Usage:
+    .venv/bin/python scripts/bench_promote_proxy.py --port PORT --upstream http://127.0.0.1:MOTO_PORT [--quotas]
+
+Control paths (not forwarded): `GET /__bench/count` returns
+{"total": N, "throttled": N, "by_operation": {…}} and `POST /__bench/reset` sets the counts to
+zero. Used by scripts/bench-promote.sh and scripts/bench-fleet.sh.
 """
 
 import argparse
 import http.client
 import json
+import math
 import re
 import threading
+import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -36,19 +46,75 @@ class Counter:
         self.total = 0
         self.by_operation = {}
 
+        self.throttled = 0
+
     def reset(self):
         with self.lock:
             self.total = 0
+            self.throttled = 0
             self.by_operation = {}
 
-    def add(self, operation):
+    def add(self, operation, throttled=False):
         with self.lock:
             self.total += 1
+            self.throttled += int(throttled)
             self.by_operation[operation] = self.by_operation.get(operation, 0) + 1
 
     def snapshot(self):
         with self.lock:
-            return {"total": self.total, "by_operation": dict(sorted(self.by_operation.items()))}
+            return {
+                "total": self.total,
+                "throttled": self.throttled,
+                "by_operation": dict(sorted(self.by_operation.items())),
+            }
+
+
+class Quotas:
+    """Lambda's request quotas: one token bucket per pool, a second's worth of burst."""
+
+    RATES = {"lambda-control-plane": 15.0, "lambda-get-function": 100.0}
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.buckets = {pool: [rate, time.monotonic()] for pool, rate in self.RATES.items()}
+
+    @staticmethod
+    def pool(operation):
+        """The pool of an `operation()` name, or None for calls these quotas do not cover."""
+        if not operation.startswith("lambda "):
+            return None
+        if operation.endswith("/invocations"):
+            return None
+        if operation == "lambda GET /2015-03-31/functions/F":
+            return "lambda-get-function"
+        return "lambda-control-plane"
+
+    def take(self, operation):
+        """None when the request may pass, else the seconds until a token is back."""
+        pool = self.pool(operation)
+        if pool is None:
+            return None
+        rate = self.RATES[pool]
+        with self.lock:
+            tokens, last = self.buckets[pool]
+            now = time.monotonic()
+            tokens = min(rate, tokens + (now - last) * rate)
+            if tokens >= 1.0:
+                self.buckets[pool] = [tokens - 1.0, now]
+                return None
+            self.buckets[pool] = [tokens, now]
+            return (1.0 - tokens) / rate
+
+
+def throttled_answer(wait):
+    """Lambda's answer past a quota; `Retry-After` in whole seconds, at least 1."""
+    body = json.dumps({"Reason": "CallerRateLimitExceeded", "Type": "User", "message": "Rate exceeded"}).encode()
+    headers = [
+        ("Content-Type", "application/json"),
+        ("X-Amzn-ErrorType", "TooManyRequestsException"),
+        ("Retry-After", str(max(1, math.ceil(wait)))),
+    ]
+    return body, headers
 
 
 def operation(method, path, headers):
@@ -66,7 +132,7 @@ def operation(method, path, headers):
     return f"{service} {method} {shape}"
 
 
-def handler(upstream, counter):
+def handler(upstream, counter, quotas):
     parts = urllib.parse.urlsplit(upstream)
     local = threading.local()
 
@@ -116,7 +182,12 @@ def handler(upstream, counter):
             body = self.body()
             if self.path.startswith("/__bench/"):
                 return self.control()
-            counter.add(operation(self.command, self.path, self.headers))
+            op = operation(self.command, self.path, self.headers)
+            wait = quotas.take(op) if quotas else None
+            counter.add(op, throttled=wait is not None)
+            if wait is not None:
+                payload, out = throttled_answer(wait)
+                return self.reply(429, payload, out)
             headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
             headers["Content-Length"] = str(len(body))
             for attempt in range(2):
@@ -144,9 +215,11 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--upstream", required=True)
+    parser.add_argument("--quotas", action="store_true", help="enforce Lambda's API request quotas")
     args = parser.parse_args()
     counter = Counter()
-    server = ThreadingHTTPServer(("127.0.0.1", args.port), handler(args.upstream, counter))
+    quotas = Quotas() if args.quotas else None
+    server = ThreadingHTTPServer(("127.0.0.1", args.port), handler(args.upstream, counter, quotas))
     server.daemon_threads = True
     server.serve_forever()
 

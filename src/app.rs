@@ -3,10 +3,13 @@
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::Context as _;
 
 use crate::aws::Clients;
+use crate::aws::pace::Pacer;
+use crate::aws::quota::Pool;
 use crate::cancel::Cancel;
 use crate::config::model::{Contract, Environment};
 use crate::emit::Emitter;
@@ -156,7 +159,7 @@ async fn validate_command(run: &Run) -> anyhow::Result<End> {
         names.join(","),
         contract_label(&run.settings.contract),
     );
-    let clients = Clients::load(run.contract.region.as_deref()).await?;
+    let clients = Clients::load(run.contract.region.as_deref(), pacer(run)).await?;
     let fork = run.event.is_fork_pr();
     let work = validate::findings(&clients, &run.contract, &envs, &run.job, fork);
     let (findings, _) = tokio::select! {
@@ -180,6 +183,21 @@ async fn validate_command(run: &Run) -> anyhow::Result<End> {
         .report(&report)
         .context("failed to write the report")?;
     Ok(End::Done(report.result))
+}
+
+/// The run's pacer: AWS's quotas lowered by the contract's `limits:`, and
+/// throttled answers retried until the `timeout` input's deadline.
+pub fn pacer(run: &Run) -> Arc<Pacer> {
+    let l = &run.contract.limits;
+    let lowered: Vec<(Pool, u32)> = [
+        (Pool::LambdaControlPlane, l.lambda_control_plane),
+        (Pool::LambdaGetFunction, l.lambda_get_function),
+    ]
+    .into_iter()
+    .filter_map(|(p, v)| Some((p, v?)))
+    .collect();
+    let deadline = tokio::time::Instant::now() + run.settings.timeout;
+    Arc::new(Pacer::new(&lowered, Some(deadline)))
 }
 
 pub fn contract_label(path: &Path) -> String {

@@ -13,6 +13,9 @@ fn func(name: &str, package: &str, env: &[(&str, &str)]) -> FunctionInfo {
         image_uri: None,
         image_digest: None,
         version: "$LATEST".into(),
+        last_update_status: None,
+        last_update_reason: None,
+        revision_id: None,
         env: env
             .iter()
             .map(|(k, v)| (k.to_string(), Secret::new(*v)))
@@ -61,6 +64,7 @@ fn contract(checks: Vec<Spot<Check>>, account: Option<&str>) -> Contract {
             keep_versions: None,
             invalidate: None,
         }],
+        limits: Default::default(),
     }
 }
 

@@ -312,6 +312,7 @@ mod tests {
             region: None,
             account: None,
             environments,
+            limits: Default::default(),
         }
     }
 

@@ -96,7 +96,7 @@ fn a_sibling_failure_restores_onto_a_version_that_still_exists() {
     });
     stage.proxy.add(
         Rule::new(
-            Match::op("GetFunctionConfiguration").path("/functions/worker-b/"),
+            Match::op("GetFunction").path("/functions/worker-b"),
             Action::Hold {
                 hold: Duration::from_secs(4),
                 failed: Some("Lambda cannot pull the image".into()),

@@ -21,15 +21,14 @@ fn hold(secs: u64, failed: Option<&str>) -> Action {
 fn sigint_before_any_write_stops_cleanly() {
     let stage = Stage::start(11);
     // Another update holds the function: the run waits before writing anything.
-    stage.proxy.add(Rule::new(
-        Match::op("GetFunctionConfiguration"),
-        hold(600, None),
-    ));
+    stage
+        .proxy
+        .add(Rule::new(Match::op("GetFunction"), hold(600, None)));
     let running = stage.promote("v2", "").spawn();
     assert!(
         stage
             .proxy
-            .wait_for("GetFunctionConfiguration", 2, Duration::from_secs(60)),
+            .wait_for("GetFunction", 4, Duration::from_secs(60)),
         "the run never waited for the update"
     );
     running.signal("INT");
@@ -71,9 +70,9 @@ fn a_revision_conflict_on_the_alias_is_not_overwritten() {
 #[test]
 fn a_slow_update_is_waited_for_and_noticed_within_a_second() {
     let stage = Stage::start(13);
-    stage.proxy.add(
-        Rule::new(Match::op("GetFunctionConfiguration"), hold(3, None)).after("UpdateFunctionCode"),
-    );
+    stage
+        .proxy
+        .add(Rule::new(Match::op("GetFunction"), hold(3, None)).after("UpdateFunctionCode"));
     let r = stage.promote("v2", "").execute();
     r.assert_code(0);
     stage.assert_alias("2");
@@ -81,7 +80,7 @@ fn a_slow_update_is_waited_for_and_noticed_within_a_second() {
         .proxy
         .log()
         .into_iter()
-        .filter(|s| s.op == "GetFunctionConfiguration")
+        .filter(|s| s.op == "GetFunction")
         .collect();
     let held_from = polls
         .iter()
@@ -105,7 +104,7 @@ fn a_failed_update_is_reported_with_its_reason() {
     let stage = Stage::start(14);
     stage.proxy.add(
         Rule::new(
-            Match::op("GetFunctionConfiguration"),
+            Match::op("GetFunction"),
             hold(
                 1,
                 Some("Lambda was unable to pull the image: access denied"),
@@ -289,10 +288,9 @@ fn an_update_in_progress_elsewhere_is_waited_out() {
 fn sigterm_during_the_code_update_is_reported_and_moves_nothing() {
     let stage = Stage::start(17);
     // Our own update stays in progress: the signal arrives while the run waits for it.
-    stage.proxy.add(
-        Rule::new(Match::op("GetFunctionConfiguration"), hold(600, None))
-            .after("UpdateFunctionCode"),
-    );
+    stage
+        .proxy
+        .add(Rule::new(Match::op("GetFunction"), hold(600, None)).after("UpdateFunctionCode"));
     let running = stage.promote("v2", "").spawn();
     assert!(
         stage

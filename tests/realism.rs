@@ -268,7 +268,7 @@ fn a_promotion_against_the_model_waits_for_the_update_and_guards_every_write() {
         .proxy
         .log()
         .into_iter()
-        .filter(|s| s.op == "GetFunctionConfiguration")
+        .filter(|s| s.op == "GetFunction")
         .filter_map(|s| s.update_status)
         .collect();
     assert!(statuses.iter().any(|s| s == "InProgress"), "{statuses:?}");

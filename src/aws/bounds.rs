@@ -119,6 +119,8 @@ impl Clients {
                 self.ecr.config().to_builder().sleep_impl(sleep).build(),
             ),
             region: self.region.clone(),
+            pacer: Arc::clone(&self.pacer),
+            cancel: Some(cancel.clone()),
         }
     }
 }

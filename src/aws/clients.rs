@@ -2,10 +2,14 @@
 //! (`AWS_REGION`, `AWS_PROFILE`, `AWS_ENDPOINT_URL`, credentials), so the same
 //! binary runs against AWS or a local emulator.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use aws_config::retry::RetryConfig;
 use aws_config::{BehaviorVersion, Region};
+
+use super::call::LeaveThrottlingToThePacer;
+use super::pace::Pacer;
 
 #[derive(Clone, Debug)]
 pub struct Clients {
@@ -15,13 +19,19 @@ pub struct Clients {
     pub sts: aws_sdk_sts::Client,
     pub ecr: aws_sdk_ecr::Client,
     pub region: String,
+    /// Paces every call per quota pool and retries throttled answers (`call.rs`).
+    pub pacer: Arc<Pacer>,
+    /// Set on the cancellable clients (`bounds.rs`): the pacer's own waits end on a signal.
+    pub cancel: Option<crate::cancel::Cancel>,
 }
 
 impl Clients {
-    /// `region` from the contract overrides the chain's region.
-    pub async fn load(region: Option<&str>) -> anyhow::Result<Self> {
-        // Throttling and 5xx are retried by the SDK with jittered exponential
-        // backoff; a bounded number of attempts keeps a run from hanging.
+    /// `region` from the contract overrides the chain's region; `pacer` is the
+    /// run's, shared by every client of its account and region.
+    pub async fn load(region: Option<&str>, pacer: Arc<Pacer>) -> anyhow::Result<Self> {
+        // 5xx and network errors are retried by the SDK with jittered exponential
+        // backoff, a bounded number of attempts. Throttling is not: `Clients::call`
+        // retries it, paced, until the run's deadline.
         let retry = RetryConfig::standard()
             .with_max_attempts(6)
             .with_initial_backoff(Duration::from_millis(100))
@@ -36,13 +46,24 @@ impl Clients {
         let region = conf.region().map(|r| r.to_string()).ok_or_else(|| {
             anyhow::anyhow!("no AWS region: set `region:` in the contract or AWS_REGION")
         })?;
+        macro_rules! client {
+            ($sdk:ident) => {
+                $sdk::Client::from_conf(
+                    $sdk::config::Builder::from(&conf)
+                        .retry_classifier(LeaveThrottlingToThePacer)
+                        .build(),
+                )
+            };
+        }
         Ok(Self {
-            lambda: aws_sdk_lambda::Client::new(&conf),
-            cloudfront: aws_sdk_cloudfront::Client::new(&conf),
-            logs: aws_sdk_cloudwatchlogs::Client::new(&conf),
-            sts: aws_sdk_sts::Client::new(&conf),
-            ecr: aws_sdk_ecr::Client::new(&conf),
+            lambda: client!(aws_sdk_lambda),
+            cloudfront: client!(aws_sdk_cloudfront),
+            logs: client!(aws_sdk_cloudwatchlogs),
+            sts: client!(aws_sdk_sts),
+            ecr: client!(aws_sdk_ecr),
             region,
+            pacer,
+            cancel: None,
         })
     }
 }

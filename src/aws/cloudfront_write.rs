@@ -26,14 +26,14 @@ impl Clients {
             .caller_reference(caller_reference)
             .build()
             .map_err(|e| build_error(&resource, e))?;
-        let out = self
+        let req = self
             .cloudfront
             .create_invalidation()
             .distribution_id(distribution_id)
-            .invalidation_batch(batch)
-            .send()
-            .await
-            .map_err(|e| AwsError::classify(ops::CREATE_INVALIDATION, &resource, &e))?;
+            .invalidation_batch(batch);
+        let out = self
+            .call(ops::CREATE_INVALIDATION, &resource, || req.clone().send())
+            .await?;
         Ok(out
             .invalidation()
             .map(|i| i.id().to_string())

@@ -29,15 +29,15 @@ impl Clients {
             .set_image_digest(digest.map(str::to_string))
             .build();
         let resource = format!("{repository}:{}", tag.or(digest).unwrap_or_default());
-        let out = self
+        let req = self
             .ecr
             .describe_images()
             .registry_id(registry)
             .repository_name(repository)
-            .image_ids(id)
-            .send()
-            .await
-            .map_err(|e| AwsError::classify(ops::DESCRIBE_IMAGES, &resource, &e))?;
+            .image_ids(id);
+        let out = self
+            .call(ops::DESCRIBE_IMAGES, &resource, || req.clone().send())
+            .await?;
         let Some(img) = out.image_details().first() else {
             return Err(AwsError {
                 kind: super::ErrorKind::NotFound,

@@ -21,22 +21,22 @@ impl LogTarget {
 }
 
 impl Clients {
-    /// `GetFunctionConfiguration` of `function:version`, reduced to its `LoggingConfig`.
+    /// `GetFunction` of `function:version` (the 100/s pool, not the shared one), reduced
+    /// to its `LoggingConfig`.
     pub async fn log_target(&self, function: &str, version: &str) -> Result<LogTarget, AwsError> {
-        let c = self
+        let req = self
             .lambda
-            .get_function_configuration()
+            .get_function()
             .function_name(function)
-            .qualifier(version)
-            .send()
-            .await
-            .map_err(|e| {
-                AwsError::classify(
-                    ops::GET_FUNCTION_CONFIGURATION,
-                    &format!("{function}:{version}"),
-                    &e,
-                )
-            })?;
+            .qualifier(version);
+        let out = self
+            .call(ops::GET_FUNCTION, &format!("{function}:{version}"), || {
+                req.clone().send()
+            })
+            .await?;
+        let Some(c) = out.configuration() else {
+            return Ok(LogTarget::default_for(function));
+        };
         let mut target = LogTarget::default_for(function);
         if let Some(g) = c
             .logging_config()

@@ -21,14 +21,14 @@ impl Clients {
             Some(q) => format!("{name}:{q}"),
             None => name.to_string(),
         };
-        let out = self
+        let req = self
             .lambda
             .get_function()
             .function_name(name)
-            .set_qualifier(qualifier.map(str::to_string))
-            .send()
-            .await
-            .map_err(|e| AwsError::classify(ops::GET_FUNCTION, &resource, &e))?;
+            .set_qualifier(qualifier.map(str::to_string));
+        let out = self
+            .call(ops::GET_FUNCTION, &resource, || req.clone().send())
+            .await?;
         let conf = out.configuration();
         let code = out.code();
         let env = conf
@@ -54,20 +54,24 @@ impl Clients {
                 .and_then(|c| c.version())
                 .unwrap_or("$LATEST")
                 .to_string(),
+            last_update_status: conf
+                .and_then(|c| c.last_update_status())
+                .map(|s| s.as_str().to_string()),
+            last_update_reason: conf
+                .and_then(|c| c.last_update_status_reason())
+                .map(str::to_string),
+            revision_id: conf.and_then(|c| c.revision_id()).map(str::to_string),
             env,
         })
     }
 
     /// `GetAlias`.
     pub async fn get_alias(&self, function: &str, alias: &str) -> Result<AliasInfo, AwsError> {
+        let req = self.lambda.get_alias().function_name(function).name(alias);
+        let resource = format!("{function}:{alias}");
         let out = self
-            .lambda
-            .get_alias()
-            .function_name(function)
-            .name(alias)
-            .send()
-            .await
-            .map_err(|e| AwsError::classify(ops::GET_ALIAS, &format!("{function}:{alias}"), &e))?;
+            .call(ops::GET_ALIAS, &resource, || req.clone().send())
+            .await?;
         Ok(alias_info(
             alias,
             out.function_version(),

@@ -10,7 +10,7 @@ use super::clients::Clients;
 use super::error::AwsError;
 use super::lambda_read::alias_info;
 use super::operations as ops;
-use super::types::AliasInfo;
+use super::types::{AliasInfo, digest_of};
 
 /// What the new version answered to the smoke test.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -37,6 +37,8 @@ pub struct UpdateState {
     pub reason: Option<String>,
     pub code_sha256: String,
     pub revision_id: Option<String>,
+    /// The resolved image digest, when the answer carries it (`GetFunction` does).
+    pub image_digest: Option<String>,
 }
 
 impl UpdateState {
@@ -52,6 +54,7 @@ impl UpdateState {
             reason: reason.map(str::to_string),
             code_sha256: code_sha256.unwrap_or_default().to_string(),
             revision_id: revision_id.map(str::to_string),
+            image_digest: None,
         }
     }
 }
@@ -68,23 +71,28 @@ fn routing(weights: &std::collections::BTreeMap<String, f64>) -> AliasRoutingCon
 }
 
 impl Clients {
-    /// `GetFunctionConfiguration` reduced to what waiting needs.
+    /// `GetFunction` reduced to what waiting needs. It carries the same status as
+    /// `GetFunctionConfiguration` plus the resolved image, and spends Lambda's
+    /// 100-per-second `GetFunction` quota, not the 15 per second writes share.
     pub async fn update_state(&self, function: &str) -> Result<UpdateState, AwsError> {
-        let c = self
-            .lambda
-            .get_function_configuration()
-            .function_name(function)
-            .send()
-            .await
-            .map_err(|e| AwsError::classify(ops::GET_FUNCTION_CONFIGURATION, function, &e))?;
+        let req = self.lambda.get_function().function_name(function);
+        let out = self
+            .call(ops::GET_FUNCTION, function, || req.clone().send())
+            .await?;
+        let c = out.configuration();
         // No status means no update ever ran: the function is idle.
-        Ok(UpdateState::new(
-            c.last_update_status(),
+        let mut state = UpdateState::new(
+            c.and_then(|c| c.last_update_status()),
             "Successful",
-            c.last_update_status_reason(),
-            c.code_sha256(),
-            c.revision_id(),
-        ))
+            c.and_then(|c| c.last_update_status_reason()),
+            c.and_then(|c| c.code_sha256()),
+            c.and_then(|c| c.revision_id()),
+        );
+        state.image_digest = out
+            .code()
+            .and_then(|c| c.resolved_image_uri().or(c.image_uri()))
+            .and_then(digest_of);
+        Ok(state)
     }
 
     /// `UpdateFunctionCode` to an image by digest, guarded by the revision id read before.
@@ -94,15 +102,15 @@ impl Clients {
         image_uri: &str,
         revision_id: Option<&str>,
     ) -> Result<UpdateState, AwsError> {
-        let c = self
+        let req = self
             .lambda
             .update_function_code()
             .function_name(function)
             .image_uri(image_uri)
-            .set_revision_id(revision_id.map(str::to_string))
-            .send()
-            .await
-            .map_err(|e| AwsError::classify(ops::UPDATE_FUNCTION_CODE, function, &e))?;
+            .set_revision_id(revision_id.map(str::to_string));
+        let c = self
+            .call(ops::UPDATE_FUNCTION_CODE, function, || req.clone().send())
+            .await?;
         // An update's answer without a status is still in progress.
         Ok(UpdateState::new(
             c.last_update_status(),
@@ -121,16 +129,16 @@ impl Clients {
         revision_id: Option<&str>,
         description: &str,
     ) -> Result<Published, AwsError> {
-        let out = self
+        let req = self
             .lambda
             .publish_version()
             .function_name(function)
             .code_sha256(code_sha256)
             .set_revision_id(revision_id.map(str::to_string))
-            .description(description)
-            .send()
-            .await
-            .map_err(|e| AwsError::classify(ops::PUBLISH_VERSION, function, &e))?;
+            .description(description);
+        let out = self
+            .call(ops::PUBLISH_VERSION, function, || req.clone().send())
+            .await?;
         Ok(Published {
             version: out.version().unwrap_or_default().to_string(),
             code_sha256: out.code_sha256().unwrap_or_default().to_string(),
@@ -147,22 +155,24 @@ impl Clients {
         payload: &str,
         within: std::time::Duration,
     ) -> Result<InvokeResult, AwsError> {
-        let out = self
+        let req = self
             .lambda
             .invoke()
             .function_name(function)
             .qualifier(version)
-            .payload(Blob::new(payload.as_bytes().to_vec()))
-            .customize()
-            .config_override(
-                aws_sdk_lambda::config::Builder::default()
-                    .timeout_config(super::bounds::invoke_timeouts(within)),
-            )
-            .send()
-            .await
-            .map_err(|e| {
-                AwsError::classify(ops::INVOKE_FUNCTION, &format!("{function}:{version}"), &e)
-            })?;
+            .payload(Blob::new(payload.as_bytes().to_vec()));
+        let resource = format!("{function}:{version}");
+        let out = self
+            .call(ops::INVOKE_FUNCTION, &resource, || {
+                req.clone()
+                    .customize()
+                    .config_override(
+                        aws_sdk_lambda::config::Builder::default()
+                            .timeout_config(super::bounds::invoke_timeouts(within)),
+                    )
+                    .send()
+            })
+            .await?;
         Ok(InvokeResult {
             function_error: out.function_error().map(str::to_string),
             payload: out
@@ -183,7 +193,7 @@ impl Clients {
         description: Option<&str>,
         revision_id: Option<&str>,
     ) -> Result<AliasInfo, AwsError> {
-        let out = self
+        let req = self
             .lambda
             .update_alias()
             .function_name(function)
@@ -191,12 +201,11 @@ impl Clients {
             .function_version(version)
             .routing_config(routing(weights))
             .set_description(description.map(str::to_string))
-            .set_revision_id(revision_id.map(str::to_string))
-            .send()
-            .await
-            .map_err(|e| {
-                AwsError::classify(ops::UPDATE_ALIAS, &format!("{function}:{alias}"), &e)
-            })?;
+            .set_revision_id(revision_id.map(str::to_string));
+        let resource = format!("{function}:{alias}");
+        let out = self
+            .call(ops::UPDATE_ALIAS, &resource, || req.clone().send())
+            .await?;
         Ok(alias_info(
             alias,
             out.function_version().or(Some(version)),
@@ -214,18 +223,17 @@ impl Clients {
         version: &str,
         description: &str,
     ) -> Result<AliasInfo, AwsError> {
-        let out = self
+        let req = self
             .lambda
             .create_alias()
             .function_name(function)
             .name(alias)
             .function_version(version)
-            .description(description)
-            .send()
-            .await
-            .map_err(|e| {
-                AwsError::classify(ops::CREATE_ALIAS, &format!("{function}:{alias}"), &e)
-            })?;
+            .description(description);
+        let resource = format!("{function}:{alias}");
+        let out = self
+            .call(ops::CREATE_ALIAS, &resource, || req.clone().send())
+            .await?;
         Ok(alias_info(
             alias,
             out.function_version().or(Some(version)),
@@ -237,30 +245,30 @@ impl Clients {
 
     /// `DeleteAlias`: undoes an alias this run created.
     pub async fn delete_alias(&self, function: &str, alias: &str) -> Result<(), AwsError> {
-        self.lambda
+        let req = self
+            .lambda
             .delete_alias()
             .function_name(function)
-            .name(alias)
-            .send()
-            .await
-            .map_err(|e| {
-                AwsError::classify(ops::DELETE_ALIAS, &format!("{function}:{alias}"), &e)
-            })?;
+            .name(alias);
+        let resource = format!("{function}:{alias}");
+        self.call(ops::DELETE_ALIAS, &resource, || req.clone().send())
+            .await?;
         Ok(())
     }
 
     /// Published version numbers of a function (never `$LATEST`), all pages.
     pub async fn list_versions(&self, function: &str) -> Result<Vec<String>, AwsError> {
         let mut out = Vec::new();
-        let mut pages = self
+        let req = self
             .lambda
             .list_versions_by_function()
-            .function_name(function)
-            .into_paginator()
-            .send();
-        while let Some(page) = pages.next().await {
-            let page =
-                page.map_err(|e| AwsError::classify(ops::LIST_VERSIONS_BY_FUNCTION, function, &e))?;
+            .function_name(function);
+        let pages = self
+            .pages(ops::LIST_VERSIONS_BY_FUNCTION, function, || {
+                req.clone().into_paginator().send()
+            })
+            .await?;
+        for page in pages {
             out.extend(
                 page.versions()
                     .iter()
@@ -275,14 +283,13 @@ impl Clients {
     /// Every alias of a function, all pages.
     pub async fn list_aliases(&self, function: &str) -> Result<Vec<AliasInfo>, AwsError> {
         let mut out = Vec::new();
-        let mut pages = self
-            .lambda
-            .list_aliases()
-            .function_name(function)
-            .into_paginator()
-            .send();
-        while let Some(page) = pages.next().await {
-            let page = page.map_err(|e| AwsError::classify(ops::LIST_ALIASES, function, &e))?;
+        let req = self.lambda.list_aliases().function_name(function);
+        let pages = self
+            .pages(ops::LIST_ALIASES, function, || {
+                req.clone().into_paginator().send()
+            })
+            .await?;
+        for page in pages {
             for a in page.aliases() {
                 out.push(alias_info(
                     a.name().unwrap_or_default(),
@@ -298,15 +305,14 @@ impl Clients {
 
     /// `DeleteFunction` of one published version.
     pub async fn delete_version(&self, function: &str, version: &str) -> Result<(), AwsError> {
-        self.lambda
+        let req = self
+            .lambda
             .delete_function()
             .function_name(function)
-            .qualifier(version)
-            .send()
-            .await
-            .map_err(|e| {
-                AwsError::classify(ops::DELETE_FUNCTION, &format!("{function}:{version}"), &e)
-            })?;
+            .qualifier(version);
+        let resource = format!("{function}:{version}");
+        self.call(ops::DELETE_FUNCTION, &resource, || req.clone().send())
+            .await?;
         Ok(())
     }
 }

@@ -20,16 +20,17 @@ impl Clients {
     /// Stream names starting with `prefix` (`YYYY/MM/DD/[VERSION]`), all pages.
     pub async fn log_streams(&self, group: &str, prefix: &str) -> Result<Vec<String>, AwsError> {
         let mut out = Vec::new();
-        let mut pages = self
+        let req = self
             .logs
             .describe_log_streams()
             .log_group_name(group)
-            .log_stream_name_prefix(prefix)
-            .into_paginator()
-            .send();
-        while let Some(page) = pages.next().await {
-            let page =
-                page.map_err(|e| AwsError::classify(ops::DESCRIBE_LOG_STREAMS, group, &e))?;
+            .log_stream_name_prefix(prefix);
+        let pages = self
+            .pages(ops::DESCRIBE_LOG_STREAMS, group, || {
+                req.clone().into_paginator().send()
+            })
+            .await?;
+        for page in pages {
             out.extend(
                 page.log_streams()
                     .iter()
@@ -62,10 +63,20 @@ impl Clients {
             if !pattern.is_empty() {
                 req = req.filter_pattern(pattern);
             }
-            let mut pages = req.into_paginator().send();
-            while let Some(page) = pages.next().await {
-                let page =
-                    page.map_err(|e| AwsError::classify(ops::FILTER_LOG_EVENTS, group, &e))?;
+            // No page is read past the one that reaches `cap`.
+            let seen = m.count;
+            let pages = self
+                .pages_until(
+                    ops::FILTER_LOG_EVENTS,
+                    group,
+                    || req.clone().into_paginator().send(),
+                    |pages| {
+                        let n: usize = pages.iter().map(|p| p.events().len()).sum();
+                        seen + n as u64 >= cap
+                    },
+                )
+                .await?;
+            for page in pages {
                 for e in page.events() {
                     m.count += 1;
                     if m.first.len() < keep {

@@ -2,6 +2,7 @@
 //! classification, and the list of operations they may call.
 
 pub mod bounds;
+mod call;
 pub mod clients;
 mod cloudfront_write;
 pub mod ecr;
@@ -13,6 +14,8 @@ pub mod lambda_write;
 pub mod logs;
 pub mod operations;
 mod other_read;
+pub mod pace;
+pub mod quota;
 pub mod types;
 
 pub use clients::Clients;

@@ -8,25 +8,24 @@ use super::types::Distribution;
 impl Clients {
     /// `GetCallerIdentity`: the account the credentials act in.
     pub async fn account_id(&self) -> Result<String, AwsError> {
+        let req = self.sts.get_caller_identity();
         let out = self
-            .sts
-            .get_caller_identity()
-            .send()
-            .await
-            .map_err(|e| AwsError::classify(ops::GET_CALLER_IDENTITY, "caller identity", &e))?;
+            .call(ops::GET_CALLER_IDENTITY, "caller identity", || {
+                req.clone().send()
+            })
+            .await?;
         Ok(out.account().unwrap_or_default().to_string())
     }
 
     /// Whether a log group of exactly this name exists (`DescribeLogGroups` by prefix, paginated).
     pub async fn log_group_exists(&self, name: &str) -> Result<bool, AwsError> {
-        let mut pages = self
-            .logs
-            .describe_log_groups()
-            .log_group_name_prefix(name)
-            .into_paginator()
-            .send();
-        while let Some(page) = pages.next().await {
-            let page = page.map_err(|e| AwsError::classify(ops::DESCRIBE_LOG_GROUPS, name, &e))?;
+        let req = self.logs.describe_log_groups().log_group_name_prefix(name);
+        let pages = self
+            .pages(ops::DESCRIBE_LOG_GROUPS, name, || {
+                req.clone().into_paginator().send()
+            })
+            .await?;
+        for page in pages {
             if page
                 .log_groups()
                 .iter()
@@ -41,10 +40,13 @@ impl Clients {
     /// Every CloudFront distribution (`ListDistributions`, all pages).
     pub async fn distributions(&self) -> Result<Vec<Distribution>, AwsError> {
         let mut out = Vec::new();
-        let mut pages = self.cloudfront.list_distributions().into_paginator().send();
-        while let Some(page) = pages.next().await {
-            let page =
-                page.map_err(|e| AwsError::classify(ops::LIST_DISTRIBUTIONS, "distributions", &e))?;
+        let req = self.cloudfront.list_distributions();
+        let pages = self
+            .pages(ops::LIST_DISTRIBUTIONS, "distributions", || {
+                req.clone().into_paginator().send()
+            })
+            .await?;
+        for page in pages {
             let Some(list) = page.distribution_list() else {
                 continue;
             };

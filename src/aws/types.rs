@@ -16,6 +16,12 @@ pub struct FunctionInfo {
     /// because the emulator mangles the repository part).
     pub image_digest: Option<String>,
     pub version: String,
+    /// `LastUpdateStatus` (`None`: no update ever ran) and `RevisionId`: promotion
+    /// starts from them instead of reading the function again.
+    pub last_update_status: Option<String>,
+    /// `LastUpdateStatusReason`: why the last update failed, when it did.
+    pub last_update_reason: Option<String>,
+    pub revision_id: Option<String>,
     /// Runtime environment. Values are never shown, so they are held as secrets.
     pub env: BTreeMap<String, Secret>,
 }

@@ -3,6 +3,7 @@
 mod access;
 mod checks;
 pub mod diag;
+mod limits;
 pub mod model;
 mod parse;
 mod strategy;

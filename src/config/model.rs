@@ -23,6 +23,17 @@ pub struct Contract {
     pub account: Option<Spot<String>>,
     /// Environments in file order.
     pub environments: Vec<Environment>,
+    /// `limits:`: the client-side pacing, lowered below AWS's quotas.
+    pub limits: Limits,
+}
+
+/// `limits:` in requests per second; `None` keeps AWS's published quota.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Limits {
+    /// `lambda-control-plane` (default 15: every Lambda control-plane API together).
+    pub lambda_control_plane: Option<u32>,
+    /// `lambda-get-function` (default 100).
+    pub lambda_get_function: Option<u32>,
 }
 
 /// A value with the place it was written.

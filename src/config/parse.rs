@@ -17,7 +17,7 @@ use super::trigger::trigger;
 use super::validate::{self, Places};
 use super::yaml::{self, Node, Yaml};
 
-const TOP_KEYS: &[&str] = &["version", "region", "account", "environments"];
+const TOP_KEYS: &[&str] = &["version", "region", "account", "limits", "environments"];
 const ENV_KEYS: &[&str] = &[
     "when",
     "image",
@@ -59,6 +59,10 @@ fn contract(sink: &mut Sink, root: &Yaml, file_label: &str) -> Option<Contract> 
     let version_ok = version(sink, &top);
     let region = top.get("region").and_then(|y| string(sink, y, "region"));
     let account = top.get("account").and_then(|y| account(sink, y));
+    let limits = top
+        .get("limits")
+        .map(|y| super::limits::limits(sink, y))
+        .unwrap_or_default();
     let (environments, places) = top
         .require(sink, "environments")
         .map(|y| environments(sink, y))
@@ -69,6 +73,7 @@ fn contract(sink: &mut Sink, root: &Yaml, file_label: &str) -> Option<Contract> 
         region,
         account,
         environments,
+        limits,
     })
 }
 

@@ -7,12 +7,16 @@ use super::housekeeping;
 use super::image::Resolved;
 use super::outcome::{self, Folded};
 use super::plan::FunctionPlan;
+use super::progress::{self, Progress};
 use super::provenance::RunInfo;
 use super::restore::{self, Restored};
 use crate::app::{End, Run};
 use crate::aws::Clients;
+use crate::aws::lambda_write::UpdateState;
+use crate::aws::types::Lookup;
 use crate::config::model::Environment;
 use crate::error::Cancelled;
+use crate::observe::Observed;
 use crate::report::model::{LeftMoved, Outcome, Promotion, Report};
 
 pub struct Context<'a> {
@@ -24,6 +28,8 @@ pub struct Context<'a> {
     pub env: &'a Environment,
     pub run_info: &'a RunInfo,
     pub image: &'a Resolved,
+    /// What validation read: each function's update state is reused before its update.
+    pub observed: &'a Observed,
 }
 
 pub async fn execute(
@@ -34,6 +40,7 @@ pub async fn execute(
 ) -> End {
     let deadline = tokio::time::Instant::now() + ctx.run.settings.timeout;
     let log = |line: &str| ctx.run.emitter.log(line);
+    let progress = Progress::new(plans.iter().filter(|p| !p.noop).count());
     let jobs = plans.iter().filter(|p| !p.noop).map(|p| {
         super::guard::promote(Job {
             clients: ctx.clients,
@@ -41,13 +48,23 @@ pub async fn execute(
             target: p.target,
             image: ctx.image,
             before: p.before.clone(),
+            idle: idle_state(ctx.observed, &p.target.name),
+            progress: &progress,
             run_info: ctx.run_info,
             deadline,
             cancel: &ctx.run.cancel,
             log: &log,
         })
     });
-    let outcomes = futures::future::join_all(jobs).await;
+    // Every function runs at once (all-or-nothing, canary windows side by side);
+    // the pacer bounds the requests in flight.
+    let progress_line = || progress.line(&ctx.env.name, ctx.clients.pacer.throttled());
+    let outcomes =
+        progress::while_running(futures::future::join_all(jobs), progress::EVERY, || {
+            ctx.run.emitter.log(&progress_line())
+        })
+        .await;
+    report.notices.push(progress_line());
 
     let all_ok = outcomes.iter().all(|o| matches!(o.status, Status::Success));
     let restored = if all_ok {
@@ -181,4 +198,21 @@ async fn prune(
         }
     }
     report.warnings.extend(warnings);
+}
+
+/// The update state validation read for `function`, if it read one.
+fn idle_state(observed: &Observed, function: &str) -> Option<UpdateState> {
+    match observed.functions.get(function) {
+        Some(Lookup::Found(info)) => Some(UpdateState {
+            status: info
+                .last_update_status
+                .clone()
+                .unwrap_or_else(|| "Successful".to_string()),
+            reason: info.last_update_reason.clone(),
+            code_sha256: String::new(),
+            revision_id: info.revision_id.clone(),
+            image_digest: info.image_digest.clone(),
+        }),
+        _ => None,
+    }
 }

@@ -86,6 +86,7 @@ pub async fn promote(
         env,
         run_info,
         image: &image,
+        observed: &observed,
     };
     Ok(super::conclude::execute(&ctx, &plans, promotion, report).await)
 }
@@ -111,9 +112,10 @@ async fn current<'e>(
     env: &'e Environment,
     observed: &Observed,
 ) -> Vec<(&'e FunctionTarget, Option<AliasInfo>, Option<String>)> {
-    let mut current = Vec::new();
-    for t in &env.functions {
-        let before = match observed.aliases.get(&(t.name.clone(), t.alias.clone())) {
+    // Read concurrently: the pacer bounds the requests in flight.
+    let aliases = &observed.aliases;
+    futures::future::join_all(env.functions.iter().map(|t| async move {
+        let before = match aliases.get(&(t.name.clone(), t.alias.clone())) {
             Some(Lookup::Found(a)) => Some(a.clone()),
             _ => None,
         };
@@ -125,7 +127,7 @@ async fn current<'e>(
                 .and_then(|i| i.image_digest),
             _ => None,
         };
-        current.push((t, before, served));
-    }
-    current
+        (t, before, served)
+    }))
+    .await
 }

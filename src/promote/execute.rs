@@ -6,6 +6,7 @@
 use tokio::time::Instant;
 
 use super::image::Resolved;
+use super::progress::{Milestone, Progress};
 use super::provenance::{self, RunInfo};
 use super::shift::Moved;
 use super::steps::Steps;
@@ -24,6 +25,9 @@ pub struct Job<'a> {
     pub image: &'a Resolved,
     /// The alias before the run (`None`: it does not exist yet).
     pub before: Option<AliasInfo>,
+    /// The function's update state as validation read it: not read again when idle.
+    pub idle: Option<UpdateState>,
+    pub progress: &'a Progress,
     pub run_info: &'a RunInfo,
     pub deadline: Instant,
     pub cancel: &'a Cancel,
@@ -103,7 +107,9 @@ async fn run(job: &Job<'_>, steps: &mut Steps, out: &mut Outcome) -> Result<(), 
     cancelled(job)?;
     // Pruning waits for the whole environment (the caller): a sibling's failure restores
     // this alias onto the version it left, which must still exist.
-    super::move_alias::run(job, &published, steps, out).await
+    super::move_alias::run(job, &published, steps, out).await?;
+    job.progress.reached(Milestone::Moved);
+    Ok(())
 }
 
 /// Steps 3–5: wait out another update, update the code, wait for it, verify, publish.
@@ -114,18 +120,14 @@ async fn deploy(job: &Job<'_>, steps: &mut Steps, out: &mut Outcome) -> Result<P
     // make ours fail with ResourceConflictException: wait it out first. A `Failed` left by
     // an earlier update is not ours: it is noted and this update goes ahead.
     let idle = steps
-        .run(
-            "wait-idle",
-            wait::until_settled(job.clients, f, job.deadline, job.cancel),
-            |s| idle_detail(f, s),
-        )
+        .run("wait-idle", idle_state(job), |s| idle_detail(f, s))
         .await
         .map_err(wait_status)?;
     if idle.status == "Failed" {
         out.warnings.push(idle_detail(f, &idle));
     }
     cancelled(job)?;
-    steps
+    let answer = steps
         .run(
             "update-code",
             update_code(job, &uri, idle.revision_id.as_deref()),
@@ -133,16 +135,19 @@ async fn deploy(job: &Job<'_>, steps: &mut Steps, out: &mut Outcome) -> Result<P
         )
         .await
         .map_err(Status::Failed)?;
+    job.progress.reached(Milestone::Updated);
     let state = steps
         .run(
             "wait",
-            wait::until_updated(job.clients, f, job.deadline, job.cancel),
+            wait::after_write(job.clients, f, &answer, job.deadline, job.cancel),
             |s| format!("LastUpdateStatus {}", s.status),
         )
         .await
         .map_err(wait_status)?;
     steps
-        .run("verify", verify(job), |d| format!("resolves to {d}"))
+        .run("verify", async { verify(job, &state) }, |d| {
+            format!("resolves to {d}")
+        })
         .await
         .map_err(Status::Failed)?;
     let description = provenance::version_description(job.run_info, &job.image.digest);
@@ -160,6 +165,7 @@ async fn deploy(job: &Job<'_>, steps: &mut Steps, out: &mut Outcome) -> Result<P
         )
         .await
         .map_err(|e| Status::Failed(e.to_string()))?;
+    job.progress.reached(Milestone::Published);
     out.version = Some(published.version.clone());
     Ok(published)
 }
@@ -181,13 +187,26 @@ pub(super) fn cancelled(job: &Job<'_>) -> Result<(), Status> {
     }
 }
 
-/// `UpdateFunctionCode`, retried while another update holds the function.
-async fn update_code(job: &Job<'_>, uri: &str, revision: Option<&str>) -> Result<(), String> {
+/// The state validation read, when it shows the function idle; else waits for it.
+async fn idle_state(job: &Job<'_>) -> Result<UpdateState, WaitError> {
+    // Validation's own read serves unless an update was in progress then.
+    match &job.idle {
+        Some(s) if s.status != "InProgress" => Ok(s.clone()),
+        _ => wait::until_settled(job.clients, &job.target.name, job.deadline, job.cancel).await,
+    }
+}
+
+/// `UpdateFunctionCode`, retried while another update holds the function; its answer.
+async fn update_code(
+    job: &Job<'_>,
+    uri: &str,
+    revision: Option<&str>,
+) -> Result<UpdateState, String> {
     let f = job.target.name.as_str();
     let mut revision = revision.map(str::to_string);
     for delay in wait::delays().take(8) {
         match job.clients.update_code(f, uri, revision.as_deref()).await {
-            Ok(_) => return Ok(()),
+            Ok(answer) => return Ok(answer),
             Err(e) if e.kind == ErrorKind::Conflict && Instant::now() + delay < job.deadline => {
                 tokio::time::sleep(delay).await;
                 let state = wait::until_settled(job.clients, f, job.deadline, job.cancel)
@@ -205,14 +224,10 @@ async fn update_code(job: &Job<'_>, uri: &str, revision: Option<&str>) -> Result
     ))
 }
 
-/// The function now resolves to the intended digest.
-async fn verify(job: &Job<'_>) -> Result<String, String> {
-    let info = job
-        .clients
-        .get_function(&job.target.name, None)
-        .await
-        .map_err(|e| e.to_string())?;
-    match info.image_digest {
+/// The function now resolves to the intended digest, as the last poll of the
+/// wait (a `GetFunction`) already told.
+fn verify(job: &Job<'_>, state: &UpdateState) -> Result<String, String> {
+    match state.image_digest.clone() {
         Some(d) if d == job.image.digest => Ok(d),
         Some(d) => Err(format!(
             "{} resolves to {d}, not the intended {}; another deploy may have raced this one",

@@ -15,6 +15,7 @@ pub mod image;
 pub mod move_alias;
 pub mod outcome;
 pub mod plan;
+pub mod progress;
 pub mod provenance;
 pub mod prune;
 pub mod readback;
@@ -67,7 +68,7 @@ pub async fn command(run: &Run, command: Command) -> anyhow::Result<End> {
         )
         .into());
     }
-    let raw = Clients::load(run.contract.region.as_deref()).await?;
+    let raw = Clients::load(run.contract.region.as_deref(), crate::app::pacer(run)).await?;
     // Every call of the promotion ends soon after a signal; the restores that
     // follow a signal use `raw` (each is bounded on its own).
     let clients = raw.cancellable(&run.cancel);

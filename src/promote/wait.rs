@@ -32,7 +32,7 @@ pub fn delays() -> impl Iterator<Item = Duration> {
 
 const MAX_DELAY: Duration = Duration::from_secs(1);
 
-/// Polls `GetFunctionConfiguration` until `LastUpdateStatus` is not `InProgress`.
+/// Polls `GetFunction` until `LastUpdateStatus` is not `InProgress`.
 /// `Failed` is an error carrying Lambda's reason: use after this run's own update.
 pub async fn until_updated(
     clients: &Clients,
@@ -40,7 +40,26 @@ pub async fn until_updated(
     deadline: Instant,
     cancel: &Cancel,
 ) -> Result<UpdateState, WaitError> {
-    let state = until_settled(clients, function, deadline, cancel).await?;
+    let state = poll(clients, function, deadline, cancel, false).await?;
+    this_runs(function, state)
+}
+
+/// Like [`until_updated`] after a write whose answer already said `answer`:
+/// an `InProgress` answer is not read again at once, the first poll waits its delay.
+pub async fn after_write(
+    clients: &Clients,
+    function: &str,
+    answer: &UpdateState,
+    deadline: Instant,
+    cancel: &Cancel,
+) -> Result<UpdateState, WaitError> {
+    let wait_first = answer.status == "InProgress";
+    let state = poll(clients, function, deadline, cancel, wait_first).await?;
+    this_runs(function, state)
+}
+
+/// After this run's own update, `Failed` is this run's failure.
+fn this_runs(function: &str, state: UpdateState) -> Result<UpdateState, WaitError> {
     if state.status == "Failed" {
         return Err(WaitError::Failed {
             function: function.to_string(),
@@ -61,7 +80,26 @@ pub async fn until_settled(
     deadline: Instant,
     cancel: &Cancel,
 ) -> Result<UpdateState, WaitError> {
+    poll(clients, function, deadline, cancel, false).await
+}
+
+async fn poll(
+    clients: &Clients,
+    function: &str,
+    deadline: Instant,
+    cancel: &Cancel,
+    wait_first: bool,
+) -> Result<UpdateState, WaitError> {
     let mut delays = delays();
+    if wait_first {
+        let wake = (Instant::now() + delays.next().unwrap_or(MAX_DELAY)).min(deadline);
+        tokio::select! {
+            _ = tokio::time::sleep_until(wake) => {}
+            sig = cancel.cancelled() => {
+                return Err(WaitError::Cancelled { function: function.to_string(), signal: sig });
+            }
+        }
+    }
     loop {
         let state = match clients.update_state(function).await {
             Ok(state) => state,

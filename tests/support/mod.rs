@@ -11,6 +11,7 @@ mod proxy;
 mod proxy_http;
 mod proxy_request;
 mod proxy_rules;
+mod quota;
 mod realism;
 mod recorder;
 mod run;
@@ -24,6 +25,7 @@ pub use proxy_request::{
     Protocol, RequestInfo, error_response, lambda_operation, rewrite_update_status,
 };
 pub use proxy_rules::{Action, Fault, Match, Rule, Rules, SplitMix};
+pub use quota::{QuotaPool, Quotas};
 pub use realism::{LogFormat, Lost, Realism, lambda_stream};
 pub use recorder::{RecordedRequest, Recorder};
 pub use run::{Run, RunResult, Running, parse_outputs};

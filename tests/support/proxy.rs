@@ -44,6 +44,8 @@ struct Shared {
     realism: Mutex<Option<Realism>>,
     log: Mutex<Vec<Seen>>,
     upstream: u16,
+    /// AWS's request quotas, when enforced (`quota.rs`).
+    quotas: Mutex<Option<Arc<super::quota::Quotas>>>,
 }
 
 /// The running proxy; stops on drop.
@@ -70,6 +72,7 @@ impl Proxy {
             realism: Mutex::new(None),
             log: Mutex::new(Vec::new()),
             upstream,
+            quotas: Mutex::new(None),
         });
         let accept_shared = Arc::clone(&shared);
         runtime.spawn(async move {
@@ -89,6 +92,11 @@ impl Proxy {
 
     pub fn endpoint(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Enforces AWS's request quotas from now on: requests past them are throttled.
+    pub fn enforce(&self, quotas: Arc<super::quota::Quotas>) {
+        *self.shared.quotas.lock().expect("quotas") = Some(quotas);
     }
 
     pub fn add(&self, rule: Rule) {
@@ -263,8 +271,20 @@ async fn respond(
         let body = String::from_utf8_lossy(&request.body).into_owned();
         super::hang::forever(&shared.log, info, at, body).await?;
     }
+    let quotas = shared.quotas.lock().expect("quotas").clone();
+    let over_quota = quotas.and_then(|q| q.over(info, at, decision.fail.is_none()));
     if let Some((status, code, message)) = &decision.fail {
         return Ok(Answered::error(info, *status, code, message));
+    }
+    if let Some((status, head, headers, body, injected)) = over_quota {
+        return Ok(Answered {
+            status,
+            head,
+            headers,
+            body,
+            injected,
+            reset: false,
+        });
     }
     let modelled = shared.realism.lock().expect("realism").is_some();
     let aliases = match Realism::needs_aliases(info, target).filter(|_| modelled) {

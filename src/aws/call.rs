@@ -1,0 +1,189 @@
+//! Every SDK call goes through `Clients::call`: it waits for its quota pool's
+//! slot, sends, and retries a throttled answer (429, `TooManyRequestsException`,
+//! `Rate exceeded`) with jittered backoff, honouring `Retry-After`, until the
+//! run's deadline. The SDK's own retry stays for other transient errors
+//! (bounded attempts); the classifier below takes throttling away from it so
+//! throttled retries are paced too and never exhaust its attempt count.
+
+use std::future::Future;
+use std::time::Duration;
+
+use aws_sdk_lambda::config::http::HttpResponse;
+use aws_sdk_lambda::config::interceptors::InterceptorContext;
+use aws_sdk_lambda::config::retry::{ClassifyRetry, RetryAction};
+use aws_sdk_lambda::error::{ProvideErrorMetadata, SdkError};
+use aws_smithy_async::future::pagination_stream::PaginationStream;
+use aws_smithy_runtime_api::client::retries::classifiers::{RetryClassifierPriority, RetryReason};
+use aws_smithy_types::retry::ErrorKind as RetryKind;
+
+use super::clients::Clients;
+use super::error::{AwsError, ErrorKind};
+use super::operations::Operation;
+use super::quota;
+
+impl Clients {
+    /// Sends `send()` paced by `op`'s pool, retrying throttled answers until the deadline.
+    pub(super) async fn call<T, E, F, Fut>(
+        &self,
+        op: Operation,
+        resource: &str,
+        mut send: F,
+    ) -> Result<T, AwsError>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        let pool = quota::pool_of(op.action);
+        let mut attempt = 0;
+        loop {
+            let result = {
+                let Some(_permit) = self.until_cancelled(self.pacer.slot(pool)).await else {
+                    return Err(cancelled(op, resource));
+                };
+                send().await
+            };
+            let e = match result {
+                Ok(v) => {
+                    self.pacer.answered(pool);
+                    return Ok(v);
+                }
+                Err(e) => e,
+            };
+            let err = AwsError::classify(op, resource, &e);
+            if !is_throttled(&err, &e) {
+                self.pacer.answered(pool);
+                return Err(err);
+            }
+            match self.pacer.throttled_answer(pool, retry_after(&e), attempt) {
+                Some(wait) => {
+                    if self
+                        .until_cancelled(tokio::time::sleep(wait))
+                        .await
+                        .is_none()
+                    {
+                        return Err(err);
+                    }
+                }
+                None => return Err(err),
+            }
+            attempt += 1;
+        }
+    }
+
+    /// Every page of a listing, each paced; a throttled page restarts the
+    /// listing (through `call`), as listings are short.
+    pub(super) async fn pages<O, E, F>(
+        &self,
+        op: Operation,
+        resource: &str,
+        start: F,
+    ) -> Result<Vec<O>, AwsError>
+    where
+        F: Fn() -> PaginationStream<Result<O, SdkError<E, HttpResponse>>>,
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        self.pages_until(op, resource, start, |_| false).await
+    }
+
+    /// The pages of a listing up to the first after which `enough` holds.
+    pub(super) async fn pages_until<O, E, F>(
+        &self,
+        op: Operation,
+        resource: &str,
+        start: F,
+        enough: impl Fn(&[O]) -> bool,
+    ) -> Result<Vec<O>, AwsError>
+    where
+        F: Fn() -> PaginationStream<Result<O, SdkError<E, HttpResponse>>>,
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        let pool = quota::pool_of(op.action);
+        self.call(op, resource, || async {
+            let mut stream = start();
+            let mut out = Vec::new();
+            loop {
+                if !out.is_empty() {
+                    // The first page's slot was taken by `call`.
+                    drop(self.pacer.slot(pool).await);
+                }
+                match stream.next().await {
+                    Some(page) => out.push(page?),
+                    None => return Ok(out),
+                }
+                if enough(&out) {
+                    return Ok(out);
+                }
+            }
+        })
+        .await
+    }
+}
+
+impl Clients {
+    /// `fut`, or `None` once the job is cancelled (on the cancellable clients only): a run
+    /// queued behind the pacer, or backing off a throttled answer, stops at once.
+    async fn until_cancelled<T>(&self, fut: impl Future<Output = T>) -> Option<T> {
+        match &self.cancel {
+            None => Some(fut.await),
+            Some(cancel) => tokio::select! {
+                v = fut => Some(v),
+                _ = cancel.cancelled() => None,
+            },
+        }
+    }
+}
+
+/// The error of a call that a signal stopped before it was sent.
+fn cancelled(op: Operation, resource: &str) -> AwsError {
+    AwsError {
+        kind: ErrorKind::Network,
+        action: op.action,
+        resource: resource.to_string(),
+        code: "Cancelled".to_string(),
+        message: "the job was cancelled before the call was sent".to_string(),
+    }
+}
+
+fn is_throttled<E>(err: &AwsError, e: &SdkError<E, HttpResponse>) -> bool {
+    err.kind == ErrorKind::Throttled || e.raw_response().is_some_and(|r| r.status().as_u16() == 429)
+}
+
+/// `Retry-After` (Lambda's `retryAfterSeconds` travels in this header), in seconds.
+fn retry_after<E>(e: &SdkError<E, HttpResponse>) -> Option<Duration> {
+    let value = e.raw_response()?.headers().get("retry-after")?;
+    let secs: f64 = value.trim().parse().ok()?;
+    (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs.min(60.0)))
+}
+
+/// Forbids the SDK's own retry of a throttled answer: `Clients::call` retries
+/// it, paced and bounded by the deadline instead of by an attempt count.
+#[derive(Debug)]
+pub struct LeaveThrottlingToThePacer;
+
+impl ClassifyRetry for LeaveThrottlingToThePacer {
+    fn classify_retry(&self, ctx: &InterceptorContext) -> RetryAction {
+        match ctx.response() {
+            Some(r) if r.status().as_u16() == 429 => RetryAction::RetryForbidden,
+            _ => RetryAction::NoActionIndicated,
+        }
+    }
+
+    fn classify_retry_v2(&self, ctx: &InterceptorContext, previous: &RetryAction) -> RetryAction {
+        match previous {
+            RetryAction::RetryIndicated(RetryReason::RetryableError {
+                kind: RetryKind::ThrottlingError,
+                ..
+            }) => RetryAction::RetryForbidden,
+            _ => self.classify_retry(ctx),
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        "LeaveThrottlingToThePacer"
+    }
+
+    fn priority(&self) -> RetryClassifierPriority {
+        RetryClassifierPriority::run_after(RetryClassifierPriority::transient_error_classifier())
+    }
+}

@@ -1,0 +1,236 @@
+//! Client-side pacing: one token bucket per quota pool (`quota.rs`), so a run
+//! spends each pool at its published rate instead of learning it from 429s.
+//! Throttled answers slow the pool down (multiplicatively, once per second) and
+//! its pace creeps back up on success, so two runs sharing an account settle on
+//! sharing the quota. Retrying a throttled call is bounded by the run's
+//! deadline only (README, "Choices": throttling).
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use tokio::sync::{Semaphore, SemaphorePermit};
+use tokio::time::Instant;
+
+use super::quota::{self, Pool};
+
+/// Requests in flight at once, whatever the fleet size: 300 functions never
+/// open 300 connections.
+const IN_FLIGHT: usize = 32;
+
+/// Backoff after a throttled answer: from 250 ms doubling to 8 s, with jitter.
+const BACKOFF_BASE: Duration = Duration::from_millis(250);
+const BACKOFF_MAX: Duration = Duration::from_secs(8);
+
+#[derive(Debug)]
+struct Bucket {
+    /// The pool's pace for this run (quota lowered by `limits:`).
+    ceiling: f64,
+    /// The pace now: lowered by throttled answers, back up on success.
+    rate: f64,
+    /// The earliest time the next request of the pool may start.
+    next: Instant,
+    last_slowdown: Option<Instant>,
+}
+
+impl Bucket {
+    /// Takes the pool's next slot at or after `now`.
+    fn reserve(&mut self, now: Instant) -> Instant {
+        let at = self.next.max(now);
+        self.next = at + quota::spacing(self.rate);
+        at
+    }
+}
+
+#[derive(Debug)]
+pub struct Pacer {
+    buckets: HashMap<Pool, Mutex<Bucket>>,
+    deadline: Option<Instant>,
+    in_flight: Semaphore,
+    requests: AtomicU64,
+    throttled: AtomicU64,
+}
+
+impl Pacer {
+    /// `lowered`: the contract's `limits:`; `deadline`: when the run's `timeout` ends.
+    pub fn new(lowered: &[(Pool, u32)], deadline: Option<Instant>) -> Self {
+        let now = Instant::now();
+        let buckets = quota::rates(lowered)
+            .into_iter()
+            .map(|(pool, rate)| {
+                let bucket = Bucket {
+                    ceiling: rate,
+                    rate,
+                    next: now,
+                    last_slowdown: None,
+                };
+                (pool, Mutex::new(bucket))
+            })
+            .collect();
+        Pacer {
+            buckets,
+            deadline,
+            in_flight: Semaphore::new(IN_FLIGHT),
+            requests: AtomicU64::new(0),
+            throttled: AtomicU64::new(0),
+        }
+    }
+
+    /// Requests sent so far (every attempt).
+    pub fn requests(&self) -> u64 {
+        self.requests.load(Ordering::Relaxed)
+    }
+
+    /// Throttled answers so far (each was retried while the deadline allowed).
+    pub fn throttled(&self) -> u64 {
+        self.throttled.load(Ordering::Relaxed)
+    }
+
+    /// Waits for the pool's next slot, then for a place among the requests in flight.
+    pub async fn slot(&self, pool: Option<Pool>) -> SemaphorePermit<'_> {
+        if let Some(bucket) = pool.and_then(|p| self.buckets.get(&p)) {
+            let at = bucket
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .reserve(Instant::now());
+            tokio::time::sleep_until(at).await;
+        }
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        // The semaphore is never closed, so this cannot fail; `expect` is not reachable.
+        self.in_flight
+            .acquire()
+            .await
+            .unwrap_or_else(|_| unreachable!("the in-flight semaphore is never closed"))
+    }
+
+    /// An answer that was not throttled: the pool's pace creeps back to its ceiling.
+    pub fn answered(&self, pool: Option<Pool>) {
+        if let Some(bucket) = pool.and_then(|p| self.buckets.get(&p)) {
+            let mut b = bucket.lock().unwrap_or_else(|e| e.into_inner());
+            b.rate = (b.rate + b.ceiling * 0.02).min(b.ceiling);
+        }
+    }
+
+    /// A throttled answer on its `attempt` (0 for the first): slows the pool,
+    /// holds it for `retry_after` when AWS said how long, and says how long to
+    /// wait before retrying, or `None` when the deadline leaves no time for it.
+    pub fn throttled_answer(
+        &self,
+        pool: Option<Pool>,
+        retry_after: Option<Duration>,
+        attempt: u32,
+    ) -> Option<Duration> {
+        self.throttled.fetch_add(1, Ordering::Relaxed);
+        let now = Instant::now();
+        let wait = backoff(attempt, jitter()).max(retry_after.unwrap_or_default());
+        if self.deadline.is_some_and(|d| now + wait >= d) {
+            return None;
+        }
+        if let Some(bucket) = pool.and_then(|p| self.buckets.get(&p)) {
+            let mut b = bucket.lock().unwrap_or_else(|e| e.into_inner());
+            // One slowdown per second: a burst of 429s is one signal, not many.
+            if b.last_slowdown
+                .is_none_or(|t| now >= t + Duration::from_secs(1))
+            {
+                b.rate = (b.rate * 0.5).max(b.ceiling / 8.0);
+                b.last_slowdown = Some(now);
+            }
+            if let Some(after) = retry_after {
+                b.next = b.next.max(now + after);
+            }
+        }
+        Some(wait)
+    }
+}
+
+/// Exponential backoff for `attempt` with "equal jitter": half fixed, half
+/// random (`jitter` in [0, 1)), so many throttled calls do not retry in step.
+pub fn backoff(attempt: u32, jitter: f64) -> Duration {
+    let full = BACKOFF_BASE
+        .saturating_mul(1u32 << attempt.min(6))
+        .min(BACKOFF_MAX);
+    full.mul_f64(0.5 + 0.5 * jitter.clamp(0.0, 1.0))
+}
+
+fn jitter() -> f64 {
+    let bits = getrandom::u64().unwrap_or(0x9E37_79B9_7F4A_7C15);
+    (bits >> 11) as f64 / (1u64 << 53) as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bucket(pacer: &Pacer, pool: Pool) -> std::sync::MutexGuard<'_, Bucket> {
+        pacer.buckets[&pool].lock().unwrap()
+    }
+
+    #[test]
+    fn backoff_grows_to_a_cap_with_jitter() {
+        assert_eq!(backoff(0, 0.0), Duration::from_millis(125));
+        assert_eq!(backoff(0, 1.0), Duration::from_millis(250));
+        assert_eq!(backoff(2, 1.0), Duration::from_secs(1));
+        assert_eq!(backoff(30, 1.0), BACKOFF_MAX);
+    }
+
+    #[test]
+    fn a_pool_hands_out_slots_at_its_pace() {
+        let pacer = Pacer::new(&[(Pool::LambdaControlPlane, 10)], None);
+        let now = Instant::now();
+        let mut b = bucket(&pacer, Pool::LambdaControlPlane);
+        let slots: Vec<Instant> = (0..11).map(|_| b.reserve(now)).collect();
+        assert_eq!(slots[0], now);
+        // 11 requests at 10 per second (less the 1% margin): ten gaps of ~101 ms.
+        let span = slots[10] - slots[0];
+        assert_eq!(span, quota::spacing(10.0) * 10);
+        assert!(span > Duration::from_secs(1), "{span:?}");
+        // A pool left idle does not bank a burst: the next slot is "now".
+        let later = now + Duration::from_secs(5);
+        assert_eq!(b.reserve(later), later);
+    }
+
+    #[tokio::test]
+    async fn a_throttled_answer_slows_the_pool_and_honours_retry_after() {
+        let pacer = Pacer::new(&[], None);
+        let pool = Some(Pool::LambdaControlPlane);
+        let before = Instant::now();
+        let wait = pacer.throttled_answer(pool, Some(Duration::from_secs(2)), 0);
+        assert_eq!(wait, Some(Duration::from_secs(2)));
+        {
+            let b = bucket(&pacer, Pool::LambdaControlPlane);
+            assert!(b.next >= before + Duration::from_secs(2));
+            assert_eq!(b.rate, 7.5);
+        }
+        // A second 429 in the same second is the same signal: no second halving.
+        pacer.throttled_answer(pool, None, 1);
+        assert_eq!(bucket(&pacer, Pool::LambdaControlPlane).rate, 7.5);
+        pacer.answered(pool);
+        assert!(bucket(&pacer, Pool::LambdaControlPlane).rate > 7.5);
+        assert_eq!(pacer.throttled(), 2);
+        // Other pools are not slowed.
+        assert_eq!(bucket(&pacer, Pool::LambdaGetFunction).rate, 100.0);
+    }
+
+    #[tokio::test]
+    async fn at_most_32_requests_are_in_flight() {
+        let pacer = Pacer::new(&[], None);
+        let mut held = Vec::new();
+        for _ in 0..IN_FLIGHT {
+            held.push(pacer.slot(None).await);
+        }
+        let one_more = tokio::time::timeout(Duration::from_millis(50), pacer.slot(None)).await;
+        assert!(one_more.is_err(), "a 33rd request got a place");
+        held.pop();
+        let _permit = pacer.slot(None).await;
+        assert_eq!(IN_FLIGHT, 32);
+    }
+
+    #[tokio::test]
+    async fn no_retry_past_the_deadline() {
+        let pacer = Pacer::new(&[], Some(Instant::now() + Duration::from_secs(1)));
+        let pool = Some(Pool::LambdaGetFunction);
+        let wait = pacer.throttled_answer(pool, Some(Duration::from_secs(5)), 0);
+        assert_eq!(wait, None);
+    }
+}
