@@ -274,7 +274,11 @@ async fn respond(
     let quotas = shared.quotas.lock().expect("quotas").clone();
     let over_quota = quotas.and_then(|q| q.over(info, at, decision.fail.is_none()));
     if let Some((status, code, message)) = &decision.fail {
-        return Ok(Answered::error(info, *status, code, message));
+        // Added headers go on injected answers too (a function error is a 200 with
+        // `X-Amz-Function-Error`).
+        let mut answer = Answered::error(info, *status, code, message);
+        answer.headers.extend(decision.headers.iter().cloned());
+        return Ok(answer);
     }
     if let Some((status, head, headers, body, injected)) = over_quota {
         return Ok(Answered {
