@@ -457,5 +457,4 @@ fn describe(by: &DistributionSelector) -> String {
 }
 
 #[cfg(test)]
-#[path = "check_tests.rs"]
 mod tests;
