@@ -99,14 +99,14 @@ impl Scrubber {
             environment,
             check,
             resource,
-            code,
+            code: _,
             status: _,
             expected,
             live,
             message,
             at: _,
         } = f;
-        for s in [environment, check, resource, code, message] {
+        for s in [environment, check, resource, message] {
             self.in_place(s);
         }
         for shown in [expected, live] {
