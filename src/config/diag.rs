@@ -38,7 +38,7 @@ kebab_codes! {
         BadName = "bad-name",
         /// A value outside the ones the key allows.
         BadValue = "bad-value",
-        /// One function listed twice in an environment.
+        /// One function and alias listed twice in an environment.
         DuplicateFunction = "duplicate-function",
         /// A smoke-test payload that is not JSON.
         BadJson = "bad-json",
