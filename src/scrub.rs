@@ -99,6 +99,7 @@ impl Scrubber {
             environment,
             check,
             resource,
+            // A code is a fixed text: no secret can be in it.
             code: _,
             status: _,
             expected,
