@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use crate::code::kebab_codes;
 use crate::config::model::Pos;
 
 /// How a finding affects the run.
@@ -43,6 +44,66 @@ impl std::fmt::Display for Shown {
     }
 }
 
+kebab_codes! {
+    /// What a finding says, as a stable kebab-case code (the README's "Finding
+    /// codes" table lists each one).
+    pub enum Code {
+        /// The check passed.
+        Ok = "ok",
+        /// The credentials act in another account than the contract's `account`.
+        AccountMismatch = "account-mismatch",
+        /// A read was refused; the message names the IAM action and resource.
+        AwsAccessDenied = "aws-access-denied",
+        /// A read failed for another reason than access.
+        AwsError = "aws-error",
+        /// A job env var the check compares with is unset or empty.
+        SecretUnset = "secret-unset",
+        /// A function to deploy to is a zip function.
+        NotAnImageFunction = "not-an-image-function",
+        /// A function named by the contract does not exist.
+        FunctionNotFound = "function-not-found",
+        /// The alias to move does not exist yet.
+        AliasNotFound = "alias-not-found",
+        /// The function's environment lacks keys.
+        FunctionEnvMissing = "function-env-missing",
+        /// A function environment value differs from its job env var.
+        FunctionEnvMismatch = "function-env-mismatch",
+        /// The log group does not exist.
+        LogGroupNotFound = "log-group-not-found",
+        /// No CloudFront distribution matches the selector.
+        CloudfrontNotFound = "cloudfront-not-found",
+        /// More than one distribution matches the selector.
+        CloudfrontAmbiguous = "cloudfront-ambiguous",
+        /// The matching distribution is disabled.
+        CloudfrontDisabled = "cloudfront-disabled",
+        /// The distribution's Id differs from its job env var.
+        CloudfrontIdMismatch = "cloudfront-id-mismatch",
+    }
+}
+
+impl Code {
+    /// The status a finding with this code has. `secret-unset` alone may also be
+    /// [`Status::Skipped`] (on a pull request from a fork).
+    pub const fn status(self) -> Status {
+        match self {
+            Code::Ok => Status::Pass,
+            Code::AliasNotFound | Code::CloudfrontDisabled => Status::Warning,
+            Code::AccountMismatch
+            | Code::AwsAccessDenied
+            | Code::AwsError
+            | Code::SecretUnset
+            | Code::NotAnImageFunction
+            | Code::FunctionNotFound
+            | Code::FunctionEnvMissing
+            | Code::FunctionEnvMismatch
+            | Code::LogGroupNotFound
+            | Code::CloudfrontNotFound
+            | Code::CloudfrontAmbiguous
+            | Code::CloudfrontIdMismatch => Status::Error,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Finding {
     pub environment: String,
@@ -51,7 +112,7 @@ pub struct Finding {
     /// The AWS resource looked at.
     pub resource: String,
     /// Stable kebab-case code; `ok` when the check passed.
-    pub code: String,
+    pub code: Code,
     pub status: Status,
     pub expected: Shown,
     pub live: Shown,
@@ -65,5 +126,26 @@ pub struct Finding {
 impl Finding {
     pub fn fails(&self) -> bool {
         self.status == Status::Error
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_kebab_case_and_unique() {
+        let texts: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+        crate::code::assert_kebab_and_unique(&texts);
+    }
+
+    #[test]
+    fn a_code_serializes_as_its_text() {
+        let json = serde_json::to_string(&Code::FunctionNotFound).unwrap();
+        assert_eq!(json, r#""function-not-found""#);
+        assert_eq!(
+            Code::CloudfrontIdMismatch.to_string(),
+            "cloudfront-id-mismatch"
+        );
     }
 }

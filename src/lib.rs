@@ -23,6 +23,7 @@ pub mod aws;
 pub mod cancel;
 pub mod check;
 pub mod cli;
+pub mod code;
 pub mod config;
 pub mod duration;
 pub mod emit;

@@ -1,10 +1,13 @@
 //! The README's inputs and outputs tables say exactly what `action.yml` says:
 //! the same names, defaults and descriptions, so the docs cannot drift from the
-//! action's metadata.
+//! action's metadata; and its code tables list exactly the finding and contract
+//! error codes the binary has.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use lambda_promote::config::diag::Code as ContractCode;
+use lambda_promote::finding::{Code as FindingCode, Status};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -204,6 +207,72 @@ fn action_yml_declares_every_spec_input_and_output() {
     assert_eq!(outputs, spec_outputs);
     let token = &action.inputs["github-token"];
     assert_eq!(token.default.as_deref(), Some("${{ github.token }}"));
+}
+
+/// The first word of a severity cell (`error (skipped on …)` reads `error`).
+fn severity(cell: &str) -> String {
+    cell.split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+fn status_text(status: Status) -> String {
+    match serde_json::to_value(status) {
+        Ok(serde_json::Value::String(s)) => s,
+        other => panic!("{status:?} serialized as {other:?}"),
+    }
+}
+
+#[test]
+fn finding_codes_table_lists_every_code_with_its_severity() {
+    let mut documented = BTreeMap::new();
+    for row in table(&read("README.md"), "Finding codes") {
+        let [name, sev, meaning] = row.as_slice() else {
+            panic!(
+                "a finding codes row has {} cells, not 3: {row:?}",
+                row.len()
+            );
+        };
+        let name = code(name, "finding code");
+        assert!(!meaning.is_empty(), "finding code {name} has no meaning");
+        assert!(
+            documented.insert(name.clone(), severity(sev)).is_none(),
+            "finding code {name} is documented twice"
+        );
+    }
+    let declared: BTreeMap<String, String> = FindingCode::ALL
+        .iter()
+        .map(|c| (c.as_str().to_owned(), status_text(c.status())))
+        .collect();
+    assert_eq!(documented, declared);
+}
+
+#[test]
+fn contract_error_codes_table_lists_every_code() {
+    let mut documented = Vec::new();
+    for row in table(&read("README.md"), "Contract error codes") {
+        let [name, meaning] = row.as_slice() else {
+            panic!(
+                "a contract error codes row has {} cells, not 2: {row:?}",
+                row.len()
+            );
+        };
+        let name = code(name, "contract error code");
+        assert!(
+            !meaning.is_empty(),
+            "contract error code {name} has no meaning"
+        );
+        assert!(!documented.contains(&name), "{name} is documented twice");
+        documented.push(name);
+    }
+    documented.sort_unstable();
+    let mut declared: Vec<String> = ContractCode::ALL
+        .iter()
+        .map(|c| c.as_str().to_owned())
+        .collect();
+    declared.sort_unstable();
+    assert_eq!(documented, declared);
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! Typed access to YAML nodes that records a diagnostic for every mismatch
 //! and carries on, so one pass over the file finds every error.
 
-use super::diag::Diagnostic;
+use super::diag::{Code, Diagnostic};
 use super::model::Pos;
 use super::yaml::{Node, Yaml};
 
@@ -19,11 +19,11 @@ impl Sink {
         }
     }
 
-    pub fn error(&mut self, at: Pos, code: &str, message: impl Into<String>) {
+    pub fn error(&mut self, at: Pos, code: Code, message: impl Into<String>) {
         self.diags.push(Diagnostic {
             file: self.file.clone(),
             at,
-            code: code.to_string(),
+            code,
             message: message.into(),
         });
     }
@@ -32,10 +32,11 @@ impl Sink {
         self.diags.is_empty()
     }
 
-    /// Every diagnostic, in file order (ties by code, then message).
+    /// Every diagnostic, in file order (ties by code text, then message).
     pub fn into_sorted(mut self) -> Vec<Diagnostic> {
-        self.diags
-            .sort_by(|a, b| (a.at, &a.code, &a.message).cmp(&(b.at, &b.code, &b.message)));
+        self.diags.sort_by(|a, b| {
+            (a.at, a.code.as_str(), &a.message).cmp(&(b.at, b.code.as_str(), &b.message))
+        });
         self.diags.dedup();
         self.diags
     }
@@ -51,7 +52,7 @@ impl Sink {
         let found = y.node.kind();
         self.error(
             y.at,
-            "wrong-type",
+            Code::WrongType,
             format!("`{path}` must be {expected}, found {found}{hint}"),
         );
     }
@@ -79,7 +80,7 @@ impl<'a> Fields<'a> {
         if found.is_none() {
             sink.error(
                 self.at,
-                "missing-key",
+                Code::MissingKey,
                 format!("`{}` is missing the required key `{key}`", self.path),
             );
         }
@@ -116,7 +117,7 @@ pub fn mapping<'a>(sink: &mut Sink, y: &'a Yaml, path: &str) -> Option<Fields<'a
         let Node::Str(name) = &k.node else {
             sink.error(
                 k.at,
-                "wrong-type",
+                Code::WrongType,
                 format!("keys of `{path}` must be strings, found {}", k.node.kind()),
             );
             continue;
@@ -124,7 +125,7 @@ pub fn mapping<'a>(sink: &mut Sink, y: &'a Yaml, path: &str) -> Option<Fields<'a
         if let Some((_, first, _)) = entries.iter().find(|(n, _, _)| *n == name.as_str()) {
             sink.error(
                 k.at,
-                "duplicate-key",
+                Code::DuplicateKey,
                 format!(
                     "`{path}` has the key `{name}` twice (first at line {})",
                     first.at.line
@@ -153,7 +154,7 @@ pub fn fields<'a>(
         if !allowed.contains(&name) {
             sink.error(
                 key.at,
-                "unknown-key",
+                Code::UnknownKey,
                 format!(
                     "unknown key `{name}` in `{path}`; expected one of: {}",
                     allowed.join(", ")
@@ -168,7 +169,11 @@ pub fn fields<'a>(
 pub fn string(sink: &mut Sink, y: &Yaml, path: &str) -> Option<String> {
     match &y.node {
         Node::Str(s) if s.trim().is_empty() => {
-            sink.error(y.at, "empty-value", format!("`{path}` must not be empty"));
+            sink.error(
+                y.at,
+                Code::EmptyValue,
+                format!("`{path}` must not be empty"),
+            );
             None
         }
         Node::Str(s) => Some(s.clone()),
@@ -194,7 +199,11 @@ pub fn list<'a>(sink: &mut Sink, y: &'a Yaml, path: &str) -> Option<&'a [Yaml]> 
 pub fn non_empty_list<'a>(sink: &mut Sink, y: &'a Yaml, path: &str) -> Option<&'a [Yaml]> {
     let items = list(sink, y, path)?;
     if items.is_empty() {
-        sink.error(y.at, "empty-value", format!("`{path}` must not be empty"));
+        sink.error(
+            y.at,
+            Code::EmptyValue,
+            format!("`{path}` must not be empty"),
+        );
         return None;
     }
     Some(items)
@@ -220,7 +229,7 @@ pub fn env_var(sink: &mut Sink, y: &Yaml, path: &str) -> Option<String> {
     if !ok {
         sink.error(
             y.at,
-            "bad-env-name",
+            Code::BadEnvName,
             format!(
                 "`{path}`: `{name}` is not an environment variable name (letters, digits and `_`, not starting with a digit)"
             ),
@@ -235,7 +244,7 @@ mod tests {
     use super::*;
     use crate::config::yaml::read;
 
-    fn codes(sink: Sink) -> Vec<String> {
+    fn codes(sink: Sink) -> Vec<Code> {
         sink.into_sorted().into_iter().map(|d| d.code).collect()
     }
 
@@ -245,7 +254,10 @@ mod tests {
         let mut sink = Sink::new("f.yml");
         let f = fields(&mut sink, &y, "top", &["a"]).unwrap();
         assert_eq!(f.get("a").map(|v| v.node.clone()), Some(Node::Int(1)));
-        assert_eq!(codes(sink), ["unknown-key", "duplicate-key", "wrong-type"]);
+        assert_eq!(
+            codes(sink),
+            [Code::UnknownKey, Code::DuplicateKey, Code::WrongType]
+        );
     }
 
     #[test]
@@ -256,7 +268,7 @@ mod tests {
         let x = fields(&mut sink, top.get("x").unwrap(), "top.x", &["a", "b"]).unwrap();
         assert!(x.require(&mut sink, "b").is_none());
         let d = sink.into_sorted();
-        assert_eq!(d[0].code, "missing-key");
+        assert_eq!(d[0].code, Code::MissingKey);
         assert_eq!(d[0].at, Pos { line: 2, col: 3 });
         assert!(d[0].message.contains("`top.x`"), "{}", d[0].message);
     }
@@ -267,7 +279,7 @@ mod tests {
         let mut sink = Sink::new("f.yml");
         assert_eq!(string(&mut sink, &y, "when.branch"), None);
         let d = sink.into_sorted();
-        assert_eq!(d[0].code, "wrong-type");
+        assert_eq!(d[0].code, Code::WrongType);
         assert!(d[0].message.contains("quote it"), "{}", d[0].message);
     }
 
@@ -278,7 +290,7 @@ mod tests {
             let y = read(text).unwrap();
             assert_eq!(env_var(&mut sink, &y, "id-env").is_some(), ok, "{text}");
         }
-        assert_eq!(codes(sink), ["bad-env-name", "bad-env-name"]);
+        assert_eq!(codes(sink), [Code::BadEnvName; 2]);
     }
 
     #[test]
@@ -286,6 +298,6 @@ mod tests {
         let mut sink = Sink::new("f.yml");
         assert_eq!(string(&mut sink, &read("''").unwrap(), "x"), None);
         assert!(non_empty_list(&mut sink, &read("[]").unwrap(), "y").is_none());
-        assert_eq!(codes(sink), ["empty-value", "empty-value"]);
+        assert_eq!(codes(sink), [Code::EmptyValue; 2]);
     }
 }

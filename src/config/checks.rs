@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::access::{Sink, env_var, fields, list, mapping, non_empty_list, string};
+use super::diag::Code;
 use super::model::{Check, DistributionSelector, Spot};
 use super::yaml::{Node, Yaml};
 
@@ -33,7 +34,7 @@ fn check(sink: &mut Sink, y: &Yaml, path: &str) -> Option<Check> {
     let Some((key, value)) = single else {
         sink.error(
             y.at,
-            "bad-check",
+            Code::BadCheck,
             format!(
                 "`{path}`: a check is a mapping with exactly one key, one of: {}",
                 KINDS.join(", ")
@@ -61,7 +62,7 @@ fn check(sink: &mut Sink, y: &Yaml, path: &str) -> Option<Check> {
         other => {
             sink.error(
                 key.at,
-                "unknown-key",
+                Code::UnknownKey,
                 format!(
                     "unknown check `{other}`; expected one of: {}",
                     KINDS.join(", ")
@@ -89,7 +90,7 @@ fn cloudfront(sink: &mut Sink, y: &Yaml, path: &str) -> Option<Check> {
             let at = f.key_at("alias").unwrap_or(f.at);
             sink.error(
                 at,
-                "conflicting-keys",
+                Code::ConflictingKeys,
                 format!("`{path}` takes `comment` or `alias`, not both"),
             );
             return None;
@@ -97,7 +98,7 @@ fn cloudfront(sink: &mut Sink, y: &Yaml, path: &str) -> Option<Check> {
         (None, None) => {
             sink.error(
                 f.at,
-                "missing-key",
+                Code::MissingKey,
                 format!("`{path}` needs `comment` (the distribution's comment) or `alias` (one of its CNAMEs)"),
             );
             return None;

@@ -41,7 +41,7 @@ mod tests {
         match load(label, &file) {
             Err(UsageError::Contract(d)) => {
                 assert!(d.iter().all(|d| d.file == ".github/lambda-promote.yml"));
-                assert!(d.iter().any(|d| d.code == "unsupported-version"));
+                assert!(d.iter().any(|d| d.code == diag::Code::UnsupportedVersion));
             }
             other => panic!("unexpected {other:?}"),
         }

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use super::access::{Fields, Sink, env_var, fields, integer, mapping, non_empty_list, string};
 use super::checks::checks;
-use super::diag::Diagnostic;
+use super::diag::{Code, Diagnostic};
 use super::model::{
     Contract, Environment, FunctionTarget, ImageSource, Invalidate, Pos, SmokeTest, Spot, Trigger,
 };
@@ -35,7 +35,7 @@ pub fn parse(file_label: &str, text: &str) -> Result<Contract, Vec<Diagnostic>> 
     let root = match yaml::read(text) {
         Ok(root) => root,
         Err(e) => {
-            sink.error(e.at, "yaml-syntax", e.message);
+            sink.error(e.at, Code::YamlSyntax, e.message);
             return Err(sink.into_sorted());
         }
     };
@@ -50,7 +50,7 @@ fn contract(sink: &mut Sink, root: &Yaml, file_label: &str) -> Option<Contract> 
     if root.node == Node::Null {
         sink.error(
             root.at,
-            "missing-key",
+            Code::MissingKey,
             "the contract is empty; it needs `version: 1` and `environments`",
         );
         return None;
@@ -86,7 +86,7 @@ fn version(sink: &mut Sink, top: &Fields) -> bool {
         Node::Int(n) => {
             sink.error(
                 y.at,
-                "unsupported-version",
+                Code::UnsupportedVersion,
                 format!("contract version {n} is not supported; this release reads `version: 1`"),
             );
             false
@@ -128,7 +128,7 @@ fn account(sink: &mut Sink, y: &Yaml) -> Option<Spot<String>> {
     };
     sink.error(
         y.at,
-        "bad-account",
+        Code::BadAccount,
         format!("`account` must be a 12-digit AWS account id, found `{text}`{hint}"),
     );
     None
@@ -144,7 +144,7 @@ fn environments(sink: &mut Sink, y: &Yaml) -> (Vec<Environment>, Vec<Places>) {
     if declared.peek().is_none() {
         sink.error(
             y.at,
-            "empty-value",
+            Code::EmptyValue,
             "`environments` must define at least one environment",
         );
     }
@@ -152,7 +152,7 @@ fn environments(sink: &mut Sink, y: &Yaml) -> (Vec<Environment>, Vec<Places>) {
         if !valid_name(name) {
             sink.error(
                 key.at,
-                "bad-name",
+                Code::BadName,
                 format!("environment name `{name}` may only use letters, digits, `_` and `-`"),
             );
         }
@@ -243,7 +243,7 @@ fn image(sink: &mut Sink, y: &Yaml, path: &str, place: &mut Places) -> Option<Im
         Node::Str(s) => {
             sink.error(
                 y.at,
-                "bad-value",
+                Code::BadValue,
                 format!("`{path}` must be `input` or `{{ from: ENVIRONMENT }}`, found `{s}`"),
             );
             None
@@ -278,7 +278,7 @@ fn functions(sink: &mut Sink, y: &Yaml, path: &str) -> Option<Vec<FunctionTarget
                 {
                     sink.error(
                         target.at,
-                        "duplicate-function",
+                        Code::DuplicateFunction,
                         format!(
                             "`{path}` lists `{}` with alias `{}` twice (first at line {})",
                             target.name, target.alias, first.at.line
@@ -316,7 +316,7 @@ fn smoke_test(sink: &mut Sink, y: &Yaml, path: &str) -> Option<SmokeTest> {
         // the YAML scalar and names the place within it.
         sink.error(
             p.at,
-            "bad-json",
+            Code::BadJson,
             format!(
                 "`{}` is not valid JSON: {} (line {}, column {} of the payload)",
                 f.child("payload"),
@@ -346,7 +346,7 @@ fn keep_versions(sink: &mut Sink, y: &Yaml, path: &str) -> Option<u32> {
         _ => {
             sink.error(
                 y.at,
-                "out-of-range",
+                Code::OutOfRange,
                 format!("`{path}` must be at least 1 (the version the alias serves), found {n}"),
             );
             None
@@ -370,7 +370,7 @@ fn invalidate(sink: &mut Sink, y: &Yaml, path: &str) -> Option<Invalidate> {
                 Some(p) => {
                     sink.error(
                         item.at,
-                        "bad-path",
+                        Code::BadPath,
                         format!("`{item_path}`: CloudFront paths start with `/`, found `{p}`"),
                     );
                     ok = false;

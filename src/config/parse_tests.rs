@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use super::parse;
-use crate::config::diag::Diagnostic;
+use crate::config::diag::{Code, Diagnostic};
 use crate::config::model::*;
 
 const SPEC_EXAMPLE: &str = r#"version: 1
@@ -61,8 +61,9 @@ fn errors(text: &str) -> Vec<Diagnostic> {
     }
 }
 
-fn codes(text: &str) -> Vec<String> {
-    errors(text).into_iter().map(|d| d.code).collect()
+/// The codes' stable texts, as a user reads them.
+fn codes(text: &str) -> Vec<&'static str> {
+    errors(text).into_iter().map(|d| d.code.as_str()).collect()
 }
 
 /// A valid contract with one environment whose body is `env` (indented 4).
@@ -232,13 +233,13 @@ fn unquoted_account_works_and_keeps_its_digits() {
 #[test]
 fn bad_account_suggests_quotes_when_unquoted() {
     let d = errors(&format!("account: 12345\n{}", with_env(MINIMAL_ENV)));
-    assert_eq!(d[0].code, "bad-account");
+    assert_eq!(d[0].code, Code::BadAccount);
     assert!(d[0].message.contains("quotes"), "{}", d[0].message);
     let d = errors(&format!(
         "account: \"12345abcdefg\"\n{}",
         with_env(MINIMAL_ENV)
     ));
-    assert_eq!(d[0].code, "bad-account");
+    assert_eq!(d[0].code, Code::BadAccount);
     assert!(!d[0].message.contains("quotes"), "{}", d[0].message);
 }
 
@@ -246,7 +247,7 @@ fn bad_account_suggests_quotes_when_unquoted() {
 fn yaml_syntax_is_one_diagnostic_with_its_place() {
     let d = errors("version: 1\nenvironments: [a, b\n");
     assert_eq!(d.len(), 1);
-    assert_eq!(d[0].code, "yaml-syntax");
+    assert_eq!(d[0].code, Code::YamlSyntax);
     assert!(d[0].at.line >= 2);
     assert_eq!(d[0].file, "c.yml");
 }
@@ -327,7 +328,7 @@ fn from_must_name_an_environment() {
     let text = "version: 1\nenvironments:\n  a:\n    image: { from: nope }\n    functions: [{ name: f }]\n";
     let d = errors(text);
     assert_eq!(d.len(), 1);
-    assert_eq!(d[0].code, "unknown-environment");
+    assert_eq!(d[0].code, Code::UnknownEnvironment);
     assert_eq!(d[0].at, at(4, 20));
     assert!(d[0].message.contains("`nope`"));
 }
@@ -476,7 +477,7 @@ fn image_values() {
 fn environment_names() {
     let text = "version: 1\nenvironments:\n  'prod east':\n    image: input\n    functions: [{ name: f }]\n";
     let d = errors(text);
-    assert_eq!(d[0].code, "bad-name");
+    assert_eq!(d[0].code, Code::BadName);
     assert_eq!(d[0].at, at(3, 3));
     assert_eq!(codes("version: 1\nenvironments: {}\n"), ["empty-value"]);
 }
@@ -525,7 +526,7 @@ fn smoke_test_payload_must_be_json() {
     let env = |p: &str| with_env(&format!("{MINIMAL_ENV}smoke-test:\n  payload: '{p}'\n"));
     assert!(parse("c.yml", &env("[]")).is_ok());
     let d = errors(&env("{\"smoke\": tru}"));
-    assert_eq!(d[0].code, "bad-json");
+    assert_eq!(d[0].code, Code::BadJson);
     assert_eq!(d[0].at, at(7, 16));
     assert!(d[0].message.contains("column"), "{}", d[0].message);
     assert_eq!(

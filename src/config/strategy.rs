@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use super::access::{Sink, fields, integer, non_empty_list, string};
+use super::diag::Code;
 use super::model::{Canary, Strategy};
 use super::yaml::{Node, Yaml};
 
@@ -15,7 +16,7 @@ pub fn strategy(sink: &mut Sink, y: &Yaml, path: &str) -> Option<Strategy> {
         Node::Str(s) => {
             sink.error(
                 y.at,
-                "bad-value",
+                Code::BadValue,
                 format!("`{path}` must be `all-at-once` or `{{ canary: … }}`, found `{s}`"),
             );
             None
@@ -53,7 +54,7 @@ fn canary(sink: &mut Sink, y: &Yaml, path: &str) -> Option<Canary> {
             if ok.is_none() {
                 sink.error(
                     v.at,
-                    "out-of-range",
+                    Code::OutOfRange,
                     format!("`{}` must be 0 or more, found {n}", f.child("max-errors")),
                 );
             }
@@ -89,7 +90,7 @@ fn steps(sink: &mut Sink, y: &Yaml, path: &str) -> Option<Vec<u8>> {
             _ => {
                 sink.error(
                     item.at,
-                    "canary-step-range",
+                    Code::CanaryStepRange,
                     format!(
                         "`{item_path}` is {n}; a canary step is a percentage from 1 to 99 (100 always comes last)"
                     ),
@@ -103,7 +104,7 @@ fn steps(sink: &mut Sink, y: &Yaml, path: &str) -> Option<Vec<u8>> {
         {
             sink.error(
                 item.at,
-                "canary-step-order",
+                Code::CanaryStepOrder,
                 format!("`{item_path}` is {step}, not more than the step before it ({p}); steps must increase"),
             );
             ok = false;
@@ -127,14 +128,14 @@ fn interval(sink: &mut Sink, y: &Yaml, path: &str) -> Option<Duration> {
         Ok(d) if d.is_zero() => {
             sink.error(
                 y.at,
-                "bad-duration",
+                Code::BadDuration,
                 format!("`{path}` must be more than 0"),
             );
             None
         }
         Ok(d) => Some(d),
         Err(e) => {
-            sink.error(y.at, "bad-duration", format!("`{path}`: {e}"));
+            sink.error(y.at, Code::BadDuration, format!("`{path}`: {e}"));
             None
         }
     }

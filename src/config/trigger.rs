@@ -2,6 +2,7 @@
 //! and whether its tag glob takes semver pre-release tags (`prerelease: true`).
 
 use super::access::{Sink, fields, string};
+use super::diag::Code;
 use super::model::{Spot, Trigger};
 use super::validate::Places;
 use super::yaml::{Node, Yaml};
@@ -20,7 +21,7 @@ pub fn trigger(sink: &mut Sink, y: &Yaml, path: &str, place: &mut Places) -> Opt
     if branch.is_none() && tag.is_none() {
         sink.error(
             y.at,
-            "missing-key",
+            Code::MissingKey,
             format!("`{path}` needs `branch`, `tag` or both"),
         );
         return None;
@@ -66,7 +67,7 @@ fn prerelease(sink: &mut Sink, y: &Yaml, path: &str, has_tag: bool) -> Option<bo
     if !has_tag {
         sink.error(
             y.at,
-            "prerelease-without-tag",
+            Code::PrereleaseWithoutTag,
             format!(
                 "`{path}` applies to a tag glob; add `tag:` (e.g. `tag: \"v*.*.*\"`) or remove it"
             ),
@@ -78,10 +79,11 @@ fn prerelease(sink: &mut Sink, y: &Yaml, path: &str, has_tag: bool) -> Option<bo
 
 #[cfg(test)]
 mod tests {
+    use crate::config::diag::Code;
     use crate::config::model::{Pos, Trigger};
     use crate::config::parse;
 
-    fn when(line: &str) -> Result<Trigger, Vec<(String, Pos)>> {
+    fn when(line: &str) -> Result<Trigger, Vec<(Code, Pos)>> {
         let text = format!(
             "version: 1\nenvironments:\n  a:\n    when: {line}\n    image: input\n    functions: [{{ name: f }}]\n"
         );
@@ -109,15 +111,15 @@ mod tests {
         let at = |line, col| Pos { line, col };
         assert_eq!(
             when("{ tag: 'v*.*.*', prerelease: yes }").unwrap_err(),
-            [("wrong-type".to_string(), at(4, 40))]
+            [(Code::WrongType, at(4, 40))]
         );
         assert_eq!(
             when("{ branch: main, prerelease: true }").unwrap_err(),
-            [("prerelease-without-tag".to_string(), at(4, 39))]
+            [(Code::PrereleaseWithoutTag, at(4, 39))]
         );
         assert_eq!(
             when("{ tag: 'v*', prereleases: true }").unwrap_err(),
-            [("unknown-key".to_string(), at(4, 24))]
+            [(Code::UnknownKey, at(4, 24))]
         );
     }
 

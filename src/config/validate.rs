@@ -3,6 +3,7 @@
 //! glob may be shared by one environment with `prerelease: true` and one without).
 
 use super::access::Sink;
+use super::diag::Code;
 use super::model::Spot;
 
 /// Where an environment's cross-referenced values were written. Kept for every
@@ -32,7 +33,7 @@ fn unknown_from(sink: &mut Sink, places: &[Places]) {
             let known: Vec<&str> = places.iter().map(|q| q.name.as_str()).collect();
             sink.error(
                 from.at,
-                "unknown-environment",
+                Code::UnknownEnvironment,
                 format!(
                     "`environments.{}.image.from` names `{}`, which is not an environment; known: {}",
                     p.name,
@@ -60,7 +61,7 @@ fn from_cycles(sink: &mut Sink, places: &[Places]) {
                 chain.push(p.name.as_str());
                 sink.error(
                     from.at,
-                    "from-cycle",
+                    Code::FromCycle,
                     format!(
                         "`environments.{}.image.from` is part of a cycle: {}",
                         start.name,
@@ -99,7 +100,7 @@ fn duplicate_triggers(
         if !others.is_empty() {
             sink.error(
                 mine.at,
-                "duplicate-trigger",
+                Code::DuplicateTrigger,
                 format!(
                     "environment `{}` has the same {kind} glob `{}` as {}; a ref must select one environment",
                     p.name,

@@ -55,7 +55,7 @@ fn finding(report: &Report, f: &Finding, level: Level) -> Annotation {
         title: Some(if f.status == Status::Skipped {
             format!("{} (skipped)", f.code)
         } else {
-            f.code.clone()
+            f.code.to_string()
         }),
         file: Some(report.contract.clone()).filter(|c| !c.is_empty()),
         line: f.at.map(|p| p.line),

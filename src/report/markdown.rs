@@ -196,7 +196,7 @@ fn check_row(f: &Finding) -> String {
     let status = if f.status == Status::Pass {
         status_icon(f.status).to_string()
     } else {
-        format!("{} {}", status_icon(f.status), cell(&f.code, CELL))
+        format!("{} {}", status_icon(f.status), cell(f.code.as_str(), CELL))
     };
     format!(
         "| {} | {} | {} | {} | {} | {} | {} |\n",

@@ -1,7 +1,7 @@
 //! Sample reports shared by the renderers' tests.
 
 use crate::config::model::Pos;
-use crate::finding::{Finding, Shown, Status};
+use crate::finding::{Code, Finding, Shown, Status};
 use crate::report::model::{
     CanaryRecord, FunctionRun, Links, Outcome, Promotion, Report, StepRecord, StepStatus,
 };
@@ -16,7 +16,7 @@ pub fn finding(
     env: &str,
     check: &str,
     resource: &str,
-    code: &str,
+    code: Code,
     status: Status,
     expected: Shown,
     live: Shown,
@@ -27,7 +27,7 @@ pub fn finding(
         environment: env.into(),
         check: check.into(),
         resource: resource.into(),
-        code: code.into(),
+        code,
         status,
         expected,
         live,
@@ -41,7 +41,7 @@ fn pass(env: &str, check: &str, resource: &str, line: u32) -> Finding {
         env,
         check,
         resource,
-        "ok",
+        Code::Ok,
         Status::Pass,
         Shown::None,
         Shown::None,
@@ -57,7 +57,7 @@ pub fn clean_validate() -> Report {
             "dev",
             "cloudfront",
             "comment=app-dev",
-            "ok",
+            Code::Ok,
             Status::Pass,
             Shown::Redacted("E2…ZL".into()),
             Shown::Plain("E2ABCDEFGHIJZL".into()),
@@ -80,7 +80,7 @@ pub fn drift() -> Report {
             "dev",
             "cloudfront",
             "comment=app-dev",
-            "cloudfront-id-mismatch",
+            Code::CloudfrontIdMismatch,
             Status::Error,
             Shown::Redacted("E2…ZL".into()),
             Shown::Plain("E3QWERTYUIOPXY".into()),
@@ -91,7 +91,7 @@ pub fn drift() -> Report {
             "dev",
             "function-env",
             "worker-dev",
-            "function-env-mismatch",
+            Code::FunctionEnvMismatch,
             Status::Error,
             Shown::Redacted("db…om".into()),
             Shown::Hidden,
@@ -102,7 +102,7 @@ pub fn drift() -> Report {
             "dev",
             "function-env",
             "worker-dev",
-            "function-env-missing",
+            Code::FunctionEnvMissing,
             Status::Error,
             Shown::Plain("OPENROUTER_API_KEY".into()),
             Shown::None,
@@ -113,7 +113,7 @@ pub fn drift() -> Report {
             "dev",
             "function",
             "name|with<script>alert(1)</script>`tick`",
-            "function-not-found",
+            Code::FunctionNotFound,
             Status::Warning,
             Shown::Plain("a|b & <c>\nnext line".into()),
             Shown::None,
@@ -124,7 +124,7 @@ pub fn drift() -> Report {
             "dev",
             "function",
             "WORKER_FUNCTION_NAME",
-            "secret-unset",
+            Code::SecretUnset,
             Status::Skipped,
             Shown::None,
             Shown::None,
@@ -282,7 +282,7 @@ pub fn huge(n: usize) -> Report {
                 "dev",
                 "function-env",
                 &format!("worker-{i}-{}", "x".repeat(150)),
-                "function-env-missing",
+                Code::FunctionEnvMissing,
                 if i % 3 == 0 {
                     Status::Pass
                 } else {

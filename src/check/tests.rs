@@ -3,8 +3,9 @@
 use std::collections::BTreeMap;
 
 use super::*;
-use crate::aws::types::{AliasInfo, FunctionInfo};
-use crate::config::model::{FunctionTarget, ImageSource, Strategy, Trigger};
+use crate::aws::types::{AliasInfo, Distribution, FunctionInfo, Lookup};
+use crate::config::model::{DistributionSelector, FunctionTarget, ImageSource, Strategy, Trigger};
+use crate::secret::Secret;
 
 fn func(name: &str, package: &str, env: &[(&str, &str)]) -> FunctionInfo {
     FunctionInfo {
@@ -103,7 +104,7 @@ fn observed() -> Observed {
     o
 }
 
-fn codes(c: &Contract, o: &Observed, job: &JobEnv, fork: bool) -> Vec<(String, Status)> {
+fn codes(c: &Contract, o: &Observed, job: &JobEnv, fork: bool) -> Vec<(Code, Status)> {
     let ctx = Context {
         contract: c,
         job,
@@ -168,10 +169,10 @@ fn cloudfront_codes() {
     assert_eq!(
         got,
         vec![
-            ("ok".into(), Status::Pass),
-            ("cloudfront-id-mismatch".into(), Status::Error),
-            ("cloudfront-not-found".into(), Status::Error),
-            ("cloudfront-ambiguous".into(), Status::Error),
+            (Code::Ok, Status::Pass),
+            (Code::CloudfrontIdMismatch, Status::Error),
+            (Code::CloudfrontNotFound, Status::Error),
+            (Code::CloudfrontAmbiguous, Status::Error),
         ]
     );
 }
@@ -190,7 +191,7 @@ fn cloudfront_by_alias_and_disabled() {
         None,
     );
     let got = codes(&c, &o, &JobEnv::default(), false);
-    assert_eq!(got[1], ("cloudfront-disabled".into(), Status::Warning));
+    assert_eq!(got[1], (Code::CloudfrontDisabled, Status::Warning));
 }
 
 #[test]
@@ -243,16 +244,16 @@ fn unset_secrets_are_drift_except_on_a_fork() {
     assert_eq!(
         got[1..],
         [
-            ("secret-unset".into(), Status::Error),
-            ("secret-unset".into(), Status::Error)
+            (Code::SecretUnset, Status::Error),
+            (Code::SecretUnset, Status::Error)
         ]
     );
     let got = codes(&c, &observed(), &JobEnv::default(), true);
     assert_eq!(
         got[1..],
         [
-            ("secret-unset".into(), Status::Skipped),
-            ("secret-unset".into(), Status::Skipped)
+            (Code::SecretUnset, Status::Skipped),
+            (Code::SecretUnset, Status::Skipped)
         ]
     );
 }
@@ -294,20 +295,20 @@ fn function_codes() {
     });
     o.aliases
         .insert(("worker".into(), "live".into()), Lookup::Missing);
-    let got: Vec<String> = codes(&c, &o, &job(&[("FN", "gone")]), false)
+    let got: Vec<Code> = codes(&c, &o, &job(&[("FN", "gone")]), false)
         .into_iter()
         .map(|(c, _)| c)
         .collect();
     assert_eq!(
         got,
         [
-            "account-mismatch",
-            "alias-not-found",
-            "not-an-image-function",
-            "function-not-found",
-            "function-env-missing",
-            "log-group-not-found",
-            "function-not-found"
+            Code::AccountMismatch,
+            Code::AliasNotFound,
+            Code::NotAnImageFunction,
+            Code::FunctionNotFound,
+            Code::FunctionEnvMissing,
+            Code::LogGroupNotFound,
+            Code::FunctionNotFound
         ]
     );
 }
@@ -333,7 +334,7 @@ fn a_failed_lookup_names_the_iam_action() {
         observed: &o,
     };
     let f = run(&ctx, &[&c.environments[0]]);
-    assert_eq!(f[0].code, "aws-access-denied");
+    assert_eq!(f[0].code, Code::AwsAccessDenied);
     assert!(
         f[0].message.contains("lambda:GetFunction"),
         "{}",
