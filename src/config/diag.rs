@@ -60,6 +60,8 @@ kebab_codes! {
         FromCycle = "from-cycle",
         /// Two environments have the same `branch` or `tag` glob.
         DuplicateTrigger = "duplicate-trigger",
+        /// A `limits` rate that is not a whole number from 1 to AWS's quota.
+        BadLimit = "bad-limit",
     }
 }
 

@@ -3,6 +3,7 @@
 //! lower AWS's quota, never raise it: a larger value is an error.
 
 use super::access::{Sink, fields, integer};
+use super::diag::Code;
 use super::model::Limits;
 use super::yaml::Yaml;
 
@@ -30,7 +31,7 @@ fn per_second(sink: &mut Sink, y: &Yaml, path: &str, quota: i128) -> Option<u32>
     }
     sink.error(
         y.at,
-        "bad-limit",
+        Code::BadLimit,
         format!(
             "`{path}` must be a whole number of requests per second from 1 to {quota} \
              (AWS's quota, which a limit can lower but not raise), found {n}"
@@ -78,6 +79,6 @@ mod tests {
         assert!(d[0].message.contains("from 1 to 15"), "{}", d[0].message);
         assert_eq!(d[0].at.col, 25);
         let zero = parse("c.yml", &contract("limits:\n  lambda-get-function: 0\n")).unwrap_err();
-        assert_eq!(zero[0].code, "bad-limit");
+        assert_eq!(zero[0].code, Code::BadLimit);
     }
 }
