@@ -1,4 +1,4 @@
-//! `iam-policy`: the policy for the SPEC's sample contract grants exactly the
+//! `iam-policy`: the policy for the README's sample contract grants exactly the
 //! expected actions on exactly the expected resources, and every operation the
 //! binary can call appears in it, so the operation list and the policy cannot
 //! drift apart.
@@ -7,11 +7,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use lambda_promote::aws::operations;
+use lambda_promote::aws::policy as iam;
 use lambda_promote::config::model::{
     Canary, Check, Contract, DistributionSelector, Environment, FunctionTarget, ImageSource,
     Invalidate, Pos, SmokeTest, Spot, Strategy, Trigger,
 };
-use lambda_promote::iam;
 use serde_json::Value;
 
 const ACCOUNT: &str = "123456789012";
@@ -43,7 +43,7 @@ fn environment(name: &str, image: ImageSource, function: &str) -> Environment {
     }
 }
 
-/// The contract of SPEC section 5: dev with every check, staging plain,
+/// The contract of the README's "The contract file": dev with every check, staging plain,
 /// production with a smoke test, a canary, pruning and an invalidation.
 fn sample_contract() -> Contract {
     let mut dev = environment("dev", ImageSource::Input, "worker-dev");

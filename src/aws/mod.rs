@@ -13,6 +13,7 @@ pub mod lambda_write;
 pub mod logs;
 pub mod operations;
 mod other_read;
+pub mod policy;
 pub mod types;
 
 pub use clients::Clients;

@@ -9,11 +9,11 @@ use super::outcome::{self, Folded};
 use super::plan::FunctionPlan;
 use super::provenance::RunInfo;
 use super::restore::{self, Restored};
-use crate::app::{End, Run};
 use crate::aws::Clients;
 use crate::config::model::Environment;
 use crate::error::Cancelled;
 use crate::report::model::{LeftMoved, Outcome, Promotion, Report};
+use crate::run::{End, Run};
 
 pub struct Context<'a> {
     pub run: &'a Run,

@@ -1,6 +1,7 @@
 //! The run's report as data, and its renderings.
 
 pub mod annotations;
+pub mod emit;
 pub mod escape;
 mod fit;
 pub mod format;
