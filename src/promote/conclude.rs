@@ -2,9 +2,9 @@
 //! under the panic guard; then, on any failure, every moved alias put back,
 //! the invalidation on success, and the run's result.
 
-use super::execute::{Job, Status};
 use super::housekeeping;
 use super::image::Resolved;
+use super::job::{Job, Status};
 use super::outcome::{self, Folded};
 use super::plan::FunctionPlan;
 use super::provenance::RunInfo;

@@ -12,6 +12,7 @@ pub mod execute;
 pub mod guard;
 pub mod housekeeping;
 pub mod image;
+pub mod job;
 pub mod move_alias;
 pub mod outcome;
 pub mod plan;

@@ -11,4 +11,5 @@ pub mod model;
 pub mod outputs;
 #[cfg(test)]
 pub(crate) mod samples;
+pub mod shorten;
 pub mod text;
