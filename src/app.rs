@@ -1,55 +1,19 @@
-//! Orchestration only: inputs → settings and contract → observe → check/plan →
-//! execute → report. Each step lives in its own module.
+//! Dispatch only: assemble the [`Run`] (inputs, settings, contract, the
+//! runner's environment, masking) and hand it to the command that was asked
+//! for. Each command's flow lives in `command/`.
 
 use std::ffi::OsString;
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
-use anyhow::Context as _;
-
-use crate::aws::Clients;
-use crate::aws::pace::Pacer;
-use crate::aws::quota::Pool;
 use crate::cancel::Cancel;
-use crate::config::model::{Contract, Environment};
-use crate::emit::Emitter;
-use crate::error::{Cancelled, UsageError, exit};
-use crate::github::event::Event;
+use crate::command;
+use crate::error::UsageError;
+use crate::github::event::{self, Event};
 use crate::jobenv::JobEnv;
-use crate::report::model::{Outcome, Report};
-use crate::settings::{Command, Settings};
-use crate::{cli, config, inputs, select, settings, validate};
-
-/// How a run ended, for `main` to turn into an exit code.
-pub enum End {
-    /// A finished run with its report already emitted.
-    Done(Outcome),
-    /// Cancelled by a signal (the report, if any, was emitted).
-    Cancelled(Cancelled),
-}
-
-impl End {
-    pub fn exit_code(&self) -> u8 {
-        match self {
-            End::Done(Outcome::Success | Outcome::NoOp | Outcome::Skipped | Outcome::Planned) => {
-                exit::OK
-            }
-            End::Done(Outcome::Drift | Outcome::Failed | Outcome::RolledBack) => exit::FAILED,
-            End::Cancelled(Cancelled(2)) => exit::SIGINT,
-            End::Cancelled(_) => exit::SIGTERM,
-        }
-    }
-}
-
-/// Everything a command needs, assembled before the first AWS call.
-pub struct Run {
-    pub settings: Settings,
-    pub contract: Contract,
-    pub job: JobEnv,
-    pub event: Event,
-    pub emitter: Emitter,
-    pub cancel: Cancel,
-}
+use crate::report::emit::Emitter;
+use crate::run::{End, Run, RunnerEnv};
+use crate::scrub::Scrubber;
+use crate::settings::{self, Command};
+use crate::{cli, config, inputs, select};
 
 /// Parses the arguments (CLI mode) or the `INPUT_*` env (action mode) and runs.
 /// Errors that reach `main` are printed once there.
@@ -58,9 +22,9 @@ pub async fn run(argv: Vec<OsString>, cancel: Cancel) -> anyhow::Result<End> {
         Some(raw) => (raw, false),
         None => (inputs::from_env(std::env::vars())?, true),
     };
-    let workspace = std::env::var_os("GITHUB_WORKSPACE").map(PathBuf::from);
-    let settings = settings::resolve(raw, action_mode, workspace.as_deref())?;
-    let emitter = Emitter::new(&settings);
+    let runner = RunnerEnv::capture();
+    let settings = settings::resolve(raw, action_mode, runner.workspace.as_deref())?;
+    let emitter = Emitter::new(&settings, &runner.files);
     if let Some(token) = &settings.github_token {
         emitter.mask(token.expose());
     }
@@ -77,28 +41,13 @@ pub async fn run(argv: Vec<OsString>, cancel: Cancel) -> anyhow::Result<End> {
         emitter.mask(s.expose());
     }
     let token = settings.github_token.as_ref().map(|t| t.expose());
-    emitter.set_scrubber(crate::scrub::Scrubber::new(
+    emitter.set_scrubber(Scrubber::new(
         job.secrets().map(|s| s.expose()).chain(token),
         Some(&contract),
     ));
-    if settings.command == Command::IamPolicy {
-        let region = contract
-            .region
-            .clone()
-            .or_else(|| std::env::var("AWS_REGION").ok())
-            .unwrap_or_else(|| "us-east-1".to_string());
-        let policy = crate::iam::policy(
-            &contract,
-            contract.account.as_ref().map(|a| a.value.as_str()),
-            &region,
-        );
-        println!("{}", serde_json::to_string_pretty(&policy)?);
-        return Ok(End::Done(Outcome::Success));
-    }
-    let event = if action_mode {
-        let name = std::env::var("GITHUB_EVENT_NAME").unwrap_or_default();
-        let path = std::env::var_os("GITHUB_EVENT_PATH").map(PathBuf::from);
-        crate::github::event::load(&name, path.as_deref())?
+    // iam-policy is CLI only and reads no event.
+    let event = if action_mode && settings.command != Command::IamPolicy {
+        event::load(&runner.event_name, runner.event_path.as_deref())?
     } else {
         Event::default()
     };
@@ -109,6 +58,7 @@ pub async fn run(argv: Vec<OsString>, cancel: Cancel) -> anyhow::Result<End> {
         event,
         emitter,
         cancel,
+        runner,
     };
     dispatch(run).await
 }
@@ -119,87 +69,13 @@ async fn dispatch(run: Run) -> anyhow::Result<End> {
         c => c,
     };
     match command {
-        Command::Validate => validate_command(&run).await,
-        Command::Plan | Command::Promote | Command::Rollback => {
-            crate::promote::command(&run, command).await
-        }
-        Command::Auto | Command::IamPolicy => {
+        Command::Validate => command::validate::run(&run).await,
+        Command::Plan => command::plan::run(&run, Command::Plan).await,
+        Command::Promote => command::promote::run(&run).await,
+        Command::Rollback => command::rollback::run(&run).await,
+        Command::IamPolicy => command::iam_policy::run(&run).await,
+        Command::Auto => {
             Err(UsageError::Selection(format!("`{}` cannot run here", command.as_str())).into())
         }
     }
-}
-
-/// The environments `validate` covers: the `environment` input, or all.
-fn validate_envs<'c>(
-    settings: &Settings,
-    contract: &'c Contract,
-) -> Result<Vec<&'c Environment>, UsageError> {
-    if settings.environments.is_empty() {
-        return Ok(contract.environments.iter().collect());
-    }
-    settings
-        .environments
-        .iter()
-        .map(|name| {
-            contract.environment(name).ok_or_else(|| {
-                UsageError::input(
-                    "environment",
-                    format!("no environment `{name}` in {}", settings.contract.display()),
-                )
-            })
-        })
-        .collect()
-}
-
-async fn validate_command(run: &Run) -> anyhow::Result<End> {
-    let envs = validate_envs(&run.settings, &run.contract)?;
-    let names: Vec<&str> = envs.iter().map(|e| e.name.as_str()).collect();
-    let mut report = Report::new(
-        "validate",
-        names.join(","),
-        contract_label(&run.settings.contract),
-    );
-    let clients = Clients::load(run.contract.region.as_deref(), pacer(run)).await?;
-    let fork = run.event.is_fork_pr();
-    let work = validate::findings(&clients, &run.contract, &envs, &run.job, fork);
-    let (findings, _) = tokio::select! {
-        r = work => r,
-        sig = run.cancel.cancelled() => return Ok(End::Cancelled(Cancelled(sig))),
-    };
-    report.findings = findings;
-    report.result = if report.drift() {
-        Outcome::Drift
-    } else {
-        Outcome::Success
-    };
-    if fork && report.count(crate::finding::Status::Skipped) > 0 {
-        report.warnings.push(
-            "checks that need a secret were skipped: secrets are empty on a pull request from a fork"
-                .to_string(),
-        );
-    }
-    crate::github_sync::pr_comment(run, &mut report).await;
-    run.emitter
-        .report(&report)
-        .context("failed to write the report")?;
-    Ok(End::Done(report.result))
-}
-
-/// The run's pacer: AWS's quotas lowered by the contract's `limits:`, and
-/// throttled answers retried until the `timeout` input's deadline.
-pub fn pacer(run: &Run) -> Arc<Pacer> {
-    let l = &run.contract.limits;
-    let lowered: Vec<(Pool, u32)> = [
-        (Pool::LambdaControlPlane, l.lambda_control_plane),
-        (Pool::LambdaGetFunction, l.lambda_get_function),
-    ]
-    .into_iter()
-    .filter_map(|(p, v)| Some((p, v?)))
-    .collect();
-    let deadline = tokio::time::Instant::now() + run.settings.timeout;
-    Arc::new(Pacer::new(&lowered, Some(deadline)))
-}
-
-pub fn contract_label(path: &Path) -> String {
-    path.display().to_string()
 }

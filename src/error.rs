@@ -1,4 +1,4 @@
-//! Typed errors that decide the exit code (SPEC §7). Everything else travels
+//! Typed errors that decide the exit code (README, "Exit codes and results"). Everything else travels
 //! as `anyhow::Error` with context and ends as a failed run (exit 1).
 
 use crate::config::diag::Diagnostic;
@@ -47,7 +47,7 @@ fn render_diagnostics(diags: &[Diagnostic]) -> String {
 #[error("cancelled by {}", if *.0 == 2 { "SIGINT" } else { "SIGTERM" })]
 pub struct Cancelled(pub i32);
 
-/// Exit codes of SPEC §7.
+/// Exit codes (README, "Exit codes and results").
 pub mod exit {
     pub const OK: u8 = 0;
     pub const FAILED: u8 = 1;

@@ -1,22 +1,24 @@
 //! lambda-promote: validate a Lambda deployment contract against live AWS and
 //! promote one container image by digest through environments.
 //!
-//! The data flows one way:
+//! The data flows one way (the README's "Architecture" names each folder's job):
 //!
 //! ```text
 //! env INPUT_* ──inputs.rs──┐
 //! argv ───────cli.rs───────┴─► RawArgs ──settings.rs, config/──► Settings + Contract (+ every contract error)
+//! GITHUB_* ──run.rs (read once)──► RunnerEnv; app.rs assembles the Run and dispatches to command/
 //! Settings ──observe.rs + aws/ (read-only)──► Observed     (a snapshot of live state)
 //! (Contract, Observed) ──check.rs──────────► Findings      ┐ pure: no AWS, no I/O,
 //! (Environment, Observed) ──promote/plan.rs─► Plan         ┘ `plan`/dry-run stop here
-//! Plan ──promote/execute.rs + aws/──────────► Outcomes      (the only place that writes)
+//! Plan ──promote/execute.rs + aws/──────────► Outcomes      (writes function code and versions)
 //! Outcomes ──promote/outcome.rs (pure)──────► result, rows; promote/restore.rs puts aliases back
-//! Findings + Outcomes ──► Report ──emit.rs, report/──► summary / outputs / annotations | terminal
-//!                                 └─github_sync.rs──► PR comment, Deployment statuses
+//! Findings + Outcomes ──► Report ──report/emit.rs, report/──► summary / outputs / annotations | terminal
+//!                                 └─github/sync.rs──► PR comment, Deployment statuses
 //! ```
 //!
-//! `app.rs` holds the orchestration only; `main.rs` maps the outcome to the
-//! exit codes of SPEC §7.
+//! `command/` holds one file per command's flow; `app.rs` only dispatches;
+//! `main.rs` maps the end of the run to the exit codes of the README's
+//! "Exit codes and results".
 
 pub mod app;
 pub mod aws;
@@ -24,21 +26,20 @@ pub mod cancel;
 pub mod check;
 pub mod cli;
 pub mod code;
+pub mod command;
 pub mod config;
 pub mod duration;
-pub mod emit;
 pub mod error;
 pub mod fault;
 pub mod finding;
 pub mod github;
-pub mod github_sync;
 pub mod glob;
-pub mod iam;
 pub mod inputs;
 pub mod jobenv;
 pub mod observe;
 pub mod promote;
 pub mod report;
+pub mod run;
 pub mod scrub;
 pub mod secret;
 pub mod select;

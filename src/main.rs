@@ -1,5 +1,5 @@
 //! Entry point: a thin shell around `app::run` that prints the error chain
-//! once and maps the outcome to the exit codes of SPEC §7.
+//! once and maps the outcome to the exit codes of the README's "Exit codes and results".
 
 use std::process::ExitCode;
 

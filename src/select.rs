@@ -114,7 +114,7 @@ fn is_semver_tag(tag: &str) -> bool {
         .is_some_and(|v| semver::Version::parse(v).is_ok())
 }
 
-/// What `command: auto` does for the event that started the workflow (SPEC §2).
+/// What `command: auto` does for the event that started the workflow (README, "Commands").
 pub fn decide_command(command: Command, event_name: &str) -> Result<Command, UsageError> {
     if command != Command::Auto {
         return Ok(command);

@@ -1,5 +1,6 @@
-//! The `validate` command: observe what the selected environments' checks
-//! need, run the checks, and record the findings in a report. Never writes.
+//! Observe what the selected environments' checks need, then run the checks:
+//! the step `validate` reports and `promote` runs before its first write.
+//! Never writes.
 
 use crate::aws::Clients;
 use crate::check::{self, Context};

@@ -1,4 +1,4 @@
-//! `iam-policy`: the policy for the SPEC's sample contract grants exactly the
+//! `iam-policy`: the policy for the README's sample contract grants exactly the
 //! expected actions on exactly the expected resources, and every operation the
 //! binary can call appears in it, so the operation list and the policy cannot
 //! drift apart.
@@ -7,11 +7,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use lambda_promote::aws::operations;
+use lambda_promote::aws::policy as iam;
 use lambda_promote::config::model::{
     Canary, Check, Contract, DistributionSelector, Environment, FunctionTarget, ImageSource,
     Invalidate, Pos, SmokeTest, Spot, Strategy, Trigger,
 };
-use lambda_promote::iam;
 use serde_json::Value;
 
 const ACCOUNT: &str = "123456789012";
@@ -43,7 +43,7 @@ fn environment(name: &str, image: ImageSource, function: &str) -> Environment {
     }
 }
 
-/// The contract of SPEC section 5: dev with every check, staging plain,
+/// The contract of the README's "The contract file": dev with every check, staging plain,
 /// production with a smoke test, a canary, pruning and an invalidation.
 fn sample_contract() -> Contract {
     let mut dev = environment("dev", ImageSource::Input, "worker-dev");
@@ -325,4 +325,46 @@ fn a_canary_may_read_a_log_group_its_checks_name() {
     }
     // The canary reads the new version's `LoggingConfig` (through `GetFunction`).
     assert!(granted.contains_key("lambda:GetFunction"));
+}
+
+/// Runs `lambda-promote iam-policy` on a contract with the given `region:` line,
+/// with no AWS profile and no instance metadata, so only `AWS_REGION` counts.
+fn iam_policy_command(region_line: &str, aws_region: Option<&str>) -> std::process::Output {
+    let dir = tempfile::tempdir().unwrap();
+    let contract = dir.path().join("c.yml");
+    let text = format!(
+        "version: 1\n{region_line}environments:\n  a:\n    when: {{ branch: main }}\n    image: input\n    functions: [{{ name: f }}]\n"
+    );
+    std::fs::write(&contract, text).unwrap();
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_lambda-promote"));
+    cmd.arg("iam-policy").arg("--contract").arg(&contract);
+    for name in ["AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE"] {
+        cmd.env_remove(name);
+    }
+    cmd.env("AWS_CONFIG_FILE", dir.path().join("none"))
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+    if let Some(r) = aws_region {
+        cmd.env("AWS_REGION", r);
+    }
+    cmd.output().unwrap()
+}
+
+#[test]
+fn the_command_resolves_its_region_as_every_command_does() {
+    let from_env = iam_policy_command("", Some("eu-west-1"));
+    assert!(from_env.status.success(), "{from_env:?}");
+    let text = String::from_utf8_lossy(&from_env.stdout);
+    assert!(text.contains("arn:aws:lambda:eu-west-1:"), "{text}");
+
+    let from_contract = iam_policy_command("region: ap-south-1\n", Some("eu-west-1"));
+    let text = String::from_utf8_lossy(&from_contract.stdout);
+    assert!(text.contains("arn:aws:lambda:ap-south-1:"), "{text}");
+    assert!(!text.contains("eu-west-1"), "{text}");
+
+    // No region anywhere: the same error as the other commands, no guess.
+    let none = iam_policy_command("", None);
+    assert_eq!(none.status.code(), Some(1), "{none:?}");
+    let stderr = String::from_utf8_lossy(&none.stderr);
+    assert!(stderr.contains("no AWS region"), "{stderr}");
+    assert!(none.stdout.is_empty());
 }

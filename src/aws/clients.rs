@@ -38,7 +38,7 @@ impl Clients {
             .with_max_backoff(Duration::from_secs(5));
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
             .retry_config(retry)
-            .timeout_config(super::bounds::timeouts());
+            .timeout_config(super::timeouts::timeouts());
         if let Some(r) = region {
             loader = loader.region(Region::new(r.to_string()));
         }

@@ -168,7 +168,7 @@ impl Clients {
                     .customize()
                     .config_override(
                         aws_sdk_lambda::config::Builder::default()
-                            .timeout_config(super::bounds::invoke_timeouts(within)),
+                            .timeout_config(super::timeouts::invoke_timeouts(within)),
                     )
                     .send()
             })

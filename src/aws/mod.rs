@@ -15,7 +15,9 @@ pub mod logs;
 pub mod operations;
 mod other_read;
 pub mod pace;
+pub mod policy;
 pub mod quota;
+pub mod timeouts;
 pub mod types;
 
 pub use clients::Clients;

@@ -79,6 +79,6 @@ mod tests {
         assert!(d[0].message.contains("from 1 to 15"), "{}", d[0].message);
         assert_eq!(d[0].at.col, 25);
         let zero = parse("c.yml", &contract("limits:\n  lambda-get-function: 0\n")).unwrap_err();
-        assert_eq!(zero[0].code, Code::BadLimit);
+        assert_eq!(zero[0].code, super::Code::BadLimit);
     }
 }

@@ -1,4 +1,4 @@
-//! Tests of `parse`: the SPEC example, defaults, and one case per diagnostic code.
+//! Tests of `parse`: the example of the README's "The contract file", defaults, and one case per diagnostic code.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -7,7 +7,7 @@ use super::parse;
 use crate::config::diag::{Code, Diagnostic};
 use crate::config::model::*;
 
-const SPEC_EXAMPLE: &str = r#"version: 1
+const README_EXAMPLE: &str = r#"version: 1
 region: us-east-1                 # default: AWS_REGION
 account: "123456789012"           # optional: refuse to touch any other account
 environments:
@@ -76,7 +76,7 @@ const MINIMAL_ENV: &str = "image: input\nfunctions: [{ name: f }]\n";
 
 #[test]
 fn spec_example_parses_completely() {
-    let c = parse("c.yml", SPEC_EXAMPLE).unwrap();
+    let c = parse("c.yml", README_EXAMPLE).unwrap();
     assert_eq!(c.path, std::path::PathBuf::from("c.yml"));
     assert_eq!(c.region.as_deref(), Some("us-east-1"));
     assert_eq!(

@@ -5,3 +5,4 @@ pub mod api;
 pub mod commands;
 pub mod event;
 pub mod files;
+pub mod sync;

@@ -4,18 +4,20 @@
 //! cannot be read. The caller restores the alias from `Moved`.
 
 use std::collections::BTreeMap;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use tokio::time::Instant;
 
 use super::canary_logs::StepLog;
-use super::canary_window::{MAX_LOG_FAILURES, PROGRESS_EVERY, ingestion_margin, poll_every};
+use super::canary_window::{
+    MAX_LOG_FAILURES, PROGRESS_EVERY, ingestion_margin, now_ms, poll_every,
+};
 use super::shift::{self, Moved, ShiftFailure};
 use crate::aws::Clients;
 use crate::aws::types::AliasInfo;
 use crate::cancel::Cancel;
 use crate::config::model::Canary;
 use crate::report::model::CanaryRecord;
+use crate::report::shorten::shorten;
 
 /// Events counted for "events examined" per step, at most.
 const EXAMINE_CAP: u64 = 100_000;
@@ -34,13 +36,6 @@ pub struct Watch<'a> {
     pub cancel: &'a Cancel,
     /// Progress lines for the run log.
     pub log: &'a (dyn Fn(&str) + Sync),
-}
-
-pub fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or_default()
 }
 
 pub async fn shift(
@@ -183,11 +178,7 @@ async fn watch_step(
             Ok(()) => {
                 failures = 0;
                 record.errors = log.errors;
-                record.first_errors = log
-                    .first
-                    .iter()
-                    .map(|l| super::execute::shorten(l, 200))
-                    .collect();
+                record.first_errors = log.first.iter().map(|l| shorten(l, 200)).collect();
                 if log.errors > u64::from(w.canary.max_errors) {
                     record.events_examined = log.examined(EXAMINE_CAP).await;
                     record.verdict = "failed".into();

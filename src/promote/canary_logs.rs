@@ -68,7 +68,7 @@ impl<'a> StepLog<'a> {
             .published_ms
             .min(self.start_ms)
             .max(self.start_ms - MAX_STREAM_AGE_MS);
-        for prefix in stream_prefixes(self.version, first_day, super::canary::now_ms()) {
+        for prefix in stream_prefixes(self.version, first_day, super::canary_window::now_ms()) {
             streams.extend(self.clients.log_streams(self.group, &prefix).await?);
         }
         Ok(streams)

@@ -1,7 +1,7 @@
 //! Pure parts of the canary: which log stream prefixes hold the new version's
 //! events in a time window, and how often to look.
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// `YYYY/MM/DD/[VERSION]` for every UTC day from `start_ms` to `end_ms`: a
 /// window that crosses midnight spans two dates.
@@ -86,6 +86,14 @@ pub const PROGRESS_EVERY: Duration = Duration::from_secs(30);
 
 /// Consecutive failed Logs reads after which the canary fails closed.
 pub const MAX_LOG_FAILURES: u32 = 5;
+
+/// Milliseconds since the Unix epoch, as Lambda and Logs count time.
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or_default()
+}
 
 #[cfg(test)]
 mod tests {

@@ -2,15 +2,14 @@
 //! under the panic guard; then, on any failure, every moved alias put back,
 //! the invalidation on success, and the run's result.
 
-use super::execute::{Job, Status};
 use super::housekeeping;
 use super::image::Resolved;
+use super::job::{Job, Status};
 use super::outcome::{self, Folded};
 use super::plan::FunctionPlan;
 use super::progress::{self, Progress};
 use super::provenance::RunInfo;
 use super::restore::{self, Restored};
-use crate::app::{End, Run};
 use crate::aws::Clients;
 use crate::aws::lambda_write::UpdateState;
 use crate::aws::types::Lookup;
@@ -18,6 +17,7 @@ use crate::config::model::Environment;
 use crate::error::Cancelled;
 use crate::observe::Observed;
 use crate::report::model::{LeftMoved, Outcome, Promotion, Report};
+use crate::run::{End, Run};
 
 pub struct Context<'a> {
     pub run: &'a Run,

@@ -5,13 +5,13 @@
 use super::image;
 use super::plan;
 use super::provenance::RunInfo;
-use crate::app::{End, Run};
 use crate::aws::Clients;
 use crate::aws::types::{AliasInfo, Lookup};
 use crate::config::model::{Environment, FunctionTarget, Strategy};
 use crate::error::UsageError;
 use crate::observe::Observed;
 use crate::report::model::{Outcome, Promotion, Report, StepStatus};
+use crate::run::{End, Run};
 use crate::validate;
 
 /// Validates `env`, resolves the image, plans, and promotes every function

@@ -7,7 +7,8 @@ use std::panic::AssertUnwindSafe;
 
 use futures::FutureExt as _;
 
-use super::execute::{self, Job, Outcome, Status};
+use super::execute;
+use super::job::{Job, Outcome, Status};
 use super::provenance;
 use super::shift::Moved;
 use crate::aws::Clients;

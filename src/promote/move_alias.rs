@@ -1,7 +1,7 @@
 //! Step 6 of a promotion: move the alias to the new version, at once or as a canary, and
 //! turn a failure into the function's status (conflict, roll back, or untouched).
 
-use super::execute::{Job, Outcome, Status, cancelled, is_conflict};
+use super::job::{Job, Outcome, Status, cancelled, is_conflict};
 use super::provenance;
 use super::shift;
 use super::steps::Steps;
@@ -72,7 +72,7 @@ async fn canary(
                 .last_modified
                 .as_deref()
                 .and_then(super::canary_window::lambda_time_ms)
-                .unwrap_or_else(super::canary::now_ms),
+                .unwrap_or_else(super::canary_window::now_ms),
             description,
             canary,
             deadline: job.deadline,

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::execute::{Outcome, Status};
+use super::job::{Outcome, Status};
 use super::plan::{self, FunctionPlan};
 use crate::report::model::{FunctionRun, Links, Outcome as RunResult, StepRecord, StepStatus};
 

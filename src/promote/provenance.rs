@@ -1,6 +1,8 @@
 //! The descriptions lambda-promote writes on versions and aliases: where a
 //! version came from, and which version an alias served before (for rollback).
 
+use crate::report::shorten::shorten;
+
 /// Lambda's limit on version and alias descriptions.
 pub const MAX_DESCRIPTION: usize = 256;
 
@@ -72,18 +74,6 @@ pub fn previous_version(alias_description: &str) -> Option<String> {
         .find_map(|w| w.strip_prefix("previous="))
         .filter(|v| !v.is_empty() && *v != "none" && v.chars().all(|c| c.is_ascii_digit()))
         .map(str::to_string)
-}
-
-fn shorten(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_string()
-    } else if max == 0 {
-        String::new()
-    } else {
-        let mut t: String = s.chars().take(max - 1).collect();
-        t.push('…');
-        t
-    }
 }
 
 #[cfg(test)]

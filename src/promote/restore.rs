@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use super::execute::{Outcome, Status};
+use super::job::{Outcome, Status};
 use super::shift::{self, Moved};
 use crate::aws::Clients;
 use crate::report::model::LeftMoved;

@@ -5,13 +5,13 @@
 
 use super::provenance::{self, RunInfo};
 use super::steps::Steps;
-use crate::app::{End, Run};
 use crate::aws::Clients;
 use crate::aws::types::{AliasInfo, Lookup};
 use crate::config::model::{Environment, FunctionTarget};
 use crate::report::model::{
     FunctionRun, Links, Outcome, Promotion, Report, StepRecord, StepStatus,
 };
+use crate::run::{End, Run};
 use crate::{check, observe};
 
 /// Where one function's alias goes back to, decided from reads only.

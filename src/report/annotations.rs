@@ -8,8 +8,8 @@
 
 use crate::finding::{Finding, Shown, Status};
 use crate::github::commands::{Annotation, Level};
-use crate::report::escape::shorten;
 use crate::report::model::Report;
+use crate::report::shorten::shorten;
 
 /// Annotations of one level GitHub shows per step.
 pub const PER_LEVEL: usize = 10;

@@ -1,4 +1,4 @@
-//! The report as GitHub-flavoured markdown: the job summary (SPEC §8) and the
+//! The report as GitHub-flavoured markdown: the job summary (README, "Outputs") and the
 //! pull-request comment. Everything that came from AWS or the user goes
 //! through [`escape`], and both stay under GitHub's size limits by leaving
 //! out table rows, saying how many.

@@ -1,6 +1,7 @@
 //! The run's report as data, and its renderings.
 
 pub mod annotations;
+pub mod emit;
 pub mod escape;
 mod fit;
 pub mod format;
@@ -10,4 +11,5 @@ pub mod model;
 pub mod outputs;
 #[cfg(test)]
 pub(crate) mod samples;
+pub mod shorten;
 pub mod text;

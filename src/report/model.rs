@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::finding::{Finding, Status};
 
-/// The `result` output (SPEC §4).
+/// The `result` output (README, "Outputs").
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Outcome {

@@ -1,4 +1,4 @@
-//! The step outputs of SPEC §4, derived from the report. What is unknown is
+//! The step outputs (README, "Outputs"), derived from the report. What is unknown is
 //! an empty string, so a workflow can always test the output.
 
 use crate::report::json;

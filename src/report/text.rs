@@ -3,11 +3,12 @@
 //! recolour the screen.
 
 use crate::finding::{Finding, Status};
-use crate::report::escape::{shorten, terminal};
+use crate::report::escape::terminal;
 use crate::report::format::{
     check_counts, duration, plural, shows_no_duration, status_rank, status_word, step_word,
 };
 use crate::report::model::{FunctionRun, Promotion, Report};
+use crate::report::shorten::shorten;
 
 /// Widest column before a value is shortened; the JSON output has it whole.
 const COLUMN: usize = 48;

@@ -6,12 +6,11 @@ use std::time::Duration;
 
 use tokio::task::JoinHandle;
 
-use crate::app::Run;
 use crate::config::model::Environment;
 use crate::github::api::{DeploymentState, GitHub};
-use crate::promote::provenance::RunInfo;
 use crate::report::markdown;
 use crate::report::model::{Outcome, Report};
+use crate::run::Run;
 use crate::settings::Command;
 
 /// The most any one GitHub operation may add to a run.
@@ -26,9 +25,8 @@ fn client(run: &Run) -> Result<GitHub, String> {
         .github_token
         .as_ref()
         .ok_or_else(|| "no `github-token`: set it to `${{ github.token }}`".to_string())?;
-    let api = std::env::var("GITHUB_API_URL").unwrap_or_default();
-    let repo = std::env::var("GITHUB_REPOSITORY").unwrap_or_default();
-    GitHub::new(&api, token, &repo).map_err(|e| format!("{e:#}"))
+    let runner = &run.runner;
+    GitHub::new(&runner.api_url, token, &runner.info.repository).map_err(|e| format!("{e:#}"))
 }
 
 /// The marker that makes one comment per pull request and contract.
@@ -49,7 +47,7 @@ pub async fn pr_comment(run: &Run, report: &mut Report) {
         Err(e) => return warn(run, report, format!("PR comment not posted: {e}")),
     };
     let marker = marker(&report.contract);
-    let run_url = RunInfo::from_env(|k| std::env::var(k).ok()).run_url();
+    let run_url = run.runner.info.run_url();
     // The comment is a channel the runner does not mask: no secret may reach it.
     let body = markdown::pr_comment(&run.emitter.scrubbed(report), &marker, run_url.as_deref());
     match tokio::time::timeout(BUDGET, gh.upsert_comment(pr.number, &marker, &body)).await {
@@ -72,23 +70,26 @@ fn warn(run: &Run, report: &mut Report, message: String) {
 /// `in_progress`) in the background as the run starts, finished at the end.
 pub struct Deployment {
     task: Option<JoinHandle<Result<(GitHub, u64), String>>>,
+    /// The run's page, linked from every status.
+    log_url: String,
 }
 
 impl Deployment {
     pub fn start(run: &Run, env: &Environment, command: Command, dry_run: bool) -> Self {
         if !run.settings.github_deployment || dry_run || !run.emitter.action_mode() {
-            return Self { task: None };
+            return Self::none();
         }
         let gh = match client(run) {
             Ok(gh) => gh,
             Err(e) => {
                 run.emitter
                     .warning(&format!("GitHub Deployment not recorded: {e}"));
-                return Self { task: None };
+                return Self::none();
             }
         };
-        let info = RunInfo::from_env(|k| std::env::var(k).ok());
+        let info = run.runner.info.clone();
         let log_url = info.run_url().unwrap_or_default();
+        let own_url = log_url.clone();
         let environment = env.name.clone();
         // A release-candidate environment is no production environment.
         let production = env.when.tag.is_some() && !env.when.prerelease;
@@ -108,7 +109,18 @@ impl Deployment {
                 .await
                 .map_err(|_| "GitHub did not answer in time".to_string())?
         });
-        Self { task: Some(task) }
+        Self {
+            task: Some(task),
+            log_url: own_url,
+        }
+    }
+
+    /// No Deployment: `finish` does nothing.
+    fn none() -> Self {
+        Self {
+            task: None,
+            log_url: String::new(),
+        }
     }
 
     /// Posts `success` or `failure`; returns a warning when GitHub refused.
@@ -130,13 +142,10 @@ impl Deployment {
             Outcome::Success | Outcome::NoOp => DeploymentState::Success,
             _ => DeploymentState::Failure,
         };
-        let log_url = RunInfo::from_env(|k| std::env::var(k).ok())
-            .run_url()
-            .unwrap_or_default();
         let description = status_description(report);
         match tokio::time::timeout(
             budget,
-            gh.set_deployment_status(id, state, &log_url, &description),
+            gh.set_deployment_status(id, state, &self.log_url, &description),
         )
         .await
         {

@@ -21,12 +21,13 @@ pub struct Emitter {
 }
 
 impl Emitter {
-    pub fn new(settings: &Settings) -> Self {
+    /// `files`: the runner's output and summary files, used in action mode only.
+    pub fn new(settings: &Settings, files: &RunnerFiles) -> Self {
         Self {
             action_mode: settings.action_mode,
             output: settings.output,
             files: if settings.action_mode {
-                RunnerFiles::from_env()
+                files.clone()
             } else {
                 RunnerFiles::default()
             },

@@ -1,0 +1,107 @@
+//! One file per command, each holding that command's flow from the resolved
+//! [`Run`] to the emitted report; this file holds the steps they share.
+
+pub mod iam_policy;
+pub mod plan;
+pub mod promote;
+pub mod rollback;
+pub mod validate;
+
+use std::sync::Arc;
+
+use crate::aws::Clients;
+use crate::aws::pace::Pacer;
+use crate::aws::quota::Pool;
+use crate::config::model::Environment;
+use crate::error::Cancelled;
+use crate::github::sync::Deployment;
+use crate::promote::target::{self, Target};
+use crate::report::model::{Outcome, Report};
+use crate::run::{self, End, Run};
+use crate::settings::Command;
+
+/// The environment a `plan`, `promote` or `rollback` works on; `None` when the
+/// ref matches no environment, after the `skipped` report was emitted.
+fn environment(run: &Run, command: Command) -> anyhow::Result<Option<&Environment>> {
+    match target::choose(&run.settings, &run.contract, run.runner.git_ref())? {
+        Target::Environment(env) => Ok(Some(env)),
+        Target::Skipped(reason) => {
+            let mut report = Report::new(command.as_str(), String::new(), run.contract_label());
+            report.result = Outcome::Skipped;
+            run.emitter.notice(&reason);
+            report.notices.push(reason);
+            run.emitter.report(&report)?;
+            Ok(None)
+        }
+    }
+}
+
+/// The SDK clients, in the region every command resolves the same way.
+async fn clients(run: &Run) -> anyhow::Result<Clients> {
+    let region = run::region(&run.contract).await?;
+    Clients::load(Some(&region), pacer(run)).await
+}
+
+/// The run's pacer: AWS's quotas lowered by the contract's `limits:`, and
+/// throttled answers retried until the `timeout` input's deadline.
+fn pacer(run: &Run) -> Arc<Pacer> {
+    let l = &run.contract.limits;
+    let lowered: Vec<(Pool, u32)> = [
+        (Pool::LambdaControlPlane, l.lambda_control_plane),
+        (Pool::LambdaGetFunction, l.lambda_get_function),
+    ]
+    .into_iter()
+    .filter_map(|(p, v)| Some((p, v?)))
+    .collect();
+    let deadline = tokio::time::Instant::now() + run.settings.timeout;
+    Arc::new(Pacer::new(&lowered, Some(deadline)))
+}
+
+/// Ends an environment command: a signal that cut it short, the Deployment's
+/// last status, and the report.
+async fn finish(
+    run: &Run,
+    end: End,
+    deployment: Option<Deployment>,
+    mut report: Report,
+) -> anyhow::Result<End> {
+    let end = cancelled_early(run, end, &mut report);
+    // The Deployment status is a channel the runner does not mask either.
+    if let Some(deployment) = deployment
+        && let Some(w) = deployment
+            .finish(
+                &run.emitter.scrubbed(&report),
+                run.cancel.signal().is_some(),
+            )
+            .await
+    {
+        run.emitter.warning(&w);
+        report.warnings.push(w);
+    }
+    run.emitter.report(&report)?;
+    Ok(end)
+}
+
+/// A signal that cut a read short before any write (a check or the image
+/// lookup failing because its call was cancelled) ends the run as cancelled,
+/// not as drift or failure.
+fn cancelled_early(run: &Run, end: End, report: &mut Report) -> End {
+    let (End::Done(result), Some(sig)) = (&end, run.cancel.signal()) else {
+        return end;
+    };
+    if matches!(result, Outcome::Success | Outcome::NoOp | Outcome::Planned) {
+        return end;
+    }
+    report.result = if report.rolled_back {
+        Outcome::RolledBack
+    } else {
+        Outcome::Failed
+    };
+    let name = if sig == 2 { "SIGINT" } else { "SIGTERM" };
+    report.error = Some(match report.error.take() {
+        Some(e) if e.starts_with("cancelled by") => e,
+        Some(e) => format!("cancelled by {name}; {e}"),
+        None => format!("cancelled by {name}"),
+    });
+    End::Cancelled(Cancelled(sig))
+}

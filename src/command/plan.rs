@@ -1,0 +1,38 @@
+//! `plan` (and `promote` with `dry-run`): validate the target
+//! environment and show what promotion would do, without writing.
+
+use crate::config::model::{Environment, ImageSource};
+use crate::error::UsageError;
+use crate::promote::environment;
+use crate::report::model::{Outcome, Report};
+use crate::run::{End, Run};
+use crate::settings::Command;
+
+/// `command` is the one the user asked for: the `skipped` report names it.
+pub async fn run(run: &Run, command: Command) -> anyhow::Result<End> {
+    let Some(env) = super::environment(run, command)? else {
+        return Ok(End::Done(Outcome::Skipped));
+    };
+    require_image(run, env)?;
+    let raw = super::clients(run).await?;
+    let clients = raw.cancellable(&run.cancel);
+    let mut report = Report::new("plan", env.name.clone(), run.contract_label());
+    let info = &run.runner.info;
+    let end = environment::promote(run, &clients, &raw, env, true, info, &mut report).await?;
+    super::finish(run, end, None, report).await
+}
+
+/// An environment that takes its image from the `image` input needs one,
+/// before any AWS call.
+pub(super) fn require_image(run: &Run, env: &Environment) -> Result<(), UsageError> {
+    if env.image == ImageSource::Input && run.settings.image.is_none() {
+        return Err(UsageError::input(
+            "image",
+            format!(
+                "environment `{}` takes its image from the `image` input, which is empty",
+                env.name
+            ),
+        ));
+    }
+    Ok(())
+}
