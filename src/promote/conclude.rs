@@ -38,33 +38,7 @@ pub async fn execute(
     mut promotion: Promotion,
     report: &mut Report,
 ) -> End {
-    let deadline = tokio::time::Instant::now() + ctx.run.settings.timeout;
-    let log = |line: &str| ctx.run.emitter.log(line);
-    let progress = Progress::new(plans.iter().filter(|p| !p.noop).count());
-    let jobs = plans.iter().filter(|p| !p.noop).map(|p| {
-        super::guard::promote(Job {
-            clients: ctx.clients,
-            env: ctx.env,
-            target: p.target,
-            image: ctx.image,
-            before: p.before.clone(),
-            idle: idle_state(ctx.observed, &p.target.name),
-            progress: &progress,
-            run_info: ctx.run_info,
-            deadline,
-            cancel: &ctx.run.cancel,
-            log: &log,
-        })
-    });
-    // Every function runs at once (all-or-nothing, canary windows side by side);
-    // the pacer bounds the requests in flight.
-    let progress_line = || progress.line(&ctx.env.name, ctx.clients.pacer.throttled());
-    let outcomes =
-        progress::while_running(futures::future::join_all(jobs), progress::EVERY, || {
-            ctx.run.emitter.log(&progress_line())
-        })
-        .await;
-    report.notices.push(progress_line());
+    let outcomes = run_jobs(ctx, plans, report).await;
 
     let all_ok = outcomes.iter().all(|o| matches!(o.status, Status::Success));
     let restored = if all_ok {
@@ -215,4 +189,39 @@ fn idle_state(observed: &Observed, function: &str) -> Option<UpdateState> {
         }),
         _ => None,
     }
+}
+
+/// Every function's promotion at once (all-or-nothing, canary windows side by side),
+/// with a progress line while they run; the pacer bounds the requests in flight.
+async fn run_jobs(
+    ctx: &Context<'_>,
+    plans: &[FunctionPlan<'_>],
+    report: &mut Report,
+) -> Vec<super::job::Outcome> {
+    let deadline = tokio::time::Instant::now() + ctx.run.settings.timeout;
+    let log = |line: &str| ctx.run.emitter.log(line);
+    let progress = Progress::new(plans.iter().filter(|p| !p.noop).count());
+    let jobs = plans.iter().filter(|p| !p.noop).map(|p| {
+        super::guard::promote(Job {
+            clients: ctx.clients,
+            env: ctx.env,
+            target: p.target,
+            image: ctx.image,
+            before: p.before.clone(),
+            idle: idle_state(ctx.observed, &p.target.name),
+            progress: &progress,
+            run_info: ctx.run_info,
+            deadline,
+            cancel: &ctx.run.cancel,
+            log: &log,
+        })
+    });
+    let progress_line = || progress.line(&ctx.env.name, ctx.clients.pacer.throttled());
+    let outcomes =
+        progress::while_running(futures::future::join_all(jobs), progress::EVERY, || {
+            ctx.run.emitter.log(&progress_line())
+        })
+        .await;
+    report.notices.push(progress_line());
+    outcomes
 }
