@@ -4,6 +4,8 @@
 //! arrive inside text this program never formatted; every report is passed
 //! through here as it leaves, rather than each error where it is made.
 
+use std::sync::{Arc, PoisonError, RwLock};
+
 use crate::config::model::{Check, Contract, DistributionSelector};
 use crate::finding::{Finding, Shown};
 use crate::report::model::{FunctionRun, LeftMoved, Promotion, Report};
@@ -157,7 +159,6 @@ impl Scrubber {
             self.opt(s);
         }
         for step in steps {
-            self.in_place(&mut step.step);
             self.in_place(&mut step.detail);
         }
         for c in canary {
@@ -211,6 +212,33 @@ fn plain_values(contract: &Contract) -> Vec<String> {
         }
     }
     out
+}
+
+/// One scrubber shared by the emitter and `main.rs`, which prints the error or panic that
+/// ends a run: set as soon as the secrets are known, so that last line leaves scrubbed too.
+#[derive(Clone, Debug, Default)]
+pub struct Shared(Arc<RwLock<Scrubber>>);
+
+impl Shared {
+    pub fn set(&self, scrubber: Scrubber) {
+        *self.0.write().unwrap_or_else(PoisonError::into_inner) = scrubber;
+    }
+
+    /// `text` with every secret known so far replaced by its redacted form.
+    pub fn text(&self, text: &str) -> String {
+        self.0
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .text(text)
+    }
+
+    /// A copy of the report with every string scrubbed.
+    pub fn report(&self, report: &Report) -> Report {
+        self.0
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .report(report)
+    }
 }
 
 #[cfg(test)]

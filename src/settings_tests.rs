@@ -85,86 +85,27 @@ fn iam_policy_is_cli_only() {
     assert!(message.contains("command line"), "{message}");
 }
 
+/// Raw arguments with only the field `set` sets.
+fn with(set: impl FnOnce(&mut RawArgs, Option<String>), value: &str) -> RawArgs {
+    let mut raw = RawArgs::default();
+    set(&mut raw, Some(value.to_string()));
+    raw
+}
+
 #[test]
 fn bad_values_name_their_input() {
     let cases: Vec<(RawArgs, &str)> = vec![
-        (
-            RawArgs {
-                command: Some("deploy".into()),
-                ..Default::default()
-            },
-            "command",
-        ),
-        (
-            RawArgs {
-                image: Some("nginx:latest".into()),
-                ..Default::default()
-            },
-            "image",
-        ),
-        (
-            RawArgs {
-                to_version: Some("$LATEST".into()),
-                ..Default::default()
-            },
-            "to-version",
-        ),
-        (
-            RawArgs {
-                to_version: Some("0".into()),
-                ..Default::default()
-            },
-            "to-version",
-        ),
-        (
-            RawArgs {
-                dry_run: Some("yes".into()),
-                ..Default::default()
-            },
-            "dry-run",
-        ),
-        (
-            RawArgs {
-                timeout: Some("soon".into()),
-                ..Default::default()
-            },
-            "timeout",
-        ),
-        (
-            RawArgs {
-                timeout: Some("30".into()),
-                ..Default::default()
-            },
-            "timeout",
-        ),
-        (
-            RawArgs {
-                timeout: Some("0s".into()),
-                ..Default::default()
-            },
-            "timeout",
-        ),
-        (
-            RawArgs {
-                pr_comment: Some("1".into()),
-                ..Default::default()
-            },
-            "pr-comment",
-        ),
-        (
-            RawArgs {
-                github_deployment: Some("no".into()),
-                ..Default::default()
-            },
-            "github-deployment",
-        ),
-        (
-            RawArgs {
-                output: Some("yaml".into()),
-                ..Default::default()
-            },
-            "output",
-        ),
+        (with(|r, v| r.command = v, "deploy"), "command"),
+        (with(|r, v| r.image = v, "nginx:latest"), "image"),
+        (with(|r, v| r.to_version = v, "$LATEST"), "to-version"),
+        (with(|r, v| r.to_version = v, "0"), "to-version"),
+        (with(|r, v| r.dry_run = v, "yes"), "dry-run"),
+        (with(|r, v| r.timeout = v, "soon"), "timeout"),
+        (with(|r, v| r.timeout = v, "30"), "timeout"),
+        (with(|r, v| r.timeout = v, "0s"), "timeout"),
+        (with(|r, v| r.pr_comment = v, "1"), "pr-comment"),
+        (with(|r, v| r.github_deployment = v, "no"), "github-deployment"),
+        (with(|r, v| r.output = v, "yaml"), "output"),
     ];
     for (raw, want) in cases {
         let (name, _) = input_error(resolve(raw, true, None).unwrap_err());

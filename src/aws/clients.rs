@@ -8,7 +8,7 @@ use std::time::Duration;
 use aws_config::retry::RetryConfig;
 use aws_config::{BehaviorVersion, Region};
 
-use super::call::LeaveThrottlingToThePacer;
+use super::retry_classifier::LeaveThrottlingToThePacer;
 use super::pace::Pacer;
 
 #[derive(Clone, Debug)]

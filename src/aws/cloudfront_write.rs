@@ -2,11 +2,11 @@
 
 use aws_sdk_cloudfront::types::{InvalidationBatch, Paths};
 
-use super::clients::Clients;
+use super::handles::Write;
 use super::error::AwsError;
 use super::operations as ops;
 
-impl Clients {
+impl Write {
     /// `CreateInvalidation`; returns the invalidation id. `caller_reference`
     /// makes a retried request idempotent.
     pub async fn invalidate(
@@ -26,12 +26,12 @@ impl Clients {
             .caller_reference(caller_reference)
             .build()
             .map_err(|e| build_error(&resource, e))?;
-        let req = self
+        let req = self.c()
             .cloudfront
             .create_invalidation()
             .distribution_id(distribution_id)
             .invalidation_batch(batch);
-        let out = self
+        let out = self.c()
             .call(ops::CREATE_INVALIDATION, &resource, || req.clone().send())
             .await?;
         Ok(out

@@ -7,6 +7,7 @@ pub mod clients;
 mod cloudfront_write;
 pub mod ecr;
 pub mod error;
+mod handles;
 mod lambda_logging;
 mod lambda_read;
 mod lambda_versions;
@@ -17,8 +18,10 @@ mod other_read;
 pub mod pace;
 pub mod policy;
 pub mod quota;
+mod retry_classifier;
 pub mod timeouts;
 pub mod types;
 
 pub use clients::Clients;
+pub use handles::{Read, Write};
 pub use error::{AwsError, ErrorKind};

@@ -11,7 +11,7 @@ use super::progress::{self, Progress};
 use super::provenance::RunInfo;
 use super::restore::{self, Restored};
 use crate::aws::Clients;
-use crate::aws::lambda_write::UpdateState;
+use crate::aws::types::UpdateState;
 use crate::aws::types::Lookup;
 use crate::config::model::Environment;
 use crate::error::Cancelled;

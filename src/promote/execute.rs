@@ -11,8 +11,9 @@ use super::provenance;
 use super::steps::Steps;
 use super::wait::{self, WaitError};
 use crate::aws::ErrorKind;
-use crate::aws::lambda_write::{Published, UpdateState};
+use crate::aws::types::{Published, UpdateState};
 use crate::report::shorten::shorten;
+use crate::step::Step;
 
 pub async fn promote(job: Job<'_>) -> Outcome {
     let mut out = Outcome {
@@ -44,7 +45,7 @@ async fn run(job: &Job<'_>, steps: &mut Steps, out: &mut Outcome) -> Result<(), 
     if let Some(smoke) = &job.env.smoke_test {
         steps
             .run(
-                "smoke-test",
+                Step::SmokeTest,
                 smoke_test(job, &published.version, &smoke.payload),
                 |p| format!("version {} answered {}", published.version, shorten(p, 120)),
             )
@@ -67,7 +68,7 @@ async fn deploy(job: &Job<'_>, steps: &mut Steps, out: &mut Outcome) -> Result<P
     // make ours fail with ResourceConflictException: wait it out first. A `Failed` left by
     // an earlier update is not ours: it is noted and this update goes ahead.
     let idle = steps
-        .run("wait-idle", idle_state(job), |s| idle_detail(f, s))
+        .run(Step::WaitIdle, idle_state(job), |s| idle_detail(f, s))
         .await
         .map_err(wait_status)?;
     if idle.status == "Failed" {
@@ -76,7 +77,7 @@ async fn deploy(job: &Job<'_>, steps: &mut Steps, out: &mut Outcome) -> Result<P
     cancelled(job)?;
     let answer = steps
         .run(
-            "update-code",
+            Step::UpdateCode,
             update_code(job, &uri, idle.revision_id.as_deref()),
             |_| uri.clone(),
         )
@@ -85,14 +86,14 @@ async fn deploy(job: &Job<'_>, steps: &mut Steps, out: &mut Outcome) -> Result<P
     job.progress.reached(Milestone::Updated);
     let state = steps
         .run(
-            "wait",
+            Step::Wait,
             wait::after_write(job.clients, f, &answer, job.deadline, job.cancel),
             |s| format!("LastUpdateStatus {}", s.status),
         )
         .await
         .map_err(wait_status)?;
     steps
-        .run("verify", async { verify(job, &state) }, |d| {
+        .run(Step::Verify, async { verify(job, &state) }, |d| {
             format!("resolves to {d}")
         })
         .await
@@ -100,7 +101,7 @@ async fn deploy(job: &Job<'_>, steps: &mut Steps, out: &mut Outcome) -> Result<P
     let description = provenance::version_description(job.run_info, &job.image.digest);
     let published = steps
         .run(
-            "publish",
+            Step::Publish,
             super::readback::publish(
                 job.clients,
                 f,

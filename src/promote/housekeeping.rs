@@ -5,6 +5,7 @@
 use super::steps::Steps;
 use crate::aws::{Clients, ErrorKind};
 use crate::report::model::StepRecord;
+use crate::step::Step;
 
 /// Prunes each of `functions` to `keep` versions; the step record per function, and a
 /// warning per failure.
@@ -16,7 +17,7 @@ pub async fn prune_all(
     let results = futures::future::join_all(functions.iter().map(|f| async move {
         let mut steps = Steps::default();
         let r = steps
-            .run("prune", prune(clients, f, keep), |d| {
+            .run(Step::Prune, prune(clients, f, keep), |d| {
                 if d.is_empty() {
                     "nothing to prune".to_string()
                 } else {

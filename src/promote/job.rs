@@ -7,7 +7,7 @@ use super::image::Resolved;
 use super::progress::Progress;
 use super::provenance::RunInfo;
 use super::shift::Moved;
-use crate::aws::lambda_write::UpdateState;
+use crate::aws::types::UpdateState;
 use crate::aws::types::AliasInfo;
 use crate::aws::{AwsError, Clients, ErrorKind};
 use crate::cancel::Cancel;

@@ -6,9 +6,10 @@ use super::provenance;
 use super::shift;
 use super::steps::Steps;
 use crate::aws::ErrorKind;
-use crate::aws::lambda_write::Published;
+use crate::aws::types::Published;
 use crate::config::model::{Canary, Strategy};
 use crate::report::model::{StepRecord, StepStatus};
+use crate::step::Step;
 
 pub async fn run(
     job: &Job<'_>,
@@ -26,7 +27,7 @@ pub async fn run(
         Strategy::AllAtOnce => {
             let result = steps
                 .run(
-                    "move-alias",
+                    Step::MoveAlias,
                     shift::all_at_once(
                         job.clients,
                         f,
@@ -84,7 +85,7 @@ async fn canary(
     .await;
     let elapsed = started.elapsed().as_millis() as u64;
     let record = |status, detail| StepRecord {
-        step: "canary".into(),
+        step: Step::Canary,
         status,
         duration_ms: elapsed,
         detail,

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use super::job::{Outcome, Status};
 use super::plan::{self, FunctionPlan};
 use crate::report::model::{FunctionRun, Links, Outcome as RunResult, StepRecord, StepStatus};
+use crate::step::Step;
 
 #[derive(Debug, Default)]
 pub struct Folded {
@@ -50,7 +51,7 @@ pub fn fold(
                     "not moved: another function of the environment failed"
                 };
                 fr.steps.push(StepRecord {
-                    step: "rollback".into(),
+                    step: Step::Rollback,
                     status: StepStatus::Done,
                     duration_ms: 0,
                     detail: note.into(),

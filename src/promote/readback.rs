@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::aws::lambda_write::Published;
+use crate::aws::types::Published;
 use crate::aws::types::AliasInfo;
 use crate::aws::{AwsError, Clients, ErrorKind};
 

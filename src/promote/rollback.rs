@@ -12,6 +12,7 @@ use crate::report::model::{
     FunctionRun, Links, Outcome, Promotion, Report, StepRecord, StepStatus,
 };
 use crate::run::{End, Run};
+use crate::step::Step;
 use crate::{check, observe};
 
 /// Where one function's alias goes back to, decided from reads only.
@@ -108,7 +109,7 @@ async fn write(
     let (alias, version) = (&d.alias, &d.version);
     if alias.version == *version && !alias.is_split() {
         steps.note(
-            "rollback",
+            Step::Rollback,
             StepStatus::Skipped,
             format!("{a} already serves version {version}"),
         );
@@ -116,7 +117,7 @@ async fn write(
     }
     if dry_run {
         steps.note(
-            "rollback",
+            Step::Rollback,
             StepStatus::Planned,
             format!("{a}: {} → {version}, routing cleared", alias.version),
         );
@@ -125,7 +126,7 @@ async fn write(
     let description = provenance::alias_description(Some(&alias.version), run_info);
     let after = steps
         .run(
-            "rollback",
+            Step::Rollback,
             // A lost answer to our own write is recognised, not taken for a conflict.
             super::readback::update_alias(
                 clients,
@@ -234,7 +235,7 @@ fn refuse_all(
         let mut fr = record(clients, t, d.as_ref().ok().map(|d| &d.alias));
         match d {
             Ok(_) => fr.steps.push(StepRecord {
-                step: "rollback".into(),
+                step: Step::Rollback,
                 status: StepStatus::Skipped,
                 duration_ms: 0,
                 detail: "not rolled back: another function of the environment cannot roll back"
@@ -287,7 +288,7 @@ async fn apply_all(
                     }
                 };
                 fr.steps.push(StepRecord {
-                    step: "undo".into(),
+                    step: Step::Undo,
                     status,
                     duration_ms: 0,
                     detail,

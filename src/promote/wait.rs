@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use crate::aws::lambda_write::UpdateState;
+use crate::aws::types::UpdateState;
 use crate::aws::{AwsError, Clients};
 use crate::cancel::Cancel;
 
