@@ -278,4 +278,16 @@ mod tests {
         assert!(!json.contains(secret), "{json}");
         assert!(json.contains("le…42"), "{json}");
     }
+
+    #[test]
+    fn a_shared_scrubber_set_later_scrubs_for_every_holder() {
+        let shared = Shared::default();
+        let main = shared.clone();
+        assert_eq!(
+            main.text("x leaky-secret-value-42"),
+            "x leaky-secret-value-42"
+        );
+        shared.set(Scrubber::new(["leaky-secret-value-42"], None));
+        assert_eq!(main.text("x leaky-secret-value-42"), "x le…42");
+    }
 }

@@ -104,7 +104,10 @@ fn bad_values_name_their_input() {
         (with(|r, v| r.timeout = v, "30"), "timeout"),
         (with(|r, v| r.timeout = v, "0s"), "timeout"),
         (with(|r, v| r.pr_comment = v, "1"), "pr-comment"),
-        (with(|r, v| r.github_deployment = v, "no"), "github-deployment"),
+        (
+            with(|r, v| r.github_deployment = v, "no"),
+            "github-deployment",
+        ),
         (with(|r, v| r.output = v, "yaml"), "output"),
     ];
     for (raw, want) in cases {

@@ -20,7 +20,10 @@ fn an_error_that_ends_the_run_names_no_secret() {
         .contract_text(CONTRACT)
         .env("SECRET_FN", SECRET_FN)
         .input("command", "promote")
-        .input("image", "123456789012.dkr.ecr.us-east-1.amazonaws.com/worker:v2")
+        .input(
+            "image",
+            "123456789012.dkr.ecr.us-east-1.amazonaws.com/worker:v2",
+        )
         .input("environment", SECRET_FN)
         .execute();
     r.assert_code(2);
@@ -33,7 +36,10 @@ fn an_error_that_ends_the_run_names_no_secret() {
     let stdout = stdout.join("\n");
     for (name, text) in [("stdout", &stdout), ("stderr", &r.stderr)] {
         assert!(!text.contains(SECRET_FN), "the secret on {name}:\n{text}");
-        assert!(!text.contains("hidden-worker"), "part of it on {name}:\n{text}");
+        assert!(
+            !text.contains("hidden-worker"),
+            "part of it on {name}:\n{text}"
+        );
     }
     // Still a clear error: the input's name and the redacted value.
     assert!(r.stderr.contains("input `environment`"), "{}", r.stderr);

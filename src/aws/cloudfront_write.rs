@@ -2,8 +2,8 @@
 
 use aws_sdk_cloudfront::types::{InvalidationBatch, Paths};
 
-use super::handles::Write;
 use super::error::AwsError;
+use super::handles::Write;
 use super::operations as ops;
 
 impl Write {
@@ -26,12 +26,14 @@ impl Write {
             .caller_reference(caller_reference)
             .build()
             .map_err(|e| build_error(&resource, e))?;
-        let req = self.c()
+        let req = self
+            .c()
             .cloudfront
             .create_invalidation()
             .distribution_id(distribution_id)
             .invalidation_batch(batch);
-        let out = self.c()
+        let out = self
+            .c()
             .call(ops::CREATE_INVALIDATION, &resource, || req.clone().send())
             .await?;
         Ok(out

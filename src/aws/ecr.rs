@@ -3,8 +3,8 @@
 
 use aws_sdk_ecr::types::ImageIdentifier;
 
-use super::handles::Read;
 use super::error::AwsError;
+use super::handles::Read;
 use super::operations as ops;
 
 /// An image in ECR as `describe_images` reports it.
@@ -29,13 +29,15 @@ impl Read {
             .set_image_digest(digest.map(str::to_string))
             .build();
         let resource = format!("{repository}:{}", tag.or(digest).unwrap_or_default());
-        let req = self.c()
+        let req = self
+            .c()
             .ecr
             .describe_images()
             .registry_id(registry)
             .repository_name(repository)
             .image_ids(id);
-        let out = self.c()
+        let out = self
+            .c()
             .call(ops::DESCRIBE_IMAGES, &resource, || req.clone().send())
             .await?;
         let Some(img) = out.image_details().first() else {

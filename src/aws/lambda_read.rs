@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 
 use aws_sdk_lambda::types::AliasRoutingConfiguration;
 
-use super::handles::Read;
 use super::error::AwsError;
+use super::handles::Read;
 use super::operations as ops;
 use super::types::{AliasInfo, FunctionInfo, UpdateState, digest_of};
 use crate::secret::Secret;
@@ -21,12 +21,14 @@ impl Read {
             Some(q) => format!("{name}:{q}"),
             None => name.to_string(),
         };
-        let req = self.c()
+        let req = self
+            .c()
             .lambda
             .get_function()
             .function_name(name)
             .set_qualifier(qualifier.map(str::to_string));
-        let out = self.c()
+        let out = self
+            .c()
             .call(ops::GET_FUNCTION, &resource, || req.clone().send())
             .await?;
         let conf = out.configuration();
@@ -67,9 +69,15 @@ impl Read {
 
     /// `GetAlias`.
     pub async fn get_alias(&self, function: &str, alias: &str) -> Result<AliasInfo, AwsError> {
-        let req = self.c().lambda.get_alias().function_name(function).name(alias);
+        let req = self
+            .c()
+            .lambda
+            .get_alias()
+            .function_name(function)
+            .name(alias);
         let resource = format!("{function}:{alias}");
-        let out = self.c()
+        let out = self
+            .c()
             .call(ops::GET_ALIAS, &resource, || req.clone().send())
             .await?;
         Ok(alias_info(
@@ -86,7 +94,8 @@ impl Read {
     /// 100-per-second `GetFunction` quota, not the 15 per second writes share.
     pub async fn update_state(&self, function: &str) -> Result<UpdateState, AwsError> {
         let req = self.c().lambda.get_function().function_name(function);
-        let out = self.c()
+        let out = self
+            .c()
             .call(ops::GET_FUNCTION, function, || req.clone().send())
             .await?;
         let c = out.configuration();

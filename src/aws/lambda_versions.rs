@@ -2,8 +2,8 @@
 //! who published each version (number, description and code hash) for recognising this
 //! run's own version after a lost answer.
 
-use super::handles::Read;
 use super::error::AwsError;
+use super::handles::Read;
 use super::lambda_read::alias_info;
 use super::operations as ops;
 use super::types::{AliasInfo, Published};
@@ -12,7 +12,8 @@ impl Read {
     /// Every published version (never `$LATEST`) with its description, all pages.
     pub async fn described_versions(&self, function: &str) -> Result<Vec<Published>, AwsError> {
         let mut out = Vec::new();
-        let mut pages = self.c()
+        let mut pages = self
+            .c()
             .lambda
             .list_versions_by_function()
             .function_name(function)
@@ -39,11 +40,13 @@ impl Read {
     /// Published version numbers of a function (never `$LATEST`), all pages.
     pub async fn list_versions(&self, function: &str) -> Result<Vec<String>, AwsError> {
         let mut out = Vec::new();
-        let req = self.c()
+        let req = self
+            .c()
             .lambda
             .list_versions_by_function()
             .function_name(function);
-        let pages = self.c()
+        let pages = self
+            .c()
             .pages(ops::LIST_VERSIONS_BY_FUNCTION, function, || {
                 req.clone().into_paginator().send()
             })
@@ -64,7 +67,8 @@ impl Read {
     pub async fn list_aliases(&self, function: &str) -> Result<Vec<AliasInfo>, AwsError> {
         let mut out = Vec::new();
         let req = self.c().lambda.list_aliases().function_name(function);
-        let pages = self.c()
+        let pages = self
+            .c()
             .pages(ops::LIST_ALIASES, function, || {
                 req.clone().into_paginator().send()
             })

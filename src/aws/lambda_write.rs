@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use aws_sdk_lambda::primitives::Blob;
 use aws_sdk_lambda::types::AliasRoutingConfiguration;
 
-use super::handles::Write;
 use super::error::AwsError;
+use super::handles::Write;
 use super::lambda_read::alias_info;
 use super::operations as ops;
 use super::types::{AliasInfo, InvokeResult, Published, UpdateState};
@@ -32,13 +32,15 @@ impl Write {
         image_uri: &str,
         revision_id: Option<&str>,
     ) -> Result<UpdateState, AwsError> {
-        let req = self.c()
+        let req = self
+            .c()
             .lambda
             .update_function_code()
             .function_name(function)
             .image_uri(image_uri)
             .set_revision_id(revision_id.map(str::to_string));
-        let c = self.c()
+        let c = self
+            .c()
             .call(ops::UPDATE_FUNCTION_CODE, function, || req.clone().send())
             .await?;
         // An update's answer without a status is still in progress.
@@ -59,14 +61,16 @@ impl Write {
         revision_id: Option<&str>,
         description: &str,
     ) -> Result<Published, AwsError> {
-        let req = self.c()
+        let req = self
+            .c()
             .lambda
             .publish_version()
             .function_name(function)
             .code_sha256(code_sha256)
             .set_revision_id(revision_id.map(str::to_string))
             .description(description);
-        let out = self.c()
+        let out = self
+            .c()
             .call(ops::PUBLISH_VERSION, function, || req.clone().send())
             .await?;
         Ok(Published {
@@ -85,14 +89,16 @@ impl Write {
         payload: &str,
         within: std::time::Duration,
     ) -> Result<InvokeResult, AwsError> {
-        let req = self.c()
+        let req = self
+            .c()
             .lambda
             .invoke()
             .function_name(function)
             .qualifier(version)
             .payload(Blob::new(payload.as_bytes().to_vec()));
         let resource = format!("{function}:{version}");
-        let out = self.c()
+        let out = self
+            .c()
             .call(ops::INVOKE_FUNCTION, &resource, || {
                 req.clone()
                     .customize()
@@ -123,7 +129,8 @@ impl Write {
         description: Option<&str>,
         revision_id: Option<&str>,
     ) -> Result<AliasInfo, AwsError> {
-        let req = self.c()
+        let req = self
+            .c()
             .lambda
             .update_alias()
             .function_name(function)
@@ -133,7 +140,8 @@ impl Write {
             .set_description(description.map(str::to_string))
             .set_revision_id(revision_id.map(str::to_string));
         let resource = format!("{function}:{alias}");
-        let out = self.c()
+        let out = self
+            .c()
             .call(ops::UPDATE_ALIAS, &resource, || req.clone().send())
             .await?;
         Ok(alias_info(
@@ -153,7 +161,8 @@ impl Write {
         version: &str,
         description: &str,
     ) -> Result<AliasInfo, AwsError> {
-        let req = self.c()
+        let req = self
+            .c()
             .lambda
             .create_alias()
             .function_name(function)
@@ -161,7 +170,8 @@ impl Write {
             .function_version(version)
             .description(description);
         let resource = format!("{function}:{alias}");
-        let out = self.c()
+        let out = self
+            .c()
             .call(ops::CREATE_ALIAS, &resource, || req.clone().send())
             .await?;
         Ok(alias_info(
@@ -175,26 +185,30 @@ impl Write {
 
     /// `DeleteAlias`: undoes an alias this run created.
     pub async fn delete_alias(&self, function: &str, alias: &str) -> Result<(), AwsError> {
-        let req = self.c()
+        let req = self
+            .c()
             .lambda
             .delete_alias()
             .function_name(function)
             .name(alias);
         let resource = format!("{function}:{alias}");
-        self.c().call(ops::DELETE_ALIAS, &resource, || req.clone().send())
+        self.c()
+            .call(ops::DELETE_ALIAS, &resource, || req.clone().send())
             .await?;
         Ok(())
     }
 
     /// `DeleteFunction` of one published version.
     pub async fn delete_version(&self, function: &str, version: &str) -> Result<(), AwsError> {
-        let req = self.c()
+        let req = self
+            .c()
             .lambda
             .delete_function()
             .function_name(function)
             .qualifier(version);
         let resource = format!("{function}:{version}");
-        self.c().call(ops::DELETE_FUNCTION, &resource, || req.clone().send())
+        self.c()
+            .call(ops::DELETE_FUNCTION, &resource, || req.clone().send())
             .await?;
         Ok(())
     }

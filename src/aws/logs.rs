@@ -1,8 +1,8 @@
 //! CloudWatch Logs reads for the canary: the new version's log streams and
 //! the events in them that match the error pattern.
 
-use super::handles::Read;
 use super::error::AwsError;
+use super::handles::Read;
 use super::operations as ops;
 
 /// CloudWatch Logs accepts at most 100 stream names per `FilterLogEvents`.
@@ -20,12 +20,14 @@ impl Read {
     /// Stream names starting with `prefix` (`YYYY/MM/DD/[VERSION]`), all pages.
     pub async fn log_streams(&self, group: &str, prefix: &str) -> Result<Vec<String>, AwsError> {
         let mut out = Vec::new();
-        let req = self.c()
+        let req = self
+            .c()
             .logs
             .describe_log_streams()
             .log_group_name(group)
             .log_stream_name_prefix(prefix);
-        let pages = self.c()
+        let pages = self
+            .c()
             .pages(ops::DESCRIBE_LOG_STREAMS, group, || {
                 req.clone().into_paginator().send()
             })
@@ -54,7 +56,8 @@ impl Read {
     ) -> Result<Matches, AwsError> {
         let mut m = Matches::default();
         for chunk in streams.chunks(MAX_STREAM_NAMES) {
-            let mut req = self.c()
+            let mut req = self
+                .c()
                 .logs
                 .filter_log_events()
                 .log_group_name(group)
@@ -65,7 +68,8 @@ impl Read {
             }
             // No page is read past the one that reaches `cap`.
             let seen = m.count;
-            let pages = self.c()
+            let pages = self
+                .c()
                 .pages_until(
                     ops::FILTER_LOG_EVENTS,
                     group,
@@ -112,7 +116,8 @@ impl Read {
     ) -> Result<Vec<LogEvent>, AwsError> {
         let mut out = Vec::new();
         for chunk in streams.chunks(MAX_STREAM_NAMES) {
-            let mut pages = self.c()
+            let mut pages = self
+                .c()
                 .logs
                 .filter_log_events()
                 .log_group_name(group)

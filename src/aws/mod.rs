@@ -23,5 +23,5 @@ pub mod timeouts;
 pub mod types;
 
 pub use clients::Clients;
-pub use handles::{Read, Write};
 pub use error::{AwsError, ErrorKind};
+pub use handles::{Read, Write};

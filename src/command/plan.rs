@@ -1,9 +1,11 @@
 //! `plan` (and `promote` with `dry-run`): validate the target
-//! environment and show what promotion would do, without writing.
+//! environment and show what promotion would do, without writing: it
+//! holds only the read handle.
 
+use crate::aws::Read;
 use crate::config::model::{Environment, ImageSource};
 use crate::error::UsageError;
-use crate::promote::environment;
+use crate::promote::environment::{self, Prepared};
 use crate::report::model::{Outcome, Report};
 use crate::run::{End, Run};
 use crate::settings::Command;
@@ -14,12 +16,13 @@ pub async fn run(run: &Run, command: Command) -> anyhow::Result<End> {
         return Ok(End::Done(Outcome::Skipped));
     };
     require_image(run, env)?;
-    let raw = super::clients(run).await?;
-    let clients = raw.cancellable(&run.cancel);
+    let read = Read::new(super::clients(run).await?).cancellable(&run.cancel);
     let mut report = Report::new("plan", env.name.clone(), run.contract_label());
-    let info = &run.runner.info;
-    let end = environment::promote(run, &clients, &raw, env, true, info, &mut report).await?;
-    super::finish(run, end, None, report).await
+    let outcome = match environment::prepare(run, &read, env, &mut report).await? {
+        Prepared::Done(outcome) => outcome,
+        Prepared::Ready(ready) => environment::planned(ready, read.region(), &mut report),
+    };
+    super::finish(run, End::Done(outcome), None, report).await
 }
 
 /// An environment that takes its image from the `image` input needs one,

@@ -4,6 +4,8 @@
 
 use anyhow::Context as _;
 
+use crate::aws::Read;
+
 use crate::config::model::{Contract, Environment};
 use crate::error::{Cancelled, UsageError};
 use crate::finding::Status;
@@ -16,9 +18,9 @@ pub async fn run(run: &Run) -> anyhow::Result<End> {
     let envs = environments(&run.settings, &run.contract)?;
     let names: Vec<&str> = envs.iter().map(|e| e.name.as_str()).collect();
     let mut report = Report::new("validate", names.join(","), run.contract_label());
-    let clients = super::clients(run).await?;
+    let read = Read::new(super::clients(run).await?);
     let fork = run.event.is_fork_pr();
-    let work = crate::validate::findings(&clients, &run.contract, &envs, &run.job, fork);
+    let work = crate::validate::findings(&read, &run.contract, &envs, &run.job, fork);
     let (findings, _) = tokio::select! {
         r = work => r,
         sig = run.cancel.cancelled() => return Ok(End::Cancelled(Cancelled(sig))),

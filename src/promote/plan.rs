@@ -114,6 +114,18 @@ fn steps(
     s
 }
 
+/// The environment's own steps, run once every function succeeded, in order.
+pub fn after(env: &Environment) -> Vec<Step> {
+    let mut steps = Vec::new();
+    if env.keep_versions.is_some() {
+        steps.push(Step::Prune);
+    }
+    if env.invalidate.is_some() {
+        steps.push(Step::Invalidate);
+    }
+    steps
+}
+
 /// The report row of a function that was planned or skipped.
 pub fn record(p: &FunctionPlan<'_>, region: &str, status: StepStatus) -> FunctionRun {
     let current = p.before.as_ref().map(|b| b.version.clone());

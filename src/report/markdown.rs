@@ -4,12 +4,9 @@
 //! out table rows, saying how many.
 
 use crate::finding::{Finding, Status};
-use crate::report::escape::{CELL, LINE, cell, escape};
+use crate::report::escape::{CELL, LINE, cell, escape, url};
 use crate::report::fit::{Part, fit};
-use crate::report::format::{
-    check_counts, duration, outcome_icon, plural, shows_no_duration, status_icon, status_rank,
-    step_icon, step_word, verdict_icon,
-};
+use crate::report::format::{check_counts, outcome_icon, plural, rows, status_icon, status_rank};
 use crate::report::markdown_promotion::promotion_parts;
 use crate::report::model::Report;
 

@@ -2,10 +2,10 @@
 
 use crate::config::model::Pos;
 use crate::finding::{Code, Finding, Shown, Status};
-use crate::step::Step;
 use crate::report::model::{
     CanaryRecord, FunctionRun, Links, Outcome, Promotion, Report, StepRecord, StepStatus,
 };
+use crate::step::Step;
 
 const CONTRACT: &str = ".github/lambda-promote.yml";
 
@@ -166,21 +166,38 @@ pub fn promotion() -> Report {
         previous_version: Some("12".into()),
         version: Some("13".into()),
         steps: vec![
-            step(Step::UpdateCode, StepStatus::Done, 1_200, "app@sha256:0f3c9a"),
-            step(Step::Wait,
+            step(
+                Step::UpdateCode,
+                StepStatus::Done,
+                1_200,
+                "app@sha256:0f3c9a",
+            ),
+            step(
+                Step::Wait,
                 StepStatus::Done,
                 34_500,
                 "LastUpdateStatus Successful",
             ),
-            step(Step::Verify, StepStatus::Done, 180, "resolves to sha256:0f3c9a"),
+            step(
+                Step::Verify,
+                StepStatus::Done,
+                180,
+                "resolves to sha256:0f3c9a",
+            ),
             step(Step::Publish, StepStatus::Done, 900, "version 13"),
             step(Step::SmokeTest, StepStatus::Done, 2_300, "status 200"),
-            step(Step::MoveAlias,
+            step(
+                Step::MoveAlias,
                 StepStatus::Done,
                 603_000,
                 "canary 10% → 50% → 100%",
             ),
-            step(Step::Prune, StepStatus::Done, 1_100, "deleted versions 1, 2"),
+            step(
+                Step::Prune,
+                StepStatus::Done,
+                1_100,
+                "deleted versions 1, 2",
+            ),
             step(Step::Invalidate, StepStatus::Done, 800, "/*"),
         ],
         canary: vec![
@@ -229,12 +246,14 @@ pub fn rolled_back() -> Report {
             step(Step::UpdateCode, StepStatus::Done, 1_200, ""),
             step(Step::Wait, StepStatus::Done, 20_000, ""),
             step(Step::Publish, StepStatus::Done, 700, "version 13"),
-            step(Step::MoveAlias,
+            step(
+                Step::MoveAlias,
                 StepStatus::Failed,
                 360_000,
                 "canary failed at 50%",
             ),
-            step(Step::Rollback,
+            step(
+                Step::Rollback,
                 StepStatus::Done,
                 400,
                 "alias live → 12, routing cleared",

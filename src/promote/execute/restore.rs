@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use super::job::{Outcome, Status};
 use super::shift::{self, Moved};
-use crate::aws::Clients;
+use crate::aws::{Read, Write};
 use crate::report::model::LeftMoved;
 
 const RESTORE_BUDGET: Duration = Duration::from_secs(5);
@@ -25,7 +25,7 @@ pub struct Restored {
 }
 
 /// Restores the aliases moved in `outcomes`, concurrently.
-pub async fn all(clients: &Clients, outcomes: &[Outcome]) -> Restored {
+pub async fn all(write: &Write, outcomes: &[Outcome]) -> Restored {
     // An alias another run changed under us is theirs: restoring it would
     // overwrite their work (the emulator accepts any revision id, and a guard
     // alone is not enough where one is missing).
@@ -37,7 +37,7 @@ pub async fn all(clients: &Clients, outcomes: &[Outcome]) -> Restored {
     let results = futures::future::join_all(moved.iter().map(|m| async move {
         (
             m,
-            tokio::time::timeout(RESTORE_BUDGET, shift::restore(clients, m)).await,
+            tokio::time::timeout(RESTORE_BUDGET, shift::restore(write, m)).await,
         )
     }))
     .await;
@@ -52,15 +52,14 @@ pub async fn all(clients: &Clients, outcomes: &[Outcome]) -> Restored {
             Err(_) => format!("restoring alias {} of {} timed out", m.alias, m.function),
         };
         restored.errors.push(why);
-        restored.left.push(left_moved(clients, m).await);
+        restored.left.push(left_moved(write.read(), m).await);
     }
     restored
 }
 
 /// What a restore that failed left behind, read back from Lambda.
-async fn left_moved(clients: &Clients, m: &Moved) -> LeftMoved {
-    let now =
-        tokio::time::timeout(READ_BACK_BUDGET, clients.get_alias(&m.function, &m.alias)).await;
+async fn left_moved(read: &Read, m: &Moved) -> LeftMoved {
+    let now = tokio::time::timeout(READ_BACK_BUDGET, read.get_alias(&m.function, &m.alias)).await;
     let (version, routing) = match now {
         Ok(Ok(a)) => (Some(a.version), a.routing),
         _ => (None, Default::default()),
@@ -70,7 +69,7 @@ async fn left_moved(clients: &Clients, m: &Moved) -> LeftMoved {
         alias: m.alias.clone(),
         version,
         routing,
-        fix: fix_command(m, &clients.region),
+        fix: fix_command(m, read.region()),
     }
 }
 

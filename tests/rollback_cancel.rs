@@ -1,0 +1,66 @@
+//! `rollback` cut short by a signal (issue 9, item 5): its AWS calls end soon after
+//! SIGTERM, as promote's do, and the run still writes its report and exits 143. The
+//! proxy holds the call open, as AWS or a network path can.
+
+mod support;
+
+use std::time::{Duration, Instant};
+use support::{Action, FUNCTION, Match, Rule, Stage};
+
+/// Promotes v2 (alias `live` 1 → 2, recording `previous=1`), then clears the proxy's log.
+fn promoted(seed: u64) -> Stage {
+    let stage = Stage::start(seed);
+    stage.promote("v2", "").execute().assert_code(0);
+    stage.assert_alias("2");
+    stage.proxy.clear_log();
+    stage
+}
+
+/// Runs `rollback`, sends SIGTERM once `op` was requested, and returns the result and
+/// how long the binary took to exit after the signal.
+fn rollback_sigterm(stage: &Stage, op: &str) -> (support::RunResult, Duration) {
+    let running = stage.rollback("").timeout(Duration::from_secs(90)).spawn();
+    assert!(
+        stage.proxy.wait_for(op, 1, Duration::from_secs(60)),
+        "the rollback never called {op}"
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    let sent = Instant::now();
+    running.signal("TERM");
+    let r = running.wait();
+    (r, sent.elapsed())
+}
+
+#[test]
+fn sigterm_while_the_rollback_alias_write_hangs_reports_within_seconds() {
+    let stage = promoted(61);
+    stage
+        .proxy
+        .add(Rule::new(Match::op("UpdateAlias"), Action::Hang));
+    let (r, exited) = rollback_sigterm(&stage, "UpdateAlias");
+    r.assert_code(143);
+    assert!(exited < Duration::from_secs(5), "exited after {exited:?}");
+    assert_eq!(r.output("result"), Some("failed"));
+    assert_eq!(r.output("rolled-back"), Some("false"));
+    let error = r.report()["error"].to_string();
+    assert!(error.contains("SIGTERM"), "{error}");
+    assert!(r.summary.contains("SIGTERM"), "{}", r.summary);
+    // The held write never reached AWS: the alias is where the promotion left it.
+    stage.assert_alias("2");
+}
+
+#[test]
+fn sigterm_while_the_rollback_reads_hang_writes_nothing() {
+    let stage = promoted(62);
+    stage
+        .proxy
+        .add(Rule::new(Match::op("GetAlias"), Action::Hang));
+    let (r, exited) = rollback_sigterm(&stage, "GetAlias");
+    r.assert_code(143);
+    assert!(exited < Duration::from_secs(5), "exited after {exited:?}");
+    assert_eq!(r.output("result"), Some("failed"));
+    let error = r.report()["error"].to_string();
+    assert!(error.contains("SIGTERM"), "{error}");
+    assert_eq!(stage.proxy.count("UpdateAlias"), 0);
+    assert_eq!(stage.aws.alias(FUNCTION, "live").version, "2");
+}
