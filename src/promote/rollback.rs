@@ -4,7 +4,6 @@
 //! decided before any alias is written, so an environment is rolled back whole or not
 //! at all; the writes are `promote/execute/rollback.rs`.
 
-use super::execute::rollback::Applied;
 use super::plan::Planned;
 use super::provenance;
 use crate::aws::types::{AliasInfo, Lookup};
@@ -41,6 +40,15 @@ pub struct RollbackPlan<'d, 'c> {
     pub step: Planned,
     /// False when the alias already serves the version with no routing.
     pub writes: bool,
+}
+
+/// What execute did to one function's alias.
+pub struct Applied {
+    pub steps: Vec<StepRecord>,
+    /// The alias as written; `None` when it already served the version.
+    pub written: Result<Option<AliasInfo>, RollbackError>,
+    /// Putting it back after another function's write failed, when that was needed.
+    pub undone: Option<Result<(), AwsError>>,
 }
 
 /// Reads the alias and checks the version to return to.

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use tokio::time::Instant;
 
-use super::job::CanaryError;
+use super::failure::CanaryError;
 use super::shift::{self, Moved, ShiftFailure};
 use crate::aws::Write;
 use crate::aws::types::AliasInfo;

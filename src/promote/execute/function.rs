@@ -4,7 +4,8 @@
 
 use tokio::time::Instant;
 
-use super::job::{Failure, Job, Outcome, Status, cancelled};
+use super::failure::Failure;
+use super::job::{Job, Outcome, Status, cancelled};
 use crate::aws::ErrorKind;
 use crate::aws::types::{Published, UpdateState};
 use crate::promote::progress::Milestone;

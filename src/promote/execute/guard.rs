@@ -7,8 +7,9 @@ use std::panic::AssertUnwindSafe;
 
 use futures::FutureExt as _;
 
+use super::failure::Failure;
 use super::function;
-use super::job::{Failure, Job, Outcome, Status};
+use super::job::{Job, Outcome, Status};
 use super::shift::Moved;
 use crate::aws::Read;
 use crate::aws::types::AliasInfo;

@@ -7,6 +7,7 @@
 //! the pure fold (`promote/outcome.rs`).
 
 pub mod canary;
+pub mod failure;
 pub mod function;
 pub mod guard;
 pub mod housekeeping;

@@ -1,7 +1,8 @@
 //! Step 6 of a promotion: move the alias to the new version, at once or as a canary, and
 //! turn a failure into the function's status (conflict, roll back, or untouched).
 
-use super::job::{Failure, Job, Outcome, Status, cancelled};
+use super::failure::Failure;
+use super::job::{Job, Outcome, Status, cancelled};
 use super::shift;
 use crate::aws::ErrorKind;
 use crate::aws::types::Published;

@@ -7,19 +7,10 @@ use super::readback;
 use crate::aws::types::AliasInfo;
 use crate::aws::{AwsError, Write};
 use crate::promote::provenance::{self, RunInfo};
-use crate::promote::rollback::{RollbackError, RollbackPlan};
+use crate::promote::rollback::{Applied, RollbackError, RollbackPlan};
 use crate::promote::steps::Steps;
 use crate::report::model::{StepRecord, StepStatus};
 use crate::step::Step;
-
-/// What execute did to one function's alias.
-pub struct Applied {
-    pub steps: Vec<StepRecord>,
-    /// The alias as written; `None` when it already served the version.
-    pub written: Result<Option<AliasInfo>, RollbackError>,
-    /// Putting it back after another function's write failed, when that was needed.
-    pub undone: Option<Result<(), AwsError>>,
-}
 
 /// Writes every planned alias at once; undoes the written ones if any write failed.
 pub async fn apply_all(

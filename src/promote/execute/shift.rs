@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::job::CanaryError;
+use super::failure::CanaryError;
 use crate::aws::types::AliasInfo;
 use crate::aws::{AwsError, Write};
 use crate::report::model::CanaryRecord;
