@@ -2,7 +2,7 @@
 """Seed a running moto server with the AWS state a test or the demo needs.
 
 Usage:
-    .venv/bin/python scripts/seed.py --endpoint http://127.0.0.1:PORT --region us-east-1 [--docker-free-lambda] [STATE.json | -]
+    .venv/bin/python scripts/seed.py --endpoint http://127.0.0.1:PORT --region us-east-1 [--account 111111111111] [--docker-free-lambda] [STATE.json | -]
 
 The spec is read from the file named, or from stdin when it is `-` or absent.
 A JSON description of everything created is printed on stdout; progress and
@@ -20,6 +20,7 @@ Spec format (every key optional):
   "role": "lambda-promote-test-role",          # IAM role the functions use (created)
   "ecr": [
     {"repository": "app",
+     "policy": {"Version": "2012-10-17", "Statement": [...]},   # optional repository policy
      "images": [
        {"name": "v1",                          # key in the output; default "REPO:FIRST_TAG"
         "tags": ["v1", "latest"],              # tags pushed (may be empty: untagged)
@@ -164,12 +165,25 @@ def index_manifest(seed, media_type):
 
 
 class Seeder:
-    def __init__(self, endpoint, region):
+    def __init__(self, endpoint, region, account=None):
         self.endpoint = endpoint.rstrip("/")
         self.region = region
         self.session = boto3.session.Session(
             aws_access_key_id="testing", aws_secret_access_key="testing", region_name=region
         )
+        if account:
+            # moto keeps the account of an assumed role with the temporary access
+            # key it hands out (sts/models.py `_create_access_key`), so every call
+            # signed with it acts in that account (iam/models.py `get_account_id_from`).
+            creds = self.client("sts").assume_role(
+                RoleArn=f"arn:aws:iam::{account}:role/seed", RoleSessionName="seed"
+            )["Credentials"]
+            self.session = boto3.session.Session(
+                aws_access_key_id=creds["AccessKeyId"],
+                aws_secret_access_key=creds["SecretAccessKey"],
+                aws_session_token=creds["SessionToken"],
+                region_name=region,
+            )
         self.account = self.client("sts").get_caller_identity()["Account"]
         self.out = {
             "account": self.account,
@@ -216,6 +230,8 @@ class Seeder:
             except ecr.exceptions.RepositoryAlreadyExistsException:
                 uri = ecr.describe_repositories(repositoryNames=[name])["repositories"][0]["repositoryUri"]
             self.out["repositories"][name] = {"uri": uri}
+            if "policy" in repo:
+                ecr.set_repository_policy(repositoryName=name, policyText=json.dumps(repo["policy"]))
             for i, image in enumerate(repo.get("images", [])):
                 self.push(ecr, name, uri, i, image)
 
@@ -418,12 +434,13 @@ def main():
     parser = argparse.ArgumentParser(description="Seed moto from a JSON spec (see the module doc).")
     parser.add_argument("--endpoint", required=True)
     parser.add_argument("--region", required=True)
+    parser.add_argument("--account", help="seed in this 12-digit account (through an assumed role)")
     parser.add_argument("--docker-free-lambda", action="store_true", help="switch moto's Lambda to the docker-free backend first")
     parser.add_argument("spec", nargs="?", default="-")
     args = parser.parse_args()
 
     spec = json.load(sys.stdin) if args.spec == "-" else json.load(open(args.spec, encoding="utf-8"))
-    seeder = Seeder(args.endpoint, args.region)
+    seeder = Seeder(args.endpoint, args.region, args.account)
     if args.docker_free_lambda:
         seeder.docker_free_lambda()
     seeder.ecr(spec.get("ecr", []))
