@@ -204,6 +204,8 @@ fn sample_contract_gets_exactly_the_expected_grants() {
         ("ecr:DescribeImages", repositories.clone()),
         ("ecr:BatchGetImage", repositories.clone()),
         ("ecr:GetDownloadUrlForLayer", repositories.clone()),
+        // The cross-account pre-check reads the source repository's policy.
+        ("ecr:GetRepositoryPolicy", repositories.clone()),
     ]
     .into_iter()
     .map(|(action, resources)| (action.to_owned(), resources))
