@@ -88,7 +88,7 @@ import time
 import urllib.request
 import zipfile
 
-import boto3
+import seed_account  # scripts/ is on sys.path when this runs as a script
 
 MEDIA_TYPES = {
     "docker": "application/vnd.docker.distribution.manifest.v2+json",
@@ -168,22 +168,8 @@ class Seeder:
     def __init__(self, endpoint, region, account=None):
         self.endpoint = endpoint.rstrip("/")
         self.region = region
-        self.session = boto3.session.Session(
-            aws_access_key_id="testing", aws_secret_access_key="testing", region_name=region
-        )
-        if account:
-            # moto keeps the account of an assumed role with the temporary access
-            # key it hands out (sts/models.py `_create_access_key`), so every call
-            # signed with it acts in that account (iam/models.py `get_account_id_from`).
-            creds = self.client("sts").assume_role(
-                RoleArn=f"arn:aws:iam::{account}:role/seed", RoleSessionName="seed"
-            )["Credentials"]
-            self.session = boto3.session.Session(
-                aws_access_key_id=creds["AccessKeyId"],
-                aws_secret_access_key=creds["SecretAccessKey"],
-                aws_session_token=creds["SessionToken"],
-                region_name=region,
-            )
+        # moto's default account, or `account` through an assumed role.
+        self.session = seed_account.session(self.endpoint, region, account)
         self.account = self.client("sts").get_caller_identity()["Account"]
         self.out = {
             "account": self.account,
