@@ -58,7 +58,7 @@ pub async fn run(argv: Vec<OsString>, cancel: Cancel, scrubber: Shared) -> anyho
         contract,
         job,
         event,
-        emitter,
+        emitter: std::sync::Arc::new(emitter),
         cancel,
         runner,
     };

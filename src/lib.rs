@@ -49,5 +49,6 @@ pub mod scrub;
 pub mod secret;
 pub mod select;
 pub mod settings;
+pub mod shard;
 pub mod step;
 pub mod validate;

@@ -38,6 +38,17 @@ impl Scrubber {
         Self { values }
     }
 
+    /// One more secret (a token or credential received during the run).
+    pub fn add(&mut self, value: &str) {
+        let v = value.trim();
+        if v.is_empty() || self.values.iter().any(|x| x == v) {
+            return;
+        }
+        self.values.push(v.to_string());
+        self.values
+            .sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+    }
+
     /// `text` with every secret replaced by its redacted form.
     pub fn text(&self, text: &str) -> String {
         let mut out = text.to_string();
@@ -222,6 +233,14 @@ pub struct Shared(Arc<RwLock<Scrubber>>);
 impl Shared {
     pub fn set(&self, scrubber: Scrubber) {
         *self.0.write().unwrap_or_else(PoisonError::into_inner) = scrubber;
+    }
+
+    /// One more secret (a token or credential received during the run).
+    pub fn add(&self, value: &str) {
+        self.0
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .add(value);
     }
 
     /// `text` with every secret known so far replaced by its redacted form.

@@ -1,12 +1,10 @@
 //! `plan` (and `promote` with `dry-run`): validate the target
-//! environment and show what promotion would do, without writing: it
-//! holds only the read handle.
+//! environment and show what promotion would do, without writing.
 
-use crate::aws::Read;
+use super::per_shard::Act;
 use crate::config::model::{Environment, ImageSource};
 use crate::error::UsageError;
-use crate::promote::environment::{self, Prepared};
-use crate::report::model::{Outcome, Report};
+use crate::report::model::Outcome;
 use crate::run::{End, Run};
 use crate::settings::Command;
 
@@ -16,13 +14,7 @@ pub async fn run(run: &Run, command: Command) -> anyhow::Result<End> {
         return Ok(End::Done(Outcome::Skipped));
     };
     require_image(run, env)?;
-    let read = Read::new(super::clients(run).await?).cancellable(&run.cancel);
-    let mut report = Report::new("plan", env.name.clone(), run.contract_label());
-    let outcome = match environment::prepare(run, &read, env, &mut report).await? {
-        Prepared::Done(outcome) => outcome,
-        Prepared::Ready(ready) => environment::planned(ready, read.region(), &mut report),
-    };
-    super::finish(run, End::Done(outcome), None, report).await
+    super::per_shard::run(run, env, command, Act::Plan).await
 }
 
 /// An environment that takes its image from the `image` input needs one,

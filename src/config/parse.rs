@@ -17,7 +17,14 @@ use super::trigger::trigger;
 use super::validate::{self, Places};
 use super::yaml::{self, Node, Yaml};
 
-const TOP_KEYS: &[&str] = &["version", "region", "account", "limits", "environments"];
+const TOP_KEYS: &[&str] = &[
+    "version",
+    "region",
+    "account",
+    "role",
+    "limits",
+    "environments",
+];
 const ENV_KEYS: &[&str] = &[
     "when",
     "image",
@@ -27,6 +34,9 @@ const ENV_KEYS: &[&str] = &[
     "strategy",
     "keep-versions",
     "invalidate",
+    "account",
+    "region",
+    "role",
 ];
 
 /// Parses and validates a contract; `file_label` names the file in diagnostics.
@@ -58,7 +68,9 @@ fn contract(sink: &mut Sink, root: &Yaml, file_label: &str) -> Option<Contract> 
     let top = fields(sink, root, "contract", TOP_KEYS)?;
     let version_ok = version(sink, &top);
     let region = top.get("region").and_then(|y| string(sink, y, "region"));
-    let account = top.get("account").and_then(|y| account(sink, y));
+    let account = top
+        .get("account")
+        .and_then(|y| super::accounts::account(sink, y));
     let limits = top
         .get("limits")
         .map(|y| super::limits::limits(sink, y))
@@ -68,12 +80,14 @@ fn contract(sink: &mut Sink, root: &Yaml, file_label: &str) -> Option<Contract> 
         .map(|y| environments(sink, y))
         .unwrap_or_default();
     validate::across_environments(sink, &places);
+    let placement = super::accounts::placement(sink, root, account.as_ref());
     version_ok.then_some(Contract {
         path: PathBuf::from(file_label),
         region,
         account,
         environments,
         limits,
+        placement,
     })
 }
 
@@ -100,38 +114,6 @@ fn version(sink: &mut Sink, top: &Fields) -> bool {
             false
         }
     }
-}
-
-/// A 12-digit AWS account id. Written unquoted it is a YAML number; it is
-/// accepted as long as it still has 12 digits. The reader keeps leading zeros
-/// of plain scalars, but other YAML tools drop them, so the message for an
-/// unquoted number that is too short says to quote it.
-fn account(sink: &mut Sink, y: &Yaml) -> Option<Spot<String>> {
-    let text = match &y.node {
-        Node::Str(s) => s.clone(),
-        Node::Int(n) => n.to_string(),
-        _ => {
-            sink.wrong_type(y, "account", "a 12-digit AWS account id");
-            return None;
-        }
-    };
-    if text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit()) {
-        return Some(Spot {
-            value: text,
-            at: y.at,
-        });
-    }
-    let hint = if matches!(y.node, Node::Int(_)) {
-        "; it was read as a number: if the id starts with 0, write it in quotes (`account: \"012345678901\"`)"
-    } else {
-        ""
-    };
-    sink.error(
-        y.at,
-        Code::BadAccount,
-        format!("`account` must be a 12-digit AWS account id, found `{text}`{hint}"),
-    );
-    None
 }
 
 fn environments(sink: &mut Sink, y: &Yaml) -> (Vec<Environment>, Vec<Places>) {
@@ -295,7 +277,7 @@ fn functions(sink: &mut Sink, y: &Yaml, path: &str) -> Option<Vec<FunctionTarget
 }
 
 fn function(sink: &mut Sink, y: &Yaml, path: &str) -> Option<FunctionTarget> {
-    let f = fields(sink, y, path, &["name", "alias"])?;
+    let f = fields(sink, y, path, &["name", "alias", "region"])?;
     let name = f
         .require(sink, "name")
         .and_then(|n| string(sink, n, &f.child("name")));

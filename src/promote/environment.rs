@@ -31,11 +31,13 @@ pub enum Prepared<'e> {
     Done(Outcome),
 }
 
-/// Validates `env`, resolves the image and plans every function.
+/// Validates `env`, resolves the image (unless `resolved` already holds it: a
+/// `from:` read with the source's own clients) and plans every function.
 pub async fn prepare<'e>(
     run: &Run,
     read: &Read,
     env: &'e Environment,
+    resolved: Option<Resolved>,
     report: &mut Report,
 ) -> Result<Prepared<'e>, UsageError> {
     // Validate the target first: any drift stops the run before the first write.
@@ -55,7 +57,11 @@ pub async fn prepare<'e>(
         ));
         return Ok(done(report, Outcome::Drift));
     }
-    let image = match image::resolve(read, &run.contract, env, run.settings.image.as_ref()).await {
+    let image = match resolved {
+        Some(i) => Ok(i),
+        None => image::resolve(read, &run.contract, env, run.settings.image.as_ref()).await,
+    };
+    let image = match image {
         Ok(i) => i,
         Err(ImageError::Usage(e)) => return Err(e),
         Err(e) => {

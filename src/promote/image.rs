@@ -153,7 +153,7 @@ async fn from_input(read: &Read, image: &ImageRef) -> Result<Resolved, ImageErro
 
 /// The digest every function of `src` serves through its alias. A split alias,
 /// or functions serving different digests, are refused: promote only settled releases.
-async fn from_environment(read: &Read, src: &Environment) -> Result<Resolved, ImageError> {
+pub async fn from_environment(read: &Read, src: &Environment) -> Result<Resolved, ImageError> {
     let mut found: Option<Resolved> = None;
     for f in &src.functions {
         let this = served(read, src, &f.name, &f.alias).await?;

@@ -15,6 +15,7 @@ pub mod plan;
 pub mod progress;
 pub mod provenance;
 pub mod prune;
+pub mod pull_access;
 pub mod rollback;
 pub mod steps;
 pub mod target;

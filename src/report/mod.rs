@@ -8,6 +8,7 @@ pub mod format;
 pub mod json;
 pub mod markdown;
 mod markdown_promotion;
+pub mod matrix;
 pub mod model;
 pub mod outputs;
 #[cfg(test)]
