@@ -7,7 +7,8 @@
 //! env INPUT_* ──inputs.rs──┐
 //! argv ───────cli.rs───────┴─► RawArgs ──settings.rs, config/──► Settings + Contract (+ every contract error)
 //! GITHUB_* ──run.rs (read once)──► RunnerEnv; app.rs assembles the Run and dispatches to command/,
-//!                                  which makes the AWS handles: aws::Read, aws::Write
+//!                                  which makes the AWS handles (aws::Read, aws::Write) per
+//!                                  (account, region) shard
 //! observe   Settings ──observe.rs (aws::Read)──────────────► Observed (a snapshot of live state)
 //! decide    (Contract, Observed) ──check/ (pure)───────────► Findings
 //!           (Environment, Observed) ──promote/environment.rs, image.rs (aws::Read)
