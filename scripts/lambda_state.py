@@ -11,7 +11,7 @@ Output, per function (a missing function maps to null):
    "versions": {"1": {"code_sha256": "…", "description": "…"}},
    "aliases": {"live": {"version": "1", "weights": {"2": 0.1}, "description": "…"}}}}
 
-Used by the integration tests (tests/support/state.rs) and scripts/bench-promote.sh.
+Used by the integration tests (tests/it/support/state.rs) and scripts/bench-promote.sh.
 """
 
 import argparse

@@ -3,10 +3,9 @@
 //! with lines and columns, no AWS request after a contract or input error, the toolkit's input
 //! quirks, the fork skip, the environment selection, and no secret in any output channel.
 
-mod support;
 
 use serde_json::{Value, json};
-use support::{Moto, Recorder, Run, RunResult};
+use crate::support::{Moto, Recorder, Run, RunResult};
 
 /// Values no contract below writes in plain, so any appearance in an output is a leak.
 const DB_HOST: &str = "db-7f3kq2.cluster-ro.internal.example";

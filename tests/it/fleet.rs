@@ -4,11 +4,10 @@
 //! asserted, never durations. Fleets are small (CI has 2 cores); the proxy's quotas are
 //! lowered instead so a small fleet meets them.
 
-mod support;
 
 use serde_json::{Value, json};
 use std::sync::Arc;
-use support::{Aws, Moto, Proxy, Quotas, Recorder, Run, RunResult};
+use crate::support::{Aws, Moto, Proxy, Quotas, Recorder, Run, RunResult};
 
 struct Fleet {
     moto: Moto,

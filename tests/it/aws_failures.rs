@@ -2,10 +2,9 @@
 //! proxy's realism model: a stale `Failed` update status, pruning and the rollback target,
 //! the canary's reading of the new version's logs, and writes whose answer was lost.
 
-mod support;
 
 use std::time::Duration;
-use support::{
+use crate::support::{
     Action, FUNCTION, LogFormat, Lost, Match, Rule, Stage, canary, lambda_stream, now_ms,
 };
 
@@ -84,7 +83,7 @@ fn keep_versions_1_keeps_the_rollback_target() {
 #[test]
 fn a_sibling_failure_restores_onto_a_version_that_still_exists() {
     let stage = Stage::start_functions(44, &[FUNCTION, "worker-b"], true);
-    stage.proxy.model(support::Realism::new());
+    stage.proxy.model(crate::support::Realism::new());
     // worker-b's update ends Failed late, after worker's alias has moved.
     stage.proxy.with_model(|m| {
         m.update_takes = Duration::from_millis(300);
@@ -106,7 +105,7 @@ fn a_sibling_failure_restores_onto_a_version_that_still_exists() {
     );
     let contract = "version: 1\nregion: us-east-1\nenvironments:\n  prod:\n    when: { branch: main }\n    \
                     image: input\n    functions: [{ name: worker }, { name: worker-b }]\n    keep-versions: 1\n";
-    let r = support::Run::action()
+    let r = crate::support::Run::action()
         .push_branch("main")
         .endpoint(&stage.proxy.endpoint())
         .contract_text(contract)
@@ -147,7 +146,7 @@ fn a_canary_reads_streams_dated_before_the_step() {
     let stream = lambda_stream("2", yesterday, "env1");
     stage
         .aws
-        .put_events(support::GROUP, &stream, &["ERROR from an old environment"]);
+        .put_events(crate::support::GROUP, &stream, &["ERROR from an old environment"]);
     let r = running.wait();
     r.assert_code(1);
     assert_eq!(r.output("result"), Some("rolled-back"));
@@ -195,7 +194,7 @@ fn lambdas_own_timeout_counts_as_an_error() {
     );
     let stream = lambda_stream("2", now_ms(), "t1");
     stage.aws.put_events(
-        support::GROUP,
+        crate::support::GROUP,
         &stream,
         &["2026-12-01T10:00:00.000Z 5f1e Task timed out after 3.00 seconds"],
     );

@@ -1,13 +1,12 @@
 //! The fault-injecting proxy itself: which requests a rule matches, the seeded share, the
 //! `LastUpdateStatus` hold, error spelling per protocol, and forwarding to moto.
 
-mod support;
 
 use serde_json::json;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
-use support::{
+use crate::support::{
     Action, Fault, Match, Moto, Protocol, Proxy, RequestInfo, Rule, Rules, lambda_operation,
     rewrite_update_status,
 };
@@ -198,12 +197,12 @@ fn hold_reports_in_progress_then_the_outcome() {
 #[test]
 fn errors_are_spelled_per_protocol() {
     let (headers, body) =
-        support::error_response(Protocol::RestJson, "TooManyRequestsException", "m");
+        crate::support::error_response(Protocol::RestJson, "TooManyRequestsException", "m");
     assert!(headers.contains(&("X-Amzn-ErrorType".into(), "TooManyRequestsException".into())));
     assert!(String::from_utf8_lossy(&body).contains("\"message\""));
-    let (_, body) = support::error_response(Protocol::Json11, "ThrottlingException", "m");
+    let (_, body) = crate::support::error_response(Protocol::Json11, "ThrottlingException", "m");
     assert!(String::from_utf8_lossy(&body).contains("\"__type\":\"ThrottlingException\""));
-    let (_, body) = support::error_response(Protocol::Xml, "Throttling", "m");
+    let (_, body) = crate::support::error_response(Protocol::Xml, "Throttling", "m");
     assert!(String::from_utf8_lossy(&body).contains("<Code>Throttling</Code>"));
 }
 

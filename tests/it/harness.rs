@@ -1,11 +1,10 @@
 //! Proves the test harness itself: moto on a free port, seeding, the request recorder, the
 //! output-file parser, and that dropping `Moto` stops the server.
 
-mod support;
 
 use serde_json::json;
 use std::net::TcpStream;
-use support::{Moto, Recorder, parse_outputs};
+use crate::support::{Moto, Recorder, parse_outputs};
 
 #[test]
 fn moto_starts_seeds_and_stops_on_drop() {

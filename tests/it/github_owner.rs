@@ -4,10 +4,9 @@
 //! `GITHUB_TOKEN` is an installation token: `GET /user` answers 403 and its comments are
 //! authored by `github-actions[bot]`; a personal token's `GET /user` names its user.
 
-mod support;
 
 use serde_json::{Value, json};
-use support::{Run, RunResult, Stage, contract};
+use crate::support::{Run, RunResult, Stage, contract};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 

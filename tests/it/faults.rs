@@ -3,10 +3,9 @@
 //! unhandled smoke-test error, and throttling/5xx across many runs — every run ends with the
 //! alias on the intended version or untouched, never half-moved.
 
-mod support;
 
 use std::time::Duration;
-use support::{Action, FUNCTION, Fault, Match, Rule, Stage};
+use crate::support::{Action, FUNCTION, Fault, Match, Rule, Stage};
 
 const SMOKE: &str = "    smoke-test:\n      payload: '{\"smoke\": true}'\n";
 
@@ -219,7 +218,7 @@ fn heavy_faults_during_canaries_end_promoted_or_restored() {
         let before = stage.aws.alias(FUNCTION, "live");
         let tag = if run % 2 == 0 { "v2" } else { "v1" };
         let r = stage
-            .promote(tag, &support::canary("[50]", "1s"))
+            .promote(tag, &crate::support::canary("[50]", "1s"))
             .timeout(Duration::from_secs(120))
             .execute();
         let result = r.output("result").unwrap_or("none").to_owned();

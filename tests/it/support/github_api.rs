@@ -1,6 +1,6 @@
 //! Shared by the GitHub API client tests: the client, its token, and what the
 //! wiremock server saw.
-#![allow(dead_code)] // each test crate uses a different part
+#![allow(dead_code)] // each test module uses a different part
 
 use std::time::Duration;
 

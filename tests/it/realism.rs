@@ -1,11 +1,10 @@
-//! The proxy's realism layer (`tests/support/realism/`): each modelled AWS behaviour shown
+//! The proxy's realism layer (`tests/it/support/realism/`): each modelled AWS behaviour shown
 //! with direct SDK calls through the proxy, then the promotion, canary and rollback
 //! scenarios run by the binary against it rather than against bare moto.
 
-mod support;
 
 use std::time::Duration;
-use support::{Aws, FUNCTION, GROUP, LogFormat, Stage, canary, now_ms};
+use crate::support::{Aws, FUNCTION, GROUP, LogFormat, Stage, canary, now_ms};
 
 fn through(stage: &Stage) -> Aws {
     Aws::new(&stage.proxy.endpoint())
@@ -242,7 +241,7 @@ fn logging_config_is_reported_and_events_are_ingested_late() {
     assert_eq!(lc.log_group(), Some("/custom/worker"));
     assert_eq!(lc.log_format().map(|f| f.as_str()), Some("JSON"));
 
-    let stream = support::lambda_stream("1", now_ms(), "abc");
+    let stream = crate::support::lambda_stream("1", now_ms(), "abc");
     stage.aws.put_events(GROUP, &stream, &["INFO late"]);
     let read = || {
         aws.block(aws.logs().filter_log_events().log_group_name(GROUP).send())
@@ -290,7 +289,7 @@ fn a_canary_against_the_model_promotes_or_rolls_back() {
             .proxy
             .wait_for("UpdateAlias", 3, Duration::from_secs(60))
     );
-    let stream = support::lambda_stream("3", now_ms(), "e1");
+    let stream = crate::support::lambda_stream("3", now_ms(), "e1");
     stage
         .aws
         .put_events(GROUP, &stream, &["ERROR in the canary"]);
@@ -317,7 +316,7 @@ fn a_rollback_whose_answer_was_lost_is_not_taken_for_a_conflict() {
     stage.promote("v2", "").execute().assert_code(0);
     stage
         .proxy
-        .with_model(|m| m.lose("UpdateAlias", 1, support::Lost::ServerError));
+        .with_model(|m| m.lose("UpdateAlias", 1, crate::support::Lost::ServerError));
     let r = stage.rollback("").execute();
     r.assert_code(0);
     assert_eq!(r.output("result"), Some("success"), "{}", r.stderr);

@@ -7,10 +7,9 @@
 //! every channel is searched for every secret: stdout, stderr, the job summary, the outputs
 //! file, and every request body sent to GitHub (the PR comment, the Deployment statuses).
 
-mod support;
 
 use serde_json::json;
-use support::{Action, Fault, Match, Rule, Run, RunResult, Stage, contract};
+use crate::support::{Action, Fault, Match, Rule, Run, RunResult, Stage, contract};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

@@ -1,9 +1,8 @@
 //! GitHub Deployments through the API client against wiremock: the deployment,
 //! its statuses in order, and a missing permission named in the warning.
 
-mod github_support;
 
-use github_support::*;
+use crate::support::github_api::*;
 use lambda_promote::github::api::{DeploymentState, GitHubError};
 use serde_json::json;
 use wiremock::matchers::{bearer_token, body_json, method, path};

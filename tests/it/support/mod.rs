@@ -1,9 +1,11 @@
-//! Test harness shared by the integration tests (`mod support;`): a moto server per test, a
+//! Test harness shared by the integration tests: a moto server per test, a
 //! request recorder that proves no AWS call was made, a runner for the real binary, a
 //! fault-injecting proxy in front of moto, and direct AWS reads for assertions.
-#![allow(dead_code, unused_imports)] // each test crate uses a different part of the harness
+#![allow(dead_code, unused_imports)] // each test module uses a different part of the harness
 
 mod aws;
+pub mod github_api;
+pub mod github_e2e;
 mod hang;
 mod http;
 mod moto;

@@ -3,10 +3,9 @@
 //! reaches an environment whose `v*.*.*` glob did not ask for pre-releases, while one with
 //! `prerelease: true` takes it (and its GitHub Deployment is not marked production).
 
-mod support;
 
 use serde_json::json;
-use support::{Moto, Recorder, Run};
+use crate::support::{Moto, Recorder, Run};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

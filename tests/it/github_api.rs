@@ -14,9 +14,8 @@ use wiremock::matchers::{
 };
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-mod github_support;
 
-use github_support::*;
+use crate::support::github_api::*;
 
 #[tokio::test]
 async fn first_comment_is_created() {

@@ -1,8 +1,8 @@
 //! Shared by the end-to-end GitHub tests: the contract, the moto seed, the runner's env
 //! with the wiremock GitHub API, and what that server saw.
-#![allow(dead_code)] // each test crate uses a different part
+#![allow(dead_code)] // each test module uses a different part
 
-use crate::support::{Moto, Run, RunResult};
+use super::{Moto, Run, RunResult};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};

@@ -2,11 +2,10 @@
 //! item 10): the job summary and the PR comment get no HTML, no link or image, no table cell
 //! broken by `|`, no code span opened by a backtick, and no `@mention` that pings anyone.
 
-mod support;
 
 use serde_json::json;
 use std::time::Duration;
-use support::{Action, Fault, Match, Rule, Run, Stage, canary, contract};
+use crate::support::{Action, Fault, Match, Rule, Run, Stage, canary, contract};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

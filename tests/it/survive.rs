@@ -2,16 +2,15 @@
 //! and 9): a call that hangs when the job is cancelled, a panic after an alias moved, a
 //! duration no clock can hold, and a restore that fails.
 
-mod support;
 
 use std::time::{Duration, Instant};
-use support::{Action, FUNCTION, Fault, Match, Rule, Stage, canary};
+use crate::support::{Action, FUNCTION, Fault, Match, Rule, Stage, canary};
 
 const SMOKE: &str = "    smoke-test:\n      payload: '{\"smoke\": true}'\n";
 
 /// Sends SIGTERM once `op` has been requested, and returns the result and how long the
 /// binary took to exit after the signal.
-fn sigterm_once(stage: &Stage, run: support::Run, op: &str) -> (support::RunResult, Duration) {
+fn sigterm_once(stage: &Stage, run: crate::support::Run, op: &str) -> (crate::support::RunResult, Duration) {
     let running = run.timeout(Duration::from_secs(90)).spawn();
     assert!(
         stage.proxy.wait_for(op, 1, Duration::from_secs(60)),

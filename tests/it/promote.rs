@@ -2,10 +2,9 @@
 //! container action, against moto. Each test proves what the run wrote to Lambda (or that it
 //! wrote nothing) by reading moto's state before and after (`scripts/lambda_state.py`).
 
-mod support;
 
 use serde_json::{Value, json};
-use support::{Moto, Recorder, Run, RunResult};
+use crate::support::{Moto, Recorder, Run, RunResult};
 
 const REPO: &str = "123456789012.dkr.ecr.us-east-1.amazonaws.com/worker";
 

@@ -1,9 +1,8 @@
 //! GitHub API errors through the client against wiremock: the token never shows
 //! in one, and an exhausted rate limit is not blamed on permissions.
 
-mod github_support;
 
-use github_support::*;
+use crate::support::github_api::*;
 use lambda_promote::github::api::{DeploymentState, GitHubError};
 use serde_json::json;
 use wiremock::matchers::{method, path};

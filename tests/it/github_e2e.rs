@@ -2,13 +2,11 @@
 //! GitHub API for the sticky PR comment and the Deployments, asserting exactly what was sent:
 //! method, path, body and the `Authorization` header; and that the token is never printed.
 
-mod github_e2e_support;
-mod support;
 
-use github_e2e_support::*;
+use crate::support::github_e2e::*;
 
 use serde_json::json;
-use support::Moto;
+use crate::support::Moto;
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

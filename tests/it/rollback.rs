@@ -1,10 +1,9 @@
 //! `rollback` at the binary level against moto: back to the version recorded on the alias,
 //! to an explicit `to-version`, and a clear refusal of a version that does not exist.
 
-mod support;
 
 use serde_json::json;
-use support::{Action, Fault, Match, Moto, Proxy, Rule, Run, RunResult};
+use crate::support::{Action, Fault, Match, Moto, Proxy, Rule, Run, RunResult};
 
 const REPO: &str = "123456789012.dkr.ecr.us-east-1.amazonaws.com/worker";
 

@@ -1,12 +1,10 @@
 //! GitHub Deployments end to end: the real binary promotes against moto and records a
 //! Deployment on a wiremock GitHub API, in progress then success or failure.
 
-mod github_e2e_support;
-mod support;
 
-use github_e2e_support::*;
+use crate::support::github_e2e::*;
 use serde_json::{Value, json};
-use support::{Moto, Run};
+use crate::support::{Moto, Run};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

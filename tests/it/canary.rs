@@ -2,10 +2,9 @@
 //! counting, rollback on errors, timeout and SIGTERM, failing closed on unreadable logs, and
 //! no overwrite of another run's alias. Intervals are seconds; the logic does not depend on it.
 
-mod support;
 
 use std::time::{Duration, Instant};
-use support::{Action, Fault, Match, Rule, Stage, canary};
+use crate::support::{Action, Fault, Match, Rule, Stage, canary};
 
 #[test]
 fn two_steps_then_the_whole_alias() {
@@ -40,7 +39,7 @@ fn two_steps_then_the_whole_alias() {
 }
 
 /// The `UpdateAlias` requests the binary made, in order.
-fn alias_writes(stage: &Stage) -> Vec<support::Seen> {
+fn alias_writes(stage: &Stage) -> Vec<crate::support::Seen> {
     stage
         .proxy
         .log()
@@ -49,7 +48,7 @@ fn alias_writes(stage: &Stage) -> Vec<support::Seen> {
         .collect()
 }
 
-fn canary_records(r: &support::RunResult) -> Vec<serde_json::Value> {
+fn canary_records(r: &crate::support::RunResult) -> Vec<serde_json::Value> {
     r.report()["promotion"]["functions"][0]["canary"]
         .as_array()
         .cloned()
@@ -272,7 +271,7 @@ fn bench_canary() {
         lambda_promote::duration::parse(&interval).expect("BENCH_INTERVAL"),
     );
     let stage = Stage::start(100);
-    let mut rng = support::SplitMix::new(42);
+    let mut rng = crate::support::SplitMix::new(42);
     let mut latencies = Vec::new();
     for run in 0..runs {
         stage.proxy.clear_log();
@@ -287,7 +286,7 @@ fn bench_canary() {
         );
         let new_version = stage
             .aws
-            .alias(support::FUNCTION, "live")
+            .alias(crate::support::FUNCTION, "live")
             .weights
             .keys()
             .next()
@@ -325,7 +324,7 @@ fn bench_canary() {
     );
     let new_version = stage
         .aws
-        .alias(support::FUNCTION, "live")
+        .alias(crate::support::FUNCTION, "live")
         .weights
         .keys()
         .next()
