@@ -8,5 +8,5 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 scripts/ensure-moto.sh >/dev/null
-cargo test --quiet --test it -- --ignored --exact canary::bench_canary --nocapture 2>&1 |
+cargo test --quiet --test it -- --ignored --exact bench_canary::bench_canary --nocapture 2>&1 |
   grep '^BENCH' | sed 's/^BENCH /- /'

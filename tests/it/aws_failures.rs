@@ -2,11 +2,10 @@
 //! proxy's realism model: a stale `Failed` update status, pruning and the rollback target,
 //! the canary's reading of the new version's logs, and writes whose answer was lost.
 
-
-use std::time::Duration;
 use crate::support::{
     Action, FUNCTION, LogFormat, Lost, Match, Rule, Stage, canary, lambda_stream, now_ms,
 };
+use std::time::Duration;
 
 #[test]
 fn a_stale_failed_update_is_noted_and_the_promotion_goes_ahead() {
@@ -23,7 +22,7 @@ fn a_stale_failed_update_is_noted_and_the_promotion_goes_ahead() {
     assert_eq!(r.output("result"), Some("success"));
     stage.assert_alias("2");
     let report = r.report();
-    let steps = report["promotion"]["functions"][0]["steps"].to_string();
+    let steps = r.steps();
     assert!(
         steps.contains("had failed") && steps.contains("updating anyway"),
         "{steps}"
@@ -96,10 +95,7 @@ fn a_sibling_failure_restores_onto_a_version_that_still_exists() {
     stage.proxy.add(
         Rule::new(
             Match::op("GetFunction").path("/functions/worker-b"),
-            Action::Hold {
-                hold: Duration::from_secs(4),
-                failed: Some("Lambda cannot pull the image".into()),
-            },
+            Action::hold(4, Some("Lambda cannot pull the image")),
         )
         .after("UpdateFunctionCode"),
     );
@@ -138,15 +134,13 @@ fn a_canary_reads_streams_dated_before_the_step() {
         .proxy
         .with_model(|m| m.published_at(FUNCTION, yesterday));
     let running = stage.promote("v2", &canary("[50]", "4s")).spawn();
-    assert!(
-        stage
-            .proxy
-            .wait_for("UpdateAlias", 1, Duration::from_secs(60))
-    );
+    stage.wait_canary_started();
     let stream = lambda_stream("2", yesterday, "env1");
-    stage
-        .aws
-        .put_events(crate::support::GROUP, &stream, &["ERROR from an old environment"]);
+    stage.aws.put_events(
+        crate::support::GROUP,
+        &stream,
+        &["ERROR from an old environment"],
+    );
     let r = running.wait();
     r.assert_code(1);
     assert_eq!(r.output("result"), Some("rolled-back"));
@@ -161,11 +155,7 @@ fn json_errors_in_the_functions_own_group_roll_back() {
         .proxy
         .with_model(|m| m.log_to(FUNCTION, "/custom/worker", LogFormat::Json));
     let running = stage.promote("v2", &canary("[50]", "4s")).spawn();
-    assert!(
-        stage
-            .proxy
-            .wait_for("UpdateAlias", 1, Duration::from_secs(60))
-    );
+    stage.wait_canary_started();
     let stream = lambda_stream("2", now_ms(), "json");
     stage.aws.put_events(
         "/custom/worker",
@@ -178,8 +168,8 @@ fn json_errors_in_the_functions_own_group_roll_back() {
     let r = running.wait();
     r.assert_code(1);
     assert_eq!(r.output("result"), Some("rolled-back"));
-    let records = r.report()["promotion"]["functions"][0]["canary"].clone();
-    assert_eq!(records[0]["errors"], 1, "{records:#}");
+    let records = r.canary_records();
+    assert_eq!(records[0]["errors"], 1, "{records:#?}");
     stage.assert_alias("1");
 }
 
@@ -187,11 +177,7 @@ fn json_errors_in_the_functions_own_group_roll_back() {
 fn lambdas_own_timeout_counts_as_an_error() {
     let stage = Stage::realistic(47);
     let running = stage.promote("v2", &canary("[50]", "4s")).spawn();
-    assert!(
-        stage
-            .proxy
-            .wait_for("UpdateAlias", 1, Duration::from_secs(60))
-    );
+    stage.wait_canary_started();
     let stream = lambda_stream("2", now_ms(), "t1");
     stage.aws.put_events(
         crate::support::GROUP,
@@ -211,11 +197,7 @@ fn an_error_ingested_late_at_the_end_of_a_step_is_counted() {
         .proxy
         .with_model(|m| m.ingestion_delay = Duration::from_millis(1500));
     let running = stage.promote("v2", &canary("[50]", "3s")).spawn();
-    assert!(
-        stage
-            .proxy
-            .wait_for("UpdateAlias", 1, Duration::from_secs(60))
-    );
+    stage.wait_canary_started();
     // Written just before the step ends, visible to reads only after it ended.
     std::thread::sleep(Duration::from_millis(2600));
     stage.log("2", "late", &["ERROR at the end of the step"]);

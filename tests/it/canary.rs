@@ -2,9 +2,8 @@
 //! counting, rollback on errors, timeout and SIGTERM, failing closed on unreadable logs, and
 //! no overwrite of another run's alias. Intervals are seconds; the logic does not depend on it.
 
-
-use std::time::{Duration, Instant};
 use crate::support::{Action, Fault, Match, Rule, Stage, canary};
+use std::time::{Duration, Instant};
 
 #[test]
 fn two_steps_then_the_whole_alias() {
@@ -14,45 +13,19 @@ fn two_steps_then_the_whole_alias() {
     assert_eq!(r.output("result"), Some("success"));
     assert_eq!(r.output("version"), Some("2"));
     stage.assert_alias("2");
-    let report = r.report();
-    let canary = &report["promotion"]["functions"][0]["canary"];
-    let percents: Vec<u64> = canary
-        .as_array()
-        .expect("canary records")
+    let records = r.canary_records();
+    let percents: Vec<u64> = records
         .iter()
         .map(|c| c["percent"].as_u64().expect("percent"))
         .collect();
-    assert_eq!(percents, vec![10, 50], "{report:#}");
+    assert_eq!(percents, vec![10, 50], "{records:#?}");
     assert!(r.summary.contains("10"), "{}", r.summary);
     // Each step routed its share of the alias, then the last write cleared the routing.
-    let writes: Vec<String> = stage
-        .proxy
-        .log()
-        .into_iter()
-        .filter(|s| s.op == "UpdateAlias")
-        .map(|s| s.body)
-        .collect();
+    let writes: Vec<String> = stage.alias_writes().into_iter().map(|s| s.body).collect();
     assert_eq!(writes.len(), 3, "{writes:#?}");
     assert!(writes[0].contains("\"2\":0.1"), "{}", writes[0]);
     assert!(writes[1].contains("\"2\":0.5"), "{}", writes[1]);
     assert!(!writes[2].contains("\"2\":"), "{}", writes[2]);
-}
-
-/// The `UpdateAlias` requests the binary made, in order.
-fn alias_writes(stage: &Stage) -> Vec<crate::support::Seen> {
-    stage
-        .proxy
-        .log()
-        .into_iter()
-        .filter(|s| s.op == "UpdateAlias")
-        .collect()
-}
-
-fn canary_records(r: &crate::support::RunResult) -> Vec<serde_json::Value> {
-    r.report()["promotion"]["functions"][0]["canary"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
 }
 
 #[test]
@@ -60,21 +33,14 @@ fn errors_of_the_new_version_roll_back_before_the_next_step_within_one_poll() {
     let stage = Stage::start(2);
     // 8 s steps: polls every 0.8 s.
     let running = stage.promote("v2", &canary("[10, 50]", "8s")).spawn();
-    assert!(
-        stage
-            .proxy
-            .wait_for("UpdateAlias", 1, Duration::from_secs(60)),
-        "the canary never started"
-    );
+    stage.wait_canary_started();
     stage.log("2", "0a1b2c", &["INFO fine", "ERROR boom <b>escaped</b>"]);
     let written = Instant::now();
     let r = running.wait();
-    r.assert_code(1);
-    assert_eq!(r.output("result"), Some("rolled-back"));
-    assert_eq!(r.output("rolled-back"), Some("true"));
+    r.assert_end(1, "rolled-back", true);
     stage.assert_alias("1");
 
-    let records = canary_records(&r);
+    let records = r.canary_records();
     assert_eq!(
         records.len(),
         1,
@@ -91,7 +57,7 @@ fn errors_of_the_new_version_roll_back_before_the_next_step_within_one_poll() {
         r.summary
     );
 
-    let writes = alias_writes(&stage);
+    let writes = stage.alias_writes();
     assert_eq!(
         writes.len(),
         2,
@@ -119,18 +85,14 @@ fn errors_of_the_new_version_roll_back_before_the_next_step_within_one_poll() {
 fn errors_of_the_old_version_do_not_count() {
     let stage = Stage::start(3);
     let running = stage.promote("v2", &canary("[50]", "3s")).spawn();
-    assert!(
-        stage
-            .proxy
-            .wait_for("UpdateAlias", 1, Duration::from_secs(60))
-    );
+    stage.wait_canary_started();
     stage.log("1", "old", &["ERROR from the old version"]);
     stage.log("2", "new", &["INFO fine"]);
     let r = running.wait();
     r.assert_code(0);
     assert_eq!(r.output("result"), Some("success"));
     stage.assert_alias("2");
-    let records = canary_records(&r);
+    let records = r.canary_records();
     assert_eq!(records[0]["errors"], 0, "{records:#?}");
     assert_eq!(records[0]["verdict"], "passed");
     assert_eq!(records[0]["events_examined"], 1, "{records:#?}");
@@ -143,11 +105,9 @@ fn a_timeout_mid_canary_rolls_back() {
         .promote("v2", &canary("[10, 50]", "5s"))
         .input("timeout", "7s")
         .execute();
-    r.assert_code(1);
-    assert_eq!(r.output("result"), Some("rolled-back"));
-    assert_eq!(r.output("rolled-back"), Some("true"));
+    r.assert_end(1, "rolled-back", true);
     stage.assert_alias("1");
-    let error = r.report()["error"].to_string();
+    let error = r.error();
     assert!(error.contains("timed out"), "{error}");
 }
 
@@ -158,21 +118,15 @@ fn sigterm_mid_canary_restores_the_alias_within_5_seconds() {
         .promote("v2", &canary("[10, 50]", "60s"))
         .timeout(Duration::from_secs(60))
         .spawn();
-    assert!(
-        stage
-            .proxy
-            .wait_for("UpdateAlias", 1, Duration::from_secs(60))
-    );
+    stage.wait_canary_started();
     std::thread::sleep(Duration::from_millis(300));
     let sent = Instant::now();
     running.signal("TERM");
     let r = running.wait();
     let exited = sent.elapsed();
-    r.assert_code(143);
-    assert_eq!(r.output("result"), Some("rolled-back"));
-    assert_eq!(r.output("rolled-back"), Some("true"));
+    r.assert_end(143, "rolled-back", true);
     stage.assert_alias("1");
-    let writes = alias_writes(&stage);
+    let writes = stage.alias_writes();
     assert_eq!(writes.len(), 2, "{writes:#?}");
     let restore = writes[1].done.duration_since(sent);
     assert!(
@@ -192,7 +146,7 @@ fn a_missing_log_group_fails_closed_even_in_a_short_step() {
     r.assert_code(1);
     assert_eq!(r.output("result"), Some("rolled-back"));
     stage.assert_alias("1");
-    let error = r.report()["error"].to_string();
+    let error = r.error();
     assert!(error.contains("failing closed"), "{error}");
     assert!(error.contains("ResourceNotFoundException"), "{error}");
 }
@@ -204,22 +158,16 @@ fn another_runs_alias_change_mid_canary_is_not_overwritten() {
     stage.proxy.add(
         Rule::new(
             Match::op("UpdateAlias"),
-            Action::Fail(Fault::status(
-                412,
-                "PreconditionFailedException",
-                "The Revision Id provided does not match the latest Revision Id.",
-            )),
+            Action::Fail(Fault::revision_conflict()),
         )
         .skip(1),
     );
     let r = stage.promote("v2", &canary("[10, 50]", "2s")).execute();
-    r.assert_code(1);
-    assert_eq!(r.output("result"), Some("failed"));
-    assert_eq!(r.output("rolled-back"), Some("false"));
-    let error = r.report()["error"].to_string();
+    r.assert_end(1, "failed", false);
+    let error = r.error();
     assert!(error.contains("another run changed it"), "{error}");
     assert_eq!(
-        alias_writes(&stage).len(),
+        stage.alias_writes().len(),
         2,
         "no restore over the other run's change"
     );
@@ -231,11 +179,7 @@ fn a_restore_refused_by_another_run_is_reported_as_failed() {
     stage.proxy.add(
         Rule::new(
             Match::op("UpdateAlias"),
-            Action::Fail(Fault::status(
-                412,
-                "PreconditionFailedException",
-                "The Revision Id provided does not match the latest Revision Id.",
-            )),
+            Action::Fail(Fault::revision_conflict()),
         )
         .skip(1),
     );
@@ -243,111 +187,8 @@ fn a_restore_refused_by_another_run_is_reported_as_failed() {
         .promote("v2", &canary("[50]", "30s"))
         .input("timeout", "4s")
         .execute();
-    r.assert_code(1);
-    assert_eq!(r.output("result"), Some("failed"));
-    assert_eq!(r.output("rolled-back"), Some("false"));
-    let error = r.report()["error"].to_string();
+    r.assert_end(1, "failed", false);
+    let error = r.error();
     assert!(error.contains("timed out"), "{error}");
     assert!(error.contains("another run changed it"), "{error}");
-}
-
-fn env_or(name: &str, default: &str) -> String {
-    std::env::var(name).unwrap_or_else(|_| default.to_owned())
-}
-
-fn is_logs(op: &str) -> bool {
-    matches!(op, "DescribeLogStreams" | "FilterLogEvents")
-}
-
-/// `scripts/bench-canary.sh`: detection latency (error written → alias restored) over
-/// repeated runs, and Logs requests per minute while a canary step watches.
-#[test]
-#[ignore = "benchmark: run through scripts/bench-canary.sh"]
-fn bench_canary() {
-    let runs: usize = env_or("BENCH_RUNS", "10").parse().expect("BENCH_RUNS");
-    let interval = env_or("BENCH_INTERVAL", "20s");
-    let cost_interval = env_or("BENCH_COST_INTERVAL", "60s");
-    let poll = lambda_promote::promote::canary_window::poll_every(
-        lambda_promote::duration::parse(&interval).expect("BENCH_INTERVAL"),
-    );
-    let stage = Stage::start(100);
-    let mut rng = crate::support::SplitMix::new(42);
-    let mut latencies = Vec::new();
-    for run in 0..runs {
-        stage.proxy.clear_log();
-        let running = stage
-            .promote("v2", &canary("[50]", &interval))
-            .timeout(Duration::from_secs(300))
-            .spawn();
-        assert!(
-            stage
-                .proxy
-                .wait_for("UpdateAlias", 1, Duration::from_secs(60))
-        );
-        let new_version = stage
-            .aws
-            .alias(crate::support::FUNCTION, "live")
-            .weights
-            .keys()
-            .next()
-            .cloned()
-            .expect("the canary routes a share");
-        // Any phase of the poll cycle, so the figures show its whole spread.
-        std::thread::sleep(poll.mul_f64(1.0 + rng.unit()));
-        stage.log(&new_version, &format!("bench{run}"), &["ERROR bench"]);
-        let written = Instant::now();
-        let r = running.wait();
-        assert_eq!(r.output("result"), Some("rolled-back"), "{}", r.stderr);
-        let restored = alias_writes(&stage).last().expect("restore").done;
-        latencies.push(restored.duration_since(written));
-    }
-    latencies.sort();
-    let ms = |d: &Duration| d.as_millis();
-    println!(
-        "BENCH detection latency over {runs} runs (interval {interval}, poll {poll:?}): \
-         min {} ms, median {} ms, max {} ms",
-        ms(&latencies[0]),
-        ms(&latencies[latencies.len() / 2]),
-        ms(latencies.last().expect("runs"))
-    );
-
-    // Cost of watching: one clean step, the new version logging normally.
-    stage.proxy.clear_log();
-    let running = stage
-        .promote("v2", &canary("[50]", &cost_interval))
-        .timeout(Duration::from_secs(600))
-        .spawn();
-    assert!(
-        stage
-            .proxy
-            .wait_for("UpdateAlias", 1, Duration::from_secs(60))
-    );
-    let new_version = stage
-        .aws
-        .alias(crate::support::FUNCTION, "live")
-        .weights
-        .keys()
-        .next()
-        .cloned()
-        .expect("the canary routes a share");
-    stage.log(&new_version, "cost", &["INFO ok"]);
-    let r = running.wait();
-    assert_eq!(r.output("result"), Some("success"), "{}", r.stderr);
-    let log = stage.proxy.log();
-    let writes = alias_writes(&stage);
-    let (from, to) = (writes[0].done, writes.last().expect("writes").at);
-    let reads = log
-        .iter()
-        .filter(|s| is_logs(&s.op) && s.at >= from && s.at <= to)
-        .count();
-    let minutes = to.duration_since(from).as_secs_f64() / 60.0;
-    println!(
-        "BENCH Logs requests while watching one function (interval {cost_interval}, poll {:?}): \
-         {reads} in {:.1} s = {:.0} per minute",
-        lambda_promote::promote::canary_window::poll_every(
-            lambda_promote::duration::parse(&cost_interval).expect("BENCH_COST_INTERVAL")
-        ),
-        minutes * 60.0,
-        reads as f64 / minutes
-    );
 }

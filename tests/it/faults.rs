@@ -3,18 +3,8 @@
 //! unhandled smoke-test error, and throttling/5xx across many runs — every run ends with the
 //! alias on the intended version or untouched, never half-moved.
 
-
+use crate::support::{Action, FUNCTION, Fault, Match, Rule, SMOKE, Stage, canary};
 use std::time::Duration;
-use crate::support::{Action, FUNCTION, Fault, Match, Rule, Stage};
-
-const SMOKE: &str = "    smoke-test:\n      payload: '{\"smoke\": true}'\n";
-
-fn hold(secs: u64, failed: Option<&str>) -> Action {
-    Action::Hold {
-        hold: Duration::from_secs(secs),
-        failed: failed.map(str::to_owned),
-    }
-}
 
 #[test]
 fn sigint_before_any_write_stops_cleanly() {
@@ -22,14 +12,9 @@ fn sigint_before_any_write_stops_cleanly() {
     // Another update holds the function: the run waits before writing anything.
     stage
         .proxy
-        .add(Rule::new(Match::op("GetFunction"), hold(600, None)));
+        .add(Rule::new(Match::op("GetFunction"), Action::hold(600, None)));
     let running = stage.promote("v2", "").spawn();
-    assert!(
-        stage
-            .proxy
-            .wait_for("GetFunction", 4, Duration::from_secs(60)),
-        "the run never waited for the update"
-    );
+    stage.wait_for("GetFunction", 4);
     running.signal("INT");
     let r = running.wait();
     r.assert_code(130);
@@ -37,7 +22,7 @@ fn sigint_before_any_write_stops_cleanly() {
     assert_eq!(stage.proxy.count("UpdateFunctionCode"), 0);
     assert_eq!(stage.proxy.count("UpdateAlias"), 0);
     assert_eq!(r.output("rolled-back"), Some("false"));
-    let error = r.report()["error"].to_string();
+    let error = r.error();
     assert!(
         error.contains("SIGINT") && error.contains("not moved"),
         "{error}"
@@ -49,16 +34,12 @@ fn a_revision_conflict_on_the_alias_is_not_overwritten() {
     let stage = Stage::start(12);
     stage.proxy.add(Rule::new(
         Match::op("UpdateAlias").path("/functions/worker/aliases/live"),
-        Action::Fail(Fault::status(
-            412,
-            "PreconditionFailedException",
-            "The Revision Id provided does not match the latest Revision Id.",
-        )),
+        Action::Fail(Fault::revision_conflict()),
     ));
     let r = stage.promote("v2", "").execute();
     r.assert_code(1);
     assert_eq!(r.output("result"), Some("failed"));
-    let error = r.report()["error"].to_string();
+    let error = r.error();
     assert!(error.contains("another run changed it"), "{error}");
     assert!(error.contains("not overwriting"), "{error}");
     // One refused write, no retry and no "restore" over the other run's change.
@@ -69,9 +50,9 @@ fn a_revision_conflict_on_the_alias_is_not_overwritten() {
 #[test]
 fn a_slow_update_is_waited_for_and_noticed_within_a_second() {
     let stage = Stage::start(13);
-    stage
-        .proxy
-        .add(Rule::new(Match::op("GetFunction"), hold(3, None)).after("UpdateFunctionCode"));
+    stage.proxy.add(
+        Rule::new(Match::op("GetFunction"), Action::hold(3, None)).after("UpdateFunctionCode"),
+    );
     let r = stage.promote("v2", "").execute();
     r.assert_code(0);
     stage.assert_alias("2");
@@ -104,7 +85,7 @@ fn a_failed_update_is_reported_with_its_reason() {
     stage.proxy.add(
         Rule::new(
             Match::op("GetFunction"),
-            hold(
+            Action::hold(
                 1,
                 Some("Lambda was unable to pull the image: access denied"),
             ),
@@ -114,7 +95,7 @@ fn a_failed_update_is_reported_with_its_reason() {
     let r = stage.promote("v2", "").execute();
     r.assert_code(1);
     assert_eq!(r.output("result"), Some("failed"));
-    let error = r.report()["error"].to_string();
+    let error = r.error();
     assert!(error.contains("unable to pull the image"), "{error}");
     assert_eq!(stage.proxy.count("PublishVersion"), 0);
     assert_eq!(stage.proxy.count("UpdateAlias"), 0);
@@ -124,38 +105,40 @@ fn a_failed_update_is_reported_with_its_reason() {
 #[test]
 fn an_unhandled_smoke_test_error_leaves_the_alias_untouched() {
     let stage = Stage::start(15);
-    stage.proxy.add(Rule::new(
-        Match::op("Invoke"),
-        Action::AddHeader("X-Amz-Function-Error".into(), "Unhandled".into()),
-    ));
+    stage
+        .proxy
+        .add(Rule::new(Match::op("Invoke"), Action::unhandled()));
     let r = stage.promote("v2", SMOKE).execute();
     r.assert_code(1);
     assert_eq!(r.output("result"), Some("failed"));
-    let error = r.report()["error"].to_string();
+    let error = r.error();
     assert!(error.contains("Unhandled"), "{error}");
     assert_eq!(stage.proxy.count("Invoke"), 1);
     assert_eq!(stage.proxy.count("UpdateAlias"), 0);
     stage.assert_alias("1");
 }
 
-#[test]
-fn throttling_and_5xx_on_a_fifth_of_requests_never_leave_a_mixed_state() {
-    const RUNS: usize = 30;
-    let stage = Stage::start(16);
+/// Throttling and 5xx on `share` of all requests, picked by the stage's seeded RNG.
+fn storm(stage: &Stage, share: f64) {
     stage.proxy.add(
         Rule::new(
             Match::any(),
             Action::FailOneOf(vec![Fault::Throttle, Fault::ServerError]),
         )
-        .share(0.2),
+        .share(share),
     );
+}
+
+/// `runs` promotions alternating v2 and v1 with `extra`; each must end with the alias on the
+/// intended image (exit 0) or where it was (exit not 0), never with routing left on it.
+fn alternate(stage: &Stage, runs: usize, extra: &str, timeout: u64) -> Vec<String> {
     let mut outcomes = Vec::new();
-    for run in 0..RUNS {
+    for run in 0..runs {
         let before = stage.aws.alias(FUNCTION, "live");
         let tag = if run % 2 == 0 { "v2" } else { "v1" };
         let r = stage
-            .promote(tag, SMOKE)
-            .timeout(Duration::from_secs(90))
+            .promote(tag, extra)
+            .timeout(Duration::from_secs(timeout))
             .execute();
         let result = r.output("result").unwrap_or("none").to_owned();
         let after = stage.aws.alias(FUNCTION, "live");
@@ -163,29 +146,35 @@ fn throttling_and_5xx_on_a_fifth_of_requests_never_leave_a_mixed_state() {
             after.weights.is_empty(),
             "run {run} ({result}) left routing on the alias: {after:?}"
         );
-        match result.as_str() {
-            "success" | "no-op" => {
-                r.assert_code(0);
-                assert_eq!(
-                    stage.aws.digest_of(FUNCTION, &after.version),
-                    stage.digest(tag),
-                    "run {run} ({result}) left the alias on another image"
-                );
-                if result == "success" {
-                    assert_eq!(r.output("version"), Some(after.version.as_str()));
-                }
+        if result == "success" || result == "no-op" {
+            r.assert_code(0);
+            assert_eq!(
+                stage.aws.digest_of(FUNCTION, &after.version),
+                stage.digest(tag),
+                "run {run} ({result}) left the alias on another image"
+            );
+            if result == "success" {
+                assert_eq!(r.output("version"), Some(after.version.as_str()));
             }
-            _ => {
-                assert_ne!(r.code, Some(0), "run {run}: {result} with exit 0");
-                assert_eq!(
-                    after.version, before.version,
-                    "run {run} ({result}) failed but moved the alias: {}",
-                    r.stderr
-                );
-            }
+        } else {
+            assert_ne!(r.code, Some(0), "run {run}: {result} with exit 0");
+            assert_eq!(
+                after.version, before.version,
+                "run {run} ({result}) failed but moved the alias: {}",
+                r.stderr
+            );
         }
         outcomes.push(result);
     }
+    outcomes
+}
+
+#[test]
+fn throttling_and_5xx_on_a_fifth_of_requests_never_leave_a_mixed_state() {
+    const RUNS: usize = 30;
+    let stage = Stage::start(16);
+    storm(&stage, 0.2);
+    let outcomes = alternate(&stage, RUNS, SMOKE, 90);
     let injected = stage.proxy.log().iter().filter(|s| s.injected).count();
     let total = stage.proxy.log().len();
     let succeeded = outcomes.iter().filter(|o| *o == "success").count();
@@ -204,40 +193,9 @@ fn throttling_and_5xx_on_a_fifth_of_requests_never_leave_a_mixed_state() {
 fn heavy_faults_during_canaries_end_promoted_or_restored() {
     // A third of all requests fail, Logs reads included: some runs give up, and each must
     // then leave the alias where it was, with no routing.
-    const RUNS: usize = 6;
     let stage = Stage::start(17);
-    stage.proxy.add(
-        Rule::new(
-            Match::any(),
-            Action::FailOneOf(vec![Fault::Throttle, Fault::ServerError]),
-        )
-        .share(0.33),
-    );
-    let mut outcomes = Vec::new();
-    for run in 0..RUNS {
-        let before = stage.aws.alias(FUNCTION, "live");
-        let tag = if run % 2 == 0 { "v2" } else { "v1" };
-        let r = stage
-            .promote(tag, &crate::support::canary("[50]", "1s"))
-            .timeout(Duration::from_secs(120))
-            .execute();
-        let result = r.output("result").unwrap_or("none").to_owned();
-        let after = stage.aws.alias(FUNCTION, "live");
-        assert!(after.weights.is_empty(), "run {run} ({result}): {after:?}");
-        if result == "success" || result == "no-op" {
-            assert_eq!(
-                stage.aws.digest_of(FUNCTION, &after.version),
-                stage.digest(tag)
-            );
-        } else {
-            assert_eq!(
-                after.version, before.version,
-                "run {run} ({result}): {}",
-                r.stderr
-            );
-        }
-        outcomes.push(result);
-    }
+    storm(&stage, 0.33);
+    let outcomes = alternate(&stage, 6, &canary("[50]", "1s"), 120);
     eprintln!("{outcomes:?}");
     assert!(outcomes.iter().any(|o| o == "success"), "{outcomes:?}");
 }
@@ -247,16 +205,12 @@ fn a_revision_conflict_on_publish_stops_before_the_alias() {
     let stage = Stage::start(18);
     stage.proxy.add(Rule::new(
         Match::op("PublishVersion"),
-        Action::Fail(Fault::status(
-            412,
-            "PreconditionFailedException",
-            "The Revision Id provided does not match the latest Revision Id.",
-        )),
+        Action::Fail(Fault::revision_conflict()),
     ));
     let r = stage.promote("v2", "").execute();
     r.assert_code(1);
     assert_eq!(r.output("result"), Some("failed"));
-    let error = r.report()["error"].to_string();
+    let error = r.error();
     assert!(error.contains("another run changed it"), "{error}");
     assert_eq!(stage.proxy.count("UpdateAlias"), 0);
     stage.assert_alias("1");
@@ -287,16 +241,11 @@ fn an_update_in_progress_elsewhere_is_waited_out() {
 fn sigterm_during_the_code_update_is_reported_and_moves_nothing() {
     let stage = Stage::start(17);
     // Our own update stays in progress: the signal arrives while the run waits for it.
-    stage
-        .proxy
-        .add(Rule::new(Match::op("GetFunction"), hold(600, None)).after("UpdateFunctionCode"));
-    let running = stage.promote("v2", "").spawn();
-    assert!(
-        stage
-            .proxy
-            .wait_for("UpdateFunctionCode", 1, Duration::from_secs(60)),
-        "the run never updated the code"
+    stage.proxy.add(
+        Rule::new(Match::op("GetFunction"), Action::hold(600, None)).after("UpdateFunctionCode"),
     );
+    let running = stage.promote("v2", "").spawn();
+    stage.wait_for("UpdateFunctionCode", 1);
     running.signal("TERM");
     let r = running.wait();
     r.assert_code(143);
@@ -306,7 +255,7 @@ fn sigterm_during_the_code_update_is_reported_and_moves_nothing() {
     assert_eq!(r.output("rolled-back"), Some("false"));
     // The update that did happen is in the report, not left unsaid.
     let report = r.report();
-    let steps = report["promotion"]["functions"][0]["steps"].to_string();
+    let steps = r.steps();
     assert!(steps.contains("update-code"), "{steps}");
     assert!(steps.contains("cancelled while waiting"), "{steps}");
     let error = report["error"].to_string();

@@ -4,54 +4,21 @@
 //! asserted, never durations. Fleets are small (CI has 2 cores); the proxy's quotas are
 //! lowered instead so a small fleet meets them.
 
-
-use serde_json::{Value, json};
+use crate::support::{Quotas, Recorder, Run, RunResult, Stage};
 use std::sync::Arc;
-use crate::support::{Aws, Moto, Proxy, Quotas, Recorder, Run, RunResult};
 
+/// `n` image functions `fn-00…` on a stage, each on image v1 with alias `live` → 1.
 struct Fleet {
-    moto: Moto,
-    proxy: Proxy,
-    aws: Aws,
-    seeded: Value,
+    stage: Stage,
     names: Vec<String>,
 }
 
 impl Fleet {
-    /// `n` image functions `fn-00…`, each on image v1 with alias `live` → 1.
     fn start(n: usize, seed: u64) -> Fleet {
-        let moto = Moto::start();
         let names: Vec<String> = (0..n).map(|i| format!("fn-{i:02}")).collect();
-        let functions: Vec<Value> = names
-            .iter()
-            .map(|f| {
-                json!({"name": f,
-                       "versions": [{"image": {"repository": "fleet", "tag": "v1"}}],
-                       "aliases": [{"name": "live", "version": 1}]})
-            })
-            .collect();
-        let seeded = moto.seed(json!({
-            "ecr": [{"repository": "fleet", "images": [
-                {"name": "v1", "tags": ["v1"]}, {"name": "v2", "tags": ["v2"]}
-            ]}],
-            "functions": functions,
-        }));
-        let proxy = Proxy::start(moto.port(), seed);
-        let aws = Aws::new(&moto.endpoint());
-        Fleet {
-            moto,
-            proxy,
-            aws,
-            seeded,
-            names,
-        }
-    }
-
-    fn image(&self, tag: &str) -> String {
-        let repo = self.seeded["repositories"]["fleet"]["uri"]
-            .as_str()
-            .expect("repository uri");
-        format!("{repo}:{tag}")
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        let stage = Stage::start_functions(seed, &refs, false);
+        Fleet { stage, names }
     }
 
     /// A contract with `envs`: a name and the range of functions it promotes.
@@ -69,22 +36,22 @@ impl Fleet {
     fn promote(&self, contract: &str, env: &str) -> Run {
         Run::action()
             .push_branch("main")
-            .endpoint(&self.proxy.endpoint())
+            .endpoint(&self.stage.proxy.endpoint())
             .contract_text(contract)
             .input("command", "promote")
             .input("environment", env)
-            .input("image", &self.image("v2"))
+            .input("image", &self.stage.image("v2"))
     }
 
     fn assert_all_on(&self, range: std::ops::Range<usize>, version: &str) {
         for f in &self.names[range] {
-            assert_eq!(self.aws.alias(f, "live").version, version, "{f}");
+            assert_eq!(self.stage.aws.alias(f, "live").version, version, "{f}");
         }
     }
 
     /// Requests the proxy answered 429 and the same operation's successes after them.
     fn throttled_and_retried(&self) -> (usize, bool) {
-        let log = self.proxy.log();
+        let log = self.stage.proxy.log();
         let throttled: Vec<_> = log.iter().filter(|s| s.status == 429).collect();
         let retried = throttled.iter().all(|t| {
             log.iter()
@@ -95,9 +62,7 @@ impl Fleet {
 }
 
 fn assert_clean_success(r: &RunResult) {
-    r.assert_code(0);
-    assert_eq!(r.output("result"), Some("success"));
-    assert_eq!(r.output("rolled-back"), Some("false"));
+    r.assert_end(0, "success", false);
     let report = r.report();
     assert!(report["error"].is_null(), "{}", report["error"]);
     let findings = report["findings"].to_string();
@@ -110,7 +75,7 @@ fn a_fleet_over_the_quota_is_throttled_retried_and_promoted_without_rollback() {
     // A quarter of Lambda's quotas: the binary paces at the published 15/100 per second,
     // so AWS's answers have to teach it the rest.
     let quotas = Arc::new(Quotas::lambda(4.0, 25.0));
-    fleet.proxy.enforce(Arc::clone(&quotas));
+    fleet.stage.proxy.enforce(Arc::clone(&quotas));
     let contract = fleet.contract("", &[("prod", 0..24)]);
     let r = fleet.promote(&contract, "prod").execute();
     assert_clean_success(&r);
@@ -132,16 +97,19 @@ fn a_fleet_over_the_quota_is_throttled_retried_and_promoted_without_rollback() {
         notices.contains(&format!("{throttled} throttled answers")),
         "{notices}"
     );
-    assert_eq!(fleet.proxy.count("GetFunctionConfiguration"), 0);
+    assert_eq!(fleet.stage.proxy.count("GetFunctionConfiguration"), 0);
 }
 
 #[test]
 fn validate_of_a_fleet_over_the_quota_reports_no_aws_error() {
     let fleet = Fleet::start(24, 32);
-    fleet.proxy.enforce(Arc::new(Quotas::lambda(4.0, 10.0)));
+    fleet
+        .stage
+        .proxy
+        .enforce(Arc::new(Quotas::lambda(4.0, 10.0)));
     let contract = fleet.contract("", &[("prod", 0..24)]);
     let r = Run::action()
-        .endpoint(&fleet.proxy.endpoint())
+        .endpoint(&fleet.stage.proxy.endpoint())
         .contract_text(&contract)
         .input("command", "validate")
         .input("environment", "prod")
@@ -159,7 +127,10 @@ fn validate_of_a_fleet_over_the_quota_reports_no_aws_error() {
 #[test]
 fn two_runs_sharing_the_account_quota_both_succeed() {
     let fleet = Fleet::start(24, 33);
-    fleet.proxy.enforce(Arc::new(Quotas::lambda(8.0, 50.0)));
+    fleet
+        .stage
+        .proxy
+        .enforce(Arc::new(Quotas::lambda(8.0, 50.0)));
     let contract = fleet.contract("", &[("blue", 0..12), ("green", 12..24)]);
     let blue = fleet.promote(&contract, "blue").spawn();
     let green = fleet.promote(&contract, "green").spawn();
@@ -177,7 +148,10 @@ fn two_runs_sharing_the_account_quota_both_succeed() {
 #[test]
 fn limits_lower_the_pace_below_the_quota_so_nothing_is_throttled() {
     let fleet = Fleet::start(12, 34);
-    fleet.proxy.enforce(Arc::new(Quotas::lambda(5.0, 100.0)));
+    fleet
+        .stage
+        .proxy
+        .enforce(Arc::new(Quotas::lambda(5.0, 100.0)));
     let contract = fleet.contract(
         "limits:\n  lambda-control-plane: 4\n  lambda-get-function: 90\n",
         &[("prod", 0..12)],
@@ -191,7 +165,7 @@ fn limits_lower_the_pace_below_the_quota_so_nothing_is_throttled() {
     // Each distinct read once: per function, validation's GetFunction (reused as the idle
     // state), the served version's, and the update's end (which carries the digest checked);
     // one GetAlias; the three writes.
-    let counts = fleet.proxy.counts();
+    let counts = fleet.stage.proxy.counts();
     let per_function = |op: &str| counts.get(op).copied().unwrap_or(0) as f64 / 12.0;
     assert_eq!(per_function("GetFunction"), 3.0, "{counts:?}");
     for op in [
@@ -202,15 +176,13 @@ fn limits_lower_the_pace_below_the_quota_so_nothing_is_throttled() {
     ] {
         assert_eq!(per_function(op), 1.0, "{op}: {counts:?}");
     }
-    drop(fleet.moto);
 }
 
 #[test]
 fn a_limit_above_the_quota_exits_2_with_its_place_and_no_aws_request() {
     let recorder = Recorder::start();
-    let r = Run::action()
-        .endpoint(&recorder.endpoint())
-        .contract_text(
+    let r = recorder
+        .action(
             "version: 1\nlimits:\n  lambda-control-plane: 20\nenvironments:\n  dev:\n    \
              image: input\n    functions: [{ name: w }]\n",
         )

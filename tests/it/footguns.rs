@@ -3,11 +3,8 @@
 //! reaches an environment whose `v*.*.*` glob did not ask for pre-releases, while one with
 //! `prerelease: true` takes it (and its GitHub Deployment is not marked production).
 
-
-use serde_json::json;
-use crate::support::{Moto, Recorder, Run};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use crate::support::seed::{function, world};
+use crate::support::{GitHubStandIn, Moto, Recorder, Run};
 
 const CONTRACT: &str = r#"version: 1
 region: us-east-1
@@ -22,9 +19,8 @@ environments:
 fn a_bare_number_timeout_exits_2_naming_the_input_and_the_fix() {
     for value in ["30", " 15 "] {
         let recorder = Recorder::start();
-        let r = Run::action()
-            .endpoint(&recorder.endpoint())
-            .contract_text(CONTRACT)
+        let r = recorder
+            .action(CONTRACT)
             .input("command", "validate")
             .input("timeout", value)
             .execute();
@@ -64,9 +60,8 @@ fn timeouts_with_a_unit_still_work() {
     // A unit makes it valid: the run goes on to select the environment (here: none).
     for value in ["30m", "30s", "1h30m"] {
         let recorder = Recorder::start();
-        let r = Run::action()
-            .endpoint(&recorder.endpoint())
-            .contract_text(CONTRACT)
+        let r = recorder
+            .action(CONTRACT)
             .input("timeout", value)
             .push_branch("feature")
             .execute();
@@ -80,11 +75,7 @@ fn timeouts_with_a_unit_still_work() {
 fn a_prerelease_tag_skips_production_without_aws() {
     for tag in ["v1.0.0-rc.1", "v2.0.0-beta.3+sha.1"] {
         let recorder = Recorder::start();
-        let r = Run::action()
-            .endpoint(&recorder.endpoint())
-            .contract_text(CONTRACT)
-            .push_tag(tag)
-            .execute();
+        let r = recorder.action(CONTRACT).push_tag(tag).execute();
         r.assert_code(0);
         assert_eq!(r.output("result"), Some("skipped"), "{tag}");
         assert!(
@@ -110,48 +101,29 @@ environments:
     functions: [{ name: worker-prod }]
 "#;
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_prerelease_tag_promotes_the_candidate_and_records_no_production_deployment() {
+#[test]
+fn a_prerelease_tag_promotes_the_candidate_and_records_no_production_deployment() {
     let moto = Moto::start();
-    let image = json!({"repository": "worker", "tag": "v1"});
-    moto.seed(json!({
-        "ecr": [{"repository": "worker", "images": [
-            {"name": "v1", "tags": ["v1"]}, {"name": "v2", "tags": ["v2"]}]}],
-        "functions": [
-            {"name": "worker-candidate", "versions": [{"image": image}],
-             "aliases": [{"name": "live", "version": 1}]},
-            {"name": "worker-prod", "versions": [{"image": image}],
-             "aliases": [{"name": "live", "version": 1}]}
-        ]
-    }));
+    let on_v1 = |name: &str| function(name, &["v1"], 1, None);
+    moto.seed(world(
+        &["v1", "v2"],
+        vec![on_v1("worker-candidate"), on_v1("worker-prod")],
+    ));
     let before = moto.lambda_state(&["worker-prod"]);
-    let github = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/repos/acme/app/deployments"))
-        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 77})))
-        .mount(&github)
-        .await;
-    Mock::given(method("POST"))
-        .and(path("/repos/acme/app/deployments/77/statuses"))
-        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 1})))
-        .mount(&github)
-        .await;
+    let github = GitHubStandIn::start();
+    github.deployments(77);
 
-    let run = Run::action()
+    let r = Run::action()
         .endpoint(&moto.endpoint())
         .contract_text(WITH_CANDIDATE)
-        .env("GITHUB_API_URL", &github.uri())
-        .env("GITHUB_REPOSITORY", "acme/app")
-        .input("github-token", "ghs_FootgunsTokenNotReal0000000000")
+        .github(&github.uri(), "ghs_FootgunsTokenNotReal0000000000")
         .input("github-deployment", "true")
         .input(
             "image",
             "123456789012.dkr.ecr.us-east-1.amazonaws.com/worker:v2",
         )
-        .push_tag("v1.1.0-rc.1");
-    let r = tokio::task::spawn_blocking(move || run.execute())
-        .await
-        .expect("run thread");
+        .push_tag("v1.1.0-rc.1")
+        .execute();
     r.assert_code(0);
     assert_eq!(r.output("environment"), Some("candidate"));
     assert_eq!(r.output("result"), Some("success"));
@@ -162,9 +134,7 @@ async fn a_prerelease_tag_promotes_the_candidate_and_records_no_production_deplo
     );
 
     let created: Vec<serde_json::Value> = github
-        .received_requests()
-        .await
-        .expect("recording on")
+        .requests()
         .iter()
         .filter(|r| r.url.path() == "/repos/acme/app/deployments")
         .map(|r| serde_json::from_slice(&r.body).expect("json body"))

@@ -9,11 +9,8 @@ use lambda_promote::github::api::{
 };
 use lambda_promote::secret::Secret;
 use serde_json::{Value, json};
-use wiremock::matchers::{
-    bearer_token, body_json, method, path, query_param, query_param_is_missing,
-};
+use wiremock::matchers::{bearer_token, method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-
 
 use crate::support::github_api::*;
 
@@ -30,16 +27,7 @@ async fn first_comment_is_created() {
         .expect(1)
         .mount(&server)
         .await;
-    Mock::given(method("POST"))
-        .and(path(comments_path("")))
-        .and(bearer_token(TOKEN))
-        .and(body_json(
-            json!({"body": "<!-- lambda-promote -->\n## Contract: 3 checks pass"}),
-        ))
-        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 11})))
-        .expect(1)
-        .mount(&server)
-        .await;
+    expect_created(&server, "## Contract: 3 checks pass", 11).await;
 
     let action = client(&server.uri())
         .upsert_comment(7, MARKER, "## Contract: 3 checks pass")
@@ -110,21 +98,8 @@ async fn two_pages_with_ours_on_page_two(server: &MockServer, base_path: &str) {
 async fn a_second_run_updates_the_comment_found_on_page_two() {
     let server = MockServer::start().await;
     two_pages_with_ours_on_page_two(&server, "").await;
-    Mock::given(method("PATCH"))
-        .and(path("/repos/octo-org/app/issues/comments/4242"))
-        .and(bearer_token(TOKEN))
-        .and(body_json(
-            json!({"body": "<!-- lambda-promote -->\nnew report"}),
-        ))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": 4242})))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 1})))
-        .expect(0)
-        .mount(&server)
-        .await;
+    expect_updated(&server, "", 4242, "new report").await;
+    expect_no_post(&server).await;
 
     let action = client(&server.uri())
         .upsert_comment(7, MARKER, "new report")
@@ -147,14 +122,7 @@ async fn a_second_run_updates_the_comment_found_on_page_two() {
 async fn enterprise_server_base_path_is_kept_for_every_page_and_write() {
     let server = MockServer::start().await;
     two_pages_with_ours_on_page_two(&server, "/api/v3").await;
-    Mock::given(method("PATCH"))
-        .and(path("/api/v3/repos/octo-org/app/issues/comments/4242"))
-        .and(bearer_token(TOKEN))
-        .and(body_json(json!({"body": "<!-- lambda-promote -->\nghes"})))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": 4242})))
-        .expect(1)
-        .mount(&server)
-        .await;
+    expect_updated(&server, "/api/v3", 4242, "ghes").await;
 
     let gh = client(&format!("{}/api/v3/", server.uri()));
     let action = gh.upsert_comment(7, MARKER, "ghes").await;
@@ -178,20 +146,8 @@ async fn fixed_drift_updates_the_same_comment_with_the_new_body() {
     let gh = client(&server.uri());
 
     // Run 1: drift found, no comment yet.
-    Mock::given(method("GET"))
-        .and(path(comments_path("")))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path(comments_path("")))
-        .and(body_json(
-            json!({"body": "<!-- lambda-promote -->\n❌ drift: CLOUDFRONT_DISTRIBUTION_ID"}),
-        ))
-        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 900})))
-        .expect(1)
-        .mount(&server)
-        .await;
+    list_comments(&server, json!([])).await;
+    expect_created(&server, "❌ drift: CLOUDFRONT_DISTRIBUTION_ID", 900).await;
     let first = gh
         .upsert_comment(7, MARKER, "❌ drift: CLOUDFRONT_DISTRIBUTION_ID")
         .await;
@@ -208,21 +164,8 @@ async fn fixed_drift_updates_the_same_comment_with_the_new_body() {
         ])))
         .mount(&server)
         .await;
-    Mock::given(method("PATCH"))
-        .and(path("/repos/octo-org/app/issues/comments/900"))
-        .and(bearer_token(TOKEN))
-        .and(body_json(
-            json!({"body": "<!-- lambda-promote -->\n✅ no drift"}),
-        ))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": 900})))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 901})))
-        .expect(0)
-        .mount(&server)
-        .await;
+    expect_updated(&server, "", 900, "✅ no drift").await;
+    expect_no_post(&server).await;
     let second = gh.upsert_comment(7, MARKER, "✅ no drift").await;
     assert_eq!(second, Ok(CommentAction::Updated(900)));
 }
@@ -230,11 +173,7 @@ async fn fixed_drift_updates_the_same_comment_with_the_new_body() {
 #[tokio::test]
 async fn forbidden_comment_names_the_pull_requests_permission_and_is_not_retried() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(comments_path("")))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
-        .mount(&server)
-        .await;
+    list_comments(&server, json!([])).await;
     Mock::given(method("POST"))
         .and(path(comments_path("")))
         .respond_with(ResponseTemplate::new(403).set_body_json(json!({
@@ -305,15 +244,7 @@ async fn a_retried_comment_searches_again_before_posting() {
         .up_to_n_times(1)
         .mount(&server)
         .await;
-    Mock::given(method("POST"))
-        .and(path(comments_path("")))
-        .and(body_json(
-            json!({"body": "<!-- lambda-promote -->\nreport"}),
-        ))
-        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 5})))
-        .expect(1)
-        .mount(&server)
-        .await;
+    expect_created(&server, "report", 5).await;
 
     let action = client(&server.uri())
         .upsert_comment(7, MARKER, "report")

@@ -1,7 +1,6 @@
 //! GitHub Deployments through the API client against wiremock: the deployment,
 //! its statuses in order, and a missing permission named in the warning.
 
-
 use crate::support::github_api::*;
 use lambda_promote::github::api::{DeploymentState, GitHubError};
 use serde_json::json;

@@ -2,11 +2,10 @@
 //! GitHub API for the sticky PR comment and the Deployments, asserting exactly what was sent:
 //! method, path, body and the `Authorization` header; and that the token is never printed.
 
-
 use crate::support::github_e2e::*;
 
-use serde_json::json;
 use crate::support::Moto;
+use serde_json::json;
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -30,10 +29,7 @@ async fn the_first_run_creates_the_comment() {
         ]
     );
     assert_authorised(&seen);
-    let posted = body(&seen[1])["body"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
+    let posted = comment_body(&seen[1]);
     assert!(posted.starts_with(MARKER), "{posted}");
     assert!(posted.contains("**No drift"), "{posted}");
     assert!(
@@ -105,10 +101,7 @@ async fn a_later_run_updates_the_comment_found_on_page_two() {
         "no second comment is created"
     );
     assert_authorised(&seen);
-    let patched = body(&seen[3])["body"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
+    let patched = comment_body(&seen[3]);
     assert!(
         patched.starts_with(MARKER) && patched.contains("**No drift"),
         "{patched}"
@@ -135,10 +128,7 @@ async fn fixing_the_drift_updates_the_same_comment_to_a_clean_verdict() {
         "{:?}",
         seen.iter().map(line).collect::<Vec<_>>()
     );
-    let first = body(&seen[1])["body"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
+    let first = comment_body(&seen[1]);
     assert!(
         first.contains("**drift**") && first.contains("cloudfront-id-mismatch"),
         "{first}"
@@ -169,10 +159,7 @@ async fn fixing_the_drift_updates_the_same_comment_to_a_clean_verdict() {
             "PATCH /repos/acme/app/issues/comments/900".to_owned()
         ]
     );
-    let updated = body(&seen[2])["body"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
+    let updated = comment_body(&seen[2]);
     assert!(updated.starts_with(MARKER), "{updated}");
     assert!(
         updated.contains("**success**") && updated.contains("**No drift"),

@@ -1,25 +1,10 @@
 //! GitHub Deployments end to end: the real binary promotes against moto and records a
 //! Deployment on a wiremock GitHub API, in progress then success or failure.
 
-
 use crate::support::github_e2e::*;
-use serde_json::{Value, json};
 use crate::support::{Moto, Run};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
-
-async fn mock_deployments(github: &MockServer) {
-    Mock::given(method("POST"))
-        .and(path("/repos/acme/app/deployments"))
-        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 4321})))
-        .mount(github)
-        .await;
-    Mock::given(method("POST"))
-        .and(path("/repos/acme/app/deployments/4321/statuses"))
-        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 1})))
-        .mount(github)
-        .await;
-}
+use serde_json::{Value, json};
+use wiremock::MockServer;
 
 /// `promote` of dev on a push to the dev branch, recording a Deployment.
 fn promote(moto: &Moto, github: &MockServer, cf_id: &str, image: &str) -> Run {
@@ -49,7 +34,7 @@ async fn a_promote_records_a_deployment_in_progress_then_success() {
     let cf_id = distribution_id(&seeded);
     let digest = seeded["images"]["v2"]["digest"].as_str().expect("digest");
     let github = MockServer::start().await;
-    mock_deployments(&github).await;
+    deployments(&github, 4321).await;
 
     let image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/worker:v2";
     let result = execute(promote(&moto, &github, &cf_id, image)).await;
@@ -98,7 +83,7 @@ async fn a_failed_promote_posts_a_failure_status() {
     let moto = Moto::start();
     let cf_id = distribution_id(&seed(&moto));
     let github = MockServer::start().await;
-    mock_deployments(&github).await;
+    deployments(&github, 4321).await;
 
     let image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/worker:v404";
     let result = execute(promote(&moto, &github, &cf_id, image)).await;

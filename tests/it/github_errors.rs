@@ -1,7 +1,6 @@
 //! GitHub API errors through the client against wiremock: the token never shows
 //! in one, and an exhausted rate limit is not blamed on permissions.
 
-
 use crate::support::github_api::*;
 use lambda_promote::github::api::{DeploymentState, GitHubError};
 use serde_json::json;

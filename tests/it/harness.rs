@@ -1,10 +1,9 @@
 //! Proves the test harness itself: moto on a free port, seeding, the request recorder, the
 //! output-file parser, and that dropping `Moto` stops the server.
 
-
+use crate::support::{Moto, Recorder, parse_outputs};
 use serde_json::json;
 use std::net::TcpStream;
-use crate::support::{Moto, Recorder, parse_outputs};
 
 #[test]
 fn moto_starts_seeds_and_stops_on_drop() {

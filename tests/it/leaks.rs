@@ -7,11 +7,8 @@
 //! every channel is searched for every secret: stdout, stderr, the job summary, the outputs
 //! file, and every request body sent to GitHub (the PR comment, the Deployment statuses).
 
-
+use crate::support::{Action, COMMENTS, Fault, GitHubStandIn, Match, Rule, Run, RunResult, Stage};
 use serde_json::json;
-use crate::support::{Action, Fault, Match, Rule, Run, RunResult, Stage, contract};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const TOKEN: &str = "ghs_LeakTestTokenNeverShown0123456";
 const SECRET_FN: &str = "payments-hidden-worker-7f3a";
@@ -26,56 +23,29 @@ fn denied(action: &str, resource: &str) -> String {
     )
 }
 
-async fn github() -> MockServer {
-    let gh = MockServer::start().await;
-    let ok =
-        |status: u16, body: serde_json::Value| ResponseTemplate::new(status).set_body_json(body);
-    for (verb, route, status, body) in [
-        (
-            "GET",
-            "/user",
-            200,
-            json!({"login": "github-actions[bot]", "type": "Bot"}),
-        ),
-        ("GET", "/repos/acme/app/issues/7/comments", 200, json!([])),
-        (
-            "POST",
-            "/repos/acme/app/issues/7/comments",
-            201,
-            json!({"id": 1}),
-        ),
-        (
-            "POST",
-            "/repos/acme/app/deployments",
-            201,
-            json!({"id": 77}),
-        ),
-        (
-            "POST",
-            "/repos/acme/app/deployments/77/statuses",
-            201,
-            json!({"id": 1}),
-        ),
-    ] {
-        Mock::given(method(verb))
-            .and(path(route))
-            .respond_with(ok(status, body))
-            .mount(&gh)
-            .await;
-    }
+/// GitHub answering the comment, the identity and the Deployment a run may write.
+fn github() -> GitHubStandIn {
+    let gh = GitHubStandIn::start();
+    gh.answer(
+        "GET",
+        "/user",
+        200,
+        json!({"login": "github-actions[bot]", "type": "Bot"}),
+    )
+    .answer("GET", COMMENTS, 200, json!([]))
+    .answer("POST", COMMENTS, 201, json!({"id": 1}))
+    .deployments(77);
     gh
 }
 
-fn with_github(run: Run, gh: &MockServer) -> Run {
-    run.env("GITHUB_API_URL", &gh.uri())
-        .env("GITHUB_REPOSITORY", "acme/app")
-        .input("github-token", TOKEN)
+fn with_github(run: Run, gh: &GitHubStandIn) -> Run {
+    run.github(&gh.uri(), TOKEN)
         .env("SECRET_FN", SECRET_FN)
         .env("CF_ID", CF_ID)
 }
 
 /// Every channel, with the runner's own `::add-mask::` lines (which must carry the value) removed.
-async fn channels(r: &RunResult, gh: &MockServer) -> Vec<(String, String)> {
+fn channels(r: &RunResult, gh: &GitHubStandIn) -> Vec<(String, String)> {
     let stdout: Vec<&str> = r
         .stdout
         .lines()
@@ -87,7 +57,7 @@ async fn channels(r: &RunResult, gh: &MockServer) -> Vec<(String, String)> {
         ("summary".to_owned(), r.summary.clone()),
         ("outputs".to_owned(), r.outputs_raw.clone()),
     ];
-    for req in gh.received_requests().await.expect("recording") {
+    for req in gh.requests() {
         let body = String::from_utf8_lossy(&req.body).into_owned();
         out.push((format!("{} {}", req.method, req.url.path()), body));
     }
@@ -104,7 +74,6 @@ fn assert_no_secret(channels: &[(String, String)]) {
 
 #[test]
 fn an_access_denied_naming_a_secret_function_leaks_nowhere() {
-    let rt = tokio::runtime::Runtime::new().expect("runtime");
     let stage = Stage::start(51);
     let arn = format!("arn:aws:lambda:us-east-1:123456789012:function:{SECRET_FN}");
     stage.proxy.add(Rule::new(
@@ -115,22 +84,13 @@ fn an_access_denied_naming_a_secret_function_leaks_nowhere() {
             &denied("lambda:GetFunction", &arn),
         )),
     ));
-    let gh = rt.block_on(github());
+    let gh = github();
     let checks = "    checks:\n      - function: { name-env: SECRET_FN }\n";
-    let run = Run::action()
-        .endpoint(&stage.proxy.endpoint())
-        .contract_text(&contract(checks))
-        .input("command", "validate")
-        .event(
-            "pull_request",
-            json!({"number": 7, "pull_request": {"number": 7,
-                "head": {"repo": {"full_name": "acme/app", "fork": false}},
-                "base": {"repo": {"full_name": "acme/app"}}}}),
-        );
+    let run = stage.validate(checks).own_pull_request();
     let r = with_github(run, &gh).execute();
     r.assert_code(1);
     assert_eq!(r.output("result"), Some("drift"));
-    let all = rt.block_on(channels(&r, &gh));
+    let all = channels(&r, &gh);
     assert_no_secret(&all);
     // The error did reach every report channel, redacted.
     for name in [
@@ -148,7 +108,6 @@ fn an_access_denied_naming_a_secret_function_leaks_nowhere() {
 
 #[test]
 fn an_access_denied_naming_a_secret_distribution_leaks_nowhere() {
-    let rt = tokio::runtime::Runtime::new().expect("runtime");
     let stage = Stage::start(52);
     let arn = format!("arn:aws:cloudfront::123456789012:distribution/{CF_ID}");
     stage.proxy.add(Rule::new(
@@ -159,7 +118,7 @@ fn an_access_denied_naming_a_secret_distribution_leaks_nowhere() {
             &denied("cloudfront:CreateInvalidation", &arn),
         )),
     ));
-    let gh = rt.block_on(github());
+    let gh = github();
     let invalidate = "    invalidate:\n      distribution-id-env: CF_ID\n      paths: [\"/*\"]\n";
     let run = stage
         .promote("v2", invalidate)
@@ -167,7 +126,7 @@ fn an_access_denied_naming_a_secret_distribution_leaks_nowhere() {
     let r = with_github(run, &gh).execute();
     r.assert_code(0);
     assert_eq!(r.output("result"), Some("success"));
-    let all = rt.block_on(channels(&r, &gh));
+    let all = channels(&r, &gh);
     assert_no_secret(&all);
     let statuses: Vec<_> = all
         .iter()

@@ -5,6 +5,7 @@
 mod support;
 
 mod aws_failures;
+mod bench_canary;
 mod canary;
 mod faults;
 mod fleet;

@@ -1,15 +1,14 @@
 //! The fault-injecting proxy itself: which requests a rule matches, the seeded share, the
 //! `LastUpdateStatus` hold, error spelling per protocol, and forwarding to moto.
 
-
-use serde_json::json;
-use std::io::{Read, Write};
-use std::net::TcpStream;
-use std::time::{Duration, Instant};
 use crate::support::{
     Action, Fault, Match, Moto, Protocol, Proxy, RequestInfo, Rule, Rules, lambda_operation,
     rewrite_update_status,
 };
+use serde_json::json;
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
 
 fn lambda(method: &str, path: &str) -> RequestInfo {
     RequestInfo::new(method, path, None, "")

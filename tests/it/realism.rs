@@ -2,9 +2,8 @@
 //! with direct SDK calls through the proxy, then the promotion, canary and rollback
 //! scenarios run by the binary against it rather than against bare moto.
 
-
-use std::time::Duration;
 use crate::support::{Aws, FUNCTION, GROUP, LogFormat, Stage, canary, now_ms};
+use std::time::Duration;
 
 fn through(stage: &Stage) -> Aws {
     Aws::new(&stage.proxy.endpoint())
@@ -284,11 +283,7 @@ fn a_canary_against_the_model_promotes_or_rolls_back() {
     stage.assert_alias("2");
 
     let running = stage.promote("v1", &canary("[50]", "4s")).spawn();
-    assert!(
-        stage
-            .proxy
-            .wait_for("UpdateAlias", 3, Duration::from_secs(60))
-    );
+    stage.wait_for("UpdateAlias", 3);
     let stream = crate::support::lambda_stream("3", now_ms(), "e1");
     stage
         .aws

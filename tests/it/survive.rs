@@ -2,20 +2,19 @@
 //! and 9): a call that hangs when the job is cancelled, a panic after an alias moved, a
 //! duration no clock can hold, and a restore that fails.
 
-
+use crate::support::{
+    Action, FUNCTION, Fault, GitHubStandIn, Match, Rule, Run, RunResult, SMOKE, Stage, canary,
+};
+use serde_json::json;
 use std::time::{Duration, Instant};
-use crate::support::{Action, FUNCTION, Fault, Match, Rule, Stage, canary};
-
-const SMOKE: &str = "    smoke-test:\n      payload: '{\"smoke\": true}'\n";
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, ResponseTemplate};
 
 /// Sends SIGTERM once `op` has been requested, and returns the result and how long the
 /// binary took to exit after the signal.
-fn sigterm_once(stage: &Stage, run: crate::support::Run, op: &str) -> (crate::support::RunResult, Duration) {
+fn sigterm_once(stage: &Stage, run: Run, op: &str) -> (RunResult, Duration) {
     let running = run.timeout(Duration::from_secs(90)).spawn();
-    assert!(
-        stage.proxy.wait_for(op, 1, Duration::from_secs(60)),
-        "the run never called {op}"
-    );
+    stage.wait_for(op, 1);
     std::thread::sleep(Duration::from_millis(300));
     let sent = Instant::now();
     running.signal("TERM");
@@ -30,11 +29,9 @@ fn sigterm_while_the_smoke_test_invoke_hangs_reports_within_seconds() {
         .proxy
         .add(Rule::new(Match::op("Invoke"), Action::Hang));
     let (r, exited) = sigterm_once(&stage, stage.promote("v2", SMOKE), "Invoke");
-    r.assert_code(143);
+    r.assert_end(143, "failed", false);
     assert!(exited < Duration::from_secs(5), "exited after {exited:?}");
-    assert_eq!(r.output("result"), Some("failed"));
-    assert_eq!(r.output("rolled-back"), Some("false"));
-    let error = r.report()["error"].to_string();
+    let error = r.error();
     assert!(error.contains("SIGTERM"), "{error}");
     assert!(r.summary.contains("SIGTERM"), "{}", r.summary);
     assert_eq!(stage.proxy.count("UpdateAlias"), 0);
@@ -49,10 +46,8 @@ fn sigterm_while_a_canary_logs_read_hangs_restores_and_reports() {
         .add(Rule::new(Match::op("DescribeLogStreams"), Action::Hang).after("UpdateAlias"));
     let run = stage.promote("v2", &canary("[10, 50]", "20s"));
     let (r, exited) = sigterm_once(&stage, run, "DescribeLogStreams");
-    r.assert_code(143);
+    r.assert_end(143, "rolled-back", true);
     assert!(exited < Duration::from_secs(5), "exited after {exited:?}");
-    assert_eq!(r.output("result"), Some("rolled-back"));
-    assert_eq!(r.output("rolled-back"), Some("true"));
     assert!(r.summary.contains("SIGTERM"), "{}", r.summary);
     stage.assert_alias("1");
 }
@@ -64,11 +59,9 @@ fn a_panic_after_the_first_canary_write_restores_and_still_reports() {
         .promote("v2", &canary("[10, 50]", "20s"))
         .env("LAMBDA_PROMOTE_FAULT", "after-alias-write")
         .execute();
-    r.assert_code(1);
-    assert_eq!(r.output("result"), Some("rolled-back"));
-    assert_eq!(r.output("rolled-back"), Some("true"));
+    r.assert_end(1, "rolled-back", true);
     assert_eq!(r.output("version"), Some("1"));
-    let error = r.report()["error"].to_string();
+    let error = r.error();
     assert!(error.contains("internal error"), "{error}");
     assert!(error.contains("fault injected"), "{error}");
     assert!(r.summary.contains("internal error"), "{}", r.summary);
@@ -84,9 +77,7 @@ fn a_panic_after_an_all_at_once_write_puts_the_alias_back() {
         .promote("v2", "")
         .env("LAMBDA_PROMOTE_FAULT", "after-alias-write")
         .execute();
-    r.assert_code(1);
-    assert_eq!(r.output("result"), Some("rolled-back"));
-    assert_eq!(r.output("rolled-back"), Some("true"));
+    r.assert_end(1, "rolled-back", true);
     assert_eq!(r.output("version"), Some("1"));
     assert_eq!(stage.proxy.count("UpdateAlias"), 2);
     stage.assert_alias("1");
@@ -130,9 +121,7 @@ fn a_failed_restore_names_the_alias_left_split_and_the_fix() {
         .promote("v2", &canary("[50]", "30s"))
         .input("timeout", "3s")
         .execute();
-    r.assert_code(1);
-    assert_eq!(r.output("result"), Some("failed"));
-    assert_eq!(r.output("rolled-back"), Some("false"));
+    r.assert_end(1, "failed", false);
     // What the alias serves at the end: version 1, with half the traffic on 2.
     assert_eq!(r.output("version"), Some("1"));
     let alias = stage.aws.alias(FUNCTION, "live");
@@ -162,28 +151,18 @@ fn a_failed_restore_names_the_alias_left_split_and_the_fix() {
 
 #[test]
 fn sigterm_with_a_slow_github_deployment_still_reports_within_seconds() {
-    use wiremock::matchers::{method, path};
-    use wiremock::{Mock, MockServer, ResponseTemplate};
-    let rt = tokio::runtime::Runtime::new().expect("runtime");
-    let gh = rt.block_on(async {
-        let gh = MockServer::start().await;
-        Mock::given(method("POST"))
-            .and(path("/repos/acme/app/deployments"))
-            .respond_with(ResponseTemplate::new(201).set_body_json(serde_json::json!({"id": 5})))
-            .mount(&gh)
-            .await;
-        // The final status hangs far past the runner's kill.
+    let gh = GitHubStandIn::start();
+    gh.answer("POST", "/repos/acme/app/deployments", 201, json!({"id": 5}));
+    // The final status hangs far past the runner's kill.
+    gh.mount(
         Mock::given(method("POST"))
             .and(path("/repos/acme/app/deployments/5/statuses"))
             .respond_with(
                 ResponseTemplate::new(201)
-                    .set_body_json(serde_json::json!({"id": 1}))
+                    .set_body_json(json!({"id": 1}))
                     .set_delay(Duration::from_secs(60)),
-            )
-            .mount(&gh)
-            .await;
-        gh
-    });
+            ),
+    );
     let stage = Stage::start(48);
     stage
         .proxy
@@ -191,9 +170,7 @@ fn sigterm_with_a_slow_github_deployment_still_reports_within_seconds() {
     let run = stage
         .promote("v2", SMOKE)
         .input("github-deployment", "true")
-        .input("github-token", "ghs_SurviveTestToken0123456")
-        .env("GITHUB_API_URL", &gh.uri())
-        .env("GITHUB_REPOSITORY", "acme/app");
+        .github(&gh.uri(), "ghs_SurviveTestToken0123456");
     let (r, exited) = sigterm_once(&stage, run, "Invoke");
     r.assert_code(143);
     assert!(exited < Duration::from_secs(5), "exited after {exited:?}");

@@ -2,12 +2,8 @@
 //! item 10): the job summary and the PR comment get no HTML, no link or image, no table cell
 //! broken by `|`, no code span opened by a backtick, and no `@mention` that pings anyone.
 
-
+use crate::support::{Action, COMMENTS, Fault, GitHubStandIn, Match, Rule, SMOKE, Stage, canary};
 use serde_json::json;
-use std::time::Duration;
-use crate::support::{Action, Fault, Match, Rule, Run, Stage, canary, contract};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const NASTY: &str = "<img src=x onerror=alert(1)> ![p](https://e.test/p.png) \
                      [click](javascript:alert(1)) | col | `code` @octocat **bold**";
@@ -45,12 +41,10 @@ fn a_smoke_test_answer_is_escaped_in_the_summary() {
         Match::op("Invoke"),
         Action::Fail(Fault::status(200, "Unhandled", NASTY)),
     ));
-    stage.proxy.add(Rule::new(
-        Match::op("Invoke"),
-        Action::AddHeader("X-Amz-Function-Error".into(), "Unhandled".into()),
-    ));
-    let smoke = "    smoke-test:\n      payload: '{\"smoke\": true}'\n";
-    let r = stage.promote("v2", smoke).execute();
+    stage
+        .proxy
+        .add(Rule::new(Match::op("Invoke"), Action::unhandled()));
+    let r = stage.promote("v2", SMOKE).execute();
     r.assert_code(1);
     assert_eq!(r.output("result"), Some("failed"));
     assert_inert("summary", &r.summary);
@@ -61,12 +55,7 @@ fn a_smoke_test_answer_is_escaped_in_the_summary() {
 fn canary_error_lines_are_escaped_in_the_summary() {
     let stage = Stage::start(72);
     let running = stage.promote("v2", &canary("[10, 50]", "8s")).spawn();
-    assert!(
-        stage
-            .proxy
-            .wait_for("UpdateAlias", 1, Duration::from_secs(60)),
-        "the canary never started"
-    );
+    stage.wait_canary_started();
     stage.log("2", "0a1b2c", &[&format!("ERROR {NASTY}")]);
     let r = running.wait();
     r.assert_code(1);
@@ -76,42 +65,21 @@ fn canary_error_lines_are_escaped_in_the_summary() {
 
 #[test]
 fn an_aws_message_is_escaped_in_the_pr_comment() {
-    let rt = tokio::runtime::Runtime::new().expect("runtime");
     let stage = Stage::start(73);
     stage.proxy.add(Rule::new(
         Match::any().method("GET").path("/functions/worker"),
         Action::Fail(Fault::status(400, "InvalidParameterValueException", NASTY)),
     ));
-    let gh = rt.block_on(async {
-        let gh = MockServer::start().await;
-        Mock::given(method("GET"))
-            .and(path("/repos/acme/app/issues/7/comments"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
-            .mount(&gh)
-            .await;
-        Mock::given(method("POST"))
-            .and(path("/repos/acme/app/issues/7/comments"))
-            .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 5})))
-            .mount(&gh)
-            .await;
-        gh
-    });
-    let r = Run::action()
-        .endpoint(&stage.proxy.endpoint())
-        .contract_text(&contract(""))
-        .input("command", "validate")
-        .input("github-token", "ghs_UntrustedTestToken0123")
-        .env("GITHUB_API_URL", &gh.uri())
-        .env("GITHUB_REPOSITORY", "acme/app")
-        .event(
-            "pull_request",
-            json!({"number": 7, "pull_request": {"number": 7,
-                "head": {"repo": {"full_name": "acme/app", "fork": false}},
-                "base": {"repo": {"full_name": "acme/app"}}}}),
-        )
+    let gh = GitHubStandIn::start();
+    gh.answer("GET", COMMENTS, 200, json!([]))
+        .answer("POST", COMMENTS, 201, json!({"id": 5}));
+    let r = stage
+        .validate("")
+        .github(&gh.uri(), "ghs_UntrustedTestToken0123")
+        .own_pull_request()
         .execute();
     r.assert_code(1);
-    let seen = rt.block_on(gh.received_requests()).expect("recording");
+    let seen = gh.requests();
     let post = seen
         .iter()
         .find(|q| q.method.as_str() == "POST")

@@ -1,16 +1,13 @@
 //! Shared by the end-to-end GitHub tests: the contract, the moto seed, the runner's env
 //! with the wiremock GitHub API, and what that server saw.
-#![allow(dead_code)] // each test module uses a different part
 
+pub use super::github_stand_in::{COMMENTS, answer, deployments};
 use super::{Moto, Run, RunResult};
 use serde_json::{Value, json};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use wiremock::{MockServer, Request};
 
 pub const TOKEN: &str = "ghs_E2eTokenThatMustNeverLeak7Qx91";
-pub const REPO: &str = "acme/app";
 pub const MARKER: &str = "<!-- lambda-promote report for .github/lambda-promote.yml -->";
-pub const COMMENTS: &str = "/repos/acme/app/issues/7/comments";
 pub const CF_ID_ENV: &str = "CF_DISTRIBUTION_ID";
 
 pub const CONTRACT: &str = r#"version: 1
@@ -53,22 +50,15 @@ pub fn action(moto: &Moto, github: &MockServer) -> Run {
     Run::action()
         .endpoint(&moto.endpoint())
         .contract_text(CONTRACT)
-        .env("GITHUB_API_URL", &github.uri())
-        .env("GITHUB_REPOSITORY", REPO)
+        .github(&github.uri(), TOKEN)
         .env("GITHUB_SERVER_URL", "https://github.example.test")
         .env("GITHUB_RUN_ID", "9876")
-        .input("github-token", TOKEN)
 }
 
 /// `validate` on the repository's own pull request #7 (pr-comment defaults to true).
 pub fn pull_request(moto: &Moto, github: &MockServer, cf_id: &str) -> Run {
     action(moto, github)
-        .event(
-            "pull_request",
-            json!({"number": 7, "pull_request": {"number": 7,
-                "head": {"repo": {"full_name": REPO, "fork": false}},
-                "base": {"repo": {"full_name": REPO}}}}),
-        )
+        .own_pull_request()
         .env(CF_ID_ENV, cf_id)
 }
 
@@ -89,6 +79,11 @@ pub fn line(r: &Request) -> String {
 
 pub fn body(r: &Request) -> Value {
     serde_json::from_slice(&r.body).unwrap_or(Value::Null)
+}
+
+/// The `body` field of a comment request's JSON.
+pub fn comment_body(r: &Request) -> String {
+    body(r)["body"].as_str().unwrap_or_default().to_owned()
 }
 
 /// Every request carried the token, as octocrab's bearer credential.
@@ -128,17 +123,9 @@ pub fn assert_token_never_printed(result: &RunResult) {
 }
 
 pub async fn mock_empty_comment_list(github: &MockServer) {
-    Mock::given(method("GET"))
-        .and(path(COMMENTS))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
-        .mount(github)
-        .await;
+    answer(github, "GET", Some(COMMENTS), 200, json!([])).await;
 }
 
 pub async fn mock_create_comment(github: &MockServer, id: u64) {
-    Mock::given(method("POST"))
-        .and(path(COMMENTS))
-        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": id})))
-        .mount(github)
-        .await;
+    answer(github, "POST", Some(COMMENTS), 201, json!({"id": id})).await;
 }

@@ -14,7 +14,6 @@ fn seen(info: &RequestInfo, at: Instant, body: String) -> Seen {
     Seen {
         at,
         done: at,
-        method: info.method.clone(),
         path: info.path.clone(),
         op: info.op.clone(),
         status: 0,

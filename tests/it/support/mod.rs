@@ -1,11 +1,11 @@
 //! Test harness shared by the integration tests: a moto server per test, a
 //! request recorder that proves no AWS call was made, a runner for the real binary, a
 //! fault-injecting proxy in front of moto, and direct AWS reads for assertions.
-#![allow(dead_code, unused_imports)] // each test module uses a different part of the harness
 
 mod aws;
 pub mod github_api;
 pub mod github_e2e;
+mod github_stand_in;
 mod hang;
 mod http;
 mod moto;
@@ -17,21 +17,25 @@ mod quota;
 mod realism;
 mod recorder;
 mod run;
+mod run_result;
+pub mod seed;
 mod stage;
 mod state;
 
-pub use aws::{AliasState, Aws, now_ms, today};
+pub use aws::{Aws, now_ms, today};
+pub use github_stand_in::{COMMENTS, GitHubStandIn};
 pub use moto::Moto;
 pub use proxy::{Proxy, Seen};
 pub use proxy_request::{
     Protocol, RequestInfo, error_response, lambda_operation, rewrite_update_status,
 };
 pub use proxy_rules::{Action, Fault, Match, Rule, Rules, SplitMix};
-pub use quota::{QuotaPool, Quotas};
+pub use quota::Quotas;
 pub use realism::{LogFormat, Lost, Realism, lambda_stream};
-pub use recorder::{RecordedRequest, Recorder};
-pub use run::{Run, RunResult, Running, parse_outputs};
-pub use stage::{FUNCTION, GROUP, Stage, canary, contract};
+pub use recorder::Recorder;
+pub use run::Run;
+pub use run_result::{RunResult, parse_outputs};
+pub use stage::{FUNCTION, GROUP, SMOKE, Stage, canary};
 
 use std::net::TcpListener;
 use std::path::PathBuf;

@@ -150,18 +150,6 @@ impl Moto {
         assert_eq!(status, 201, "lambda-simple queue answered {status}: {text}");
     }
 
-    /// Forgets every resource (and the Lambda backend choice, which is set again).
-    pub fn reset(&self) {
-        let (status, text) =
-            http::request(self.port, "POST", "/moto-api/reset", Some("")).expect("POST reset");
-        assert!(status < 300, "moto reset answered {status}: {text}");
-        self.configure_docker_free_lambda();
-    }
-
-    pub fn is_running(&mut self) -> bool {
-        matches!(self.child.try_wait(), Ok(None))
-    }
-
     pub fn log_text(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }

@@ -13,7 +13,7 @@
 
 use super::proxy_http::{Message, forward, read_body, read_head, write_message};
 use super::proxy_request::{RequestInfo, error_response, rewrite_update_status, update_status_of};
-use super::proxy_rules::{Rule, Rules};
+use super::proxy_rules::{Decision, Rule, Rules};
 use super::realism::{Answer as ModelAnswer, Lost, Realism};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -27,7 +27,6 @@ pub struct Seen {
     pub at: Instant,
     /// When the answer was written back.
     pub done: Instant,
-    pub method: String,
     pub path: String,
     pub op: String,
     pub status: u16,
@@ -119,11 +118,6 @@ impl Proxy {
             .expect("no realism model on this proxy"))
     }
 
-    /// Removes every rule (the log is kept).
-    pub fn clear_rules(&self) {
-        self.shared.rules.lock().expect("rules").clear();
-    }
-
     pub fn log(&self) -> Vec<Seen> {
         self.shared.log.lock().expect("log").clone()
     }
@@ -200,7 +194,6 @@ async fn serve(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
         let seen = Seen {
             at,
             done: Instant::now(),
-            method,
             path: info.path.clone(),
             op: info.op.clone(),
             status: answer.status,
@@ -318,6 +311,17 @@ async fn respond(
         }
         None => {}
     }
+    forwarded(shared, request, info, target, &decision).await
+}
+
+/// moto's answer, then what the realism model and the rules do to it on the way back.
+async fn forwarded(
+    shared: &Shared,
+    request: &Message,
+    info: &RequestInfo,
+    target: &str,
+    decision: &Decision,
+) -> std::io::Result<Answered> {
     let answer = forward(request, shared.upstream).await?;
     let status = answer
         .head

@@ -72,6 +72,16 @@ impl Fault {
         }
     }
 
+    /// Lambda's answer to a write whose revision id another writer made stale
+    /// (<https://docs.aws.amazon.com/lambda/latest/api/API_UpdateAlias.html>).
+    pub fn revision_conflict() -> Fault {
+        Fault::status(
+            412,
+            "PreconditionFailedException",
+            "The Revision Id provided does not match the latest Revision Id.",
+        )
+    }
+
     /// `(status, code, message)` as this protocol spells it.
     pub fn resolve(&self, protocol: Protocol) -> (u16, String, String) {
         let injected = "injected by the test proxy".to_owned();
@@ -115,6 +125,22 @@ pub enum Action {
     AddHeader(String, String),
     /// Accept the request and never answer (see `hang.rs`).
     Hang,
+}
+
+impl Action {
+    /// [`Action::Hold`] for `secs` seconds, then moto's status or `Failed` with `failed`.
+    pub fn hold(secs: u64, failed: Option<&str>) -> Action {
+        Action::Hold {
+            hold: Duration::from_secs(secs),
+            failed: failed.map(str::to_owned),
+        }
+    }
+
+    /// The function's own error on `Invoke`: status 200 with `X-Amz-Function-Error`
+    /// (<https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html>).
+    pub fn unhandled() -> Action {
+        Action::AddHeader("X-Amz-Function-Error".into(), "Unhandled".into())
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -224,10 +250,6 @@ impl Rules {
 
     pub fn add(&mut self, rule: Rule) {
         self.rules.push((rule, RuleState::default()));
-    }
-
-    pub fn clear(&mut self) {
-        self.rules.clear();
     }
 
     /// Decides for one request at `now`; the first failing rule wins, others may still

@@ -76,11 +76,6 @@ pub type Answer = (u16, Vec<(String, String)>, Vec<u8>);
 pub type ProxyAnswer = (u16, String, Vec<(String, String)>, Vec<u8>, bool);
 
 impl Quotas {
-    /// Lambda's published quotas (15 shared, 100 for `GetFunction`) and Logs' 5 per second.
-    pub fn aws() -> Quotas {
-        Quotas::lambda(15.0, 100.0)
-    }
-
     /// Lambda's two pools at these rates (to make a small fleet meet them), Logs at 5.
     pub fn lambda(control_plane: f64, get_function: f64) -> Quotas {
         let bucket = |pool, per_second| Bucket {

@@ -1,7 +1,7 @@
 //! A loopback HTTP listener that records every request and answers 500, to point
 //! `AWS_ENDPOINT_URL` at when a test must prove that no AWS request was made.
 
-use super::free_port;
+use super::{Run, free_port};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -69,6 +69,13 @@ impl Recorder {
 
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.requests.lock().map(|r| r.clone()).unwrap_or_default()
+    }
+
+    /// The action with `contract`, its AWS endpoint this recorder.
+    pub fn action(&self, contract: &str) -> Run {
+        Run::action()
+            .endpoint(&self.endpoint())
+            .contract_text(contract)
     }
 
     pub fn assert_no_requests(&self) {

@@ -2,11 +2,12 @@
 //! starts a container action (cleared env, `INPUT_*`, `GITHUB_*`, output and summary files)
 //! or as a terminal command with argv.
 
+use super::github_stand_in::REPOSITORY;
+use super::run_result::{RunResult, parse_outputs};
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::thread::{JoinHandle, sleep};
 use std::time::{Duration, Instant};
 
@@ -14,6 +15,8 @@ use std::time::{Duration, Instant};
 /// forgotten endpoint fails fast instead of reaching the real services.
 const NOWHERE: &str = "http://127.0.0.1:9";
 const DEFAULT_CONTRACT: &str = ".github/lambda-promote.yml";
+/// The commit every run is on (its first 12 characters are in version descriptions).
+const SHA: &str = "0123456789abcdef0123456789abcdef01234567";
 
 pub struct Run {
     action: bool,
@@ -21,13 +24,10 @@ pub struct Run {
     inputs: Vec<(String, String)>,
     env: Vec<(String, String)>,
     endpoint: String,
-    region: String,
     event_name: String,
     event: Value,
     git_ref: String,
-    sha: String,
     contract: Option<(String, String)>,
-    files: Vec<(String, String)>,
     timeout: Duration,
 }
 
@@ -40,13 +40,10 @@ impl Run {
             inputs: Vec::new(),
             env: Vec::new(),
             endpoint: NOWHERE.to_owned(),
-            region: "us-east-1".to_owned(),
             event_name: "pull_request".to_owned(),
             event: json!({"pull_request": {"number": 7, "head": {"repo": {"fork": false}}}}),
             git_ref: "refs/pull/7/merge".to_owned(),
-            sha: "0123456789abcdef0123456789abcdef01234567".to_owned(),
             contract: None,
-            files: Vec::new(),
             timeout: Duration::from_secs(120),
         }
     }
@@ -83,11 +80,6 @@ impl Run {
         self
     }
 
-    pub fn region(mut self, region: &str) -> Run {
-        self.region = region.to_owned();
-        self
-    }
-
     /// `GITHUB_EVENT_NAME` and the JSON written to `GITHUB_EVENT_PATH`.
     pub fn event(mut self, name: &str, payload: Value) -> Run {
         self.event_name = name.to_owned();
@@ -109,21 +101,26 @@ impl Run {
             .git_ref(&git_ref)
     }
 
+    /// The job's GitHub API at `api_url` (a stand-in), for repository `acme/app`, with `token`.
+    pub fn github(self, api_url: &str, token: &str) -> Run {
+        self.env("GITHUB_API_URL", api_url)
+            .env("GITHUB_REPOSITORY", REPOSITORY)
+            .input("github-token", token)
+    }
+
+    /// A `pull_request` event of `acme/app`'s own pull request #7 (not from a fork).
+    pub fn own_pull_request(self) -> Run {
+        self.event(
+            "pull_request",
+            json!({"number": 7, "pull_request": {"number": 7,
+                "head": {"repo": {"full_name": REPOSITORY, "fork": false}},
+                "base": {"repo": {"full_name": REPOSITORY}}}}),
+        )
+    }
+
     pub fn git_ref(mut self, git_ref: &str) -> Run {
         self.git_ref = git_ref.to_owned();
         self
-    }
-
-    pub fn sha(mut self, sha: &str) -> Run {
-        self.sha = sha.to_owned();
-        self
-    }
-
-    /// Copies a contract file into the workspace at `.github/lambda-promote.yml`.
-    pub fn contract(self, file: impl AsRef<Path>) -> Run {
-        let text = std::fs::read_to_string(file.as_ref())
-            .unwrap_or_else(|e| panic!("read contract {}: {e}", file.as_ref().display()));
-        self.contract_text(&text)
     }
 
     /// Writes contract text into the workspace at `.github/lambda-promote.yml`.
@@ -134,12 +131,6 @@ impl Run {
     /// Writes contract text at another workspace-relative path (pair with the `contract` input).
     pub fn contract_text_at(mut self, relative: &str, text: &str) -> Run {
         self.contract = Some((relative.to_owned(), text.to_owned()));
-        self
-    }
-
-    /// Any other file in the workspace.
-    pub fn file(mut self, relative: &str, text: &str) -> Run {
-        self.files.push((relative.to_owned(), text.to_owned()));
         self
     }
 
@@ -157,26 +148,9 @@ impl Run {
     /// Starts the process and returns at once (for signal tests).
     pub fn spawn(self) -> Running {
         let dir = tempfile::tempdir().expect("temp dir");
-        let workspace = dir.path().join("workspace");
-        let runner_temp = dir.path().join("runner");
-        std::fs::create_dir_all(&workspace).expect("create workspace");
-        std::fs::create_dir_all(&runner_temp).expect("create runner temp");
-        for (relative, text) in self.contract.iter().chain(self.files.iter()) {
-            let path = workspace.join(relative);
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent).expect("create workspace subdir");
-            }
-            std::fs::write(&path, text).expect("write workspace file");
-        }
-        let output_file = runner_temp.join("github_output");
-        let summary_file = runner_temp.join("step_summary");
-        let event_file = runner_temp.join("event.json");
-        std::fs::write(&output_file, "").expect("create GITHUB_OUTPUT");
-        std::fs::write(&summary_file, "").expect("create GITHUB_STEP_SUMMARY");
-        std::fs::write(&event_file, self.event.to_string()).expect("write event");
-
+        let files = self.write_files(dir.path());
         let mut command = Command::new(env!("CARGO_BIN_EXE_lambda-promote"));
-        command.env_clear().current_dir(&workspace);
+        command.env_clear().current_dir(&files.workspace);
         for key in ["PATH", "HOME"] {
             if let Ok(value) = std::env::var(key) {
                 command.env(key, value);
@@ -184,7 +158,7 @@ impl Run {
         }
         command
             .env("AWS_ENDPOINT_URL", &self.endpoint)
-            .env("AWS_REGION", &self.region)
+            .env("AWS_REGION", "us-east-1")
             .env("AWS_ACCESS_KEY_ID", "testing")
             .env("AWS_SECRET_ACCESS_KEY", "testing")
             .env("AWS_EC2_METADATA_DISABLED", "true")
@@ -195,34 +169,7 @@ impl Run {
                 dir.path().join("no-aws-credentials"),
             );
         if self.action {
-            let repository = "octo-org/worker";
-            command
-                .env("GITHUB_ACTIONS", "true")
-                .env("CI", "true")
-                .env("GITHUB_WORKSPACE", &workspace)
-                .env("GITHUB_EVENT_NAME", &self.event_name)
-                .env("GITHUB_EVENT_PATH", &event_file)
-                .env("GITHUB_REF", &self.git_ref)
-                .env("GITHUB_SHA", &self.sha)
-                .env("GITHUB_REPOSITORY", repository)
-                .env("GITHUB_REPOSITORY_OWNER", "octo-org")
-                .env("GITHUB_RUN_ID", "4242")
-                .env("GITHUB_RUN_ATTEMPT", "1")
-                .env("GITHUB_ACTOR", "octocat")
-                .env("GITHUB_SERVER_URL", "https://github.com")
-                .env("GITHUB_API_URL", NOWHERE)
-                .env("GITHUB_OUTPUT", &output_file)
-                .env("GITHUB_STEP_SUMMARY", &summary_file)
-                .env("RUNNER_TEMP", &runner_temp);
-            if let Some(name) = self.git_ref.strip_prefix("refs/heads/") {
-                command
-                    .env("GITHUB_REF_NAME", name)
-                    .env("GITHUB_REF_TYPE", "branch");
-            } else if let Some(name) = self.git_ref.strip_prefix("refs/tags/") {
-                command
-                    .env("GITHUB_REF_NAME", name)
-                    .env("GITHUB_REF_TYPE", "tag");
-            }
+            self.runner_env(&mut command, &files);
         }
         command
             .envs(self.inputs.iter().cloned())
@@ -241,12 +188,78 @@ impl Run {
             stdout,
             stderr,
             deadline: Instant::now() + self.timeout,
-            output_file,
-            summary_file,
-            workspace,
-            dir,
+            output_file: files.output_file,
+            summary_file: files.summary_file,
+            _dir: dir,
         }
     }
+
+    /// The workspace with the contract, and the runner's file-command files.
+    fn write_files(&self, root: &Path) -> Files {
+        let workspace = root.join("workspace");
+        let runner_temp = root.join("runner");
+        std::fs::create_dir_all(&workspace).expect("create workspace");
+        std::fs::create_dir_all(&runner_temp).expect("create runner temp");
+        if let Some((relative, text)) = &self.contract {
+            let path = workspace.join(relative);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).expect("create workspace subdir");
+            }
+            std::fs::write(&path, text).expect("write workspace file");
+        }
+        let files = Files {
+            output_file: runner_temp.join("github_output"),
+            summary_file: runner_temp.join("step_summary"),
+            event_file: runner_temp.join("event.json"),
+            workspace,
+            runner_temp,
+        };
+        std::fs::write(&files.output_file, "").expect("create GITHUB_OUTPUT");
+        std::fs::write(&files.summary_file, "").expect("create GITHUB_STEP_SUMMARY");
+        std::fs::write(&files.event_file, self.event.to_string()).expect("write event");
+        files
+    }
+
+    /// The variables the runner sets for a container action.
+    fn runner_env(&self, command: &mut Command, files: &Files) {
+        let repository = "octo-org/worker";
+        command
+            .env("GITHUB_ACTIONS", "true")
+            .env("CI", "true")
+            .env("GITHUB_WORKSPACE", &files.workspace)
+            .env("GITHUB_EVENT_NAME", &self.event_name)
+            .env("GITHUB_EVENT_PATH", &files.event_file)
+            .env("GITHUB_REF", &self.git_ref)
+            .env("GITHUB_SHA", SHA)
+            .env("GITHUB_REPOSITORY", repository)
+            .env("GITHUB_REPOSITORY_OWNER", "octo-org")
+            .env("GITHUB_RUN_ID", "4242")
+            .env("GITHUB_RUN_ATTEMPT", "1")
+            .env("GITHUB_ACTOR", "octocat")
+            .env("GITHUB_SERVER_URL", "https://github.com")
+            .env("GITHUB_API_URL", NOWHERE)
+            .env("GITHUB_OUTPUT", &files.output_file)
+            .env("GITHUB_STEP_SUMMARY", &files.summary_file)
+            .env("RUNNER_TEMP", &files.runner_temp);
+        if let Some(name) = self.git_ref.strip_prefix("refs/heads/") {
+            command
+                .env("GITHUB_REF_NAME", name)
+                .env("GITHUB_REF_TYPE", "branch");
+        } else if let Some(name) = self.git_ref.strip_prefix("refs/tags/") {
+            command
+                .env("GITHUB_REF_NAME", name)
+                .env("GITHUB_REF_TYPE", "tag");
+        }
+    }
+}
+
+/// Where one run's files live.
+struct Files {
+    workspace: PathBuf,
+    runner_temp: PathBuf,
+    output_file: PathBuf,
+    summary_file: PathBuf,
+    event_file: PathBuf,
 }
 
 /// Reads a pipe on its own thread so a chatty child never blocks on a full pipe.
@@ -267,15 +280,11 @@ pub struct Running {
     deadline: Instant,
     output_file: PathBuf,
     summary_file: PathBuf,
-    workspace: PathBuf,
-    dir: tempfile::TempDir,
+    /// The workspace and the runner's files, removed once the result is read.
+    _dir: tempfile::TempDir,
 }
 
 impl Running {
-    pub fn pid(&self) -> u32 {
-        self.child.id()
-    }
-
     /// Sends a signal by name (`INT`, `TERM`) the way the runner cancels a job.
     pub fn signal(&self, name: &str) {
         let status = Command::new("kill")
@@ -304,79 +313,12 @@ impl Running {
         let stderr = self.stderr.join().unwrap_or_default();
         let outputs_raw = std::fs::read_to_string(&self.output_file).unwrap_or_default();
         RunResult {
-            status,
             code: status.code(),
             stdout,
             stderr,
             summary: std::fs::read_to_string(&self.summary_file).unwrap_or_default(),
             outputs: parse_outputs(&outputs_raw),
             outputs_raw,
-            workspace: self.workspace,
-            _dir: self.dir,
         }
     }
-}
-
-#[derive(Debug)]
-pub struct RunResult {
-    pub status: ExitStatus,
-    /// `None` when killed by a signal.
-    pub code: Option<i32>,
-    pub stdout: String,
-    pub stderr: String,
-    /// Contents of `GITHUB_STEP_SUMMARY`.
-    pub summary: String,
-    /// `GITHUB_OUTPUT` parsed into name → value (the last write of a name wins, as on the runner).
-    pub outputs: BTreeMap<String, String>,
-    pub outputs_raw: String,
-    pub workspace: PathBuf,
-    _dir: tempfile::TempDir,
-}
-
-impl RunResult {
-    pub fn output(&self, name: &str) -> Option<&str> {
-        self.outputs.get(name).map(String::as_str)
-    }
-
-    /// The `report` output parsed as JSON.
-    pub fn report(&self) -> Value {
-        let raw = self
-            .output("report")
-            .unwrap_or_else(|| panic!("no report output; {self:#?}"));
-        serde_json::from_str(raw).expect("report output is JSON")
-    }
-
-    /// Asserts the exit code, showing everything the run printed when it differs.
-    pub fn assert_code(&self, expected: i32) -> &RunResult {
-        assert_eq!(
-            self.code,
-            Some(expected),
-            "exit code\n--- stdout\n{}\n--- stderr\n{}\n--- outputs\n{:#?}",
-            self.stdout,
-            self.stderr,
-            self.outputs
-        );
-        self
-    }
-}
-
-/// Parses the runner's file-command format: `name=value` lines and `name<<DELIM` heredocs.
-pub fn parse_outputs(text: &str) -> BTreeMap<String, String> {
-    let mut outputs = BTreeMap::new();
-    let mut lines = text.lines();
-    while let Some(line) = lines.next() {
-        if let Some((name, delimiter)) = line.split_once("<<") {
-            let mut value = Vec::new();
-            for body in lines.by_ref() {
-                if body == delimiter {
-                    break;
-                }
-                value.push(body);
-            }
-            outputs.insert(name.to_owned(), value.join("\n"));
-        } else if let Some((name, value)) = line.split_once('=') {
-            outputs.insert(name.to_owned(), value.to_owned());
-        }
-    }
-    outputs
 }

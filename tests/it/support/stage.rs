@@ -3,8 +3,10 @@
 //! old-version stream, and a fault proxy in front; the binary talks to the proxy, the test
 //! reads moto directly.
 
-use super::{Aws, Moto, Proxy, Realism, Run, today};
+use super::seed::{function_on_v1, world};
+use super::{Aws, Moto, Proxy, Realism, Run, Seen, today};
 use serde_json::{Value, json};
+use std::time::Duration;
 
 pub const FUNCTION: &str = "worker";
 pub const GROUP: &str = "/aws/lambda/worker";
@@ -37,23 +39,8 @@ impl Stage {
     /// is `worker`'s.
     pub fn start_functions(seed: u64, names: &[&str], log_group: bool) -> Stage {
         let moto = Moto::start();
-        let functions: Vec<Value> = names
-            .iter()
-            .map(|name| {
-                json!({
-                    "name": name,
-                    "versions": [{"image": {"repository": "worker", "tag": "v1"}}],
-                    "aliases": [{"name": "live", "version": 1, "description": "seeded"}]
-                })
-            })
-            .collect();
-        let mut spec = json!({
-            "ecr": [{"repository": "worker", "images": [
-                {"name": "v1", "tags": ["v1"]},
-                {"name": "v2", "tags": ["v2"]}
-            ]}],
-            "functions": functions
-        });
+        let functions = names.iter().map(|name| function_on_v1(name)).collect();
+        let mut spec = world(&["v1", "v2"], functions);
         if log_group {
             spec["log_groups"] = json!([{"name": GROUP, "streams": [
                 {"name": "{date}/[1]old", "events": [{"message": "START Version: 1", "ago_ms": 1000}]}
@@ -105,6 +92,48 @@ impl Stage {
             .input("command", "rollback")
     }
 
+    /// `validate` of environment `prod` through the proxy, as on a pull request.
+    pub fn validate(&self, extra: &str) -> Run {
+        Run::action()
+            .endpoint(&self.proxy.endpoint())
+            .contract_text(&contract(extra))
+            .input("command", "validate")
+    }
+
+    /// Waits until the proxy has forwarded `n` requests of `op`; fails the test after a minute.
+    pub fn wait_for(&self, op: &str, n: usize) {
+        assert!(
+            self.proxy.wait_for(op, n, Duration::from_secs(60)),
+            "no {n} {op} request within a minute: {:#?}",
+            self.proxy.counts()
+        );
+    }
+
+    /// Waits for the canary's first alias write (its first step).
+    pub fn wait_canary_started(&self) {
+        self.wait_for("UpdateAlias", 1);
+    }
+
+    /// The `UpdateAlias` requests the binary made, in order.
+    pub fn alias_writes(&self) -> Vec<Seen> {
+        self.proxy
+            .log()
+            .into_iter()
+            .filter(|s| s.op == "UpdateAlias")
+            .collect()
+    }
+
+    /// The version the alias routes its canary share to.
+    pub fn routed_version(&self) -> String {
+        self.aws
+            .alias(FUNCTION, "live")
+            .weights
+            .keys()
+            .next()
+            .cloned()
+            .expect("the canary routes a share")
+    }
+
     /// Writes messages into a log stream `TODAY/[VERSION]SUFFIX` of the function's group.
     pub fn log(&self, version: &str, suffix: &str, messages: &[&str]) {
         let stream = format!("{}/[{version}]{suffix}", today());
@@ -129,6 +158,9 @@ pub fn contract(extra: &str) -> String {
          image: input\n    functions: [{{ name: {FUNCTION} }}]\n{extra}"
     )
 }
+
+/// A smoke-test block for [`contract`].
+pub const SMOKE: &str = "    smoke-test:\n      payload: '{\"smoke\": true}'\n";
 
 /// A canary strategy block for [`contract`].
 pub fn canary(steps: &str, interval: &str) -> String {

@@ -89,16 +89,6 @@ impl Realism {
         }
     }
 
-    pub fn update_takes(mut self, d: Duration) -> Realism {
-        self.update_takes = d;
-        self
-    }
-
-    pub fn ingestion_delay(mut self, d: Duration) -> Realism {
-        self.ingestion_delay = d;
-        self
-    }
-
     fn function(&mut self, name: &str) -> &mut Function {
         self.functions.entry(name.to_owned()).or_default()
     }
