@@ -1,4 +1,4 @@
-//! The canary benchmark, run by `scripts/bench-canary.sh` (ignored in the suite): detection
+//! The canary benchmark, run by `scripts/bench/canary.sh` (ignored in the suite): detection
 //! latency (error written → alias restored) over repeated runs, and Logs requests per minute
 //! while a canary step watches.
 
@@ -16,7 +16,7 @@ fn is_logs(op: &str) -> bool {
 }
 
 #[test]
-#[ignore = "benchmark: run through scripts/bench-canary.sh"]
+#[ignore = "benchmark: run through scripts/bench/canary.sh"]
 fn bench_canary() {
     let runs: usize = env_or("BENCH_RUNS", "10").parse().expect("BENCH_RUNS");
     let interval = env_or("BENCH_INTERVAL", "20s");

@@ -1,6 +1,6 @@
 //! Issue 3 at the binary level: `plan`, `promote` and `auto` run as the GitHub runner runs the
 //! container action, against moto. Each test proves what the run wrote to Lambda (or that it
-//! wrote nothing) by reading moto's state before and after (`scripts/lambda_state.py`).
+//! wrote nothing) by reading moto's state before and after (`scripts/dev/lambda_state.py`).
 //! Here the three-environment contract and world they share, and the chain's main test.
 
 mod chain;

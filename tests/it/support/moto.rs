@@ -27,7 +27,7 @@ impl Moto {
         let server = root.join(".venv/bin/moto_server");
         assert!(
             server.exists(),
-            "{} is missing: run scripts/ensure-moto.sh",
+            "{} is missing: run scripts/dev/ensure-moto.sh",
             server.display()
         );
         // A port picked by binding :0 can be taken before moto binds it; try again then.
@@ -110,18 +110,18 @@ impl Moto {
         REGION
     }
 
-    /// Seeds moto with `scripts/seed.py` (spec format documented there) and returns its
+    /// Seeds moto with `scripts/dev/seed.py` (spec format documented there) and returns its
     /// JSON description of what was created.
     pub fn seed(&self, spec: Value) -> Value {
         let root = repo_root();
         let mut child = Command::new(root.join(".venv/bin/python"))
-            .arg(root.join("scripts/seed.py"))
+            .arg(root.join("scripts/dev/seed.py"))
             .args(["--endpoint", &self.endpoint(), "--region", REGION, "-"])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
-            .expect("spawn scripts/seed.py");
+            .expect("spawn scripts/dev/seed.py");
         child
             .stdin
             .take()

@@ -1,4 +1,4 @@
-//! The JSON specs the tests seed moto with (`scripts/seed.py` documents the format):
+//! The JSON specs the tests seed moto with (`scripts/dev/seed.py` documents the format):
 //! the pieces every test writes the same way, so a test spells out only what is its own.
 
 use serde_json::{Value, json};

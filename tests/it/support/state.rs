@@ -1,4 +1,4 @@
-//! The Lambda state of some functions in moto (`scripts/lambda_state.py`), to prove what a
+//! The Lambda state of some functions in moto (`scripts/dev/lambda_state.py`), to prove what a
 //! run wrote, or that it wrote nothing.
 
 use super::{Moto, repo_root};
@@ -11,11 +11,11 @@ impl Moto {
     pub fn lambda_state(&self, functions: &[&str]) -> Value {
         let root = repo_root();
         let out = Command::new(root.join(".venv/bin/python"))
-            .arg(root.join("scripts/lambda_state.py"))
+            .arg(root.join("scripts/dev/lambda_state.py"))
             .args(["--endpoint", &self.endpoint(), "--region", self.region()])
             .args(functions)
             .output()
-            .expect("spawn scripts/lambda_state.py");
+            .expect("spawn scripts/dev/lambda_state.py");
         assert!(
             out.status.success(),
             "lambda_state.py failed: {}",

@@ -4,7 +4,7 @@
 # stamp holding the requirements' checksum skips pip when nothing changed.
 set -euo pipefail
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 venv="$root/.venv"
 reqs="$root/requirements-dev.txt"
 stamp="$venv/.requirements-dev.sha256"

@@ -2,7 +2,7 @@
 """Print the Lambda state of some functions as JSON, to compare before and after a run.
 
 Usage:
-    .venv/bin/python scripts/lambda_state.py --endpoint http://127.0.0.1:PORT --region us-east-1 FUNCTION...
+    .venv/bin/python scripts/dev/lambda_state.py --endpoint http://127.0.0.1:PORT --region us-east-1 FUNCTION...
 
 Output, per function (a missing function maps to null):
 
@@ -11,7 +11,7 @@ Output, per function (a missing function maps to null):
    "versions": {"1": {"code_sha256": "…", "description": "…"}},
    "aliases": {"live": {"version": "1", "weights": {"2": 0.1}, "description": "…"}}}}
 
-Used by the integration tests (tests/it/support/state.rs) and scripts/bench-promote.sh.
+Used by the integration tests (tests/it/support/state.rs) and scripts/bench/promote.sh.
 """
 
 import argparse

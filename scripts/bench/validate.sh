@@ -3,10 +3,10 @@
 # a generated contract of 100 functions and 300 checks, and 3 vs 300 checks sharing the same
 # resources. Prints wall time, peak memory and the number of AWS requests of each run
 # (counted by a proxy in front of moto). Not part of scripts/test.sh.
-#   scripts/bench.sh [--repeat N]
+#   scripts/bench/validate.sh [--repeat N]
 set -euo pipefail
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 work="$(mktemp -d)"
 moto_pid=""
 
@@ -19,15 +19,15 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-python="$(dirname "$("$root/scripts/ensure-moto.sh")")/python"
+python="$(dirname "$("$root/scripts/dev/ensure-moto.sh")")/python"
 echo "building the release binary…" >&2
 (cd "$root" && cargo build --release --quiet)
 binary="$root/target/release/lambda-promote"
 
-# shellcheck source=scripts/moto-lib.sh
-source "$root/scripts/moto-lib.sh"
+# shellcheck source=scripts/dev/moto-lib.sh
+source "$root/scripts/dev/moto-lib.sh"
 launch_moto "$work/moto.log"
 moto_pid="$moto_server_pid"
 
 echo "machine: $(nproc) cores, $(uname -sr); moto $("$python" -c 'import moto; print(moto.__version__)')" >&2
-"$python" "$root/scripts/bench.py" --binary "$binary" --moto "$moto_url" --work "$work" "$@"
+"$python" "$root/scripts/bench/validate.py" --binary "$binary" --moto "$moto_url" --work "$work" "$@"

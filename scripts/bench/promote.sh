@@ -3,17 +3,17 @@
 # moto, side by side in the same run with the equivalent AWS CLI sequence, run as separate CLI
 # calls per function:
 #   aws lambda update-function-code / wait function-updated / publish-version / invoke / update-alias
-# Both go through one counting proxy (scripts/bench_promote_proxy.py) in front of moto, so wall
+# Both go through one counting proxy (scripts/bench/counting_proxy.py) in front of moto, so wall
 # time and AWS request count are measured the same way. Both deploy the same digest URI and
 # smoke-test the new version; the binary also runs the contract checks and reads the alias first.
 #
-# Usage: scripts/bench-promote.sh   (REPEAT=N: rounds, default 3, the median is shown;
+# Usage: scripts/bench/promote.sh   (REPEAT=N: rounds, default 3, the median is shown;
 #                                   LAMBDA_PROMOTE_BIN=PATH: measure that binary, no build)
 # Installs the pinned AWS CLI into ./.venv when missing (requirements-bench.txt).
 set -euo pipefail
 shopt -s inherit_errexit
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 repeat="${REPEAT:-3}"
 region=us-east-1
 work="$(mktemp -d)"
@@ -32,7 +32,7 @@ say() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
 
 setup() {
   say "build (release) and tools"
-  python="$(dirname "$("$root/scripts/ensure-moto.sh")")/python"
+  python="$(dirname "$("$root/scripts/dev/ensure-moto.sh")")/python"
   if ! "$root/.venv/bin/aws" --version >/dev/null 2>&1 ||
     ! grep -qxF "$("$root/.venv/bin/aws" --version 2>&1 | sed -n 's|^aws-cli/\([^ ]*\).*|awscli==\1|p')" "$root/requirements-bench.txt"; then
     "$python" -m pip install --quiet --disable-pip-version-check -r "$root/requirements-bench.txt" >&2
@@ -48,8 +48,8 @@ setup() {
 }
 
 # free_port, wait_http, launch_moto
-# shellcheck source=scripts/moto-lib.sh
-source "$root/scripts/moto-lib.sh"
+# shellcheck source=scripts/dev/moto-lib.sh
+source "$root/scripts/dev/moto-lib.sh"
 
 start_services() {
   say "start moto and the counting proxy"
@@ -59,7 +59,7 @@ start_services() {
   pids+=("$moto_server_pid")
   proxy_port="$(free_port)"
   proxy="http://127.0.0.1:$proxy_port"
-  "$python" "$root/scripts/bench_promote_proxy.py" --port "$proxy_port" --upstream "$moto" >"$work/proxy.log" 2>&1 &
+  "$python" "$root/scripts/bench/counting_proxy.py" --port "$proxy_port" --upstream "$moto" >"$work/proxy.log" 2>&1 &
   pids+=($!)
   wait_http "$proxy/__bench/count"
 }
@@ -80,7 +80,7 @@ print(json.dumps({
                    "aliases": [{"name": "live", "version": 1}]} for f in functions],
 }))
 PY
-  "$python" "$root/scripts/seed.py" --endpoint "$moto" --region "$region" --docker-free-lambda "$work/seed.json" >"$work/seeded.json"
+  "$python" "$root/scripts/dev/seed.py" --endpoint "$moto" --region "$region" --docker-free-lambda "$work/seed.json" >"$work/seeded.json"
   image_v2="$("$python" -c 'import json,sys; print(json.load(open(sys.argv[1]))["images"]["v2"]["uri"])' "$work/seeded.json")"
   image_v3="$("$python" -c 'import json,sys; print(json.load(open(sys.argv[1]))["images"]["v3"]["uri"])' "$work/seeded.json")"
 

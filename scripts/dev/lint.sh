@@ -2,11 +2,11 @@
 #: Lints everything that is not Rust code: action metadata, workflows (the
 #: project's and the examples users copy), the Dockerfile, shell scripts, and
 #: the dependency tree (cargo-deny). Install the tools first with
-#: scripts/install-linters.sh. Runs offline: cargo-deny's advisories check needs
+#: scripts/dev/install-linters.sh. Runs offline: cargo-deny's advisories check needs
 #: the RustSec database from the network, so only the GitHub workflow runs it.
 set -euo pipefail
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 export PATH="${LINT_VENV:-$root/.venv-lint}/bin:$PATH"
 
@@ -32,7 +32,7 @@ step "zizmor" zizmor --offline --no-progress --config .github/zizmor.yml "${work
 # may flag on purpose is listed with its reason in .github/zizmor.yml.
 step "zizmor (auditor)" zizmor --offline --no-progress --persona auditor --config .github/zizmor.yml "${workflows[@]}"
 step "hadolint" hadolint Dockerfile
-step "shellcheck" shellcheck -x .ci/run scripts/*.sh
+step "shellcheck" shellcheck -x .ci/run scripts/*.sh scripts/*/*.sh
 # Not --offline: `cargo metadata` may need to fetch other platforms' crates from
 # crates.io on a fresh machine; nothing else is fetched.
 step "cargo deny" cargo deny --locked check licenses bans sources

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""A counting HTTP proxy for the promote benchmarks: forwards every request to moto and counts
-it, by AWS service and operation, so the binary and the AWS CLI are measured the same way.
+"""The benchmarks' counting HTTP proxy: forwards every request to moto and counts it, by AWS
+service and by operation, so the binary and the AWS CLI are measured the same way.
 
 With `--quotas` it also enforces Lambda's API request quotas, as AWS counts them per account
 and region (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests):
@@ -9,12 +9,14 @@ apart. A request past a quota is answered as Lambda does: HTTP 429 TooManyReques
 `Retry-After` (the SDK's `retryAfterSeconds`) and a JSON body with Type, message and
 Reason CallerRateLimitExceeded. Each pool is a token bucket holding one second's worth.
 
-Usage:
-    .venv/bin/python scripts/bench_promote_proxy.py --port PORT --upstream http://127.0.0.1:MOTO_PORT [--quotas]
+Usage, as a process (scripts/bench/promote.sh, scripts/bench/fleet.sh):
+    .venv/bin/python scripts/bench/counting_proxy.py --port PORT --upstream http://127.0.0.1:MOTO_PORT [--quotas]
+or in-process (scripts/bench/validate.py): `proxy = serve(upstream)`, then `proxy.endpoint`
+and `proxy.counter.take()`.
 
 Control paths (not forwarded): `GET /__bench/count` returns
-{"total": N, "throttled": N, "by_operation": {…}} and `POST /__bench/reset` sets the counts to
-zero. Used by scripts/bench-promote.sh and scripts/bench-fleet.sh.
+{"total": N, "throttled": N, "by_operation": {…}, "by_service": {…}} and `POST /__bench/reset`
+sets the counts to zero.
 """
 
 import argparse
@@ -43,22 +45,21 @@ VERSION_IN_PATH = re.compile(r"/(\d+|\$LATEST)(?=/|$)")
 class Counter:
     def __init__(self):
         self.lock = threading.Lock()
-        self.total = 0
-        self.by_operation = {}
-
-        self.throttled = 0
+        self.reset()
 
     def reset(self):
         with self.lock:
             self.total = 0
             self.throttled = 0
             self.by_operation = {}
+            self.by_service = {}
 
-    def add(self, operation, throttled=False):
+    def add(self, service, operation, throttled=False):
         with self.lock:
             self.total += 1
             self.throttled += int(throttled)
             self.by_operation[operation] = self.by_operation.get(operation, 0) + 1
+            self.by_service[service] = self.by_service.get(service, 0) + 1
 
     def snapshot(self):
         with self.lock:
@@ -66,7 +67,21 @@ class Counter:
                 "total": self.total,
                 "throttled": self.throttled,
                 "by_operation": dict(sorted(self.by_operation.items())),
+                "by_service": dict(sorted(self.by_service.items())),
             }
+
+    def take(self):
+        """The counts so far, and zero from here on."""
+        with self.lock:
+            snapshot = {
+                "total": self.total,
+                "throttled": self.throttled,
+                "by_operation": dict(sorted(self.by_operation.items())),
+                "by_service": dict(sorted(self.by_service.items())),
+            }
+            self.total = self.throttled = 0
+            self.by_operation, self.by_service = {}, {}
+            return snapshot
 
 
 class Quotas:
@@ -115,6 +130,12 @@ def throttled_answer(wait):
         ("Retry-After", str(max(1, math.ceil(wait)))),
     ]
     return body, headers
+
+
+def service(headers):
+    """The AWS service of a request, from its SigV4 credential scope."""
+    match = SERVICE.search(headers.get("Authorization", ""))
+    return match.group(1) if match else "unsigned"
 
 
 def operation(method, path, headers):
@@ -184,7 +205,7 @@ def handler(upstream, counter, quotas):
                 return self.control()
             op = operation(self.command, self.path, self.headers)
             wait = quotas.take(op) if quotas else None
-            counter.add(op, throttled=wait is not None)
+            counter.add(service(self.headers), op, throttled=wait is not None)
             if wait is not None:
                 payload, out = throttled_answer(wait)
                 return self.reply(429, payload, out)
@@ -211,17 +232,39 @@ def handler(upstream, counter, quotas):
     return Handler
 
 
+class Server(ThreadingHTTPServer):
+    # The default listen backlog of 5 drops the SYNs of a burst of concurrent requests, and
+    # the client's SYN retry then adds a whole second.
+    request_queue_size = 128
+    daemon_threads = True
+
+    @property
+    def endpoint(self):
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+def server(upstream, port=0, quotas=False):
+    """A proxy to `upstream` on `port` (0: a free one), not yet serving; its `counter` counts."""
+    counter = Counter()
+    proxy = Server(("127.0.0.1", port), handler(upstream, counter, Quotas() if quotas else None))
+    proxy.counter = counter
+    return proxy
+
+
+def serve(upstream, quotas=False):
+    """A proxy on a free port, serving on a daemon thread."""
+    proxy = server(upstream, quotas=quotas)
+    threading.Thread(target=proxy.serve_forever, daemon=True).start()
+    return proxy
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--upstream", required=True)
     parser.add_argument("--quotas", action="store_true", help="enforce Lambda's API request quotas")
     args = parser.parse_args()
-    counter = Counter()
-    quotas = Quotas() if args.quotas else None
-    server = ThreadingHTTPServer(("127.0.0.1", args.port), handler(args.upstream, counter, quotas))
-    server.daemon_threads = True
-    server.serve_forever()
+    server(args.upstream, args.port, args.quotas).serve_forever()
 
 
 if __name__ == "__main__":

@@ -5,8 +5,8 @@
 # Env: BENCH_RUNS (10), BENCH_INTERVAL (20s: polls every 2 s), BENCH_COST_INTERVAL (60s:
 # polls every 5 s, as any interval of 50 s or more does).
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
-scripts/ensure-moto.sh >/dev/null
+scripts/dev/ensure-moto.sh >/dev/null
 cargo test --quiet --test it -- --ignored --exact bench_canary::bench_canary --nocapture 2>&1 |
   grep '^BENCH' | sed 's/^BENCH /- /'

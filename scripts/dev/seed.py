@@ -2,7 +2,7 @@
 """Seed a running moto server with the AWS state a test or the demo needs.
 
 Usage:
-    .venv/bin/python scripts/seed.py --endpoint http://127.0.0.1:PORT --region us-east-1 [--docker-free-lambda] [STATE.json | -]
+    .venv/bin/python scripts/dev/seed.py --endpoint http://127.0.0.1:PORT --region us-east-1 [--docker-free-lambda] [STATE.json | -]
 
 The spec is read from the file named, or from stdin when it is `-` or absent.
 A JSON description of everything created is printed on stdout; progress and

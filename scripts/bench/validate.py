@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Benchmark `lambda-promote validate` against a running moto server.
 
-Usage (scripts/bench.sh starts moto and calls this):
-    .venv/bin/python scripts/bench.py --binary target/release/lambda-promote \
+Usage (scripts/bench/validate.sh starts moto and calls this):
+    .venv/bin/python scripts/bench/validate.py --binary target/release/lambda-promote \
         --moto http://127.0.0.1:PORT --fixtures tests/fixtures/demo --work DIR
 
 For each scenario it seeds moto (fresh state), writes the contract into a temporary
@@ -21,78 +21,20 @@ of checks that share a resource.
 """
 
 import argparse
-import http.client
-import http.server
 import json
 import os
-import re
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
-from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import counting_proxy  # noqa: E402  (the benchmarks' one counting proxy, next to this file)
 REGION = "us-east-1"
 ECR = "123456789012.dkr.ecr.us-east-1.amazonaws.com/worker"
-
-
-class CountingProxy:
-    """Forwards HTTP to moto and counts requests per AWS service (from the SigV4 scope)."""
-
-    def __init__(self, upstream_port):
-        self.counts = Counter()
-        self.lock = threading.Lock()
-        proxy = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args):
-                pass
-
-            def forward(self):
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length else None
-                scope = re.search(r"Credential=[^/]+/[^/]+/[^/]+/([^/]+)/", self.headers.get("Authorization", ""))
-                with proxy.lock:
-                    proxy.counts[scope.group(1) if scope else "unsigned"] += 1
-                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("connection", "keep-alive")}
-                conn = http.client.HTTPConnection("127.0.0.1", upstream_port, timeout=60)
-                conn.request(self.command, self.path, body=body, headers=headers)
-                resp = conn.getresponse()
-                data = resp.read()
-                conn.close()
-                self.send_response_only(resp.status, resp.reason)
-                for k, v in resp.getheaders():
-                    if k.lower() not in ("content-length", "transfer-encoding", "connection", "date", "server"):
-                        self.send_header(k, v)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = forward
-
-        class Server(http.server.ThreadingHTTPServer):
-            # The default listen backlog of 5 drops the SYNs of a burst of concurrent
-            # requests, and the client's SYN retry then adds a whole second.
-            request_queue_size = 128
-
-        self.server = Server(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    @property
-    def endpoint(self):
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def take(self):
-        with self.lock:
-            counts, self.counts = self.counts, Counter()
-        return counts
 
 
 def moto_reset(endpoint):
@@ -103,7 +45,7 @@ def moto_reset(endpoint):
 
 def seed(endpoint, spec):
     out = subprocess.run(
-        [sys.executable, str(ROOT / "scripts/seed.py"), "--endpoint", endpoint, "--region", REGION, "-"],
+        [sys.executable, str(ROOT / "scripts/dev/seed.py"), "--endpoint", endpoint, "--region", REGION, "-"],
         input=json.dumps(spec), capture_output=True, text=True, check=False,
     )
     if out.returncode != 0:
@@ -229,17 +171,17 @@ def run_validate(binary, proxy, contract, job_env, work):
         "AWS_CONFIG_FILE": str(ws / "none"), "AWS_SHARED_CREDENTIALS_FILE": str(ws / "none"),
         **job_env,
     }
-    proxy.take()
+    proxy.counter.take()
     measured = ws / "measured"
     subprocess.run([sys.executable, "-c", MEASURE, str(measured), binary], cwd=ws / "workspace", env=env,
                    stdout=(ws / "stdout").open("w"), stderr=(ws / "stderr").open("w"), check=False)
-    counts = proxy.take()
+    counts = proxy.counter.take()
     code, wall, rss, cpu = measured.read_text().split()
     outputs = parse_outputs((ws / "output").read_text())
     report = json.loads(outputs.get("report") or "{}")
     checks = len(report.get("findings", []))
     return {"exit": int(code), "result": outputs.get("result", "-"), "wall": float(wall), "cpu": float(cpu),
-            "rss_kib": int(rss), "requests": sum(counts.values()), "by_service": dict(sorted(counts.items())),
+            "rss_kib": int(rss), "requests": counts["total"], "by_service": counts["by_service"],
             "findings": checks}
 
 
@@ -254,7 +196,7 @@ def main():
     work = args.work or tempfile.mkdtemp()
     binary = str(Path(args.binary).resolve())
     Path(work).mkdir(parents=True, exist_ok=True)
-    proxy = CountingProxy(int(args.moto.rsplit(":", 1)[1]))
+    proxy = counting_proxy.serve(args.moto)
 
     scenarios = [
         ("demo", 10, demo(Path(args.fixtures))),
