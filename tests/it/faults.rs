@@ -29,22 +29,29 @@ fn sigint_before_any_write_stops_cleanly() {
     );
 }
 
-#[test]
-fn a_revision_conflict_on_the_alias_is_not_overwritten() {
-    let stage = Stage::start(12);
-    stage.proxy.add(Rule::new(
-        Match::op("UpdateAlias").path("/functions/worker/aliases/live"),
-        Action::Fail(Fault::revision_conflict()),
-    ));
+/// A promotion whose `when` write Lambda refuses as a stale revision: it fails naming the
+/// other run, leaves the alias on version 1, and returns the stage and the error.
+fn refused_as_stale(seed: u64, when: Match) -> (Stage, String) {
+    let stage = Stage::start(seed);
+    stage
+        .proxy
+        .add(Rule::new(when, Action::Fail(Fault::revision_conflict())));
     let r = stage.promote("v2", "").execute();
     r.assert_code(1);
     assert_eq!(r.output("result"), Some("failed"));
     let error = r.error();
     assert!(error.contains("another run changed it"), "{error}");
+    stage.assert_alias("1");
+    (stage, error)
+}
+
+#[test]
+fn a_revision_conflict_on_the_alias_is_not_overwritten() {
+    let alias = Match::op("UpdateAlias").path("/functions/worker/aliases/live");
+    let (stage, error) = refused_as_stale(12, alias);
     assert!(error.contains("not overwriting"), "{error}");
     // One refused write, no retry and no "restore" over the other run's change.
     assert_eq!(stage.proxy.count("UpdateAlias"), 1);
-    stage.assert_alias("1");
 }
 
 #[test]
@@ -202,18 +209,8 @@ fn heavy_faults_during_canaries_end_promoted_or_restored() {
 
 #[test]
 fn a_revision_conflict_on_publish_stops_before_the_alias() {
-    let stage = Stage::start(18);
-    stage.proxy.add(Rule::new(
-        Match::op("PublishVersion"),
-        Action::Fail(Fault::revision_conflict()),
-    ));
-    let r = stage.promote("v2", "").execute();
-    r.assert_code(1);
-    assert_eq!(r.output("result"), Some("failed"));
-    let error = r.error();
-    assert!(error.contains("another run changed it"), "{error}");
+    let (stage, _) = refused_as_stale(18, Match::op("PublishVersion"));
     assert_eq!(stage.proxy.count("UpdateAlias"), 0);
-    stage.assert_alias("1");
 }
 
 #[test]

@@ -2,19 +2,10 @@
 //! to an explicit `to-version`, and a clear refusal of a version that does not exist.
 
 use crate::support::seed::{function, function_on_v1, world};
-use crate::support::{Action, Fault, Match, Moto, Proxy, Rule, Run};
+use crate::support::{Action, Fault, Match, Moto, Proxy, Rule, Run, dev_contract};
 use serde_json::json;
 
 const REPO: &str = "123456789012.dkr.ecr.us-east-1.amazonaws.com/worker";
-
-const CONTRACT: &str = r#"version: 1
-region: us-east-1
-environments:
-  dev:
-    when: { branch: dev }
-    image: input
-    functions: [{ name: worker-dev }]
-"#;
 
 fn moto() -> Moto {
     let moto = Moto::start();
@@ -33,7 +24,7 @@ fn moto() -> Moto {
 fn promote_v2(moto: &Moto) {
     Run::action()
         .endpoint(&moto.endpoint())
-        .contract_text(CONTRACT)
+        .contract_text(&dev_contract("dev", &["worker-dev"], ""))
         .push_branch("dev")
         .input("image", &format!("{REPO}:v2"))
         .execute()
@@ -43,7 +34,7 @@ fn promote_v2(moto: &Moto) {
 fn rollback(moto: &Moto) -> Run {
     Run::action()
         .endpoint(&moto.endpoint())
-        .contract_text(CONTRACT)
+        .contract_text(&dev_contract("dev", &["worker-dev"], ""))
         .push_branch("dev")
         .input("command", "rollback")
 }
@@ -219,7 +210,7 @@ fn rollback_never_touches_an_account_the_contract_does_not_allow() {
     assert_eq!(before.0, "2");
     let r = Run::action()
         .endpoint(&moto.endpoint())
-        .contract_text(&CONTRACT.replace(
+        .contract_text(&dev_contract("dev", &["worker-dev"], "").replace(
             "region: us-east-1\n",
             "region: us-east-1\naccount: \"999999999999\"\n",
         ))

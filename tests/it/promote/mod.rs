@@ -8,7 +8,7 @@ mod refusals;
 mod siblings;
 
 pub use crate::support::seed::{function, function_on_v1, version, world};
-pub use crate::support::{Moto, Recorder, Run};
+pub use crate::support::{Moto, Recorder, Run, dev_contract};
 pub use serde_json::{Value, json};
 
 pub const REPO: &str = "123456789012.dkr.ecr.us-east-1.amazonaws.com/worker";
@@ -46,19 +46,6 @@ pub fn seed_spec() -> Value {
         .expect("images")
         .push(json!({"name": "multi", "tags": ["multi"], "media_type": "oci-index"}));
     spec
-}
-
-/// A contract with one environment `name` on branch dev, of `functions`; `rest` is YAML under it.
-pub fn one_environment(name: &str, functions: &[&str], rest: &str) -> String {
-    let list: Vec<String> = functions
-        .iter()
-        .map(|f| format!("{{ name: {f} }}"))
-        .collect();
-    format!(
-        "version: 1\nregion: us-east-1\nenvironments:\n  {name}:\n    when: {{ branch: dev }}\n    \
-         image: input\n    functions: [{}]\n{rest}",
-        list.join(", ")
-    )
 }
 
 pub struct Fixture {

@@ -103,24 +103,13 @@ fn from_an_environment_whose_alias_is_split_is_refused() {
 
 #[test]
 fn drift_stops_the_promotion_before_the_first_write() {
-    let contract = r#"version: 1
-region: us-east-1
-environments:
-  dev:
-    when: { branch: dev }
-    image: input
-    functions: [{ name: worker-dev }]
-    checks:
-      - function-env:
-          function: worker-dev
-          keys: [AURORA_HOST]
-"#;
+    let checks = "    checks:\n      - function-env:\n          function: worker-dev\n          \
+                  keys: [AURORA_HOST]\n";
+    let contract = dev_contract("dev", &["worker-dev"], checks);
     let fx = Fixture::new();
     let before = fx.state();
-    let r = Run::action()
-        .endpoint(&fx.moto.endpoint())
-        .contract_text(contract)
-        .push_branch("dev")
+    let r = fx
+        .on_dev(&contract)
         .input("image", &format!("{REPO}:v2"))
         .execute();
     r.assert_code(1);

@@ -7,7 +7,7 @@ use crate::support::SMOKE;
 
 #[test]
 fn one_failing_function_leaves_every_alias_of_the_environment_where_it_was() {
-    let contract = one_environment("pair", &["worker-a", "worker-b"], SMOKE);
+    let contract = dev_contract("pair", &["worker-a", "worker-b"], SMOKE);
     let fx = Fixture::with(world(
         &["v1", "v2"],
         vec![function_on_v1("worker-a"), function_on_v1("worker-b")],
@@ -39,7 +39,7 @@ fn one_failing_function_leaves_every_alias_of_the_environment_where_it_was() {
 
 #[test]
 fn a_missing_alias_is_created_and_deleted_again_when_a_sibling_fails() {
-    let contract = one_environment("pair", &["worker-new", "worker-old"], SMOKE);
+    let contract = dev_contract("pair", &["worker-new", "worker-old"], SMOKE);
     let fx = Fixture::with(world(
         &["v1", "v2"],
         vec![
@@ -83,7 +83,7 @@ fn a_missing_alias_is_created_and_deleted_again_when_a_sibling_fails() {
 
 #[test]
 fn pruning_keeps_the_newest_and_every_aliased_version() {
-    let contract = one_environment("dev", &["worker-dev"], "    keep-versions: 3\n");
+    let contract = dev_contract("dev", &["worker-dev"], "    keep-versions: 3\n");
     let image = version;
     let mut spec = seed_spec();
     // Versions 1–5; `live` serves 5, `beta` serves 3 and routes 20% to 1.

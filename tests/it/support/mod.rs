@@ -35,7 +35,7 @@ pub use realism::{LogFormat, Lost, Realism, lambda_stream};
 pub use recorder::Recorder;
 pub use run::Run;
 pub use run_result::{RunResult, parse_outputs};
-pub use stage::{FUNCTION, GROUP, SMOKE, Stage, canary};
+pub use stage::{FUNCTION, GROUP, SMOKE, Stage, canary, dev_contract};
 
 use std::net::TcpListener;
 use std::path::PathBuf;

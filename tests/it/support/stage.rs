@@ -159,6 +159,20 @@ pub fn contract(extra: &str) -> String {
     )
 }
 
+/// A contract with one environment `name`, on branch dev, of `functions`; `rest` is YAML
+/// under the environment (4-space indent).
+pub fn dev_contract(name: &str, functions: &[&str], rest: &str) -> String {
+    let list: Vec<String> = functions
+        .iter()
+        .map(|f| format!("{{ name: {f} }}"))
+        .collect();
+    format!(
+        "version: 1\nregion: us-east-1\nenvironments:\n  {name}:\n    when: {{ branch: dev }}\n    \
+         image: input\n    functions: [{}]\n{rest}",
+        list.join(", ")
+    )
+}
+
 /// A smoke-test block for [`contract`].
 pub const SMOKE: &str = "    smoke-test:\n      payload: '{\"smoke\": true}'\n";
 
