@@ -313,6 +313,7 @@ mod tests {
             account: None,
             environments,
             limits: Default::default(),
+            placement: Default::default(),
         }
     }
 

@@ -4,6 +4,9 @@
 
 mod support;
 
+mod accounts;
+mod accounts_contract;
+mod accounts_shards;
 mod aws_failures;
 mod bench_canary;
 mod canary;

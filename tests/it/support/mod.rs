@@ -2,6 +2,8 @@
 //! request recorder that proves no AWS call was made, a runner for the real binary, a
 //! fault-injecting proxy in front of moto, and direct AWS reads for assertions.
 
+mod accounts;
+pub mod accounts_world;
 mod aws;
 pub mod github_api;
 pub mod github_e2e;
@@ -22,6 +24,7 @@ pub mod seed;
 mod stage;
 mod state;
 
+pub use accounts::{OidcStandIn, alias_in, seed_in};
 pub use aws::{Aws, now_ms, today};
 pub use github_stand_in::{COMMENTS, GitHubStandIn};
 pub use moto::Moto;
