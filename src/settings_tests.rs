@@ -87,34 +87,31 @@ fn iam_policy_is_cli_only() {
     assert!(message.contains("command line"), "{message}");
 }
 
-/// Raw arguments with only the field `set` sets.
-fn with(set: impl FnOnce(&mut RawArgs, Option<String>), value: &str) -> RawArgs {
-    let mut raw = RawArgs::default();
-    set(&mut raw, Some(value.to_string()));
-    raw
-}
-
 #[test]
 fn bad_values_name_their_input() {
-    let cases: Vec<(RawArgs, &str)> = vec![
-        (with(|r, v| r.command = v, "deploy"), "command"),
-        (with(|r, v| r.image = v, "nginx:latest"), "image"),
-        (with(|r, v| r.to_version = v, "$LATEST"), "to-version"),
-        (with(|r, v| r.to_version = v, "0"), "to-version"),
-        (with(|r, v| r.dry_run = v, "yes"), "dry-run"),
-        (with(|r, v| r.timeout = v, "soon"), "timeout"),
-        (with(|r, v| r.timeout = v, "30"), "timeout"),
-        (with(|r, v| r.timeout = v, "0s"), "timeout"),
-        (with(|r, v| r.pr_comment = v, "1"), "pr-comment"),
+    type Set = fn(&mut RawArgs, String);
+    let cases: [(Set, &str, &str); 11] = [
+        (|r, v| r.command = Some(v), "deploy", "command"),
+        (|r, v| r.image = Some(v), "nginx:latest", "image"),
+        (|r, v| r.to_version = Some(v), "$LATEST", "to-version"),
+        (|r, v| r.to_version = Some(v), "0", "to-version"),
+        (|r, v| r.dry_run = Some(v), "yes", "dry-run"),
+        (|r, v| r.timeout = Some(v), "soon", "timeout"),
+        (|r, v| r.timeout = Some(v), "30", "timeout"),
+        (|r, v| r.timeout = Some(v), "0s", "timeout"),
+        (|r, v| r.pr_comment = Some(v), "1", "pr-comment"),
         (
-            with(|r, v| r.github_deployment = v, "no"),
+            |r, v| r.github_deployment = Some(v),
+            "no",
             "github-deployment",
         ),
-        (with(|r, v| r.output = v, "yaml"), "output"),
+        (|r, v| r.output = Some(v), "yaml", "output"),
     ];
-    for (raw, want) in cases {
+    for (set, value, want) in cases {
+        let mut raw = RawArgs::default();
+        set(&mut raw, value.to_owned());
         let (name, _) = input_error(resolve(raw, true, None).unwrap_err());
-        assert_eq!(name, want);
+        assert_eq!(name, want, "{value}");
     }
 }
 
