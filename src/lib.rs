@@ -7,7 +7,7 @@
 //! env INPUT_* ──inputs.rs──┐
 //! argv ───────cli.rs───────┴─► RawArgs ──settings.rs, config/──► Settings + Contract (+ every contract error)
 //! GITHUB_* ──run.rs (read once)──► RunnerEnv; app.rs assembles the Run and dispatches to command/,
-//!                                  which makes the AWS handles (aws::Read, aws::Write) per
+//!                                  which makes the clients and the read handle (aws::Read) per
 //!                                  (account, region) shard
 //! observe   Settings ──observe.rs (aws::Read)──────────────► Observed (a snapshot of live state)
 //! decide    (Contract, Observed) ──check/ (pure)───────────► Findings
@@ -15,8 +15,9 @@
 //!                                   ──promote/plan.rs (pure)─► plans: Step lists (step.rs)
 //!                                                              `plan`/dry-run stop here
 //!           rollback: promote/rollback.rs decides (aws::Read) and plans (pure)
-//! execute   plans ──promote/execute/ (aws::Write, the only writer)──► Executed: each function's
-//!                  steps; restores on failure; pruning, invalidation after success
+//! execute   plans ──promote/execute/ (aws::Write, the only writer)──► Executed: walks each
+//!                  function's planned steps; restores on failure; pruning, invalidation
+//!                  after success. Only execute can build an aws::Write (execute/permit.rs)
 //! fold      Executed ──promote/outcome.rs (pure)──► report rows, result, error
 //! report    Findings + rows ──► Report ──report/emit.rs, report/──► summary / outputs / annotations | terminal
 //!                                     └─github/sync.rs──► PR comment, Deployment statuses

@@ -1,10 +1,12 @@
 //! The two handles a run holds on AWS (README, "Architecture"): [`Read`], for observing
 //! and for every read, and [`Write`], which only execute holds. Both wrap the same paced
 //! clients; which operations a handle offers is fixed by the `impl` block each adapter is
-//! written in, so code handed a `Read` cannot write.
+//! written in, so code handed a `Read` cannot write. A `Write` is built only with a
+//! [`Permit`], which only `promote/execute/` can make.
 
 use super::clients::Clients;
 use crate::cancel::Cancel;
+use crate::promote::execute::permit::Permit;
 
 /// Reads only: `GetFunction`, `GetAlias`, listings, Logs, ECR, STS, CloudFront lists.
 #[derive(Clone, Debug)]
@@ -45,7 +47,8 @@ pub struct Write {
 }
 
 impl Write {
-    pub fn new(clients: Clients) -> Self {
+    /// The permit is consumed: only execute makes one (`promote/execute/permit.rs`).
+    pub fn new(clients: Clients, _permit: Permit) -> Self {
         Self {
             read: Read::new(clients),
         }

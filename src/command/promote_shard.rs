@@ -1,8 +1,9 @@
 //! One shard's promotion, or its plan: the read side (`promote/environment.rs`) with
-//! the read handle, then, unless only planning, execute (`promote/execute/`) with the
-//! write handles and the pure fold. `plan` never makes a write handle.
+//! the read handle, then, unless only planning, execute (`promote/execute/`), which
+//! builds the write handles from the clients, and the pure fold. Only execute can make
+//! a write handle (`promote/execute/permit.rs`).
 
-use crate::aws::{Clients, Read, Write};
+use crate::aws::{Clients, Read};
 use crate::config::model::Environment;
 use crate::promote::environment::{self, Prepared};
 use crate::promote::image::Resolved;
@@ -11,7 +12,7 @@ use crate::report::model::Report;
 use crate::run::{End, Run};
 
 /// One shard's promotion (or, with `dry_run`, its plan): observe, plan, then execute
-/// with the write handles and fold. `read` is `clients`' cancellable read handle.
+/// (handed the clients) and fold. `read` is `clients`' cancellable read handle.
 pub(super) async fn environment(
     run: &Run,
     clients: Clients,
@@ -32,21 +33,15 @@ pub(super) async fn environment(
         }
         Prepared::Ready(ready) => ready,
     };
-    // Every call of the promotion ends soon after a signal; the restores that
-    // follow a signal use `restore`, which a signal does not cut short (each
-    // restore is bounded on its own).
-    let restore = Write::new(clients);
-    let write = restore.cancellable(&run.cancel);
-    let ctx = execute::Context {
+    // Execute builds the write handles from `clients`: nothing else can.
+    let input = execute::Input {
         run,
-        write: &write,
-        restore: &restore,
         env,
         run_info: &run.runner.info,
         image: &ready.image,
         observed: &ready.observed,
     };
-    let executed = execute::environment(&ctx, &ready.plans).await;
+    let executed = execute::environment(input, clients, &ready.plans).await;
     Ok(outcome::conclude(
         &ready.plans,
         executed,

@@ -1,8 +1,9 @@
 //! One shard's rollback, the same shape as a promotion: observe and decide with the
-//! read handle, plan (pure), execute with the write handles, fold (pure). Every call
-//! ends soon after SIGINT or SIGTERM; putting back an alias already written does not.
+//! read handle, plan (pure), execute (which builds the write handles from the clients),
+//! fold (pure). Every call ends soon after SIGINT or SIGTERM; putting back an alias
+//! already written does not.
 
-use crate::aws::{Clients, Read, Write};
+use crate::aws::{Clients, Read};
 use crate::config::model::Environment;
 use crate::promote::execute;
 use crate::promote::rollback::{self, Decision, RollbackError};
@@ -28,10 +29,8 @@ pub(super) async fn environment(
     let (functions, failed) = if dry_run {
         (rollback::planned(read.region(), &plans), Vec::new())
     } else {
-        let restore = Write::new(clients);
-        let write = restore.cancellable(&run.cancel);
         let info = &run.runner.info;
-        let applied = execute::rollback::apply_all(&write, &restore, &plans, info).await;
+        let applied = execute::rollback::apply_all(clients, &run.cancel, &plans, info).await;
         rollback::fold(read.region(), &plans, applied)
     };
     conclude(report, functions, failed, dry_run)

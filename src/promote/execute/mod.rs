@@ -14,16 +14,18 @@ pub mod housekeeping;
 pub mod invalidate;
 pub mod job;
 pub mod move_alias;
+pub mod permit;
 pub mod readback;
 pub mod restore;
 pub mod rollback;
 pub mod shift;
 
 use job::{Job, Status};
+use permit::Permit;
 use restore::Restored;
 
-use crate::aws::Write;
 use crate::aws::types::{Lookup, UpdateState};
+use crate::aws::{Clients, Write};
 use crate::config::model::Environment;
 use crate::observe::Observed;
 use crate::promote::image::Resolved;
@@ -34,6 +36,18 @@ use crate::report::model::StepRecord;
 use crate::run::Run;
 use crate::step::Step;
 
+/// What execute is handed for one environment: everything but the write handles,
+/// which it builds itself from the clients (`permit.rs`).
+pub struct Input<'a> {
+    pub run: &'a Run,
+    pub env: &'a Environment,
+    pub run_info: &'a RunInfo,
+    pub image: &'a Resolved,
+    /// What validation read: each function's update state is reused before its update.
+    pub observed: &'a Observed,
+}
+
+/// What the steps of execute work with: the input and the two write handles.
 pub struct Context<'a> {
     pub run: &'a Run,
     /// Cancellable: every call ends soon after a signal.
@@ -70,7 +84,29 @@ impl Executed {
     }
 }
 
-pub async fn environment(ctx: &Context<'_>, plans: &[FunctionPlan<'_>]) -> Executed {
+/// Promotes one environment along its plans, with write handles built from `clients`.
+pub async fn environment(
+    input: Input<'_>,
+    clients: Clients,
+    plans: &[FunctionPlan<'_>],
+) -> Executed {
+    // Every call of the promotion ends soon after a signal; the restores that follow a
+    // signal use `restore`, which a signal does not cut short (each is bounded on its own).
+    let restore = Write::new(clients, Permit::new());
+    let write = restore.cancellable(&input.run.cancel);
+    let ctx = Context {
+        run: input.run,
+        write: &write,
+        restore: &restore,
+        env: input.env,
+        run_info: input.run_info,
+        image: input.image,
+        observed: input.observed,
+    };
+    walk_environment(&ctx, plans).await
+}
+
+async fn walk_environment(ctx: &Context<'_>, plans: &[FunctionPlan<'_>]) -> Executed {
     let mut executed = Executed::default();
     (executed.outcomes, executed.progress) = run_jobs(ctx, plans).await;
     if !executed.all_ok() {

@@ -3,24 +3,30 @@
 //! restore handle, which a signal does not cut short), so the environment is rolled
 //! back whole or not at all.
 
+use super::permit::Permit;
 use super::readback;
 use crate::aws::types::AliasInfo;
-use crate::aws::{AwsError, Write};
+use crate::aws::{AwsError, Clients, Write};
+use crate::cancel::Cancel;
 use crate::promote::provenance::{self, RunInfo};
 use crate::promote::rollback::{Applied, RollbackError, RollbackPlan};
 use crate::promote::steps::Steps;
 use crate::report::model::{StepRecord, StepStatus};
 use crate::step::Step;
 
-/// Writes every planned alias at once; undoes the written ones if any write failed.
+/// Writes every planned alias at once, with write handles built from `clients`; undoes
+/// the written ones if any write failed.
 pub async fn apply_all(
-    write: &Write,
-    restore: &Write,
+    clients: Clients,
+    cancel: &Cancel,
     plans: &[RollbackPlan<'_, '_>],
     run_info: &RunInfo,
 ) -> Vec<Applied> {
+    // The writes end soon after a signal; putting back an alias already written does not.
+    let restore = Write::new(clients, Permit::new());
+    let write = restore.cancellable(cancel);
     let mut applied =
-        futures::future::join_all(plans.iter().map(|p| apply(write, p, run_info))).await;
+        futures::future::join_all(plans.iter().map(|p| apply(&write, p, run_info))).await;
     if applied.iter().all(|a| a.written.is_ok()) {
         return applied;
     }
@@ -28,7 +34,7 @@ pub async fn apply_all(
         let Ok(Some(written)) = &a.written else {
             continue;
         };
-        let undone = undo(restore, p, written).await;
+        let undone = undo(&restore, p, written).await;
         a.steps.push(StepRecord {
             step: Step::Undo,
             status: if undone.is_ok() {

@@ -1,0 +1,21 @@
+//! The permit to write (README, "Architecture"): [`crate::aws::Write`] is built only from
+//! a [`Permit`], and only execute can make one, so the types keep every AWS write here.
+
+/// Proof that the code building a write handle is execute. Its field is private and
+/// its constructor visible to `promote/execute/` only, so code elsewhere cannot write:
+///
+/// ```compile_fail
+/// use lambda_promote::aws::{Clients, Write};
+/// use lambda_promote::promote::execute::permit::Permit;
+/// fn write(clients: Clients) -> Write {
+///     Write::new(clients, Permit::new()) // private to `promote/execute/`
+/// }
+/// ```
+#[derive(Debug)]
+pub struct Permit(());
+
+impl Permit {
+    pub(in crate::promote::execute) fn new() -> Self {
+        Permit(())
+    }
+}
