@@ -70,6 +70,7 @@ fn steps(
     digest: &str,
 ) -> Vec<Planned> {
     let mut s = vec![
+        planned(Step::WaitIdle, "until no other update is in progress"),
         planned(Step::UpdateCode, format!("{} → …@{digest}", t.name)),
         planned(Step::Wait, "until LastUpdateStatus is Successful"),
         planned(Step::Verify, format!("resolves to {digest}")),
@@ -226,6 +227,7 @@ mod tests {
         assert_eq!(
             names,
             [
+                Step::WaitIdle,
                 Step::UpdateCode,
                 Step::Wait,
                 Step::Verify,
@@ -234,6 +236,6 @@ mod tests {
                 Step::Prune
             ]
         );
-        assert!(p[0].steps[4].detail.contains("(new alias)"));
+        assert!(p[0].steps[5].detail.contains("(new alias)"));
     }
 }

@@ -25,6 +25,9 @@ pub enum RollbackError {
     NotImage { function: String, version: String },
     #[error(transparent)]
     Aws(#[from] AwsError),
+    /// A bug in the plan: a step a rollback cannot take.
+    #[error("internal error: the rollback plan of {function} has {step}; please report this")]
+    Plan { function: String, step: Step },
 }
 
 /// Where one function's alias goes back to, decided from reads only.

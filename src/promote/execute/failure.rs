@@ -38,6 +38,14 @@ pub enum Failure {
     /// A bug panicked in the task (the panic guard caught it).
     #[error("internal error: {0}; please report this")]
     Panic(String),
+    /// A bug in the plan: a step where execute cannot take it, or before the step
+    /// whose result it needs. Nothing after it runs.
+    #[error("internal error: the plan of {function} has {step} {why}; please report this")]
+    Plan {
+        function: String,
+        step: crate::step::Step,
+        why: &'static str,
+    },
 }
 
 /// Why a canary stopped before the alias was wholly on the new version.

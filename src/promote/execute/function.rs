@@ -1,6 +1,7 @@
-//! Promotes one function: wait out another update, update code, wait, verify, publish,
-//! smoke-test, move the alias. The caller restores aliases if a sibling fails, and runs
-//! the environment's steps (pruning, invalidation) once every function succeeded.
+//! Promotes one function by walking its planned steps (`promote/plan.rs`): wait out
+//! another update, update code, wait, verify, publish, smoke-test, move the alias. The
+//! caller restores aliases if a sibling fails, and runs the environment's steps
+//! (pruning, invalidation) once every function succeeded.
 
 use tokio::time::Instant;
 
@@ -40,33 +41,103 @@ fn wait_status(e: WaitError) -> Status {
     }
 }
 
+/// What the steps walked so far produced, for the steps after them.
+#[derive(Default)]
+struct Walked {
+    /// The update state before ours (`WaitIdle`): its revision guards the update.
+    idle: Option<UpdateState>,
+    /// `UpdateFunctionCode`'s answer (`UpdateCode`), which the wait starts from.
+    answer: Option<UpdateState>,
+    /// The settled state (`Wait`), which `Verify` and `Publish` read.
+    state: Option<UpdateState>,
+    published: Option<Published>,
+    /// The alias moved: by `MoveAlias`, or by the canary, whose last write moves it.
+    moved: bool,
+}
+
+/// Walks the function's planned steps in order (`job.plan`, the list `plan` and
+/// dry-run show): each runs the code for its kind; the first failure ends the walk.
 async fn run(job: &Job<'_>, steps: &mut Steps, out: &mut Outcome) -> Result<(), Status> {
-    let published = deploy(job, steps, out).await?;
-    if let Some(smoke) = &job.env.smoke_test {
-        steps
-            .run(
-                Step::SmokeTest,
-                smoke_test(job, &published.version, &smoke.payload),
-                |p| format!("version {} answered {}", published.version, shorten(p, 120)),
-            )
-            .await
-            .map_err(Status::Failed)?;
+    let mut w = Walked::default();
+    for planned in job.plan {
+        let step = planned.step;
+        let missing = |why| Status::Failed(misplanned(job, step, why));
+        match step {
+            Step::WaitIdle => w.idle = Some(wait_idle(job, steps, out).await?),
+            Step::UpdateCode => {
+                cancelled(job)?;
+                let revision = w.idle.as_ref().and_then(|s| s.revision_id.as_deref());
+                w.answer = Some(update(job, steps, revision).await?);
+            }
+            Step::Wait => {
+                let answer = w
+                    .answer
+                    .as_ref()
+                    .ok_or_else(|| missing("before update-code"))?;
+                w.state = Some(settle(job, steps, answer).await?);
+            }
+            Step::Verify => {
+                let state = w.state.as_ref().ok_or_else(|| missing("before wait"))?;
+                steps
+                    .run(step, async { verify(job, state) }, |d| {
+                        format!("resolves to {d}")
+                    })
+                    .await
+                    .map_err(Status::Failed)?;
+            }
+            Step::Publish => {
+                let state = w.state.as_ref().ok_or_else(|| missing("before wait"))?;
+                w.published = Some(publish(job, steps, state, out).await?);
+            }
+            Step::SmokeTest => {
+                let published = w
+                    .published
+                    .as_ref()
+                    .ok_or_else(|| missing("before publish"))?;
+                smoke(job, steps, published).await?;
+            }
+            // The canary's windows and its last write are one watch (`canary.rs`): the
+            // first `Canary` step runs them all, and the `MoveAlias` after them is done.
+            Step::Canary | Step::MoveAlias if w.moved => {}
+            Step::Canary | Step::MoveAlias => {
+                let published = w
+                    .published
+                    .as_ref()
+                    .ok_or_else(|| missing("before publish"))?;
+                cancelled(job)?;
+                super::move_alias::run(job, published, steps, out).await?;
+                job.progress.reached(Milestone::Moved);
+                w.moved = true;
+            }
+            // Pruning waits for the whole environment (`execute::environment`): a
+            // sibling's failure restores this alias onto the version it left, which
+            // must still exist.
+            Step::Prune => {}
+            Step::NoOp | Step::Invalidate | Step::Rollback | Step::Undo => {
+                return Err(missing("in a function's promotion"));
+            }
+        }
     }
-    cancelled(job)?;
-    // Pruning waits for the whole environment (the caller): a sibling's failure restores
-    // this alias onto the version it left, which must still exist.
-    super::move_alias::run(job, &published, steps, out).await?;
-    job.progress.reached(Milestone::Moved);
     Ok(())
 }
 
-/// Steps 3–5: wait out another update, update the code, wait for it, verify, publish.
-async fn deploy(job: &Job<'_>, steps: &mut Steps, out: &mut Outcome) -> Result<Published, Status> {
+fn misplanned(job: &Job<'_>, step: Step, why: &'static str) -> Failure {
+    Failure::Plan {
+        function: job.target.name.clone(),
+        step,
+        why,
+    }
+}
+
+/// Waits out an update already in progress (another deploy, a config change), which
+/// would make ours fail with ResourceConflictException. A `Failed` left by an earlier
+/// update is not ours: it is noted and this update goes ahead.
+async fn wait_idle(
+    job: &Job<'_>,
+    steps: &mut Steps,
+    out: &mut Outcome,
+) -> Result<UpdateState, Status> {
     let f = job.target.name.as_str();
-    let uri = job.image.uri();
-    // An update already in progress (another deploy, a config change) would
-    // make ours fail with ResourceConflictException: wait it out first. A `Failed` left by
-    // an earlier update is not ours: it is noted and this update goes ahead.
     let idle = steps
         .run(Step::WaitIdle, idle_state(job), |s| idle_detail(f, s))
         .await
@@ -74,37 +145,54 @@ async fn deploy(job: &Job<'_>, steps: &mut Steps, out: &mut Outcome) -> Result<P
     if idle.status == "Failed" {
         out.warnings.push(idle_detail(f, &idle));
     }
-    cancelled(job)?;
+    Ok(idle)
+}
+
+async fn update(
+    job: &Job<'_>,
+    steps: &mut Steps,
+    revision: Option<&str>,
+) -> Result<UpdateState, Status> {
+    let uri = job.image.uri();
     let answer = steps
-        .run(
-            Step::UpdateCode,
-            update_code(job, &uri, idle.revision_id.as_deref()),
-            |_| uri.clone(),
-        )
-        .await
-        .map_err(Status::Failed)?;
-    job.progress.reached(Milestone::Updated);
-    let state = steps
-        .run(
-            Step::Wait,
-            wait::after_write(job.write.read(), f, &answer, job.deadline, job.cancel),
-            |s| format!("LastUpdateStatus {}", s.status),
-        )
-        .await
-        .map_err(wait_status)?;
-    steps
-        .run(Step::Verify, async { verify(job, &state) }, |d| {
-            format!("resolves to {d}")
+        .run(Step::UpdateCode, update_code(job, &uri, revision), |_| {
+            uri.clone()
         })
         .await
         .map_err(Status::Failed)?;
+    job.progress.reached(Milestone::Updated);
+    Ok(answer)
+}
+
+async fn settle(
+    job: &Job<'_>,
+    steps: &mut Steps,
+    answer: &UpdateState,
+) -> Result<UpdateState, Status> {
+    let f = job.target.name.as_str();
+    steps
+        .run(
+            Step::Wait,
+            wait::after_write(job.write.read(), f, answer, job.deadline, job.cancel),
+            |s| format!("LastUpdateStatus {}", s.status),
+        )
+        .await
+        .map_err(wait_status)
+}
+
+async fn publish(
+    job: &Job<'_>,
+    steps: &mut Steps,
+    state: &UpdateState,
+    out: &mut Outcome,
+) -> Result<Published, Status> {
     let description = provenance::version_description(job.run_info, &job.image.digest);
     let published = steps
         .run(
             Step::Publish,
             super::readback::publish(
                 job.write,
-                f,
+                &job.target.name,
                 &state.code_sha256,
                 state.revision_id.as_deref(),
                 &description,
@@ -116,6 +204,26 @@ async fn deploy(job: &Job<'_>, steps: &mut Steps, out: &mut Outcome) -> Result<P
     job.progress.reached(Milestone::Published);
     out.version = Some(published.version.clone());
     Ok(published)
+}
+
+async fn smoke(job: &Job<'_>, steps: &mut Steps, published: &Published) -> Result<(), Status> {
+    // Planned only with a smoke test configured (`promote/plan.rs`).
+    let Some(smoke) = &job.env.smoke_test else {
+        return Err(Status::Failed(misplanned(
+            job,
+            Step::SmokeTest,
+            "with no smoke test configured",
+        )));
+    };
+    steps
+        .run(
+            Step::SmokeTest,
+            smoke_test(job, &published.version, &smoke.payload),
+            |p| format!("version {} answered {}", published.version, shorten(p, 120)),
+        )
+        .await
+        .map(|_| ())
+        .map_err(Status::Failed)
 }
 
 fn idle_detail(function: &str, s: &UpdateState) -> String {

@@ -10,6 +10,7 @@ use crate::aws::types::{AliasInfo, UpdateState};
 use crate::cancel::Cancel;
 use crate::config::model::{Environment, FunctionTarget};
 use crate::promote::image::Resolved;
+use crate::promote::plan::Planned;
 use crate::promote::progress::Progress;
 use crate::promote::provenance::RunInfo;
 use crate::report::model::{CanaryRecord, StepRecord};
@@ -18,6 +19,8 @@ pub struct Job<'a> {
     pub write: &'a Write,
     pub env: &'a Environment,
     pub target: &'a FunctionTarget,
+    /// The function's planned steps, which execute walks in order (`promote/plan.rs`).
+    pub plan: &'a [Planned],
     pub image: &'a Resolved,
     /// The alias before the run (`None`: it does not exist yet).
     pub before: Option<AliasInfo>,

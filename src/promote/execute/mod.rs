@@ -124,14 +124,15 @@ async fn walk_environment(ctx: &Context<'_>, plans: &[FunctionPlan<'_>]) -> Exec
     executed
 }
 
-/// Prunes every promoted function; a failure is a warning (housekeeping).
+/// Prunes every function whose plan has the step; a failure is a warning (housekeeping).
 async fn prune(ctx: &Context<'_>, plans: &[FunctionPlan<'_>], executed: &mut Executed) {
     let Some(keep) = ctx.env.keep_versions else {
         return;
     };
+    // A function's `Prune` step waits for the whole environment: here.
     let promoted: Vec<&str> = plans
         .iter()
-        .filter(|p| !p.noop)
+        .filter(|p| !p.noop && p.steps.iter().any(|s| s.step == Step::Prune))
         .map(|p| p.target.name.as_str())
         .collect();
     let (records, warnings) = housekeeping::prune_all(ctx.write, &promoted, keep).await;
@@ -167,6 +168,7 @@ async fn run_jobs(ctx: &Context<'_>, plans: &[FunctionPlan<'_>]) -> (Vec<job::Ou
             write: ctx.write,
             env: ctx.env,
             target: p.target,
+            plan: &p.steps,
             image: ctx.image,
             before: p.before.clone(),
             idle: idle_state(ctx.observed, &p.target.name),

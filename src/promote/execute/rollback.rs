@@ -53,10 +53,10 @@ pub async fn apply_all(
     applied
 }
 
-/// Points the alias at the decided version, recording what it replaced.
+/// Takes the function's planned step: points the alias at the decided version,
+/// recording what it replaced.
 async fn apply(write: &Write, p: &RollbackPlan<'_, '_>, run_info: &RunInfo) -> Applied {
     let mut steps = Steps::default();
-    let d = p.decision;
     if !p.writes {
         steps.note(p.step.step, StepStatus::Skipped, p.step.detail.clone());
         return Applied {
@@ -65,9 +65,42 @@ async fn apply(write: &Write, p: &RollbackPlan<'_, '_>, run_info: &RunInfo) -> A
             undone: None,
         };
     }
+    let written = match p.step.step {
+        Step::Rollback => point_back(write, p, run_info, &mut steps).await,
+        // `Undo` follows a sibling's failure (`apply_all`); the rest are a promotion's.
+        step @ (Step::NoOp
+        | Step::WaitIdle
+        | Step::UpdateCode
+        | Step::Wait
+        | Step::Verify
+        | Step::Publish
+        | Step::SmokeTest
+        | Step::Canary
+        | Step::MoveAlias
+        | Step::Prune
+        | Step::Invalidate
+        | Step::Undo) => Err(RollbackError::Plan {
+            function: p.decision.target.name.clone(),
+            step,
+        }),
+    };
+    Applied {
+        steps: steps.records,
+        written: written.map(Some),
+        undone: None,
+    }
+}
+
+async fn point_back(
+    write: &Write,
+    p: &RollbackPlan<'_, '_>,
+    run_info: &RunInfo,
+    steps: &mut Steps,
+) -> Result<AliasInfo, RollbackError> {
+    let d = p.decision;
     let (f, a) = (d.target.name.as_str(), d.target.alias.as_str());
     let description = provenance::alias_description(Some(&d.alias.version), run_info);
-    let written = steps
+    steps
         .run(
             Step::Rollback,
             // A lost answer to our own write is recognised, not taken for a conflict.
@@ -82,12 +115,8 @@ async fn apply(write: &Write, p: &RollbackPlan<'_, '_>, run_info: &RunInfo) -> A
             ),
             |after| format!("{a}: {} → {}", d.alias.version, after.version),
         )
-        .await;
-    Applied {
-        steps: steps.records,
-        written: written.map(Some).map_err(RollbackError::from),
-        undone: None,
-    }
+        .await
+        .map_err(RollbackError::from)
 }
 
 /// Puts an alias this rollback moved back as it was (version, routing,
