@@ -238,4 +238,44 @@ mod tests {
         );
         assert!(p[0].steps[5].detail.contains("(new alias)"));
     }
+
+    /// Execute walks this list (`promote/execute/function.rs`): the canary's windows
+    /// come before the alias's last move, and the smoke test before any traffic.
+    #[test]
+    fn steps_of_a_canary_with_a_smoke_test() {
+        use crate::config::model::{Canary, SmokeTest};
+        let mut e = env();
+        e.keep_versions = None;
+        e.smoke_test = Some(SmokeTest {
+            payload: "{}".into(),
+        });
+        e.strategy = Strategy::Canary(Canary {
+            steps: vec![10, 50],
+            interval: std::time::Duration::from_secs(60),
+            max_errors: 0,
+            error_pattern: "ERROR".into(),
+        });
+        let p = plan(
+            &e,
+            "sha256:b",
+            &[(&e.functions[0], Some(alias("3", false)), None)],
+        );
+        let names: Vec<Step> = p[0].steps.iter().map(|s| s.step).collect();
+        assert_eq!(
+            names,
+            [
+                Step::WaitIdle,
+                Step::UpdateCode,
+                Step::Wait,
+                Step::Verify,
+                Step::Publish,
+                Step::SmokeTest,
+                Step::Canary,
+                Step::Canary,
+                Step::MoveAlias
+            ]
+        );
+        assert!(p[0].steps[6].detail.starts_with("10%"));
+        assert!(after(&e).is_empty());
+    }
 }
