@@ -1,6 +1,7 @@
 //! The steps of a promotion or rollback, named once: `promote/plan.rs` lists them,
-//! `promote/execute.rs` (and the environment steps after it) runs and records them, and
-//! the report shows them by these names (README, "Outputs": the `report` JSON).
+//! `promote/execute/` walks that same list (a `match` per step, so a new step must be
+//! given its code there) and records each, and the report shows them by these names
+//! (README, "Outputs": the `report` JSON).
 
 use serde::Serialize;
 
