@@ -45,4 +45,5 @@ pub mod secret;
 pub mod select;
 pub mod settings;
 pub mod shard;
+pub mod shard_checks;
 pub mod validate;

@@ -50,7 +50,7 @@ fn account_entry(contract: &Contract, account: &str, shards: &[Shard], repositor
         c.environments = shards
             .iter()
             .filter(|s| s.region == *region)
-            .map(|s| shard::environment(&shard::narrow(contract, s, true), s).clone())
+            .map(|s| shard::environment(&shard::narrow(contract, s), s).clone())
             .collect();
         let p = policy(&c, Some(account), region);
         for mut st in p["Statement"].as_array().cloned().unwrap_or_default() {

@@ -4,6 +4,7 @@
 mod cross_account;
 pub mod iam_policy;
 mod per_shard;
+mod promote_parts;
 pub mod plan;
 pub mod promote;
 pub mod rollback;

@@ -1,15 +1,15 @@
-//! `plan`, `promote` and `rollback` of one environment, shard by shard: each
-//! (account, region) with its own clients, its own report and its own
-//! all-or-nothing. Without the `shard` input the shards run one after
-//! another and stop at the first that does not succeed; `plan` also writes
-//! the `matrix` output (README, "Fan-out through the matrix").
+//! `plan`, `promote` and `rollback` of one environment made of (account,
+//! region) shards, each with its own clients: `plan` writes the `matrix`
+//! output; `plan` and `promote` act on the environment as one
+//! (`promote_parts`); `rollback` goes shard by shard into one report
+//! (README, "Fan-out through the matrix").
 
 use crate::aws::Clients;
 use crate::aws::fleet_clients::Fleet;
 use crate::aws::types::Lookup;
 use crate::config::model::Environment;
 use crate::github::sync::Deployment;
-use crate::promote::{environment, rollback};
+use crate::promote::rollback;
 use crate::report::matrix::{self, Entry};
 use crate::report::model::{Outcome, Report};
 use crate::run::{End, Run};
@@ -40,19 +40,15 @@ pub(super) async fn run(
         run.emitter
             .output("matrix", &matrix::render(&entries(&shards)))?;
     }
-    let mut end = End::Done(Outcome::Success);
-    for (i, s) in shards.iter().enumerate() {
-        let named = shards.len() > 1 || run.settings.shard.is_some();
-        end = one(run, &fleet, s, (i == 0, named), act, region.as_deref()).await?;
-        let fine = matches!(
-            end,
-            End::Done(Outcome::Success | Outcome::NoOp | Outcome::Planned | Outcome::Skipped)
-        );
-        if !fine {
-            break;
+    let dry_run = match act {
+        Act::Rollback { dry_run } => dry_run,
+        Act::Plan | Act::Promote => {
+            let dry_run = act == Act::Plan;
+            let region = region.as_deref();
+            return super::promote_parts::run(run, &fleet, env, &shards, dry_run, region).await;
         }
-    }
-    Ok(end)
+    };
+    rollback(run, &fleet, env, &shards, dry_run).await
 }
 
 fn entries(shards: &[Shard]) -> Vec<Entry> {
@@ -67,76 +63,57 @@ fn entries(shards: &[Shard]) -> Vec<Entry> {
         .collect()
 }
 
+/// `rollback` of every shard, each with its own clients; one that fails does
+/// not stop the others (a rollback puts back what it can), and one report
+/// and one Deployment tell about them all.
+async fn rollback(
+    run: &Run,
+    fleet: &Fleet<'_>,
+    env: &Environment,
+    shards: &[Shard],
+    dry_run: bool,
+) -> anyhow::Result<End> {
+    let shown = if dry_run { "plan" } else { "rollback" };
+    let mut report = Report::new(shown, env.name.clone(), run.contract_label());
+    if run.settings.shard.is_some() || shards.len() > 1 {
+        let ids: Vec<String> = shards.iter().map(Shard::id).collect();
+        report.notices.push(format!("shards {}", ids.join(", ")));
+    }
+    let deployment = Deployment::start(run, env, Command::Rollback, dry_run);
+    let mut ends = Vec::new();
+    for (i, s) in shards.iter().enumerate() {
+        let mut part = Report::new(shown, env.name.clone(), run.contract_label());
+        ends.push(one(run, fleet, s, dry_run, &mut part).await?);
+        if i == 0 {
+            report.result = part.result;
+            report.rolled_back = part.rolled_back;
+        }
+        crate::report::merge::merge(&mut report, part);
+    }
+    let end = ends
+        .into_iter()
+        .find(|e| matches!(e, End::Cancelled(_)))
+        .unwrap_or(End::Done(report.result));
+    super::finish(run, end, Some(deployment), report).await
+}
+
+/// The rollback of one shard into its own report (not emitted).
 async fn one(
     full: &Run,
     fleet: &Fleet<'_>,
     shard: &Shard,
-    (first, named): (bool, bool),
-    act: Act,
-    region: Option<&str>,
+    dry_run: bool,
+    report: &mut Report,
 ) -> anyhow::Result<End> {
-    let run = &super::shards::narrowed(full, shard, first);
+    let run = &super::shards::narrowed(full, shard);
     let env = super::shards::environment(run, shard);
     let raw = super::shards::clients(full, fleet, shard).await?;
-    let shown = match act {
-        Act::Plan | Act::Rollback { dry_run: true } => "plan",
-        Act::Promote => "promote",
-        Act::Rollback { .. } => "rollback",
-    };
-    let mut report = Report::new(shown, env.name.clone(), run.contract_label());
-    if named {
-        report.notices.push(format!("shard {}", shard.id()));
+    let env = &this_run_only(run, &raw, env).await;
+    if env.functions.is_empty() {
+        return Ok(nothing_to_undo(run, shard, report));
     }
     let info = &run.runner.info;
-    if let Act::Rollback { dry_run } = act {
-        let env = &this_run_only(run, &raw, env).await;
-        if env.functions.is_empty() {
-            return nothing_to_undo(run, shard, report).await;
-        }
-        let deployment = Deployment::start(run, env, Command::Rollback, dry_run);
-        let end = rollback::environment(run, &raw, env, dry_run, info, &mut report).await;
-        return super::finish(run, end, Some(deployment), report).await;
-    }
-    let clients = raw.cancellable(&run.cancel);
-    let resolved = match source(full, fleet, shard, &raw, env, region).await {
-        Ok(r) => r,
-        Err(e) => {
-            report.result = Outcome::Failed;
-            report.error = Some(format!("{e:#}"));
-            return super::finish(run, End::Done(Outcome::Failed), None, report).await;
-        }
-    };
-    let dry_run = act == Act::Plan;
-    let deployment = (!dry_run).then(|| Deployment::start(run, env, Command::Promote, false));
-    let end = environment::promote(
-        run,
-        &clients,
-        &raw,
-        env,
-        dry_run,
-        info,
-        &mut report,
-        resolved,
-    )
-    .await?;
-    super::finish(run, end, deployment, report).await
-}
-
-/// A `from:` image read with the source's clients, and shown pullable by
-/// this shard's functions when it lives in another account's registry.
-async fn source(
-    full: &Run,
-    fleet: &Fleet<'_>,
-    shard: &Shard,
-    clients: &Clients,
-    env: &Environment,
-    region: Option<&str>,
-) -> anyhow::Result<Option<crate::promote::image::Resolved>> {
-    let Some(image) = super::cross_account::source_image(full, fleet, env, region).await? else {
-        return Ok(None);
-    };
-    super::cross_account::pull_check(full, fleet, shard, clients, &image, region).await?;
-    Ok(Some(image))
+    Ok(rollback::environment(run, &raw, env, dry_run, info, report).await)
 }
 
 /// With the `shard` input inside a workflow run (the rollback-all job), only
@@ -164,7 +141,7 @@ async fn this_run_only(run: &Run, clients: &Clients, env: &Environment) -> Envir
     env
 }
 
-async fn nothing_to_undo(run: &Run, shard: &Shard, mut report: Report) -> anyhow::Result<End> {
+fn nothing_to_undo(run: &Run, shard: &Shard, report: &mut Report) -> End {
     let notice = format!(
         "no alias of shard {} was moved by run {}: nothing to roll back",
         shard.id(),
@@ -173,6 +150,5 @@ async fn nothing_to_undo(run: &Run, shard: &Shard, mut report: Report) -> anyhow
     run.emitter.notice(&notice);
     report.notices.push(notice);
     report.result = Outcome::NoOp;
-    run.emitter.report(&report)?;
-    Ok(End::Done(Outcome::NoOp))
+    End::Done(Outcome::NoOp)
 }

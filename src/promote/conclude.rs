@@ -1,19 +1,20 @@
-//! Running the plans of one environment: every function concurrently, each
-//! under the panic guard; then, on any failure, every moved alias put back,
-//! the invalidation on success, and the run's result.
+//! Running the plans of one environment: every function of every part
+//! concurrently, each under the panic guard and with its part's clients; then,
+//! on any failure, every moved alias put back in every part, the invalidation
+//! on success, and the run's result.
 
 use super::housekeeping;
 use super::image::Resolved;
 use super::job::{Job, Status};
 use super::outcome::{self, Folded};
+use super::part::{self, Part};
 use super::plan::FunctionPlan;
 use super::progress::{self, Progress};
 use super::provenance::RunInfo;
 use super::restore::{self, Restored};
-use crate::aws::Clients;
 use crate::aws::lambda_write::UpdateState;
 use crate::aws::types::Lookup;
-use crate::config::model::Environment;
+use crate::config::model::{Environment, FunctionTarget};
 use crate::error::Cancelled;
 use crate::observe::Observed;
 use crate::report::model::{LeftMoved, Outcome, Promotion, Report};
@@ -21,15 +22,22 @@ use crate::run::{End, Run};
 
 pub struct Context<'a> {
     pub run: &'a Run,
-    /// Cancellable: every call ends soon after a signal.
-    pub clients: &'a Clients,
-    /// Not cancellable: restores must still run after a signal (each is bounded).
-    pub restore: &'a Clients,
+    /// The environment's (account, region) parts, each with its clients.
+    pub parts: &'a [Part],
+    /// The environment (strategy, smoke test, pruning and invalidation are
+    /// the same in every part).
     pub env: &'a Environment,
     pub run_info: &'a RunInfo,
     pub image: &'a Resolved,
-    /// What validation read: each function's update state is reused before its update.
-    pub observed: &'a Observed,
+    /// What validation read, per part: each function's update state is
+    /// reused before its update.
+    pub observed: &'a [Observed],
+}
+
+impl Context<'_> {
+    fn part(&self, target: &FunctionTarget) -> &Part {
+        &self.parts[part::index_of(self.parts, target)]
+    }
 }
 
 pub async fn execute(
@@ -44,9 +52,14 @@ pub async fn execute(
     let restored = if all_ok {
         Restored::default()
     } else {
-        restore::all(ctx.restore, &outcomes).await
+        let restore_of = |m: &super::shift::Moved| {
+            let i = part::index_of_function(ctx.parts, &m.function, &m.alias);
+            &ctx.parts[i].restore
+        };
+        restore::all(restore_of, &outcomes).await
     };
-    let folded = outcome::fold(plans, outcomes, &restored.functions, &ctx.clients.region);
+    let region_of = |t: &FunctionTarget| ctx.part(t).clients.region.clone();
+    let folded = outcome::fold(plans, outcomes, &restored.functions, &region_of);
     promotion.functions = folded.functions.clone();
     // `version` is what the alias serves at the end, also when it could not be put back.
     for left in &restored.left {
@@ -123,7 +136,8 @@ async fn invalidate(ctx: &Context<'_>, promotion: &mut Promotion, report: &mut R
         return;
     };
     match ctx.run.job.get(&inv.distribution_id_env) {
-        Some(id) => match ctx
+        // CloudFront is global and the parts share the account: any part's clients do.
+        Some(id) => match ctx.parts[0]
             .clients
             .invalidate(
                 id.expose(),
@@ -156,22 +170,27 @@ async fn prune(
     promotion: &mut Promotion,
     report: &mut Report,
 ) {
-    let promoted: Vec<&str> = plans
-        .iter()
-        .filter(|p| !p.noop)
-        .map(|p| p.target.name.as_str())
-        .collect();
-    let (records, warnings) = housekeeping::prune_all(ctx.clients, &promoted, keep).await;
-    for (function, record) in records {
-        if let Some(row) = promotion
-            .functions
-            .iter_mut()
-            .find(|r| r.function == function)
-        {
-            row.steps.push(record);
+    for (i, p) in ctx.parts.iter().enumerate() {
+        let promoted: Vec<&str> = plans
+            .iter()
+            .filter(|f| !f.noop && part::index_of(ctx.parts, f.target) == i)
+            .map(|f| f.target.name.as_str())
+            .collect();
+        if promoted.is_empty() {
+            continue;
         }
+        let (records, warnings) = housekeeping::prune_all(&p.clients, &promoted, keep).await;
+        for (function, record) in records {
+            if let Some(row) = promotion
+                .functions
+                .iter_mut()
+                .find(|r| r.function == function)
+            {
+                row.steps.push(record);
+            }
+        }
+        report.warnings.extend(warnings);
     }
-    report.warnings.extend(warnings);
 }
 
 /// The update state validation read for `function`, if it read one.
@@ -202,13 +221,14 @@ async fn run_jobs(
     let log = |line: &str| ctx.run.emitter.log(line);
     let progress = Progress::new(plans.iter().filter(|p| !p.noop).count());
     let jobs = plans.iter().filter(|p| !p.noop).map(|p| {
+        let i = part::index_of(ctx.parts, p.target);
         super::guard::promote(Job {
-            clients: ctx.clients,
+            clients: &ctx.parts[i].clients,
             env: ctx.env,
             target: p.target,
             image: ctx.image,
             before: p.before.clone(),
-            idle: idle_state(ctx.observed, &p.target.name),
+            idle: idle_state(&ctx.observed[i], &p.target.name),
             progress: &progress,
             run_info: ctx.run_info,
             deadline,
@@ -216,7 +236,8 @@ async fn run_jobs(
             log: &log,
         })
     });
-    let progress_line = || progress.line(&ctx.env.name, ctx.clients.pacer.throttled());
+    let throttled = || ctx.parts.iter().map(|p| p.clients.pacer.throttled()).sum();
+    let progress_line = || progress.line(&ctx.env.name, throttled());
     let outcomes =
         progress::while_running(futures::future::join_all(jobs), progress::EVERY, || {
             ctx.run.emitter.log(&progress_line())

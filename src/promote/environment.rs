@@ -1,9 +1,10 @@
-//! Promotion of one environment: validate it, resolve the image once, decide
-//! per function (pure), execute concurrently, and put every moved alias back
-//! if any function fails.
+//! Promotion of one environment: validate every part of it, resolve the image
+//! once, decide per function (pure), execute every function of every part
+//! concurrently, and put every moved alias back if any function fails.
 
 use super::image;
-use super::plan;
+use super::part::Part;
+use super::plan::{self, FunctionPlan};
 use super::provenance::RunInfo;
 use crate::aws::Clients;
 use crate::aws::types::{AliasInfo, Lookup};
@@ -14,41 +15,30 @@ use crate::report::model::{Outcome, Promotion, Report, StepStatus};
 use crate::run::{End, Run};
 use crate::validate;
 
-/// Validates `env`, resolves the image (unless `resolved` already holds it:
-/// a `from:` read with the source's own clients), plans, and promotes every
-/// function that needs it; on any failure, restores every alias the run moved.
-#[allow(clippy::too_many_arguments)]
+/// Validates every part of the environment, resolves the image (unless
+/// `resolved` already holds it: a `from:` read with the source's own
+/// clients), plans, and promotes every function that needs it, in every
+/// part at once; on any failure, restores every alias the run moved.
 pub async fn promote(
     run: &Run,
-    clients: &Clients,
-    restore: &Clients,
-    env: &Environment,
+    parts: &[Part],
     dry_run: bool,
     run_info: &RunInfo,
     report: &mut Report,
     resolved: Option<image::Resolved>,
 ) -> anyhow::Result<End> {
-    // Validate the target first: any drift stops the run before the first write.
-    let (findings, observed) = validate::findings(
-        clients,
-        &run.contract,
-        &[env],
-        &run.job,
-        run.event.is_fork_pr(),
-    )
-    .await;
-    report.findings = findings;
-    if report.drift() {
-        report.result = Outcome::Drift;
-        report.error = Some(format!(
-            "the contract checks of `{}` found drift; nothing was changed",
-            env.name
-        ));
+    // Validate every part first: drift anywhere stops the run before the first write.
+    let Some(observed) = validate_all(run, parts, report).await else {
         return Ok(End::Done(Outcome::Drift));
-    }
+    };
+    let first = &parts[0];
+    let env = first.env();
     let image = match resolved {
         Some(i) => Ok(i),
-        None => image::resolve(clients, &run.contract, env, run.settings.image.as_ref()).await,
+        None => {
+            let input = run.settings.image.as_ref();
+            image::resolve(&first.clients, &first.contract, env, input).await
+        }
     };
     let image = match image {
         Ok(i) => i,
@@ -59,42 +49,85 @@ pub async fn promote(
             return Ok(End::Done(Outcome::Failed));
         }
     };
-    let current = current(clients, env, &observed).await;
-    let plans = plan::plan(env, &image.digest, &current);
-    let mut promotion = promotion_of(&image, env);
-    if plans.iter().all(|p| p.noop) {
-        promotion.functions = plans
-            .iter()
-            .map(|p| plan::record(p, &clients.region, StepStatus::Skipped))
-            .collect();
-        report.promotion = Some(promotion);
-        report.result = Outcome::NoOp;
-        report.notices.push(format!(
-            "`{}` already serves {}: nothing to do",
-            env.name, image.digest
-        ));
-        return Ok(End::Done(Outcome::NoOp));
+    let mut plans = Vec::new();
+    for (part, seen) in parts.iter().zip(&observed) {
+        let current = current(&part.clients, part.env(), seen).await;
+        plans.extend(plan::plan(part.env(), &image.digest, &current));
     }
-    if dry_run {
-        promotion.functions = plans
-            .iter()
-            .map(|p| plan::record(p, &clients.region, StepStatus::Planned))
-            .collect();
-        report.promotion = Some(promotion);
-        report.result = Outcome::Planned;
-        return Ok(End::Done(Outcome::Planned));
+    let promotion = promotion_of(&image, env);
+    if plans.iter().all(|p| p.noop) || dry_run {
+        return Ok(stop_at_plan(parts, &plans, promotion, &image, report));
     }
-
     let ctx = super::conclude::Context {
         run,
-        clients,
-        restore,
+        parts,
         env,
         run_info,
         image: &image,
         observed: &observed,
     };
     Ok(super::conclude::execute(&ctx, &plans, promotion, report).await)
+}
+
+/// The checks of every part, each with its own clients, concurrently; `None`
+/// (with the report saying so) when any found drift.
+async fn validate_all(run: &Run, parts: &[Part], report: &mut Report) -> Option<Vec<Observed>> {
+    let fork = run.event.is_fork_pr();
+    let all = futures::future::join_all(parts.iter().map(|p| async move {
+        validate::findings(&p.clients, &p.contract, &[p.env()], &run.job, fork).await
+    }))
+    .await;
+    let mut observed = Vec::new();
+    for (findings, seen) in all {
+        report.findings.extend(findings);
+        observed.push(seen);
+    }
+    if report.drift() {
+        report.result = Outcome::Drift;
+        report.error = Some(format!(
+            "the contract checks of `{}` found drift; nothing was changed",
+            parts[0].environment
+        ));
+        return None;
+    }
+    Some(observed)
+}
+
+/// The end of a no-op or a dry run: every function's row, nothing written.
+fn stop_at_plan(
+    parts: &[Part],
+    plans: &[FunctionPlan<'_>],
+    mut promotion: Promotion,
+    image: &image::Resolved,
+    report: &mut Report,
+) -> End {
+    let noop = plans.iter().all(|p| p.noop);
+    let status = if noop {
+        StepStatus::Skipped
+    } else {
+        StepStatus::Planned
+    };
+    promotion.functions = plans
+        .iter()
+        .map(|p| plan::record(p, &region_of(parts, p.target), status))
+        .collect();
+    report.promotion = Some(promotion);
+    report.result = if noop {
+        report.notices.push(format!(
+            "`{}` already serves {}: nothing to do",
+            parts[0].environment, image.digest
+        ));
+        Outcome::NoOp
+    } else {
+        Outcome::Planned
+    };
+    End::Done(report.result)
+}
+
+/// The region of the part that holds `target`.
+pub fn region_of(parts: &[Part], target: &FunctionTarget) -> String {
+    let i = super::part::index_of(parts, target);
+    parts[i].clients.region.clone()
 }
 
 /// The promotion part of the report, before any function ran.

@@ -15,6 +15,7 @@ pub mod image;
 pub mod job;
 pub mod move_alias;
 pub mod outcome;
+pub mod part;
 pub mod plan;
 pub mod progress;
 pub mod provenance;

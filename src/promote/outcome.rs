@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use super::job::{Outcome, Status};
 use super::plan::{self, FunctionPlan};
+use crate::config::model::FunctionTarget;
 use crate::report::model::{FunctionRun, Links, Outcome as RunResult, StepRecord, StepStatus};
 
 #[derive(Debug, Default)]
@@ -19,12 +20,13 @@ pub struct Folded {
     pub conflict: bool,
 }
 
-/// `outcomes` are those of the plans that were not no-ops, in the same order.
+/// `outcomes` are those of the plans that were not no-ops, in the same order;
+/// `region_of` names the region each function lives in (its part's).
 pub fn fold(
     plans: &[FunctionPlan<'_>],
     outcomes: Vec<Outcome>,
     restored: &[String],
-    region: &str,
+    region_of: &dyn Fn(&FunctionTarget) -> String,
 ) -> Folded {
     let all_ok = outcomes.iter().all(|o| matches!(o.status, Status::Success));
     let mut folded = Folded::default();
@@ -38,7 +40,7 @@ pub fn fold(
             version: p.before.as_ref().map(|b| b.version.clone()),
             steps: o.steps,
             canary: o.canary,
-            links: Links::new(region, &p.target.name, &p.target.alias),
+            links: Links::new(&region_of(p.target), &p.target.name, &p.target.alias),
             error: None,
         };
         match o.status {
@@ -70,13 +72,13 @@ pub fn fold(
                 fr.error = Some("cancelled".into());
             }
         }
-        by_name.insert(p.target.name.clone(), fr);
+        by_name.insert((&p.target.name, &p.target.alias), fr);
     }
     folded.functions = plans
         .iter()
-        .map(|p| match by_name.remove(&p.target.name) {
+        .map(|p| match by_name.remove(&(&p.target.name, &p.target.alias)) {
             Some(fr) => fr,
-            None => plan::record(p, region, StepStatus::Skipped),
+            None => plan::record(p, &region_of(p.target), StepStatus::Skipped),
         })
         .collect();
     folded

@@ -8,6 +8,7 @@ pub mod format;
 pub mod json;
 pub mod markdown;
 pub mod matrix;
+pub mod merge;
 pub mod model;
 pub mod outputs;
 #[cfg(test)]
