@@ -16,6 +16,7 @@ mod lambda_versions;
 pub mod lambda_write;
 pub mod logs;
 pub mod oidc;
+pub mod oidc_role;
 pub mod operations;
 mod other_read;
 pub mod pace;

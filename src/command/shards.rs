@@ -32,7 +32,10 @@ pub(super) fn fleet(run: &Run) -> Fleet<'_> {
         run_id: &run.runner.info.run_id,
         role_environments,
         pacer: Box::new(move || super::pacer(run)),
-        secret: Box::new(move |v| run.emitter.add_secret(v)),
+        secret: {
+            let emitter = run.emitter.clone();
+            std::sync::Arc::new(move |v: &str| emitter.add_secret(v))
+        },
     })
 }
 
