@@ -12,10 +12,7 @@ use crate::shard::Shard;
 
 /// The checks of `env` that `shard` runs, in contract order.
 pub fn checks_of(env: &Environment, shard: &Shard) -> Vec<Spot<Check>> {
-    let home = env
-        .functions
-        .first()
-        .is_some_and(|f| holds(shard, &f.name));
+    let home = env.functions.first().is_some_and(|f| holds(shard, &f.name));
     env.checks
         .iter()
         .filter(|c| match owner(env, &c.value) {
@@ -86,6 +83,9 @@ environments:
             kinds(&checks_of(env, &s[0])),
             ["log /shared/audit", "env a", "cloudfront"]
         );
-        assert_eq!(kinds(&checks_of(env, &s[1])), ["log /aws/lambda/b", "env b"]);
+        assert_eq!(
+            kinds(&checks_of(env, &s[1])),
+            ["log /aws/lambda/b", "env b"]
+        );
     }
 }

@@ -100,7 +100,12 @@ impl<'a> Fleet<'a> {
 
     /// The role's self-renewing credentials, exchanged now (with the run's
     /// one token) so a refused token or role fails before any other call.
-    async fn role(&self, role: &str, region: &str, environment: &str) -> Result<OidcRole, FleetError> {
+    async fn role(
+        &self,
+        role: &str,
+        region: &str,
+        environment: &str,
+    ) -> Result<OidcRole, FleetError> {
         let mut held = self.roles.lock().await;
         if let Some(r) = held.get(role) {
             return Ok(r.clone());

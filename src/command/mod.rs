@@ -4,9 +4,9 @@
 mod cross_account;
 pub mod iam_policy;
 mod per_shard;
-mod promote_parts;
 pub mod plan;
 pub mod promote;
+mod promote_parts;
 pub mod rollback;
 mod shards;
 pub mod validate;

@@ -76,10 +76,12 @@ pub fn fold(
     }
     folded.functions = plans
         .iter()
-        .map(|p| match by_name.remove(&(&p.target.name, &p.target.alias)) {
-            Some(fr) => fr,
-            None => plan::record(p, &region_of(p.target), StepStatus::Skipped),
-        })
+        .map(
+            |p| match by_name.remove(&(&p.target.name, &p.target.alias)) {
+                Some(fr) => fr,
+                None => plan::record(p, &region_of(p.target), StepStatus::Skipped),
+            },
+        )
         .collect();
     folded
 }
