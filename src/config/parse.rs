@@ -399,5 +399,5 @@ fn invalidate(sink: &mut Sink, y: &Yaml, path: &str) -> Option<Invalidate> {
 }
 
 #[cfg(test)]
-#[path = "parse_tests.rs"]
+#[path = "parse_tests/mod.rs"]
 mod tests;

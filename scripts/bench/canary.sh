@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Canary benchmark against the emulator behind the test proxy: detection latency (an error
+# event of the new version written → alias restored) over BENCH_RUNS runs, min/median/max,
+# and the Logs requests per minute one canary makes while it watches.
+# Env: BENCH_RUNS (10), BENCH_INTERVAL (20s: polls every 2 s), BENCH_COST_INTERVAL (60s:
+# polls every 5 s, as any interval of 50 s or more does).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+
+scripts/dev/ensure-moto.sh >/dev/null
+cargo test --quiet --test it -- --ignored --exact bench_canary::bench_canary --nocapture 2>&1 |
+  grep '^BENCH' | sed 's/^BENCH /- /'
