@@ -4,12 +4,11 @@
 //! (`promote_parts`); `rollback` goes shard by shard into one report
 //! (README, "Fan-out through the matrix").
 
-use crate::aws::Clients;
+use crate::aws::Read;
 use crate::aws::fleet_clients::Fleet;
 use crate::aws::types::Lookup;
 use crate::config::model::Environment;
 use crate::github::sync::Deployment;
-use crate::promote::rollback;
 use crate::report::matrix::{self, Entry};
 use crate::report::model::{Outcome, Report};
 use crate::run::{End, Run};
@@ -80,21 +79,16 @@ async fn rollback(
         report.notices.push(format!("shards {}", ids.join(", ")));
     }
     let deployment = Deployment::start(run, env, Command::Rollback, dry_run);
-    let mut ends = Vec::new();
     for (i, s) in shards.iter().enumerate() {
         let mut part = Report::new(shown, env.name.clone(), run.contract_label());
-        ends.push(one(run, fleet, s, dry_run, &mut part).await?);
+        one(run, fleet, s, dry_run, &mut part).await?;
         if i == 0 {
             report.result = part.result;
             report.rolled_back = part.rolled_back;
         }
         crate::report::merge::merge(&mut report, part);
     }
-    let end = ends
-        .into_iter()
-        .find(|e| matches!(e, End::Cancelled(_)))
-        .unwrap_or(End::Done(report.result));
-    super::finish(run, end, Some(deployment), report).await
+    super::finish(run, End::Done(report.result), Some(deployment), report).await
 }
 
 /// The rollback of one shard into its own report (not emitted).
@@ -104,22 +98,23 @@ async fn one(
     shard: &Shard,
     dry_run: bool,
     report: &mut Report,
-) -> anyhow::Result<End> {
+) -> anyhow::Result<Outcome> {
     let run = &super::shards::narrowed(full, shard);
     let env = super::shards::environment(run, shard);
     let raw = super::shards::clients(full, fleet, shard).await?;
-    let env = &this_run_only(run, &raw, env).await;
+    // Every read ends soon after a signal, as every write of execute does.
+    let read = Read::new(raw.clone()).cancellable(&run.cancel);
+    let env = &this_run_only(run, &read, env).await;
     if env.functions.is_empty() {
         return Ok(nothing_to_undo(run, shard, report));
     }
-    let info = &run.runner.info;
-    Ok(rollback::environment(run, &raw, env, dry_run, info, report).await)
+    Ok(super::rollback_shard::environment(run, raw, &read, env, dry_run, report).await)
 }
 
 /// With the `shard` input inside a workflow run (the rollback-all job), only
 /// the aliases this run moved go back; one it never reached, or that its own
 /// promotion already restored, is left as it is.
-async fn this_run_only(run: &Run, clients: &Clients, env: &Environment) -> Environment {
+async fn this_run_only(run: &Run, read: &Read, env: &Environment) -> Environment {
     let run_id = &run.runner.info.run_id;
     let mut env = env.clone();
     if run.settings.shard.is_none() || run_id.is_empty() || run.settings.to_version.is_some() {
@@ -128,7 +123,7 @@ async fn this_run_only(run: &Run, clients: &Clients, env: &Environment) -> Envir
     let mine = format!("run={run_id}");
     let mut kept = Vec::new();
     for f in env.functions.drain(..) {
-        let moved = match Lookup::from_result(clients.get_alias(&f.name, &f.alias).await) {
+        let moved = match Lookup::from_result(read.get_alias(&f.name, &f.alias).await) {
             Lookup::Found(a) => a.description.split_whitespace().any(|w| w == mine),
             // Unknown: let rollback's own reads report it.
             Lookup::Missing | Lookup::Failed(_) => true,
@@ -141,7 +136,7 @@ async fn this_run_only(run: &Run, clients: &Clients, env: &Environment) -> Envir
     env
 }
 
-fn nothing_to_undo(run: &Run, shard: &Shard, report: &mut Report) -> End {
+fn nothing_to_undo(run: &Run, shard: &Shard, report: &mut Report) -> Outcome {
     let notice = format!(
         "no alias of shard {} was moved by run {}: nothing to roll back",
         shard.id(),
@@ -150,5 +145,5 @@ fn nothing_to_undo(run: &Run, shard: &Shard, report: &mut Report) -> End {
     run.emitter.notice(&notice);
     report.notices.push(notice);
     report.result = Outcome::NoOp;
-    End::Done(Outcome::NoOp)
+    Outcome::NoOp
 }

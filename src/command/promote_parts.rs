@@ -5,11 +5,13 @@
 //! regions"). With the `shard` input, the one shard it names.
 
 use crate::aws::fleet_clients::Fleet;
-use crate::config::model::Environment;
+use crate::aws::{Clients, Read, Write};
+use crate::config::model::{Environment, FunctionTarget};
 use crate::github::sync::Deployment;
-use crate::promote::environment;
+use crate::promote::environment::{self, Prepared};
 use crate::promote::image::Resolved;
 use crate::promote::part::Part;
+use crate::promote::{execute, outcome};
 use crate::report::model::{Outcome, Report};
 use crate::run::{End, Run};
 use crate::settings::Command;
@@ -26,11 +28,11 @@ pub(super) async fn run(
 ) -> anyhow::Result<End> {
     let shown = if dry_run { "plan" } else { "promote" };
     let mut report = Report::new(shown, env.name.clone(), run.contract_label());
-    let ids: Vec<String> = shards.iter().map(Shard::id).collect();
     if run.settings.shard.is_some() || shards.len() > 1 {
+        let ids: Vec<String> = shards.iter().map(Shard::id).collect();
         report.notices.push(format!("shards {}", ids.join(", ")));
     }
-    let parts = parts(run, fleet, shards).await?;
+    let (clients, parts) = parts(run, fleet, shards).await?;
     let resolved = match source(run, fleet, shards, &parts, env, region).await {
         Ok(r) => r,
         Err(e) => {
@@ -40,25 +42,72 @@ pub(super) async fn run(
         }
     };
     let deployment = (!dry_run).then(|| Deployment::start(run, env, Command::Promote, false));
-    let info = &run.runner.info;
-    let end = environment::promote(run, &parts, dry_run, info, &mut report, resolved).await?;
+    let end = promote(run, clients, &parts, resolved, dry_run, &mut report).await?;
     super::finish(run, end, deployment, report).await
 }
 
-/// Every shard's clients (the promotion's cancellable ones and the restores'
-/// raw ones) and the contract as it sees it.
-async fn parts(run: &Run, fleet: &Fleet<'_>, shards: &[Shard]) -> anyhow::Result<Vec<Part>> {
-    let mut parts = Vec::new();
+/// The read side over every part, then, unless only planning, execute with
+/// each part's write handles and the pure fold. `plan` never makes a write handle.
+async fn promote(
+    run: &Run,
+    clients: Vec<Clients>,
+    parts: &[Part],
+    resolved: Option<Resolved>,
+    dry_run: bool,
+    report: &mut Report,
+) -> anyhow::Result<End> {
+    let ready = match environment::prepare(run, parts, resolved, report).await? {
+        Prepared::Done(outcome) => return Ok(End::Done(outcome)),
+        Prepared::Ready(ready) if dry_run => {
+            return Ok(End::Done(environment::planned(ready, parts, report)));
+        }
+        Prepared::Ready(ready) => ready,
+    };
+    // Every call of the promotion ends soon after a signal; the restores that
+    // follow a signal use `restore`, which a signal does not cut short (each
+    // restore is bounded on its own).
+    let restore: Vec<Write> = clients.into_iter().map(Write::new).collect();
+    let write: Vec<Write> = restore.iter().map(|w| w.cancellable(&run.cancel)).collect();
+    let ctx = execute::Context {
+        run,
+        parts,
+        write: &write,
+        restore: &restore,
+        env: parts[0].env(),
+        run_info: &run.runner.info,
+        image: &ready.image,
+        observed: &ready.observed,
+    };
+    let executed = execute::environment(&ctx, &ready.plans).await;
+    let region_of = |t: &FunctionTarget| environment::region_of(parts, t);
+    Ok(outcome::conclude(
+        &ready.plans,
+        executed,
+        run.cancel.signal(),
+        &region_of,
+        ready.promotion,
+        report,
+    ))
+}
+
+/// Every shard's raw clients (for the write handles, made only to execute)
+/// and its part: the cancellable read handle and the contract as it sees it.
+async fn parts(
+    run: &Run,
+    fleet: &Fleet<'_>,
+    shards: &[Shard],
+) -> anyhow::Result<(Vec<Clients>, Vec<Part>)> {
+    let (mut clients, mut parts) = (Vec::new(), Vec::new());
     for s in shards {
         let raw = super::shards::clients(run, fleet, s).await?;
         parts.push(Part {
-            clients: raw.cancellable(&run.cancel),
-            restore: raw,
+            read: Read::new(raw.clone()).cancellable(&run.cancel),
             contract: shard::narrow(&run.contract, s),
             environment: s.environment.clone(),
         });
+        clients.push(raw);
     }
-    Ok(parts)
+    Ok((clients, parts))
 }
 
 /// A `from:` image read with the source's clients, and shown pullable by
@@ -75,7 +124,7 @@ async fn source(
         return Ok(None);
     };
     for (s, part) in shards.iter().zip(parts) {
-        super::cross_account::pull_check(run, fleet, s, &part.restore, &image, region).await?;
+        super::cross_account::pull_check(run, fleet, s, &part.read, &image, region).await?;
     }
     Ok(Some(image))
 }

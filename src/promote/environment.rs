@@ -1,80 +1,95 @@
-//! Promotion of one environment: validate every part of it, resolve the image
-//! once, decide per function (pure), execute every function of every part
-//! concurrently, and put every moved alias back if any function fails.
+//! The read side of one environment's promotion: observe every (account, region)
+//! part of it and run its checks, resolve the image once, read what each alias
+//! serves, and plan (pure). Holds only [`Read`] handles: `plan` and dry-run stop
+//! here, `promote` hands the plans to `promote/execute/` with the write handles.
 
-use super::image;
-use super::part::Part;
+use super::image::{self, ImageError, Resolved};
+use super::part::{self, Part};
 use super::plan::{self, FunctionPlan};
-use super::provenance::RunInfo;
-use crate::aws::Clients;
+use crate::aws::Read;
 use crate::aws::types::{AliasInfo, Lookup};
 use crate::config::model::{Environment, FunctionTarget, Strategy};
 use crate::error::UsageError;
 use crate::observe::Observed;
 use crate::report::model::{Outcome, Promotion, Report, StepStatus};
-use crate::run::{End, Run};
+use crate::run::Run;
 use crate::validate;
 
-/// Validates every part of the environment, resolves the image (unless
-/// `resolved` already holds it: a `from:` read with the source's own
-/// clients), plans, and promotes every function that needs it, in every
-/// part at once; on any failure, restores every alias the run moved.
-pub async fn promote(
+/// What execute needs to promote an environment.
+pub struct Ready<'e> {
+    pub plans: Vec<FunctionPlan<'e>>,
+    pub image: Resolved,
+    /// What validation read, per part: each function's update state is reused
+    /// before its update.
+    pub observed: Vec<Observed>,
+    /// The promotion part of the report, before any function ran.
+    pub promotion: Promotion,
+}
+
+/// Where the read side ends: with a promotion to execute, or with the run's result
+/// already in the report (drift, a failed image lookup, a no-op, a dry run).
+pub enum Prepared<'e> {
+    Ready(Box<Ready<'e>>),
+    Done(Outcome),
+}
+
+/// Validates every part of the environment (drift in any stops them all
+/// before the first write), resolves the image (unless `resolved` already
+/// holds it: a `from:` read with the source's own clients) and plans every
+/// function of every part.
+pub async fn prepare<'e>(
     run: &Run,
-    parts: &[Part],
-    dry_run: bool,
-    run_info: &RunInfo,
+    parts: &'e [Part],
+    resolved: Option<Resolved>,
     report: &mut Report,
-    resolved: Option<image::Resolved>,
-) -> anyhow::Result<End> {
-    // Validate every part first: drift anywhere stops the run before the first write.
+) -> Result<Prepared<'e>, UsageError> {
     let Some(observed) = validate_all(run, parts, report).await else {
-        return Ok(End::Done(Outcome::Drift));
+        return Ok(done(report, Outcome::Drift));
     };
-    let first = &parts[0];
-    let env = first.env();
+    let (first, env) = (&parts[0], parts[0].env());
     let image = match resolved {
         Some(i) => Ok(i),
         None => {
             let input = run.settings.image.as_ref();
-            image::resolve(&first.clients, &first.contract, env, input).await
+            image::resolve(&first.read, &first.contract, env, input).await
         }
     };
     let image = match image {
         Ok(i) => i,
-        Err(e) if e.downcast_ref::<UsageError>().is_some() => return Err(e),
+        Err(ImageError::Usage(e)) => return Err(e),
         Err(e) => {
-            report.result = Outcome::Failed;
-            report.error = Some(format!("{e:#}"));
-            return Ok(End::Done(Outcome::Failed));
+            report.error = Some(e.to_string());
+            return Ok(done(report, Outcome::Failed));
         }
     };
     let mut plans = Vec::new();
-    for (part, seen) in parts.iter().zip(&observed) {
-        let current = current(&part.clients, part.env(), seen).await;
-        plans.extend(plan::plan(part.env(), &image.digest, &current));
+    for (p, seen) in parts.iter().zip(&observed) {
+        let current = current(&p.read, p.env(), seen).await;
+        plans.extend(plan::plan(p.env(), &image.digest, &current));
     }
     let promotion = promotion_of(&image, env);
-    if plans.iter().all(|p| p.noop) || dry_run {
-        return Ok(stop_at_plan(parts, &plans, promotion, &image, report));
+    if plans.iter().all(|p| p.noop) {
+        report.notices.push(format!(
+            "`{}` already serves {}: nothing to do",
+            env.name, image.digest
+        ));
+        show(&plans, promotion, parts, StepStatus::Skipped, report);
+        return Ok(done(report, Outcome::NoOp));
     }
-    let ctx = super::conclude::Context {
-        run,
-        parts,
-        env,
-        run_info,
-        image: &image,
-        observed: &observed,
-    };
-    Ok(super::conclude::execute(&ctx, &plans, promotion, report).await)
+    Ok(Prepared::Ready(Box::new(Ready {
+        plans,
+        image,
+        observed,
+        promotion,
+    })))
 }
 
-/// The checks of every part, each with its own clients, concurrently; `None`
-/// (with the report saying so) when any found drift.
+/// The checks of every part, each with its own read handle, concurrently;
+/// `None` (the report saying so) when any found drift.
 async fn validate_all(run: &Run, parts: &[Part], report: &mut Report) -> Option<Vec<Observed>> {
     let fork = run.event.is_fork_pr();
     let all = futures::future::join_all(parts.iter().map(|p| async move {
-        validate::findings(&p.clients, &p.contract, &[p.env()], &run.job, fork).await
+        validate::findings(&p.read, &p.contract, &[p.env()], &run.job, fork).await
     }))
     .await;
     let mut observed = Vec::new();
@@ -83,7 +98,6 @@ async fn validate_all(run: &Run, parts: &[Part], report: &mut Report) -> Option<
         observed.push(seen);
     }
     if report.drift() {
-        report.result = Outcome::Drift;
         report.error = Some(format!(
             "the contract checks of `{}` found drift; nothing was changed",
             parts[0].environment
@@ -93,45 +107,49 @@ async fn validate_all(run: &Run, parts: &[Part], report: &mut Report) -> Option<
     Some(observed)
 }
 
-/// The end of a no-op or a dry run: every function's row, nothing written.
-fn stop_at_plan(
-    parts: &[Part],
+/// `plan` and dry-run: the steps a promotion would take are the result.
+pub fn planned(ready: Box<Ready<'_>>, parts: &[Part], report: &mut Report) -> Outcome {
+    show(
+        &ready.plans,
+        ready.promotion,
+        parts,
+        StepStatus::Planned,
+        report,
+    );
+    report.result = Outcome::Planned;
+    Outcome::Planned
+}
+
+/// Every plan as a report row, its steps with `status`.
+fn show(
     plans: &[FunctionPlan<'_>],
     mut promotion: Promotion,
-    image: &image::Resolved,
+    parts: &[Part],
+    status: StepStatus,
     report: &mut Report,
-) -> End {
-    let noop = plans.iter().all(|p| p.noop);
-    let status = if noop {
-        StepStatus::Skipped
-    } else {
-        StepStatus::Planned
-    };
+) {
     promotion.functions = plans
         .iter()
         .map(|p| plan::record(p, &region_of(parts, p.target), status))
         .collect();
     report.promotion = Some(promotion);
-    report.result = if noop {
-        report.notices.push(format!(
-            "`{}` already serves {}: nothing to do",
-            parts[0].environment, image.digest
-        ));
-        Outcome::NoOp
-    } else {
-        Outcome::Planned
-    };
-    End::Done(report.result)
 }
 
 /// The region of the part that holds `target`.
 pub fn region_of(parts: &[Part], target: &FunctionTarget) -> String {
-    let i = super::part::index_of(parts, target);
-    parts[i].clients.region.clone()
+    parts[part::index_of(parts, target)]
+        .read
+        .region()
+        .to_string()
+}
+
+fn done<'e>(report: &mut Report, outcome: Outcome) -> Prepared<'e> {
+    report.result = outcome;
+    Prepared::Done(outcome)
 }
 
 /// The promotion part of the report, before any function ran.
-fn promotion_of(image: &image::Resolved, env: &Environment) -> Promotion {
+fn promotion_of(image: &Resolved, env: &Environment) -> Promotion {
     Promotion {
         source: image.source.clone(),
         image_uri: image.uri(),
@@ -147,7 +165,7 @@ fn promotion_of(image: &image::Resolved, env: &Environment) -> Promotion {
 /// What each alias serves now (before, and the digest of an unsplit alias),
 /// which decides the no-op.
 async fn current<'e>(
-    clients: &Clients,
+    read: &Read,
     env: &'e Environment,
     observed: &Observed,
 ) -> Vec<(&'e FunctionTarget, Option<AliasInfo>, Option<String>)> {
@@ -159,7 +177,7 @@ async fn current<'e>(
             _ => None,
         };
         let served = match &before {
-            Some(a) if !a.is_split() => clients
+            Some(a) if !a.is_split() => read
                 .get_function(&t.name, Some(&a.version))
                 .await
                 .ok()

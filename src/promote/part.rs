@@ -1,16 +1,15 @@
 //! One (account, region) part of the environment a promotion acts on, with
-//! its own clients: an environment that spans regions is promoted as one,
+//! its own read handle: an environment that spans regions is promoted as one,
 //! every part's functions side by side, and restored as one (README, "Many
-//! accounts and regions").
+//! accounts and regions"). Execute gets each part's write handles, in the
+//! same order, from the command.
 
-use crate::aws::Clients;
+use crate::aws::Read;
 use crate::config::model::{Contract, Environment, FunctionTarget};
 
 pub struct Part {
-    /// Cancellable: every call ends soon after a signal.
-    pub clients: Clients,
-    /// Not cancellable: restores must still run after a signal (each is bounded).
-    pub restore: Clients,
+    /// Cancellable: every read ends soon after a signal.
+    pub read: Read,
     /// The contract as this part sees it: its region and account, the
     /// environment holding only its functions and the checks that are its.
     pub contract: Contract,

@@ -2,9 +2,9 @@
 //! input: one environment, one all-or-nothing and one report, and each function's
 //! checks made with the clients of the region it lives in.
 
-use serde_json::json;
 use crate::support::accounts_world::{PROD, World};
 use crate::support::{Action, Fault, Match, Rule, seed_in};
+use serde_json::json;
 
 /// How many times the run wrote output `name`.
 fn writes(outputs_raw: &str, name: &str) -> usize {

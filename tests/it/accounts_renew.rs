@@ -3,9 +3,9 @@
 //! session is 900 s; the proxy stands in for a shorter one by asking moto for 35 s
 //! (moto's `Expiration` is now + `DurationSeconds`, `moto/sts/models.py`).
 
-use std::time::Duration;
 use crate::support::accounts_world::{STAGING, World};
 use crate::support::{Action, Match, Rule};
+use std::time::Duration;
 
 #[test]
 fn a_run_longer_than_its_session_gets_fresh_credentials() {

@@ -7,30 +7,31 @@ use std::panic::AssertUnwindSafe;
 
 use futures::FutureExt as _;
 
-use super::execute;
+use super::failure::Failure;
+use super::function;
 use super::job::{Job, Outcome, Status};
-use super::provenance;
 use super::shift::Moved;
-use crate::aws::Clients;
+use crate::aws::Read;
 use crate::aws::types::AliasInfo;
+use crate::promote::provenance;
 
 /// `execute::promote`, with a panic turned into a failed outcome that still
 /// names the alias to restore.
 pub async fn promote(job: Job<'_>) -> Outcome {
-    let clients = job.clients;
+    let read = job.write.read();
     let function = job.target.name.clone();
     let alias = job.target.alias.clone();
     let before = job.before.clone();
     let ours =
         provenance::alias_description(before.as_ref().map(|b| b.version.as_str()), job.run_info);
-    match AssertUnwindSafe(execute::promote(job)).catch_unwind().await {
+    match AssertUnwindSafe(function::promote(job))
+        .catch_unwind()
+        .await
+    {
         Ok(outcome) => outcome,
         Err(payload) => {
-            let why = format!(
-                "internal error: {}; please report this",
-                panic_message(payload.as_ref())
-            );
-            after_panic(clients, function, alias, before, &ours, why).await
+            let why = Failure::Panic(panic_message(payload.as_ref()));
+            after_panic(read, function, alias, before, &ours, why).await
         }
     }
 }
@@ -44,15 +45,15 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 }
 
 async fn after_panic(
-    clients: &Clients,
+    read: &Read,
     function: String,
     alias: String,
     before: Option<AliasInfo>,
     ours: &str,
-    why: String,
+    why: Failure,
 ) -> Outcome {
     let mut warnings = Vec::new();
-    let moved = match clients.get_alias(&function, &alias).await {
+    let moved = match read.get_alias(&function, &alias).await {
         Ok(now) if written_by_us(&now, before.as_ref(), ours) => Some(Moved {
             function: function.clone(),
             alias: alias.clone(),

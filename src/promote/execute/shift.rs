@@ -4,8 +4,9 @@
 
 use std::collections::BTreeMap;
 
+use super::failure::CanaryError;
 use crate::aws::types::AliasInfo;
-use crate::aws::{AwsError, Clients};
+use crate::aws::{AwsError, Write};
 use crate::report::model::CanaryRecord;
 
 /// An alias this run has written, and what it was before.
@@ -23,7 +24,7 @@ pub struct Moved {
 #[derive(Debug)]
 pub struct ShiftFailure {
     pub canary: Vec<CanaryRecord>,
-    pub error: anyhow::Error,
+    pub error: CanaryError,
     /// True when the canary saw errors or timed out (the alias must be restored).
     pub rollback: bool,
 }
@@ -31,7 +32,7 @@ pub struct ShiftFailure {
 /// Points the alias wholly at `version`, clearing any routing, recording the
 /// previous version in its description.
 pub async fn all_at_once(
-    clients: &Clients,
+    write: &Write,
     function: &str,
     alias: &str,
     before: Option<&AliasInfo>,
@@ -46,7 +47,7 @@ pub async fn all_at_once(
                 .and_then(|m| m.revision_id.clone())
                 .or_else(|| b.revision_id.clone());
             super::readback::update_alias(
-                clients,
+                write,
                 function,
                 alias,
                 version,
@@ -57,7 +58,7 @@ pub async fn all_at_once(
             .await?
         }
         None => {
-            clients
+            write
                 .create_alias(function, alias, version, description)
                 .await?
         }
@@ -92,10 +93,10 @@ pub fn record(
 /// Puts an alias back as it was before the run: the previous version with no
 /// routing, or deleted if this run created it. Guarded by our own last revision
 /// id, so another run's later change is not overwritten.
-pub async fn restore(clients: &Clients, m: &Moved) -> Result<(), AwsError> {
+pub async fn restore(write: &Write, m: &Moved) -> Result<(), AwsError> {
     match &m.before {
         Some(b) => super::readback::update_alias(
-            clients,
+            write,
             &m.function,
             &m.alias,
             &b.version,
@@ -105,6 +106,6 @@ pub async fn restore(clients: &Clients, m: &Moved) -> Result<(), AwsError> {
         )
         .await
         .map(|_| ()),
-        None => clients.delete_alias(&m.function, &m.alias).await,
+        None => write.delete_alias(&m.function, &m.alias).await,
     }
 }

@@ -1,21 +1,21 @@
-//! One function's promotion as data: what it works with ([`Job`]), how it
+//! One function's promotion as data: what it works with ([`Job`]) and how it
 //! ended ([`Status`], [`Outcome`]), shared by the steps that run it.
 
 use tokio::time::Instant;
 
-use super::image::Resolved;
-use super::progress::Progress;
-use super::provenance::RunInfo;
+use super::failure::Failure;
 use super::shift::Moved;
-use crate::aws::lambda_write::UpdateState;
-use crate::aws::types::AliasInfo;
-use crate::aws::{AwsError, Clients, ErrorKind};
+use crate::aws::Write;
+use crate::aws::types::{AliasInfo, UpdateState};
 use crate::cancel::Cancel;
 use crate::config::model::{Environment, FunctionTarget};
+use crate::promote::image::Resolved;
+use crate::promote::progress::Progress;
+use crate::promote::provenance::RunInfo;
 use crate::report::model::{CanaryRecord, StepRecord};
 
 pub struct Job<'a> {
-    pub clients: &'a Clients,
+    pub write: &'a Write,
     pub env: &'a Environment,
     pub target: &'a FunctionTarget,
     pub image: &'a Resolved,
@@ -36,20 +36,15 @@ pub struct Job<'a> {
 pub enum Status {
     Success,
     /// Failed before the alias moved: the alias is untouched.
-    Failed(String),
-    /// The canary failed or timed out: the alias must be restored.
-    RollBack(String),
+    Failed(Failure),
+    /// The canary failed or timed out, or an alias write failed after one landed: the
+    /// alias must be restored.
+    RollBack(Failure),
     /// A signal arrived.
     Cancelled(i32),
     /// Another run changed the alias under this one (`PreconditionFailedException`): the
     /// alias is theirs now, so it must not be restored over their change.
-    Conflict(String),
-}
-
-/// True when an alias write was refused because another run changed the alias.
-pub(super) fn is_conflict(e: &anyhow::Error) -> bool {
-    e.downcast_ref::<AwsError>()
-        .is_some_and(|e| e.kind == ErrorKind::Precondition)
+    Conflict(Failure),
 }
 
 pub struct Outcome {

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use super::job::{Outcome, Status};
 use super::shift::{self, Moved};
-use crate::aws::Clients;
+use crate::aws::{Read, Write};
 use crate::report::model::LeftMoved;
 
 const RESTORE_BUDGET: Duration = Duration::from_secs(5);
@@ -25,8 +25,8 @@ pub struct Restored {
 }
 
 /// Restores the aliases moved in `outcomes`, concurrently, each with the
-/// clients `clients_of` gives for it (its part's, in its account and region).
-pub async fn all<'c>(clients_of: impl Fn(&Moved) -> &'c Clients, outcomes: &[Outcome]) -> Restored {
+/// handle `write_of` gives for it (its part's, in its account and region).
+pub async fn all<'w>(write_of: impl Fn(&Moved) -> &'w Write, outcomes: &[Outcome]) -> Restored {
     // An alias another run changed under us is theirs: restoring it would
     // overwrite their work (the emulator accepts any revision id, and a guard
     // alone is not enough where one is missing).
@@ -36,15 +36,15 @@ pub async fn all<'c>(clients_of: impl Fn(&Moved) -> &'c Clients, outcomes: &[Out
         .filter_map(|o| o.moved.as_ref())
         .collect();
     let results = futures::future::join_all(moved.iter().map(|m| {
-        let clients = clients_of(m);
+        let write = write_of(m);
         async move {
-            let r = tokio::time::timeout(RESTORE_BUDGET, shift::restore(clients, m)).await;
-            (m, clients, r)
+            let r = tokio::time::timeout(RESTORE_BUDGET, shift::restore(write, m)).await;
+            (m, write, r)
         }
     }))
     .await;
     let mut restored = Restored::default();
-    for (m, clients, r) in results {
+    for (m, write, r) in results {
         let why = match r {
             Ok(Ok(())) => {
                 restored.functions.push(m.function.clone());
@@ -54,15 +54,14 @@ pub async fn all<'c>(clients_of: impl Fn(&Moved) -> &'c Clients, outcomes: &[Out
             Err(_) => format!("restoring alias {} of {} timed out", m.alias, m.function),
         };
         restored.errors.push(why);
-        restored.left.push(left_moved(clients, m).await);
+        restored.left.push(left_moved(write.read(), m).await);
     }
     restored
 }
 
 /// What a restore that failed left behind, read back from Lambda.
-async fn left_moved(clients: &Clients, m: &Moved) -> LeftMoved {
-    let now =
-        tokio::time::timeout(READ_BACK_BUDGET, clients.get_alias(&m.function, &m.alias)).await;
+async fn left_moved(read: &Read, m: &Moved) -> LeftMoved {
+    let now = tokio::time::timeout(READ_BACK_BUDGET, read.get_alias(&m.function, &m.alias)).await;
     let (version, routing) = match now {
         Ok(Ok(a)) => (Some(a.version), a.routing),
         _ => (None, Default::default()),
@@ -72,7 +71,7 @@ async fn left_moved(clients: &Clients, m: &Moved) -> LeftMoved {
         alias: m.alias.clone(),
         version,
         routing,
-        fix: fix_command(m, &clients.region),
+        fix: fix_command(m, read.region()),
     }
 }
 

@@ -7,15 +7,16 @@ use std::collections::BTreeMap;
 
 use tokio::time::Instant;
 
-use super::canary_logs::StepLog;
-use super::canary_window::{
-    MAX_LOG_FAILURES, PROGRESS_EVERY, ingestion_margin, now_ms, poll_every,
-};
+use super::failure::CanaryError;
 use super::shift::{self, Moved, ShiftFailure};
-use crate::aws::Clients;
+use crate::aws::Write;
 use crate::aws::types::AliasInfo;
 use crate::cancel::Cancel;
 use crate::config::model::Canary;
+use crate::promote::canary_logs::StepLog;
+use crate::promote::canary_window::{
+    MAX_LOG_FAILURES, PROGRESS_EVERY, ingestion_margin, now_ms, poll_every,
+};
 use crate::report::model::CanaryRecord;
 use crate::report::shorten::shorten;
 
@@ -23,7 +24,7 @@ use crate::report::shorten::shorten;
 const EXAMINE_CAP: u64 = 100_000;
 
 pub struct Watch<'a> {
-    pub clients: &'a Clients,
+    pub write: &'a Write,
     pub function: &'a str,
     pub alias: &'a str,
     pub before: Option<&'a AliasInfo>,
@@ -43,7 +44,7 @@ pub async fn shift(
     moved: &mut Option<Moved>,
 ) -> Result<Vec<CanaryRecord>, ShiftFailure> {
     let mut records = Vec::new();
-    let fail = |records: Vec<CanaryRecord>, error: anyhow::Error, rollback: bool| ShiftFailure {
+    let fail = |records: Vec<CanaryRecord>, error: CanaryError, rollback: bool| ShiftFailure {
         canary: records,
         error,
         rollback,
@@ -51,7 +52,7 @@ pub async fn shift(
     // With no version serving traffic yet there is nothing to split against.
     let Some(before) = w.before else {
         return shift::all_at_once(
-            w.clients,
+            w.write,
             w.function,
             w.alias,
             None,
@@ -66,7 +67,8 @@ pub async fn shift(
     // The group the new version logs to (`LoggingConfig`), read before any traffic moves:
     // counting errors in the wrong group would pass every step.
     let group = w
-        .clients
+        .write
+        .read()
         .log_target(w.function, w.new_version)
         .await
         .map_err(|e| fail(Vec::new(), e.into(), false))?
@@ -86,7 +88,7 @@ pub async fn shift(
             w.canary.interval.as_secs()
         ));
         let log = StepLog::new(
-            w.clients,
+            w.write.read(),
             &group,
             w.new_version,
             w.published_ms,
@@ -102,7 +104,7 @@ pub async fn shift(
         }
     }
     shift::all_at_once(
-        w.clients,
+        w.write,
         w.function,
         w.alias,
         Some(before),
@@ -128,7 +130,7 @@ async fn route(
         .or_else(|| before.revision_id.clone());
     let weights = BTreeMap::from([(w.new_version.to_string(), f64::from(percent) / 100.0)]);
     let after = super::readback::update_alias(
-        w.clients,
+        w.write,
         w.function,
         w.alias,
         &before.version,
@@ -148,7 +150,7 @@ async fn watch_step(
     w: &Watch<'_>,
     mut log: StepLog<'_>,
     percent: u8,
-) -> Result<CanaryRecord, (CanaryRecord, anyhow::Error)> {
+) -> Result<CanaryRecord, (CanaryRecord, CanaryError)> {
     let started = Instant::now();
     let end = started + w.canary.interval;
     let last_read = end + ingestion_margin(w.canary.interval);
@@ -183,22 +185,23 @@ async fn watch_step(
                     record.events_examined = log.examined(EXAMINE_CAP).await;
                     record.verdict = "failed".into();
                     record.duration_ms = started.elapsed().as_millis() as u64;
-                    let e = anyhow::anyhow!(
-                        "version {} logged {} error event(s) at {percent}% (at most {} allowed)",
-                        w.new_version,
-                        log.errors,
-                        w.canary.max_errors
-                    );
+                    let e = CanaryError::TooManyErrors {
+                        version: w.new_version.to_string(),
+                        errors: log.errors,
+                        percent,
+                        max: w.canary.max_errors,
+                    };
                     return Err((record, e));
                 }
             }
             Err(e) => {
                 failures += 1;
                 if failures >= MAX_LOG_FAILURES {
-                    let e = anyhow::anyhow!(
-                        "the logs of version {} could not be read {failures} times in a row ({e}); failing closed",
-                        w.new_version,
-                    );
+                    let e = CanaryError::LogsUnreadable {
+                        version: w.new_version.to_string(),
+                        failures,
+                        source: e,
+                    };
                     record.verdict = "aborted".into();
                     record.duration_ms = started.elapsed().as_millis() as u64;
                     return Err((record, e));
@@ -228,14 +231,14 @@ fn progress(w: &Watch<'_>, percent: u8, end: Instant, errors: u64) {
 }
 
 /// Sleeps until `wake`; `Err` with the reason when the deadline or a signal comes first.
-async fn sleep_until(w: &Watch<'_>, wake: Instant, percent: u8) -> Result<(), String> {
-    let cancelled = |sig| format!("cancelled by signal {sig} during the {percent}% step");
+async fn sleep_until(w: &Watch<'_>, wake: Instant, percent: u8) -> Result<(), CanaryError> {
+    let cancelled = |signal| CanaryError::Cancelled { signal, percent };
     if wake > w.deadline {
         tokio::select! {
             _ = tokio::time::sleep_until(w.deadline) => {}
             sig = w.cancel.cancelled() => return Err(cancelled(sig)),
         }
-        return Err(format!("timed out during the {percent}% canary step"));
+        return Err(CanaryError::Timeout { percent });
     }
     tokio::select! {
         _ = tokio::time::sleep_until(wake) => Ok(()),
@@ -243,8 +246,12 @@ async fn sleep_until(w: &Watch<'_>, wake: Instant, percent: u8) -> Result<(), St
     }
 }
 
-fn abort(mut record: CanaryRecord, started: Instant, why: String) -> (CanaryRecord, anyhow::Error) {
+fn abort(
+    mut record: CanaryRecord,
+    started: Instant,
+    why: CanaryError,
+) -> (CanaryRecord, CanaryError) {
     record.verdict = "aborted".into();
     record.duration_ms = started.elapsed().as_millis() as u64;
-    (record, anyhow::anyhow!(why))
+    (record, why)
 }

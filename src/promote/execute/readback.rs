@@ -6,13 +6,13 @@
 
 use std::collections::BTreeMap;
 
-use crate::aws::lambda_write::Published;
 use crate::aws::types::AliasInfo;
-use crate::aws::{AwsError, Clients, ErrorKind};
+use crate::aws::types::Published;
+use crate::aws::{AwsError, ErrorKind, Write};
 
 /// `UpdateAlias`, recognising a lost answer to our own write.
 pub async fn update_alias(
-    clients: &Clients,
+    write: &Write,
     function: &str,
     alias: &str,
     version: &str,
@@ -20,14 +20,14 @@ pub async fn update_alias(
     description: &str,
     guard: Option<&str>,
 ) -> Result<AliasInfo, AwsError> {
-    let refused = match clients
+    let refused = match write
         .update_alias(function, alias, version, weights, Some(description), guard)
         .await
     {
         Err(e) if e.kind == ErrorKind::Precondition => e,
         other => return other,
     };
-    match clients.get_alias(function, alias).await {
+    match write.read().get_alias(function, alias).await {
         Ok(now) if is_our_alias(&now, version, weights, description) => Ok(now),
         _ => Err(refused),
     }
@@ -63,20 +63,20 @@ pub fn is_our_alias(
 /// `PublishVersion`, recognising a lost answer: the version this run published carries
 /// this run's description (repository, commit, run id, digest) and the code hash.
 pub async fn publish(
-    clients: &Clients,
+    write: &Write,
     function: &str,
     code_sha256: &str,
     revision: Option<&str>,
     description: &str,
 ) -> Result<Published, AwsError> {
-    let refused = match clients
+    let refused = match write
         .publish_version(function, code_sha256, revision, description)
         .await
     {
         Err(e) if e.kind == ErrorKind::Precondition => e,
         other => return other,
     };
-    match clients.described_versions(function).await {
+    match write.read().described_versions(function).await {
         Ok(versions) => versions
             .into_iter()
             .filter(|v| v.description == description && v.code_sha256 == code_sha256)

@@ -1,14 +1,16 @@
 //! Step 6 of a promotion: move the alias to the new version, at once or as a canary, and
 //! turn a failure into the function's status (conflict, roll back, or untouched).
 
-use super::job::{Job, Outcome, Status, cancelled, is_conflict};
-use super::provenance;
+use super::failure::Failure;
+use super::job::{Job, Outcome, Status, cancelled};
 use super::shift;
-use super::steps::Steps;
 use crate::aws::ErrorKind;
-use crate::aws::lambda_write::Published;
+use crate::aws::types::Published;
 use crate::config::model::{Canary, Strategy};
+use crate::promote::provenance;
+use crate::promote::steps::Steps;
 use crate::report::model::{StepRecord, StepStatus};
+use crate::step::Step;
 
 pub async fn run(
     job: &Job<'_>,
@@ -26,9 +28,9 @@ pub async fn run(
         Strategy::AllAtOnce => {
             let result = steps
                 .run(
-                    "move-alias",
+                    Step::MoveAlias,
                     shift::all_at_once(
-                        job.clients,
+                        job.write,
                         f,
                         &job.target.alias,
                         job.before.as_ref(),
@@ -43,9 +45,9 @@ pub async fn run(
                 Ok(_) => Ok(()),
                 // A failed write may still have landed (a timeout after the
                 // request was sent); restoring is then the safe side.
-                Err(e) if e.kind == ErrorKind::Precondition => Err(Status::Conflict(e.to_string())),
-                Err(e) if out.moved.is_some() => Err(Status::RollBack(e.to_string())),
-                Err(e) => Err(Status::Failed(e.to_string())),
+                Err(e) if e.kind == ErrorKind::Precondition => Err(Status::Conflict(e.into())),
+                Err(e) if out.moved.is_some() => Err(Status::RollBack(e.into())),
+                Err(e) => Err(Status::Failed(e.into())),
             }
         }
         Strategy::Canary(c) => canary(job, published, c, &alias_description, steps, out).await,
@@ -63,7 +65,7 @@ async fn canary(
     let started = std::time::Instant::now();
     let result = super::canary::shift(
         super::canary::Watch {
-            clients: job.clients,
+            write: job.write,
             function: &job.target.name,
             alias: &job.target.alias,
             before: job.before.as_ref(),
@@ -71,8 +73,8 @@ async fn canary(
             published_ms: published
                 .last_modified
                 .as_deref()
-                .and_then(super::canary_window::lambda_time_ms)
-                .unwrap_or_else(super::canary_window::now_ms),
+                .and_then(crate::promote::canary_window::lambda_time_ms)
+                .unwrap_or_else(crate::promote::canary_window::now_ms),
             description,
             canary,
             deadline: job.deadline,
@@ -84,7 +86,7 @@ async fn canary(
     .await;
     let elapsed = started.elapsed().as_millis() as u64;
     let record = |status, detail| StepRecord {
-        step: "canary".into(),
+        step: Step::Canary,
         status,
         duration_ms: elapsed,
         detail,
@@ -98,17 +100,20 @@ async fn canary(
         }
         Err(failure) => {
             out.canary = failure.canary;
-            let msg = format!("{:#}", failure.error);
-            steps.records.push(record(StepStatus::Failed, msg.clone()));
+            steps
+                .records
+                .push(record(StepStatus::Failed, failure.error.to_string()));
             if let Some(sig) = job.cancel.signal() {
                 return Err(Status::Cancelled(sig));
             }
-            Err(if is_conflict(&failure.error) {
-                Status::Conflict(msg)
+            let conflict = failure.error.is_conflict();
+            let error = Failure::from(failure.error);
+            Err(if conflict {
+                Status::Conflict(error)
             } else if failure.rollback || out.moved.is_some() {
-                Status::RollBack(msg)
+                Status::RollBack(error)
             } else {
-                Status::Failed(msg)
+                Status::Failed(error)
             })
         }
     }

@@ -2,21 +2,22 @@
 //! earlier, because a sibling's failure restores each alias onto the version it left,
 //! which must still exist. Pruning is housekeeping: a failure is a warning.
 
-use super::steps::Steps;
-use crate::aws::{Clients, ErrorKind};
+use crate::aws::{AwsError, ErrorKind, Write};
+use crate::promote::steps::Steps;
 use crate::report::model::StepRecord;
+use crate::step::Step;
 
 /// Prunes each of `functions` to `keep` versions; the step record per function, and a
 /// warning per failure.
 pub async fn prune_all(
-    clients: &Clients,
+    write: &Write,
     functions: &[&str],
     keep: u32,
 ) -> (Vec<(String, StepRecord)>, Vec<String>) {
     let results = futures::future::join_all(functions.iter().map(|f| async move {
         let mut steps = Steps::default();
         let r = steps
-            .run("prune", prune(clients, f, keep), |d| {
+            .run(Step::Prune, prune(write, f, keep), |d| {
                 if d.is_empty() {
                     "nothing to prune".to_string()
                 } else {
@@ -38,17 +39,17 @@ pub async fn prune_all(
     (records, warnings)
 }
 
-async fn prune(clients: &Clients, f: &str, keep: u32) -> Result<Vec<String>, String> {
-    let versions = clients.list_versions(f).await.map_err(|e| e.to_string())?;
-    let aliases = clients.list_aliases(f).await.map_err(|e| e.to_string())?;
-    let doomed = super::prune::to_delete(&versions, &aliases, keep);
+async fn prune(write: &Write, f: &str, keep: u32) -> Result<Vec<String>, AwsError> {
+    let versions = write.read().list_versions(f).await?;
+    let aliases = write.read().list_aliases(f).await?;
+    let doomed = crate::promote::prune::to_delete(&versions, &aliases, keep);
     let mut deleted = Vec::new();
     for v in doomed {
-        match clients.delete_version(f, &v).await {
+        match write.delete_version(f, &v).await {
             Ok(()) => deleted.push(v),
             // An alias started using it since we listed: keeping it is right.
             Err(e) if e.kind == ErrorKind::Conflict => continue,
-            Err(e) => return Err(e.to_string()),
+            Err(e) => return Err(e),
         }
     }
     Ok(deleted)

@@ -1,18 +1,19 @@
-//! Promotes one function: update code, wait,
-//! verify, publish, smoke-test, move the alias. The only place that writes function code
-//! and versions. The caller restores aliases if a sibling fails, and prunes once every
-//! function succeeded.
+//! Promotes one function: wait out another update, update code, wait, verify, publish,
+//! smoke-test, move the alias. The caller restores aliases if a sibling fails, and runs
+//! the environment's steps (pruning, invalidation) once every function succeeded.
 
 use tokio::time::Instant;
 
+use super::failure::Failure;
 use super::job::{Job, Outcome, Status, cancelled};
-use super::progress::Milestone;
-use super::provenance;
-use super::steps::Steps;
-use super::wait::{self, WaitError};
 use crate::aws::ErrorKind;
-use crate::aws::lambda_write::{Published, UpdateState};
+use crate::aws::types::{Published, UpdateState};
+use crate::promote::progress::Milestone;
+use crate::promote::provenance;
+use crate::promote::steps::Steps;
+use crate::promote::wait::{self, WaitError};
 use crate::report::shorten::shorten;
+use crate::step::Step;
 
 pub async fn promote(job: Job<'_>) -> Outcome {
     let mut out = Outcome {
@@ -35,7 +36,7 @@ pub async fn promote(job: Job<'_>) -> Outcome {
 fn wait_status(e: WaitError) -> Status {
     match e {
         WaitError::Cancelled { signal, .. } => Status::Cancelled(signal),
-        other => Status::Failed(other.to_string()),
+        other => Status::Failed(other.into()),
     }
 }
 
@@ -44,7 +45,7 @@ async fn run(job: &Job<'_>, steps: &mut Steps, out: &mut Outcome) -> Result<(), 
     if let Some(smoke) = &job.env.smoke_test {
         steps
             .run(
-                "smoke-test",
+                Step::SmokeTest,
                 smoke_test(job, &published.version, &smoke.payload),
                 |p| format!("version {} answered {}", published.version, shorten(p, 120)),
             )
@@ -67,7 +68,7 @@ async fn deploy(job: &Job<'_>, steps: &mut Steps, out: &mut Outcome) -> Result<P
     // make ours fail with ResourceConflictException: wait it out first. A `Failed` left by
     // an earlier update is not ours: it is noted and this update goes ahead.
     let idle = steps
-        .run("wait-idle", idle_state(job), |s| idle_detail(f, s))
+        .run(Step::WaitIdle, idle_state(job), |s| idle_detail(f, s))
         .await
         .map_err(wait_status)?;
     if idle.status == "Failed" {
@@ -76,7 +77,7 @@ async fn deploy(job: &Job<'_>, steps: &mut Steps, out: &mut Outcome) -> Result<P
     cancelled(job)?;
     let answer = steps
         .run(
-            "update-code",
+            Step::UpdateCode,
             update_code(job, &uri, idle.revision_id.as_deref()),
             |_| uri.clone(),
         )
@@ -85,14 +86,14 @@ async fn deploy(job: &Job<'_>, steps: &mut Steps, out: &mut Outcome) -> Result<P
     job.progress.reached(Milestone::Updated);
     let state = steps
         .run(
-            "wait",
-            wait::after_write(job.clients, f, &answer, job.deadline, job.cancel),
+            Step::Wait,
+            wait::after_write(job.write.read(), f, &answer, job.deadline, job.cancel),
             |s| format!("LastUpdateStatus {}", s.status),
         )
         .await
         .map_err(wait_status)?;
     steps
-        .run("verify", async { verify(job, &state) }, |d| {
+        .run(Step::Verify, async { verify(job, &state) }, |d| {
             format!("resolves to {d}")
         })
         .await
@@ -100,9 +101,9 @@ async fn deploy(job: &Job<'_>, steps: &mut Steps, out: &mut Outcome) -> Result<P
     let description = provenance::version_description(job.run_info, &job.image.digest);
     let published = steps
         .run(
-            "publish",
+            Step::Publish,
             super::readback::publish(
-                job.clients,
+                job.write,
                 f,
                 &state.code_sha256,
                 state.revision_id.as_deref(),
@@ -111,7 +112,7 @@ async fn deploy(job: &Job<'_>, steps: &mut Steps, out: &mut Outcome) -> Result<P
             |p| format!("version {}", p.version),
         )
         .await
-        .map_err(|e| Status::Failed(e.to_string()))?;
+        .map_err(|e| Status::Failed(e.into()))?;
     job.progress.reached(Milestone::Published);
     out.version = Some(published.version.clone());
     Ok(published)
@@ -132,7 +133,9 @@ async fn idle_state(job: &Job<'_>) -> Result<UpdateState, WaitError> {
     // Validation's own read serves unless an update was in progress then.
     match &job.idle {
         Some(s) if s.status != "InProgress" => Ok(s.clone()),
-        _ => wait::until_settled(job.clients, &job.target.name, job.deadline, job.cancel).await,
+        _ => {
+            wait::until_settled(job.write.read(), &job.target.name, job.deadline, job.cancel).await
+        }
     }
 }
 
@@ -141,50 +144,49 @@ async fn update_code(
     job: &Job<'_>,
     uri: &str,
     revision: Option<&str>,
-) -> Result<UpdateState, String> {
+) -> Result<UpdateState, Failure> {
     let f = job.target.name.as_str();
     let mut revision = revision.map(str::to_string);
     for delay in wait::delays().take(8) {
-        match job.clients.update_code(f, uri, revision.as_deref()).await {
+        match job.write.update_code(f, uri, revision.as_deref()).await {
             Ok(answer) => return Ok(answer),
             Err(e) if e.kind == ErrorKind::Conflict && Instant::now() + delay < job.deadline => {
                 tokio::time::sleep(delay).await;
-                let state = wait::until_settled(job.clients, f, job.deadline, job.cancel)
-                    .await
-                    .map_err(|e| e.to_string())?;
+                let state =
+                    wait::until_settled(job.write.read(), f, job.deadline, job.cancel).await?;
                 // Another writer changed the function: re-reading the revision
                 // here is right because nothing of ours was written yet.
                 revision = state.revision_id;
             }
-            Err(e) => return Err(e.to_string()),
+            Err(e) => return Err(e.into()),
         }
     }
-    Err(format!(
-        "{f} stayed busy with another update; try again later"
-    ))
+    Err(Failure::Busy {
+        function: f.to_string(),
+    })
 }
 
 /// The function now resolves to the intended digest, as the last poll of the
 /// wait (a `GetFunction`) already told.
-fn verify(job: &Job<'_>, state: &UpdateState) -> Result<String, String> {
+fn verify(job: &Job<'_>, state: &UpdateState) -> Result<String, Failure> {
     match state.image_digest.clone() {
         Some(d) if d == job.image.digest => Ok(d),
-        Some(d) => Err(format!(
-            "{} resolves to {d}, not the intended {}; another deploy may have raced this one",
-            job.target.name, job.image.digest
-        )),
-        None => Err(format!(
-            "{} reports no resolved image digest",
-            job.target.name
-        )),
+        Some(found) => Err(Failure::WrongDigest {
+            function: job.target.name.clone(),
+            found,
+            intended: job.image.digest.clone(),
+        }),
+        None => Err(Failure::NoDigest {
+            function: job.target.name.clone(),
+        }),
     }
 }
 
 /// Invokes the new version (not the alias); a `FunctionError` or a payload with
 /// `errorMessage` fails the run before any traffic moves.
-async fn smoke_test(job: &Job<'_>, version: &str, payload: &str) -> Result<String, String> {
+async fn smoke_test(job: &Job<'_>, version: &str, payload: &str) -> Result<String, Failure> {
     let r = job
-        .clients
+        .write
         .invoke_version(
             &job.target.name,
             version,
@@ -193,8 +195,8 @@ async fn smoke_test(job: &Job<'_>, version: &str, payload: &str) -> Result<Strin
         )
         .await
         .map_err(|e| match job.cancel.signal() {
-            Some(sig) => format!("cancelled by signal {sig} during the smoke test"),
-            None => e.to_string(),
+            Some(signal) => Failure::SmokeTestCancelled { signal },
+            None => e.into(),
         })?;
     let error_message = serde_json::from_str::<serde_json::Value>(&r.payload)
         .ok()
@@ -205,15 +207,14 @@ async fn smoke_test(job: &Job<'_>, version: &str, payload: &str) -> Result<Strin
                     .unwrap_or_else(|| m.to_string())
             })
         });
+    let failed = |kind, message: &str| Failure::SmokeTest {
+        version: version.to_string(),
+        kind,
+        message: shorten(message, 500),
+    };
     match (r.function_error, error_message) {
-        (Some(kind), msg) => Err(format!(
-            "smoke test of version {version} failed ({kind}): {}",
-            shorten(&msg.unwrap_or(r.payload), 500)
-        )),
-        (None, Some(msg)) => Err(format!(
-            "smoke test of version {version} failed: {}",
-            shorten(&msg, 500)
-        )),
+        (Some(kind), msg) => Err(failed(Some(kind), &msg.unwrap_or(r.payload))),
+        (None, Some(msg)) => Err(failed(None, &msg)),
         (None, None) => Ok(r.payload),
     }
 }

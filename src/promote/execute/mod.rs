@@ -1,0 +1,167 @@
+//! Execute, the only phase that writes (README, "Architecture"): only its functions are
+//! handed the [`Write`] handles. For one environment: every function's promotion at once,
+//! in every (account, region) part, each under the panic guard and with its part's
+//! handle; on any failure, every moved alias put back in every part; once the whole
+//! environment succeeded, the environment's own steps (pruning, the CloudFront
+//! invalidation), which must wait for it: a sibling's failure restores each alias onto
+//! the version it left, which must still exist. What happened is returned as data for
+//! the pure fold (`promote/outcome.rs`).
+
+pub mod canary;
+pub mod failure;
+pub mod function;
+pub mod guard;
+pub mod housekeeping;
+pub mod invalidate;
+pub mod job;
+pub mod move_alias;
+pub mod readback;
+pub mod restore;
+pub mod rollback;
+pub mod shift;
+
+use job::{Job, Status};
+use restore::Restored;
+
+use crate::aws::Write;
+use crate::aws::types::{Lookup, UpdateState};
+use crate::config::model::Environment;
+use crate::observe::Observed;
+use crate::promote::image::Resolved;
+use crate::promote::part::{self, Part};
+use crate::promote::plan::{self, FunctionPlan};
+use crate::promote::progress::{self, Progress};
+use crate::promote::provenance::RunInfo;
+use crate::report::model::StepRecord;
+use crate::run::Run;
+use crate::step::Step;
+
+pub struct Context<'a> {
+    pub run: &'a Run,
+    /// The environment's (account, region) parts: which function lives where.
+    pub parts: &'a [Part],
+    /// Per part, cancellable: every call ends soon after a signal.
+    pub write: &'a [Write],
+    /// Per part, not cancellable: restores must still run after a signal (each is bounded).
+    pub restore: &'a [Write],
+    /// The environment (strategy, pruning and invalidation are the same in every part).
+    pub env: &'a Environment,
+    pub run_info: &'a RunInfo,
+    pub image: &'a Resolved,
+    /// What validation read, per part: each function's update state is reused
+    /// before its update.
+    pub observed: &'a [Observed],
+}
+
+/// What execute did to one environment, for the fold.
+#[derive(Default)]
+pub struct Executed {
+    /// One per plan that was not a no-op, in the same order.
+    pub outcomes: Vec<job::Outcome>,
+    /// The aliases put back after a failure.
+    pub restored: Restored,
+    /// The environment's steps after success: the record of each, per function.
+    pub after: Vec<(String, StepRecord)>,
+    pub invalidation_id: Option<String>,
+    pub warnings: Vec<String>,
+    /// The last progress line, for the summary.
+    pub progress: String,
+}
+
+impl Executed {
+    pub fn all_ok(&self) -> bool {
+        self.outcomes
+            .iter()
+            .all(|o| matches!(o.status, Status::Success))
+    }
+}
+
+pub async fn environment(ctx: &Context<'_>, plans: &[FunctionPlan<'_>]) -> Executed {
+    let mut executed = Executed::default();
+    (executed.outcomes, executed.progress) = run_jobs(ctx, plans).await;
+    if !executed.all_ok() {
+        let restore_of = |m: &shift::Moved| {
+            &ctx.restore[part::index_of_function(ctx.parts, &m.function, &m.alias)]
+        };
+        executed.restored = restore::all(restore_of, &executed.outcomes).await;
+        return executed;
+    }
+    for step in plan::after(ctx.env) {
+        match step {
+            Step::Prune => prune(ctx, plans, &mut executed).await,
+            Step::Invalidate => invalidate::run(ctx, &mut executed).await,
+            // `plan::after` lists only the environment's own steps.
+            _ => {}
+        }
+    }
+    executed
+}
+
+/// Prunes every promoted function, part by part; a failure is a warning (housekeeping).
+async fn prune(ctx: &Context<'_>, plans: &[FunctionPlan<'_>], executed: &mut Executed) {
+    let Some(keep) = ctx.env.keep_versions else {
+        return;
+    };
+    for (i, write) in ctx.write.iter().enumerate() {
+        let promoted: Vec<&str> = plans
+            .iter()
+            .filter(|p| !p.noop && part::index_of(ctx.parts, p.target) == i)
+            .map(|p| p.target.name.as_str())
+            .collect();
+        if promoted.is_empty() {
+            continue;
+        }
+        let (records, warnings) = housekeeping::prune_all(write, &promoted, keep).await;
+        executed.after.extend(records);
+        executed.warnings.extend(warnings);
+    }
+}
+
+/// The update state validation read for `function`, if it read one.
+fn idle_state(observed: &Observed, function: &str) -> Option<UpdateState> {
+    match observed.functions.get(function) {
+        Some(Lookup::Found(info)) => Some(UpdateState {
+            status: info
+                .last_update_status
+                .clone()
+                .unwrap_or_else(|| "Successful".to_string()),
+            reason: info.last_update_reason.clone(),
+            code_sha256: String::new(),
+            revision_id: info.revision_id.clone(),
+            image_digest: info.image_digest.clone(),
+        }),
+        _ => None,
+    }
+}
+
+/// Every function's promotion at once (all-or-nothing, canary windows side by side),
+/// with a progress line while they run; the pacer bounds the requests in flight.
+async fn run_jobs(ctx: &Context<'_>, plans: &[FunctionPlan<'_>]) -> (Vec<job::Outcome>, String) {
+    let deadline = tokio::time::Instant::now() + ctx.run.settings.timeout;
+    let log = |line: &str| ctx.run.emitter.log(line);
+    let progress = Progress::new(plans.iter().filter(|p| !p.noop).count());
+    let jobs = plans.iter().filter(|p| !p.noop).map(|p| {
+        let i = part::index_of(ctx.parts, p.target);
+        guard::promote(Job {
+            write: &ctx.write[i],
+            env: ctx.env,
+            target: p.target,
+            image: ctx.image,
+            before: p.before.clone(),
+            idle: idle_state(&ctx.observed[i], &p.target.name),
+            progress: &progress,
+            run_info: ctx.run_info,
+            deadline,
+            cancel: &ctx.run.cancel,
+            log: &log,
+        })
+    });
+    let throttled = || ctx.write.iter().map(|w| w.read().throttled()).sum();
+    let progress_line = || progress.line(&ctx.env.name, throttled());
+    let outcomes =
+        progress::while_running(futures::future::join_all(jobs), progress::EVERY, || {
+            ctx.run.emitter.log(&progress_line())
+        })
+        .await;
+    (outcomes, progress_line())
+}
