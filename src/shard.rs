@@ -99,7 +99,7 @@ pub fn narrow(contract: &Contract, shard: &Shard) -> Contract {
         .iter_mut()
         .find(|e| e.name == shard.environment)
     {
-        env.checks = crate::shard_checks::checks_of(env, shard);
+        env.checks = crate::shard_checks::checks_of(env, &shard.functions);
         env.functions = shard.functions.clone();
     }
     c

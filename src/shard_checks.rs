@@ -7,16 +7,18 @@
 //! since every shard has credentials of its own (README, "Many accounts and
 //! regions"). Pure.
 
-use crate::config::model::{Check, Environment, Spot};
-use crate::shard::Shard;
+use crate::config::model::{Check, Environment, FunctionTarget, Spot};
 
-/// The checks of `env` that `shard` runs, in contract order.
-pub fn checks_of(env: &Environment, shard: &Shard) -> Vec<Spot<Check>> {
-    let home = env.functions.first().is_some_and(|f| holds(shard, &f.name));
+/// The checks of `env` that the shard holding `functions` runs, in contract order.
+pub fn checks_of(env: &Environment, functions: &[FunctionTarget]) -> Vec<Spot<Check>> {
+    let home = env
+        .functions
+        .first()
+        .is_some_and(|f| holds(functions, &f.name));
     env.checks
         .iter()
         .filter(|c| match owner(env, &c.value) {
-            Some(function) => holds(shard, function),
+            Some(function) => holds(functions, function),
             None => home,
         })
         .cloned()
@@ -33,15 +35,14 @@ fn owner<'c>(env: &Environment, check: &'c Check) -> Option<&'c str> {
     }
 }
 
-fn holds(shard: &Shard, function: &str) -> bool {
-    shard.functions.iter().any(|f| f.name == function)
+fn holds(functions: &[FunctionTarget], function: &str) -> bool {
+    functions.iter().any(|f| f.name == function)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::config::parse;
-    use crate::shard::shards;
 
     const TEXT: &str = "\
 version: 1
@@ -78,14 +79,11 @@ environments:
     fn a_functions_checks_run_where_it_lives_the_rest_at_home() {
         let c = parse("c.yml", TEXT).unwrap();
         let env = &c.environments[0];
-        let s = shards(&c, env, "x");
+        let (a, b) = (&env.functions[..1], &env.functions[1..]);
         assert_eq!(
-            kinds(&checks_of(env, &s[0])),
+            kinds(&checks_of(env, a)),
             ["log /shared/audit", "env a", "cloudfront"]
         );
-        assert_eq!(
-            kinds(&checks_of(env, &s[1])),
-            ["log /aws/lambda/b", "env b"]
-        );
+        assert_eq!(kinds(&checks_of(env, b)), ["log /aws/lambda/b", "env b"]);
     }
 }

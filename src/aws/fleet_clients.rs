@@ -10,28 +10,12 @@ use std::sync::Arc;
 use tokio::sync::{Mutex, OnceCell};
 
 use super::Clients;
-use super::assume::AssumeError;
+pub use super::fleet_error::FleetError;
 use super::oidc::{OidcError, OidcRequest};
 use super::oidc_role::{OidcRole, RoleSetup, SecretSink};
 use super::pace::Pacer;
 use crate::secret::Secret;
 use aws_sdk_sts::config::SharedCredentialsProvider;
-
-/// Why a shard has no clients.
-#[derive(Debug, thiserror::Error)]
-pub enum FleetError {
-    #[error("environment `{environment}` assumes role {role}, but {source}")]
-    Token {
-        environment: String,
-        role: String,
-        #[source]
-        source: OidcError,
-    },
-    #[error(transparent)]
-    Assume(#[from] AssumeError),
-    #[error("{0:#}")]
-    Clients(anyhow::Error),
-}
 
 /// Who runs, for session names, and which environments share each role.
 pub struct FleetSetup<'a> {

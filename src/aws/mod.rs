@@ -10,6 +10,7 @@ pub mod ecr;
 mod ecr_policy;
 pub mod error;
 pub mod fleet_clients;
+pub mod fleet_error;
 mod handles;
 mod lambda_logging;
 mod lambda_read;

@@ -12,7 +12,7 @@ use aws_credential_types::Credentials;
 use aws_credential_types::provider::{self, ProvideCredentials, error::CredentialsError};
 
 use super::assume::{self, Session};
-use super::fleet_clients::FleetError;
+use super::fleet_error::FleetError;
 use super::oidc::OidcRequest;
 use crate::secret::Secret;
 
