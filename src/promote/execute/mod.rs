@@ -1,6 +1,7 @@
 //! Execute, the only phase that writes (README, "Architecture"): only its functions are
-//! handed the [`Write`] handle. For one environment: every function's promotion at once,
-//! each under the panic guard; on any failure, every moved alias put back; once the whole
+//! handed the [`Write`] handles. For one environment: every function's promotion at once,
+//! in every (account, region) part, each under the panic guard and with its part's
+//! handle; on any failure, every moved alias put back in every part; once the whole
 //! environment succeeded, the environment's own steps (pruning, the CloudFront
 //! invalidation), which must wait for it: a sibling's failure restores each alias onto
 //! the version it left, which must still exist. What happened is returned as data for
@@ -29,6 +30,7 @@ use crate::aws::{Clients, Write};
 use crate::config::model::Environment;
 use crate::observe::Observed;
 use crate::promote::image::Resolved;
+use crate::promote::part::{self, Part};
 use crate::promote::plan::{self, FunctionPlan};
 use crate::promote::progress::{self, Progress};
 use crate::promote::provenance::RunInfo;
@@ -40,25 +42,32 @@ use crate::step::Step;
 /// which it builds itself from the clients (`permit.rs`).
 pub struct Input<'a> {
     pub run: &'a Run,
+    /// The environment's (account, region) parts: which function lives where.
+    pub parts: &'a [Part],
     pub env: &'a Environment,
     pub run_info: &'a RunInfo,
     pub image: &'a Resolved,
-    /// What validation read: each function's update state is reused before its update.
-    pub observed: &'a Observed,
+    /// What validation read, per part: each function's update state is reused
+    /// before its update.
+    pub observed: &'a [Observed],
 }
 
 /// What the steps of execute work with: the input and the two write handles.
 pub struct Context<'a> {
     pub run: &'a Run,
-    /// Cancellable: every call ends soon after a signal.
-    pub write: &'a Write,
-    /// Not cancellable: restores must still run after a signal (each is bounded).
-    pub restore: &'a Write,
+    /// The environment's (account, region) parts: which function lives where.
+    pub parts: &'a [Part],
+    /// Per part, cancellable: every call ends soon after a signal.
+    pub write: &'a [Write],
+    /// Per part, not cancellable: restores must still run after a signal (each is bounded).
+    pub restore: &'a [Write],
+    /// The environment (strategy, pruning and invalidation are the same in every part).
     pub env: &'a Environment,
     pub run_info: &'a RunInfo,
     pub image: &'a Resolved,
-    /// What validation read: each function's update state is reused before its update.
-    pub observed: &'a Observed,
+    /// What validation read, per part: each function's update state is reused
+    /// before its update.
+    pub observed: &'a [Observed],
 }
 
 /// What execute did to one environment, for the fold.
@@ -84,18 +93,26 @@ impl Executed {
     }
 }
 
-/// Promotes one environment along its plans, with write handles built from `clients`.
+/// Promotes one environment along its plans, with write handles built from each
+/// part's `clients` (in the order of `input.parts`).
 pub async fn environment(
     input: Input<'_>,
-    clients: Clients,
+    clients: Vec<Clients>,
     plans: &[FunctionPlan<'_>],
 ) -> Executed {
     // Every call of the promotion ends soon after a signal; the restores that follow a
     // signal use `restore`, which a signal does not cut short (each is bounded on its own).
-    let restore = Write::new(clients, Permit::new());
-    let write = restore.cancellable(&input.run.cancel);
+    let restore: Vec<Write> = clients
+        .into_iter()
+        .map(|c| Write::new(c, Permit::new()))
+        .collect();
+    let write: Vec<Write> = restore
+        .iter()
+        .map(|w| w.cancellable(&input.run.cancel))
+        .collect();
     let ctx = Context {
         run: input.run,
+        parts: input.parts,
         write: &write,
         restore: &restore,
         env: input.env,
@@ -110,7 +127,10 @@ async fn walk_environment(ctx: &Context<'_>, plans: &[FunctionPlan<'_>]) -> Exec
     let mut executed = Executed::default();
     (executed.outcomes, executed.progress) = run_jobs(ctx, plans).await;
     if !executed.all_ok() {
-        executed.restored = restore::all(ctx.restore, &executed.outcomes).await;
+        let restore_of = |m: &shift::Moved| {
+            &ctx.restore[part::index_of_function(ctx.parts, &m.function, &m.alias)]
+        };
+        executed.restored = restore::all(restore_of, &executed.outcomes).await;
         return executed;
     }
     for step in plan::after(ctx.env) {
@@ -118,26 +138,43 @@ async fn walk_environment(ctx: &Context<'_>, plans: &[FunctionPlan<'_>]) -> Exec
             Step::Prune => prune(ctx, plans, &mut executed).await,
             Step::Invalidate => invalidate::run(ctx, &mut executed).await,
             // `plan::after` lists only the environment's own steps.
-            _ => {}
+            Step::NoOp
+            | Step::WaitIdle
+            | Step::UpdateCode
+            | Step::Wait
+            | Step::Verify
+            | Step::Publish
+            | Step::SmokeTest
+            | Step::Canary
+            | Step::MoveAlias
+            | Step::Rollback
+            | Step::Undo => {}
         }
     }
     executed
 }
 
-/// Prunes every function whose plan has the step; a failure is a warning (housekeeping).
+/// Prunes, part by part, every function whose plan has the step; a failure is a
+/// warning (housekeeping).
 async fn prune(ctx: &Context<'_>, plans: &[FunctionPlan<'_>], executed: &mut Executed) {
     let Some(keep) = ctx.env.keep_versions else {
         return;
     };
-    // A function's `Prune` step waits for the whole environment: here.
-    let promoted: Vec<&str> = plans
-        .iter()
-        .filter(|p| !p.noop && p.steps.iter().any(|s| s.step == Step::Prune))
-        .map(|p| p.target.name.as_str())
-        .collect();
-    let (records, warnings) = housekeeping::prune_all(ctx.write, &promoted, keep).await;
-    executed.after.extend(records);
-    executed.warnings.extend(warnings);
+    for (i, write) in ctx.write.iter().enumerate() {
+        let promoted: Vec<&str> = plans
+            .iter()
+            .filter(|p| !p.noop && part::index_of(ctx.parts, p.target) == i)
+            // A function's `Prune` step waits for the whole environment: here.
+            .filter(|p| p.steps.iter().any(|s| s.step == Step::Prune))
+            .map(|p| p.target.name.as_str())
+            .collect();
+        if promoted.is_empty() {
+            continue;
+        }
+        let (records, warnings) = housekeeping::prune_all(write, &promoted, keep).await;
+        executed.after.extend(records);
+        executed.warnings.extend(warnings);
+    }
 }
 
 /// The update state validation read for `function`, if it read one.
@@ -164,14 +201,15 @@ async fn run_jobs(ctx: &Context<'_>, plans: &[FunctionPlan<'_>]) -> (Vec<job::Ou
     let log = |line: &str| ctx.run.emitter.log(line);
     let progress = Progress::new(plans.iter().filter(|p| !p.noop).count());
     let jobs = plans.iter().filter(|p| !p.noop).map(|p| {
+        let i = part::index_of(ctx.parts, p.target);
         guard::promote(Job {
-            write: ctx.write,
+            write: &ctx.write[i],
             env: ctx.env,
             target: p.target,
             plan: &p.steps,
             image: ctx.image,
             before: p.before.clone(),
-            idle: idle_state(ctx.observed, &p.target.name),
+            idle: idle_state(&ctx.observed[i], &p.target.name),
             progress: &progress,
             run_info: ctx.run_info,
             deadline,
@@ -179,7 +217,8 @@ async fn run_jobs(ctx: &Context<'_>, plans: &[FunctionPlan<'_>]) -> (Vec<job::Ou
             log: &log,
         })
     });
-    let progress_line = || progress.line(&ctx.env.name, ctx.write.read().throttled());
+    let throttled = || ctx.write.iter().map(|w| w.read().throttled()).sum();
+    let progress_line = || progress.line(&ctx.env.name, throttled());
     let outcomes =
         progress::while_running(futures::future::join_all(jobs), progress::EVERY, || {
             ctx.run.emitter.log(&progress_line())

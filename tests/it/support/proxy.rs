@@ -322,7 +322,7 @@ async fn forwarded(
     target: &str,
     decision: &Decision,
 ) -> std::io::Result<Answered> {
-    let answer = forward(request, shared.upstream).await?;
+    let answer = forward(&rewritten(request, &decision.request), shared.upstream).await?;
     let status = answer
         .head
         .split_whitespace()
@@ -356,6 +356,23 @@ async fn forwarded(
             reset: false,
         },
     })
+}
+
+/// The request as forwarded, with the rules' body replacements.
+fn rewritten(request: &Message, replacements: &[(String, String)]) -> Message {
+    let mut body = String::from_utf8_lossy(&request.body).into_owned();
+    for (from, to) in replacements {
+        body = body.replace(from.as_str(), to);
+    }
+    Message {
+        head: request.head.clone(),
+        headers: request.headers.clone(),
+        body: if replacements.is_empty() {
+            request.body.clone()
+        } else {
+            body.into_bytes()
+        },
+    }
 }
 
 /// moto's `ListAliases` of a function. moto routes a request to its service by the
