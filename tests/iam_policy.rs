@@ -83,6 +83,8 @@ fn sample_contract() -> Contract {
         interval: Duration::from_secs(300),
         max_errors: 0,
         error_pattern: "ERROR".into(),
+        linear: None,
+        gates: Default::default(),
     });
     production.keep_versions = Some(10);
     production.invalidate = Some(Invalidate {
@@ -303,6 +305,8 @@ fn a_canary_may_read_a_log_group_its_checks_name() {
         interval: Duration::from_secs(60),
         max_errors: 0,
         error_pattern: "ERROR".into(),
+        linear: None,
+        gates: Default::default(),
     });
     prod.checks = vec![at(Check::LogGroup {
         name: "/custom/worker".into(),

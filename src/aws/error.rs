@@ -102,6 +102,7 @@ impl AwsError {
 fn kind_of(code: &str) -> ErrorKind {
     match code {
         "ResourceNotFoundException"
+        | "ProvisionedConcurrencyConfigNotFoundException"
         | "NoSuchDistribution"
         | "RepositoryNotFoundException"
         | "ImageNotFoundException"

@@ -28,6 +28,8 @@ pub struct Published {
     pub description: String,
     /// `LastModified` as Lambda spells it (`2026-12-01T21:13:45.123+0000`).
     pub last_modified: Option<String>,
+    /// The version's `State` as published (`Pending` while, e.g., a SnapStart snapshot is made).
+    pub state: Option<String>,
 }
 
 /// The state of `LastUpdateStatus` while waiting for an update.
@@ -144,6 +146,7 @@ impl Clients {
             code_sha256: out.code_sha256().unwrap_or_default().to_string(),
             description: out.description().unwrap_or_default().to_string(),
             last_modified: out.last_modified().map(str::to_string),
+            state: out.state().map(|s| s.as_str().to_string()),
         })
     }
 

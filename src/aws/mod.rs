@@ -1,6 +1,7 @@
 //! AWS access: the SDK adapters (the only code that talks to AWS), error
 //! classification, and the list of operations they may call.
 
+pub mod alarms;
 pub mod bounds;
 mod call;
 pub mod clients;
@@ -12,6 +13,7 @@ mod lambda_read;
 mod lambda_versions;
 pub mod lambda_write;
 pub mod logs;
+pub mod metrics;
 pub mod operations;
 mod other_read;
 pub mod pace;
@@ -19,6 +21,7 @@ pub mod policy;
 pub mod quota;
 pub mod timeouts;
 pub mod types;
+pub mod warm;
 
 pub use clients::Clients;
 pub use error::{AwsError, ErrorKind};

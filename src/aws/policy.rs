@@ -300,6 +300,7 @@ mod tests {
                 .collect(),
             checks: Vec::new(),
             smoke_test: None,
+            post_traffic: None,
             strategy: Strategy::AllAtOnce,
             keep_versions: None,
             invalidate: None,

@@ -93,6 +93,28 @@ pub fn repository_of(uri: &str) -> &str {
     }
 }
 
+/// One version's metrics over a step's window, as CloudWatch sums them.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct VersionStats {
+    pub invocations: f64,
+    pub errors: f64,
+    pub throttles: f64,
+    /// p99 of `Duration` in milliseconds; `None` without invocations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub p99_ms: Option<f64>,
+}
+
+impl VersionStats {
+    /// Errors per invocation; 0 without invocations.
+    pub fn error_rate(&self) -> f64 {
+        if self.invocations > 0.0 {
+            (self.errors / self.invocations).clamp(0.0, 1.0)
+        } else {
+            0.0
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,6 +4,7 @@ mod access;
 mod checks;
 pub mod diag;
 mod limits;
+pub mod metrics;
 pub mod model;
 mod parse;
 mod strategy;

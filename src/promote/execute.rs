@@ -41,6 +41,17 @@ fn wait_status(e: WaitError) -> Status {
 
 async fn run(job: &Job<'_>, steps: &mut Steps, out: &mut Outcome) -> Result<(), Status> {
     let published = deploy(job, steps, out).await?;
+    // A version Lambda still prepares (a SnapStart snapshot) cannot be invoked yet.
+    if published.state.as_deref() == Some("Pending") {
+        steps
+            .run(
+                "wait-active",
+                super::warm::until_active(job, &published.version),
+                Clone::clone,
+            )
+            .await
+            .map_err(Status::Failed)?;
+    }
     if let Some(smoke) = &job.env.smoke_test {
         steps
             .run(
@@ -54,7 +65,7 @@ async fn run(job: &Job<'_>, steps: &mut Steps, out: &mut Outcome) -> Result<(), 
     cancelled(job)?;
     // Pruning waits for the whole environment (the caller): a sibling's failure restores
     // this alias onto the version it left, which must still exist.
-    super::move_alias::run(job, &published, steps, out).await?;
+    super::traffic::run(job, &published, steps, out).await?;
     job.progress.reached(Milestone::Moved);
     Ok(())
 }
@@ -183,37 +194,6 @@ fn verify(job: &Job<'_>, state: &UpdateState) -> Result<String, String> {
 /// Invokes the new version (not the alias); a `FunctionError` or a payload with
 /// `errorMessage` fails the run before any traffic moves.
 async fn smoke_test(job: &Job<'_>, version: &str, payload: &str) -> Result<String, String> {
-    let r = job
-        .clients
-        .invoke_version(
-            &job.target.name,
-            version,
-            payload,
-            job.deadline.saturating_duration_since(Instant::now()),
-        )
-        .await
-        .map_err(|e| match job.cancel.signal() {
-            Some(sig) => format!("cancelled by signal {sig} during the smoke test"),
-            None => e.to_string(),
-        })?;
-    let error_message = serde_json::from_str::<serde_json::Value>(&r.payload)
-        .ok()
-        .and_then(|v| {
-            v.get("errorMessage").map(|m| {
-                m.as_str()
-                    .map(str::to_string)
-                    .unwrap_or_else(|| m.to_string())
-            })
-        });
-    match (r.function_error, error_message) {
-        (Some(kind), msg) => Err(format!(
-            "smoke test of version {version} failed ({kind}): {}",
-            shorten(&msg.unwrap_or(r.payload), 500)
-        )),
-        (None, Some(msg)) => Err(format!(
-            "smoke test of version {version} failed: {}",
-            shorten(&msg, 500)
-        )),
-        (None, None) => Ok(r.payload),
-    }
+    let what = format!("smoke test of version {version}");
+    super::invoke_check::run(job, version, payload, &what).await
 }

@@ -3,8 +3,10 @@
 //! drive it live in `command/`.
 
 pub mod canary;
+pub mod canary_gates;
 pub mod canary_logs;
 pub mod canary_match;
+pub mod canary_step;
 pub mod canary_window;
 pub mod conclude;
 pub mod environment;
@@ -12,6 +14,7 @@ pub mod execute;
 pub mod guard;
 pub mod housekeeping;
 pub mod image;
+pub mod invoke_check;
 pub mod job;
 pub mod move_alias;
 pub mod outcome;
@@ -25,4 +28,7 @@ pub mod rollback;
 pub mod shift;
 pub mod steps;
 pub mod target;
+pub mod traffic;
+pub mod verdict;
 pub mod wait;
+pub mod warm;

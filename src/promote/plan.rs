@@ -83,11 +83,17 @@ fn steps(
             format!("{}: {from} → new version", t.alias),
         )),
         Strategy::Canary(c) => {
+            let gates = super::canary_gates::plan_words(&c.gates);
             for p in &c.steps {
                 s.push((
-                    "canary".into(),
+                    if c.linear.is_some() {
+                        "linear"
+                    } else {
+                        "canary"
+                    }
+                    .into(),
                     format!(
-                        "{p}% for {}s, at most {} error(s)",
+                        "{p}% for {}s, at most {} error(s){gates}",
                         c.interval.as_secs(),
                         c.max_errors
                     ),
@@ -98,6 +104,12 @@ fn steps(
                 format!("{}: {from} → new version (100%)", t.alias),
             ));
         }
+    }
+    if env.post_traffic.is_some() {
+        s.push((
+            "post-traffic".into(),
+            format!("invoke alias {} after 100%", t.alias),
+        ));
     }
     if let Some(k) = env.keep_versions {
         s.push((
@@ -150,6 +162,7 @@ mod tests {
             }],
             checks: vec![],
             smoke_test: None,
+            post_traffic: None,
             strategy: Strategy::AllAtOnce,
             keep_versions: Some(3),
             invalidate: None,

@@ -8,9 +8,9 @@ use crate::report::escape::{cell, escape, url};
 use crate::report::fit::{Part, fit};
 use crate::report::format::{
     check_counts, duration, outcome_icon, plural, shows_no_duration, status_icon, status_rank,
-    step_icon, step_word, verdict_icon,
+    step_icon, step_word,
 };
-use crate::report::model::{CanaryRecord, FunctionRun, Promotion, Report};
+use crate::report::model::{FunctionRun, Promotion, Report};
 
 /// Under GitHub's 1 MiB step-summary limit, with room for a heading another
 /// step of the job may have written.
@@ -308,28 +308,7 @@ fn function_parts(f: &FunctionRun) -> Vec<Part> {
             tail: "\n".to_string(),
         });
     }
-    if !f.canary.is_empty() {
-        parts.push(Part {
-            head: "**Canary**\n\n| Share | Duration | Events examined | Errors | Verdict |\n\
-                   |---|---|---|---|---|\n"
-                .to_string(),
-            rows: f.canary.iter().map(canary_row).collect(),
-            more: Box::new(|n| format!("\n_{n} more {} not shown._\n", rows(n))),
-            tail: "\n".to_string(),
-        });
-        for c in f.canary.iter().filter(|c| !c.first_errors.is_empty()) {
-            parts.push(Part {
-                head: format!("First errors of the new version at {} %:\n\n", c.percent),
-                rows: c
-                    .first_errors
-                    .iter()
-                    .map(|e| format!("- {}\n", cell(e, LINE)))
-                    .collect(),
-                more: Box::new(|n| format!("- _{n} more not shown._\n")),
-                tail: "\n".to_string(),
-            });
-        }
-    }
+    parts.extend(super::canary_md::parts(f));
     let links: Vec<String> = [
         ("Function", &f.links.function),
         ("Alias", &f.links.alias),
@@ -343,18 +322,6 @@ fn function_parts(f: &FunctionRun) -> Vec<Part> {
         parts.push(Part::text(format!("{}\n\n", links.join(" · "))));
     }
     parts
-}
-
-fn canary_row(c: &CanaryRecord) -> String {
-    format!(
-        "| {} % | {} | {} | {} | {} {} |\n",
-        c.percent,
-        duration(c.duration_ms),
-        c.events_examined,
-        c.errors,
-        verdict_icon(&c.verdict),
-        cell(&c.verdict, CELL)
-    )
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 #![allow(dead_code, unused_imports)] // each test crate uses a different part of the harness
 
 mod aws;
+mod cloudwatch;
 mod hang;
 mod http;
 mod moto;
@@ -19,6 +20,7 @@ mod stage;
 mod state;
 
 pub use aws::{AliasState, Aws, now_ms, today};
+pub use cloudwatch::Traffic;
 pub use moto::Moto;
 pub use proxy::{Proxy, Seen};
 pub use proxy_request::{

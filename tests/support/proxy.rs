@@ -306,6 +306,16 @@ async fn respond(
         Some(ModelAnswer::Error(status, code, message)) => {
             return Ok(Answered::error(info, status, &code, &message));
         }
+        Some(ModelAnswer::Json(status, body)) => {
+            return Ok(Answered {
+                status,
+                head: format!("HTTP/1.1 {status} Modelled"),
+                headers: vec![("Content-Type".into(), "application/json".into())],
+                body: body.to_string().into_bytes(),
+                injected: true,
+                reset: false,
+            });
+        }
         Some(ModelAnswer::NoContent) => {
             return Ok(Answered {
                 status: 204,
@@ -318,7 +328,23 @@ async fn respond(
         }
         None => {}
     }
-    let answer = forward(request, shared.upstream).await?;
+    let rewritten = shared
+        .realism
+        .lock()
+        .expect("realism")
+        .as_ref()
+        .and_then(|r| r.rewrite_request(info, &request.body));
+    let answer = match rewritten {
+        Some(body) => {
+            let changed = Message {
+                head: request.head.clone(),
+                headers: request.headers.clone(),
+                body,
+            };
+            forward(&changed, shared.upstream).await?
+        }
+        None => forward(request, shared.upstream).await?,
+    };
     let status = answer
         .head
         .split_whitespace()
