@@ -328,12 +328,10 @@ async fn respond(
         }
         None => {}
     }
-    let rewritten = shared
-        .realism
-        .lock()
-        .expect("realism")
-        .as_ref()
-        .and_then(|r| r.rewrite_request(info, &request.body));
+    // moto answers 500 to any percentile statistic: always asked as `Maximum` (realism/metrics.rs).
+    let rewritten = (info.op == "GetMetricData")
+        .then(|| super::realism::without_percentiles(&request.body))
+        .flatten();
     let answer = match rewritten {
         Some(body) => {
             let changed = Message {

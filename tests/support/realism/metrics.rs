@@ -1,7 +1,7 @@
 //! `GetMetricData` with a percentile statistic. CloudWatch computes `p99` of `Duration` —
 //! <https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Statistics-definitions.html>;
 //! moto 5.2.5 knows only `Sum`, `Average`, `Minimum`, `Maximum` and `SampleCount` and
-//! answers no value for any other. The model asks moto for `Maximum` instead: the tests
+//! answers any other with an HTTP 500. The model asks moto for `Maximum` instead: the tests
 //! seed one `Duration` value per version and step, whose p99 and maximum are the same.
 
 use serde_json::Value;

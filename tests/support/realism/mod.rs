@@ -15,7 +15,8 @@
 //! - lost responses: the write reaches moto, the client gets a 5xx or a reset (`lost.rs`);
 //! - provisioned concurrency (`IN_PROGRESS`, then `READY`) and SnapStart versions
 //!   (`Pending`, then `Active`), which moto lacks (`warm.rs`);
-//! - percentile statistics of `GetMetricData`, which moto does not compute (`metrics.rs`).
+//! - percentile statistics of `GetMetricData`, which moto does not compute (`metrics.rs`;
+//!   applied by the proxy with or without the model, as moto answers them with a 500).
 //!
 //! Room is left for hanging calls and quota throttling, which other rules add.
 
@@ -28,6 +29,7 @@ mod warm;
 
 pub use logs::{LogFormat, lambda_stream};
 pub use lost::Lost;
+pub use metrics::without_percentiles;
 
 use super::proxy_request::RequestInfo;
 use serde_json::Value;
@@ -172,11 +174,6 @@ impl Realism {
     /// SnapStart is on for `function`: a new version stays `Pending` for `takes`.
     pub fn snapstart(&mut self, function: &str, takes: Duration) {
         self.warm.snapstart.insert(function.to_owned(), takes);
-    }
-
-    /// The body to send moto instead of the request's own, if the model changes it.
-    pub fn rewrite_request(&self, info: &RequestInfo, body: &[u8]) -> Option<Vec<u8>> {
-        (info.op == "GetMetricData").then(|| metrics::without_percentiles(body))?
     }
 
     /// The function logs to `group` in `format` (`LoggingConfig`).
