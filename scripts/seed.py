@@ -2,7 +2,7 @@
 """Seed a running moto server with the AWS state a test or the demo needs.
 
 Usage:
-    .venv/bin/python scripts/seed.py --endpoint http://127.0.0.1:PORT --region us-east-1 [--docker-free-lambda] [STATE.json | -]
+    .venv/bin/python scripts/seed.py --endpoint http://127.0.0.1:PORT --region us-east-1 [--account 111111111111] [--docker-free-lambda] [STATE.json | -]
 
 The spec is read from the file named, or from stdin when it is `-` or absent.
 A JSON description of everything created is printed on stdout; progress and
@@ -20,6 +20,7 @@ Spec format (every key optional):
   "role": "lambda-promote-test-role",          # IAM role the functions use (created)
   "ecr": [
     {"repository": "app",
+     "policy": {"Version": "2012-10-17", "Statement": [...]},   # optional repository policy
      "images": [
        {"name": "v1",                          # key in the output; default "REPO:FIRST_TAG"
         "tags": ["v1", "latest"],              # tags pushed (may be empty: untagged)
@@ -87,7 +88,7 @@ import time
 import urllib.request
 import zipfile
 
-import boto3
+import seed_account  # scripts/ is on sys.path when this runs as a script
 
 MEDIA_TYPES = {
     "docker": "application/vnd.docker.distribution.manifest.v2+json",
@@ -164,12 +165,11 @@ def index_manifest(seed, media_type):
 
 
 class Seeder:
-    def __init__(self, endpoint, region):
+    def __init__(self, endpoint, region, account=None):
         self.endpoint = endpoint.rstrip("/")
         self.region = region
-        self.session = boto3.session.Session(
-            aws_access_key_id="testing", aws_secret_access_key="testing", region_name=region
-        )
+        # moto's default account, or `account` through an assumed role.
+        self.session = seed_account.session(self.endpoint, region, account)
         self.account = self.client("sts").get_caller_identity()["Account"]
         self.out = {
             "account": self.account,
@@ -216,6 +216,8 @@ class Seeder:
             except ecr.exceptions.RepositoryAlreadyExistsException:
                 uri = ecr.describe_repositories(repositoryNames=[name])["repositories"][0]["repositoryUri"]
             self.out["repositories"][name] = {"uri": uri}
+            if "policy" in repo:
+                ecr.set_repository_policy(repositoryName=name, policyText=json.dumps(repo["policy"]))
             for i, image in enumerate(repo.get("images", [])):
                 self.push(ecr, name, uri, i, image)
 
@@ -418,12 +420,13 @@ def main():
     parser = argparse.ArgumentParser(description="Seed moto from a JSON spec (see the module doc).")
     parser.add_argument("--endpoint", required=True)
     parser.add_argument("--region", required=True)
+    parser.add_argument("--account", help="seed in this 12-digit account (through an assumed role)")
     parser.add_argument("--docker-free-lambda", action="store_true", help="switch moto's Lambda to the docker-free backend first")
     parser.add_argument("spec", nargs="?", default="-")
     args = parser.parse_args()
 
     spec = json.load(sys.stdin) if args.spec == "-" else json.load(open(args.spec, encoding="utf-8"))
-    seeder = Seeder(args.endpoint, args.region)
+    seeder = Seeder(args.endpoint, args.region, args.account)
     if args.docker_free_lambda:
         seeder.docker_free_lambda()
     seeder.ecr(spec.get("ecr", []))

@@ -56,7 +56,7 @@ pub async fn run(argv: Vec<OsString>, cancel: Cancel) -> anyhow::Result<End> {
         contract,
         job,
         event,
-        emitter,
+        emitter: std::sync::Arc::new(emitter),
         cancel,
         runner,
     };

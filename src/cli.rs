@@ -57,6 +57,9 @@ struct Opts {
     /// Output format [default: text]
     #[arg(long, value_name = "FORMAT", value_parser = ["text", "json"])]
     output: Option<String>,
+    /// promote/rollback: act on one ENVIRONMENT/ACCOUNT/REGION shard (plan's `matrix`).
+    #[arg(long, value_name = "SHARD")]
+    shard: Option<String>,
 }
 
 /// Parses the command line (with the program name first). `Ok(None)` when no
@@ -87,6 +90,7 @@ pub fn parse(argv: impl IntoIterator<Item = OsString>) -> Result<Option<RawArgs>
         pr_comment: None,
         github_deployment: None,
         output: opts.output,
+        shard: opts.shard,
     }))
 }
 

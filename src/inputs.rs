@@ -29,6 +29,8 @@ pub struct RawArgs {
     pub pr_comment: Option<String>,
     pub github_deployment: Option<String>,
     pub output: Option<String>,
+    /// `ENVIRONMENT/ACCOUNT/REGION`: promote or roll back one shard only.
+    pub shard: Option<String>,
 }
 
 const PREFIX: &str = "INPUT_";
@@ -125,6 +127,7 @@ mod tests {
                 pr_comment: Some("False".into()),
                 github_deployment: Some("TRUE".into()),
                 output: Some("json".into()),
+                shard: None,
             }
         );
     }

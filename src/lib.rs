@@ -44,4 +44,5 @@ pub mod scrub;
 pub mod secret;
 pub mod select;
 pub mod settings;
+pub mod shard;
 pub mod validate;

@@ -38,13 +38,15 @@ impl End {
     }
 }
 
-/// Everything a command needs, assembled before the first AWS call.
+/// Everything a command needs, assembled before the first AWS call. A clone
+/// shares the emitter (one scrubber, one set of runner files).
+#[derive(Clone)]
 pub struct Run {
     pub settings: Settings,
     pub contract: Contract,
     pub job: JobEnv,
     pub event: Event,
-    pub emitter: Emitter,
+    pub emitter: std::sync::Arc<Emitter>,
     pub cancel: Cancel,
     pub runner: RunnerEnv,
 }
@@ -76,6 +78,8 @@ pub struct RunnerEnv {
     pub info: RunInfo,
     /// `GITHUB_OUTPUT` and `GITHUB_STEP_SUMMARY`.
     pub files: RunnerFiles,
+    /// `ACTIONS_ID_TOKEN_REQUEST_*`: set when the job may get an OIDC token.
+    pub oidc: Option<crate::aws::oidc::OidcRequest>,
 }
 
 impl RunnerEnv {
@@ -88,6 +92,7 @@ impl RunnerEnv {
             api_url: std::env::var("GITHUB_API_URL").unwrap_or_default(),
             info: RunInfo::from_env(|k| std::env::var(k).ok()),
             files: RunnerFiles::from_env(),
+            oidc: crate::aws::oidc::OidcRequest::from_env(|k| std::env::var(k).ok()),
         }
     }
 

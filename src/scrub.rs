@@ -36,6 +36,17 @@ impl Scrubber {
         Self { values }
     }
 
+    /// One more secret (a token or credential received during the run).
+    pub fn add(&mut self, value: &str) {
+        let v = value.trim();
+        if v.is_empty() || self.values.iter().any(|x| x == v) {
+            return;
+        }
+        self.values.push(v.to_string());
+        self.values
+            .sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+    }
+
     /// `text` with every secret replaced by its redacted form.
     pub fn text(&self, text: &str) -> String {
         let mut out = text.to_string();

@@ -89,6 +89,8 @@ pub struct Settings {
     pub output: OutputFormat,
     /// Running as the GitHub Action (inputs from `INPUT_*`, runner files), not a terminal CLI.
     pub action_mode: bool,
+    /// The `shard` input: one `ENVIRONMENT/ACCOUNT/REGION` of plan's `matrix`.
+    pub shard: Option<String>,
 }
 
 /// The contract path when the `contract` input is not set.
@@ -179,6 +181,10 @@ pub fn resolve(
         github_deployment,
         output,
         action_mode,
+        shard: raw
+            .shard
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty()),
     })
 }
 

@@ -48,8 +48,10 @@ fn every_value_is_typed() {
         pr_comment: Some("false".into()),
         github_deployment: Some("True".into()),
         output: Some("json".into()),
+        shard: Some(" prod/333333333333/eu-west-1 ".into()),
     };
     let s = resolve(raw, false, None).unwrap();
+    assert_eq!(s.shard.as_deref(), Some("prod/333333333333/eu-west-1"));
     assert_eq!(s.command, Command::Rollback);
     assert_eq!(s.contract_file, PathBuf::from("deploy/c.yml"));
     assert_eq!(s.environments, ["dev", "staging"]);

@@ -98,6 +98,7 @@ fn sample_contract() -> Contract {
         account: Some(at(ACCOUNT.into())),
         environments: vec![dev, staging, production],
         limits: Default::default(),
+        placement: Default::default(),
     }
 }
 
@@ -205,6 +206,8 @@ fn sample_contract_gets_exactly_the_expected_grants() {
         ("ecr:DescribeImages", repositories.clone()),
         ("ecr:BatchGetImage", repositories.clone()),
         ("ecr:GetDownloadUrlForLayer", repositories.clone()),
+        // The cross-account pre-check reads the source repository's policy.
+        ("ecr:GetRepositoryPolicy", repositories.clone()),
     ]
     .into_iter()
     .map(|(action, resources)| (action.to_owned(), resources))
@@ -256,6 +259,7 @@ fn a_plain_contract_gets_no_feature_it_does_not_use() {
         account: None,
         environments: vec![environment("dev", ImageSource::Input, "worker-dev")],
         limits: Default::default(),
+        placement: Default::default(),
     };
     let granted: BTreeSet<String> = grants(&iam::policy(&contract, None, "eu-west-1"))
         .into_keys()
@@ -317,6 +321,7 @@ fn a_canary_may_read_a_log_group_its_checks_name() {
         account: Some(at(ACCOUNT.into())),
         environments: vec![prod],
         limits: Default::default(),
+        placement: Default::default(),
     };
     let granted = grants(&iam::policy(&contract, None, REGION));
     let group = |name: &str| format!("arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{name}:*");

@@ -189,6 +189,7 @@ fn action_yml_declares_every_spec_input_and_output() {
         "github-token",
         "pr-comment",
         "github-deployment",
+        "shard",
     ];
     let mut spec_outputs = [
         "result",
@@ -200,6 +201,7 @@ fn action_yml_declares_every_spec_input_and_output() {
         "drift",
         "rolled-back",
         "report",
+        "matrix",
     ];
     spec_inputs.sort_unstable();
     spec_outputs.sort_unstable();

@@ -31,6 +31,16 @@ impl Clients {
     /// `region` from the contract overrides the chain's region; `pacer` is the
     /// run's, shared by every client of its account and region.
     pub async fn load(region: Option<&str>, pacer: Arc<Pacer>) -> anyhow::Result<Self> {
+        Self::load_as(region, pacer, None).await
+    }
+
+    /// As `load`, acting with `credentials` (an assumed role's) instead of
+    /// the SDK's credential chain when given.
+    pub async fn load_as(
+        region: Option<&str>,
+        pacer: Arc<Pacer>,
+        credentials: Option<aws_sdk_sts::config::Credentials>,
+    ) -> anyhow::Result<Self> {
         // 5xx and network errors are retried by the SDK with jittered exponential
         // backoff, a bounded number of attempts. Throttling is not: `Clients::call`
         // retries it, paced, until the run's deadline.
@@ -43,6 +53,9 @@ impl Clients {
             .timeout_config(super::timeouts::timeouts());
         if let Some(r) = region {
             loader = loader.region(Region::new(r.to_string()));
+        }
+        if let Some(c) = credentials {
+            loader = loader.credentials_provider(c);
         }
         let conf = loader.load().await;
         let region = conf.region().map(|r| r.to_string()).ok_or_else(|| {

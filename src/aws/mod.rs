@@ -2,24 +2,30 @@
 //! classification, and the list of operations they may call.
 
 pub mod alarms;
+pub mod assume;
 pub mod bounds;
 mod call;
 pub mod clients;
 mod cloudfront_write;
 pub mod ecr;
+mod ecr_policy;
 pub mod error;
+pub mod fleet_clients;
 mod lambda_logging;
 mod lambda_read;
 mod lambda_versions;
 pub mod lambda_write;
 pub mod logs;
 pub mod metrics;
+pub mod oidc;
 pub mod operations;
 mod other_read;
 pub mod pace;
 pub mod policy;
+pub mod policy_accounts;
 pub mod quota;
 pub mod timeouts;
+pub mod trust_policy;
 pub mod types;
 pub mod warm;
 

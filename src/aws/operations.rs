@@ -57,6 +57,7 @@ ops! {
     LIST_DISTRIBUTIONS = "cloudfront:ListDistributions", Any, Validate;
     DESCRIBE_IMAGES = "ecr:DescribeImages", Repository, Plan;
     BATCH_GET_IMAGE = "ecr:BatchGetImage", Repository, Plan;
+    GET_REPOSITORY_POLICY = "ecr:GetRepositoryPolicy", Repository, Plan;
     UPDATE_FUNCTION_CODE = "lambda:UpdateFunctionCode", Function, Promote;
     GET_DOWNLOAD_URL_FOR_LAYER = "ecr:GetDownloadUrlForLayer", Repository, Promote;
     PUBLISH_VERSION = "lambda:PublishVersion", Function, Promote;

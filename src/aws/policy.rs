@@ -314,6 +314,7 @@ mod tests {
             account: None,
             environments,
             limits: Default::default(),
+            placement: Default::default(),
         }
     }
 

@@ -67,6 +67,7 @@ fn contract(checks: Vec<Spot<Check>>, account: Option<&str>) -> Contract {
             invalidate: None,
         }],
         limits: Default::default(),
+        placement: Default::default(),
     }
 }
 

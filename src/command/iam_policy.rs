@@ -1,11 +1,30 @@
 //! `iam-policy` (CLI only): print the least-privilege IAM policy for the
-//! contract, in the region the other commands would work in. Calls no AWS API.
+//! contract, in the region the other commands would work in. A contract with
+//! roles, or environments in several accounts or regions, gets one entry per
+//! account with the role's trust policy (README, "Creating the roles").
+//! Calls no AWS API.
 
-use crate::aws::policy;
+use crate::aws::{policy, policy_accounts, trust_policy};
 use crate::report::model::Outcome;
 use crate::run::{self, End, Run};
 
 pub async fn run(run: &Run) -> anyhow::Result<End> {
+    if run.contract.placement != Default::default() {
+        let region = run::region(&run.contract).await.unwrap_or_default();
+        let repository = match run.runner.info.repository.as_str() {
+            "" => {
+                eprintln!(
+                    "note: GITHUB_REPOSITORY is unset, so the trust policies name {}; set it to OWNER/NAME to fill it in",
+                    trust_policy::REPOSITORY_PLACEHOLDER
+                );
+                trust_policy::REPOSITORY_PLACEHOLDER
+            }
+            r => r,
+        };
+        let doc = policy_accounts::per_account(&run.contract, &region, repository);
+        println!("{}", serde_json::to_string_pretty(&doc)?);
+        return Ok(End::Done(Outcome::Success));
+    }
     let region = run::region(&run.contract).await?;
     let account = run.contract.account.as_ref().map(|a| a.value.as_str());
     let policy = policy::policy(&run.contract, account, &region);

@@ -1,15 +1,17 @@
 //! One file per command, each holding that command's flow from the resolved
 //! [`Run`] to the emitted report; this file holds the steps they share.
 
+mod cross_account;
 pub mod iam_policy;
+mod per_shard;
 pub mod plan;
 pub mod promote;
 pub mod rollback;
+mod shards;
 pub mod validate;
 
 use std::sync::Arc;
 
-use crate::aws::Clients;
 use crate::aws::pace::Pacer;
 use crate::aws::quota::Pool;
 use crate::config::model::Environment;
@@ -17,7 +19,7 @@ use crate::error::Cancelled;
 use crate::github::sync::Deployment;
 use crate::promote::target::{self, Target};
 use crate::report::model::{Outcome, Report};
-use crate::run::{self, End, Run};
+use crate::run::{End, Run};
 use crate::settings::Command;
 
 /// The environment a `plan`, `promote` or `rollback` works on; `None` when the
@@ -34,12 +36,6 @@ fn environment(run: &Run, command: Command) -> anyhow::Result<Option<&Environmen
             Ok(None)
         }
     }
-}
-
-/// The SDK clients, in the region every command resolves the same way.
-async fn clients(run: &Run) -> anyhow::Result<Clients> {
-    let region = run::region(&run.contract).await?;
-    Clients::load(Some(&region), pacer(run)).await
 }
 
 /// The run's pacer: AWS's quotas lowered by the contract's `limits:`, and

@@ -1,10 +1,10 @@
 //! `plan` (and `promote` with `dry-run`): validate the target
 //! environment and show what promotion would do, without writing.
 
+use super::per_shard::Act;
 use crate::config::model::{Environment, ImageSource};
 use crate::error::UsageError;
-use crate::promote::environment;
-use crate::report::model::{Outcome, Report};
+use crate::report::model::Outcome;
 use crate::run::{End, Run};
 use crate::settings::Command;
 
@@ -14,12 +14,7 @@ pub async fn run(run: &Run, command: Command) -> anyhow::Result<End> {
         return Ok(End::Done(Outcome::Skipped));
     };
     require_image(run, env)?;
-    let raw = super::clients(run).await?;
-    let clients = raw.cancellable(&run.cancel);
-    let mut report = Report::new("plan", env.name.clone(), run.contract_label());
-    let info = &run.runner.info;
-    let end = environment::promote(run, &clients, &raw, env, true, info, &mut report).await?;
-    super::finish(run, end, None, report).await
+    super::per_shard::run(run, env, command, Act::Plan).await
 }
 
 /// An environment that takes its image from the `image` input needs one,

@@ -4,23 +4,31 @@
 
 use anyhow::Context as _;
 
+use crate::aws::fleet_clients::Fleet;
 use crate::config::model::{Contract, Environment};
 use crate::error::{Cancelled, UsageError};
+use crate::finding::Finding;
 use crate::finding::Status;
 use crate::github::sync;
 use crate::report::model::{Outcome, Report};
 use crate::run::{End, Run};
+use crate::settings::Command;
 use crate::settings::Settings;
 
 pub async fn run(run: &Run) -> anyhow::Result<End> {
     let envs = environments(&run.settings, &run.contract)?;
     let names: Vec<&str> = envs.iter().map(|e| e.name.as_str()).collect();
     let mut report = Report::new("validate", names.join(","), run.contract_label());
-    let clients = super::clients(run).await?;
+    let fleet = super::shards::fleet(run);
+    if let Some(end) =
+        super::shards::fork_skip(run, &fleet, Command::Validate, &names.join(","), &envs)?
+    {
+        return Ok(end);
+    }
     let fork = run.event.is_fork_pr();
-    let work = crate::validate::findings(&clients, &run.contract, &envs, &run.job, fork);
-    let (findings, _) = tokio::select! {
-        r = work => r,
+    let work = all_shards(run, &fleet, &envs, fork);
+    let findings = tokio::select! {
+        r = work => r?,
         sig = run.cancel.cancelled() => return Ok(End::Cancelled(Cancelled(sig))),
     };
     report.findings = findings;
@@ -40,6 +48,32 @@ pub async fn run(run: &Run) -> anyhow::Result<End> {
         .report(&report)
         .context("failed to write the report")?;
     Ok(End::Done(report.result))
+}
+
+/// Every environment in one pass per (role, account, region), each with its
+/// own clients: a pull request checks dev, staging and production at once.
+async fn all_shards(
+    run: &Run,
+    fleet: &Fleet<'_>,
+    envs: &[&Environment],
+    fork: bool,
+) -> anyhow::Result<Vec<Finding>> {
+    let region = super::shards::default_region(run).await;
+    let mut shards = Vec::new();
+    for env in envs {
+        let all = super::shards::of(run, fleet, env, Command::Validate, region.as_deref()).await?;
+        shards.extend(all.into_iter().enumerate().map(|(i, s)| (s, i == 0)));
+    }
+    let mut findings = Vec::new();
+    for group in super::shards::group(shards) {
+        let contract = super::shards::narrow_group(&run.contract, &group);
+        let clients = super::shards::clients(run, fleet, &group[0].0).await?;
+        let envs: Vec<&Environment> = contract.environments.iter().collect();
+        let (found, _) =
+            crate::validate::findings(&clients, &contract, &envs, &run.job, fork).await;
+        findings.extend(found);
+    }
+    Ok(findings)
 }
 
 /// The environments `validate` covers: the `environment` input, or all.

@@ -62,6 +62,12 @@ kebab_codes! {
         DuplicateTrigger = "duplicate-trigger",
         /// A `limits` rate that is not a whole number from 1 to AWS's quota.
         BadLimit = "bad-limit",
+        /// A `role` that is not an IAM role ARN.
+        BadRole = "bad-role",
+        /// A `region` that is not an AWS region name.
+        BadRegion = "bad-region",
+        /// An environment's role belongs to another account than the one it acts in.
+        RoleAccountMismatch = "role-account-mismatch",
     }
 }
 

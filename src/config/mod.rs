@@ -1,6 +1,7 @@
 //! The contract file: its model, parsing with positions, and validation.
 
 mod access;
+pub mod accounts;
 mod checks;
 pub mod diag;
 mod limits;

@@ -25,6 +25,8 @@ pub struct Contract {
     pub environments: Vec<Environment>,
     /// `limits:`: the client-side pacing, lowered below AWS's quotas.
     pub limits: Limits,
+    /// `role:` and each environment's `account`, `region`, `role` (`accounts.rs`).
+    pub placement: super::accounts::Placement,
 }
 
 /// `limits:` in requests per second; `None` keeps AWS's published quota.

@@ -17,7 +17,14 @@ use super::trigger::trigger;
 use super::validate::{self, Places};
 use super::yaml::{self, Node, Yaml};
 
-const TOP_KEYS: &[&str] = &["version", "region", "account", "limits", "environments"];
+const TOP_KEYS: &[&str] = &[
+    "version",
+    "region",
+    "account",
+    "role",
+    "limits",
+    "environments",
+];
 const ENV_KEYS: &[&str] = &[
     "when",
     "image",
@@ -28,6 +35,9 @@ const ENV_KEYS: &[&str] = &[
     "post-traffic",
     "keep-versions",
     "invalidate",
+    "account",
+    "region",
+    "role",
 ];
 
 /// Parses and validates a contract; `file_label` names the file in diagnostics.
@@ -69,12 +79,14 @@ fn contract(sink: &mut Sink, root: &Yaml, file_label: &str) -> Option<Contract> 
         .map(|y| environments(sink, y))
         .unwrap_or_default();
     validate::across_environments(sink, &places);
+    let placement = super::accounts::placement(sink, root, account.as_ref());
     version_ok.then_some(Contract {
         path: PathBuf::from(file_label),
         region,
         account,
         environments,
         limits,
+        placement,
     })
 }
 
@@ -107,7 +119,7 @@ fn version(sink: &mut Sink, top: &Fields) -> bool {
 /// accepted as long as it still has 12 digits. The reader keeps leading zeros
 /// of plain scalars, but other YAML tools drop them, so the message for an
 /// unquoted number that is too short says to quote it.
-fn account(sink: &mut Sink, y: &Yaml) -> Option<Spot<String>> {
+pub(super) fn account(sink: &mut Sink, y: &Yaml) -> Option<Spot<String>> {
     let text = match &y.node {
         Node::Str(s) => s.clone(),
         Node::Int(n) => n.to_string(),
@@ -301,7 +313,7 @@ fn functions(sink: &mut Sink, y: &Yaml, path: &str) -> Option<Vec<FunctionTarget
 }
 
 fn function(sink: &mut Sink, y: &Yaml, path: &str) -> Option<FunctionTarget> {
-    let f = fields(sink, y, path, &["name", "alias"])?;
+    let f = fields(sink, y, path, &["name", "alias", "region"])?;
     let name = f
         .require(sink, "name")
         .and_then(|n| string(sink, n, &f.child("name")));

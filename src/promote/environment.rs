@@ -14,8 +14,10 @@ use crate::report::model::{Outcome, Promotion, Report, StepStatus};
 use crate::run::{End, Run};
 use crate::validate;
 
-/// Validates `env`, resolves the image, plans, and promotes every function
-/// that needs it; on any failure, restores every alias the run moved.
+/// Validates `env`, resolves the image (unless `resolved` already holds it:
+/// a `from:` read with the source's own clients), plans, and promotes every
+/// function that needs it; on any failure, restores every alias the run moved.
+#[allow(clippy::too_many_arguments)]
 pub async fn promote(
     run: &Run,
     clients: &Clients,
@@ -24,6 +26,7 @@ pub async fn promote(
     dry_run: bool,
     run_info: &RunInfo,
     report: &mut Report,
+    resolved: Option<image::Resolved>,
 ) -> anyhow::Result<End> {
     // Validate the target first: any drift stops the run before the first write.
     let (findings, observed) = validate::findings(
@@ -43,8 +46,11 @@ pub async fn promote(
         ));
         return Ok(End::Done(Outcome::Drift));
     }
-    let image = match image::resolve(clients, &run.contract, env, run.settings.image.as_ref()).await
-    {
+    let image = match resolved {
+        Some(i) => Ok(i),
+        None => image::resolve(clients, &run.contract, env, run.settings.image.as_ref()).await,
+    };
+    let image = match image {
         Ok(i) => i,
         Err(e) if e.downcast_ref::<UsageError>().is_some() => return Err(e),
         Err(e) => {

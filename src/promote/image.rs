@@ -94,7 +94,7 @@ async fn from_input(clients: &Clients, image: &ImageRef) -> anyhow::Result<Resol
 
 /// The digest every function of `src` serves through its alias. A split alias,
 /// or functions serving different digests, are refused: promote only settled releases.
-async fn from_environment(clients: &Clients, src: &Environment) -> anyhow::Result<Resolved> {
+pub async fn from_environment(clients: &Clients, src: &Environment) -> anyhow::Result<Resolved> {
     let mut found: Option<Resolved> = None;
     for f in &src.functions {
         let alias = match Lookup::from_result(clients.get_alias(&f.name, &f.alias).await) {

@@ -22,6 +22,7 @@ pub mod plan;
 pub mod progress;
 pub mod provenance;
 pub mod prune;
+pub mod pull_access;
 pub mod readback;
 pub mod restore;
 pub mod rollback;

@@ -42,6 +42,15 @@ impl Emitter {
         }
     }
 
+    /// A secret received during the run (an OIDC token, assumed credentials):
+    /// masked for the runner and scrubbed from everything this emitter sends.
+    pub fn add_secret(&self, value: &str) {
+        self.mask(value);
+        if let Ok(mut s) = self.scrubber.write() {
+            s.add(value);
+        }
+    }
+
     /// `text` without secrets, for a channel that does not go through here (GitHub).
     pub fn scrub(&self, text: &str) -> String {
         match self.scrubber.read() {
@@ -77,6 +86,17 @@ impl Emitter {
         } else {
             eprintln!("{line}");
         }
+    }
+
+    /// One more step output (plan's `matrix`); on a terminal a log line.
+    pub fn output(&self, name: &str, value: &str) -> anyhow::Result<()> {
+        let value = self.scrub(value);
+        if self.action_mode {
+            self.files.append_outputs(&[(name, value)])?;
+        } else {
+            eprintln!("{name}: {value}");
+        }
+        Ok(())
     }
 
     pub fn notice(&self, message: &str) {

@@ -3,6 +3,8 @@
 //! fault-injecting proxy in front of moto, and direct AWS reads for assertions.
 #![allow(dead_code, unused_imports)] // each test crate uses a different part of the harness
 
+mod accounts;
+pub mod accounts_world;
 mod aws;
 mod cloudwatch;
 mod hang;
@@ -19,6 +21,7 @@ mod run;
 mod stage;
 mod state;
 
+pub use accounts::{OidcStandIn, alias_in, seed_in};
 pub use aws::{AliasState, Aws, now_ms, today};
 pub use cloudwatch::Traffic;
 pub use moto::Moto;

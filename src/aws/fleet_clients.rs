@@ -1,0 +1,165 @@
+//! One set of clients per (account, region), made on first use. With a role,
+//! the job's GitHub OIDC token is fetched once per run and exchanged once per
+//! role; without one, the SDK's own credential chain applies as before
+//! (README, "Many accounts and regions").
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use tokio::sync::{Mutex, OnceCell};
+
+use super::Clients;
+use super::assume::{self, AssumeError, Session};
+use super::oidc::{OidcError, OidcRequest};
+use super::pace::Pacer;
+use crate::secret::Secret;
+use aws_sdk_sts::config::Credentials;
+
+/// Why a shard has no clients.
+#[derive(Debug, thiserror::Error)]
+pub enum FleetError {
+    #[error("environment `{environment}` assumes role {role}, but {source}")]
+    Token {
+        environment: String,
+        role: String,
+        #[source]
+        source: OidcError,
+    },
+    #[error(transparent)]
+    Assume(#[from] AssumeError),
+    #[error("{0:#}")]
+    Clients(anyhow::Error),
+}
+
+/// Who runs, for session names, and which environments share each role.
+pub struct FleetSetup<'a> {
+    pub oidc: Option<OidcRequest>,
+    pub repository: &'a str,
+    pub run_id: &'a str,
+    /// Role ARN → the environments that assume it.
+    pub role_environments: BTreeMap<String, Vec<String>>,
+    /// A new pacer for each (account, region): quotas are per account and region.
+    pub pacer: Box<dyn Fn() -> Arc<Pacer> + Send + Sync + 'a>,
+    /// Called with every secret value the fleet receives, before it is used.
+    pub secret: Box<dyn Fn(&str) + Send + Sync + 'a>,
+}
+
+pub struct Fleet<'a> {
+    setup: FleetSetup<'a>,
+    token: OnceCell<Result<Secret, OidcError>>,
+    credentials: Mutex<BTreeMap<String, Credentials>>,
+    clients: Mutex<BTreeMap<(Option<String>, String), Clients>>,
+}
+
+impl<'a> Fleet<'a> {
+    pub fn new(setup: FleetSetup<'a>) -> Self {
+        if let Some(o) = &setup.oidc {
+            (setup.secret)(o.bearer().expose());
+        }
+        Self {
+            setup,
+            token: OnceCell::new(),
+            credentials: Mutex::new(BTreeMap::new()),
+            clients: Mutex::new(BTreeMap::new()),
+        }
+    }
+
+    /// Whether the job can get an OIDC token at all.
+    pub fn has_token_source(&self) -> bool {
+        self.setup.oidc.is_some()
+    }
+
+    /// The clients of `region` acting as `role` (or with the SDK's chain).
+    /// `environment` names who asks, for errors.
+    pub async fn clients(
+        &self,
+        role: Option<&str>,
+        region: &str,
+        environment: &str,
+    ) -> Result<Clients, FleetError> {
+        let key = (role.map(str::to_string), region.to_string());
+        let mut cache = self.clients.lock().await;
+        if let Some(c) = cache.get(&key) {
+            return Ok(c.clone());
+        }
+        let credentials = match role {
+            Some(r) => Some(self.credentials(r, region, environment).await?),
+            None => None,
+        };
+        let clients = Clients::load_as(Some(region), (self.setup.pacer)(), credentials)
+            .await
+            .map_err(FleetError::Clients)?;
+        cache.insert(key, clients.clone());
+        Ok(clients)
+    }
+
+    async fn credentials(
+        &self,
+        role: &str,
+        region: &str,
+        environment: &str,
+    ) -> Result<Credentials, FleetError> {
+        let mut held = self.credentials.lock().await;
+        if let Some(c) = held.get(role) {
+            return Ok(c.clone());
+        }
+        let token = self.token(role, environment).await?;
+        let sts = sts_client(region).await;
+        let envs = self
+            .setup
+            .role_environments
+            .get(role)
+            .cloned()
+            .unwrap_or_else(|| vec![environment.to_string()]);
+        let session = Session {
+            repository: self.setup.repository,
+            run_id: self.setup.run_id,
+            environments: &envs,
+        };
+        let c = assume::assume(&sts, role, &token, &session).await?;
+        (self.setup.secret)(c.secret_access_key());
+        if let Some(t) = c.session_token() {
+            (self.setup.secret)(t);
+        }
+        held.insert(role.to_string(), c.clone());
+        Ok(c)
+    }
+
+    /// The job's token, fetched on first need only.
+    async fn token(&self, role: &str, environment: &str) -> Result<Secret, FleetError> {
+        let fail = |source| FleetError::Token {
+            environment: environment.to_string(),
+            role: role.to_string(),
+            source,
+        };
+        let Some(request) = &self.setup.oidc else {
+            return Err(fail(OidcError::Missing));
+        };
+        let got = self
+            .token
+            .get_or_init(|| async {
+                let t = request.fetch().await;
+                if let Ok(t) = &t {
+                    (self.setup.secret)(t.expose());
+                }
+                t
+            })
+            .await;
+        match got {
+            Ok(t) => Ok(t.clone()),
+            Err(e) => Err(fail(e.clone())),
+        }
+    }
+}
+
+/// An STS client from the SDK's configuration (region, endpoint) for the
+/// unsigned exchange: it needs no credentials, so none are looked up.
+async fn sts_client(region: &str) -> aws_sdk_sts::Client {
+    let conf = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new(region.to_string()))
+        .no_credentials()
+        .timeout_config(super::timeouts::timeouts())
+        .load()
+        .await;
+    aws_sdk_sts::Client::new(&conf)
+}

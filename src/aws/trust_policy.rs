@@ -1,0 +1,81 @@
+//! The trust policy of a role the action assumes with the job's GitHub OIDC
+//! token: GitHub's OIDC provider, audience `sts.amazonaws.com`, and `sub`
+//! scoped to the repository and the GitHub environments that use the role
+//! (README, "Creating the roles").
+//! <https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/configuring-openid-connect-in-amazon-web-services>
+//!
+//! Pure: no AWS call, no I/O.
+
+use serde_json::{Value, json};
+
+/// GitHub's OIDC issuer, as IAM names its provider.
+pub const PROVIDER: &str = "token.actions.githubusercontent.com";
+
+/// Written for the repository when `GITHUB_REPOSITORY` is unset.
+pub const REPOSITORY_PLACEHOLDER: &str = "OWNER/REPO";
+
+/// The trust policy for a role in `account` assumed by the jobs of
+/// `repository` that run in the GitHub `environments`, and by its
+/// pull-request jobs when `pull_requests` (the `validate` check).
+pub fn trust_policy(
+    account: &str,
+    repository: &str,
+    environments: &[String],
+    pull_requests: bool,
+) -> Value {
+    let mut subs: Vec<String> = environments
+        .iter()
+        .map(|e| format!("repo:{repository}:environment:{e}"))
+        .collect();
+    if pull_requests {
+        subs.push(format!("repo:{repository}:pull_request"));
+    }
+    json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Sid": "GitHubActionsOidc",
+            "Effect": "Allow",
+            "Principal": {"Federated": format!("arn:aws:iam::{account}:oidc-provider/{PROVIDER}")},
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {
+                "StringEquals": {
+                    format!("{PROVIDER}:aud"): "sts.amazonaws.com",
+                    format!("{PROVIDER}:sub"): subs,
+                }
+            }
+        }]
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sub_is_scoped_to_repository_and_environment() {
+        let p = trust_policy(
+            "333333333333",
+            "octo-org/worker",
+            &["production".into()],
+            false,
+        );
+        let s = &p["Statement"][0];
+        assert_eq!(
+            s["Principal"]["Federated"],
+            "arn:aws:iam::333333333333:oidc-provider/token.actions.githubusercontent.com"
+        );
+        assert_eq!(s["Action"], "sts:AssumeRoleWithWebIdentity");
+        let eq = &s["Condition"]["StringEquals"];
+        assert_eq!(
+            eq["token.actions.githubusercontent.com:aud"],
+            "sts.amazonaws.com"
+        );
+        assert_eq!(
+            eq["token.actions.githubusercontent.com:sub"],
+            json!(["repo:octo-org/worker:environment:production"])
+        );
+        let p = trust_policy("1", "o/r", &["dev".into()], true);
+        let subs = &p["Statement"][0]["Condition"]["StringEquals"]["token.actions.githubusercontent.com:sub"];
+        assert_eq!(subs[1], "repo:o/r:pull_request");
+    }
+}

@@ -1,0 +1,172 @@
+//! The steps every command shares once environments span accounts and
+//! regions: the run's fleet of clients, the shards an environment command
+//! acts on, the contract each shard sees, and the skip of a fork's pull
+//! request that cannot get an OIDC token (README, "Many accounts and regions").
+
+use std::collections::BTreeMap;
+
+use crate::aws::Clients;
+use crate::aws::fleet_clients::{Fleet, FleetSetup};
+use crate::config::model::{Contract, Environment};
+use crate::error::UsageError;
+use crate::report::model::{Outcome, Report};
+use crate::run::{End, Run};
+use crate::settings::Command;
+use crate::shard::{self, Shard};
+
+/// The run's clients, one set per (account, region), with the job's OIDC
+/// token exchanged once per role.
+pub(super) fn fleet(run: &Run) -> Fleet<'_> {
+    let mut role_environments: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for env in &run.contract.environments {
+        if let Some(role) = run.contract.role_of(&env.name) {
+            role_environments
+                .entry(role)
+                .or_default()
+                .push(env.name.clone());
+        }
+    }
+    Fleet::new(FleetSetup {
+        oidc: run.runner.oidc.clone(),
+        repository: &run.runner.info.repository,
+        run_id: &run.runner.info.run_id,
+        role_environments,
+        pacer: Box::new(move || super::pacer(run)),
+        secret: Box::new(move |v| run.emitter.add_secret(v)),
+    })
+}
+
+/// The region for functions the contract places nowhere: the SDK's
+/// (`AWS_REGION`, the profile). `None` is fine while every shard has its own.
+pub(super) async fn default_region(run: &Run) -> Option<String> {
+    crate::run::region(&run.contract).await.ok()
+}
+
+/// The shards of `env`, all of them or the one the `shard` input names.
+/// `plan` and `shard` name every shard's account: one the contract leaves
+/// open is the account the shard's credentials act in.
+pub(super) async fn of(
+    run: &Run,
+    fleet: &Fleet<'_>,
+    env: &Environment,
+    command: Command,
+    default_region: Option<&str>,
+) -> Result<Vec<Shard>, anyhow::Error> {
+    let mut all = shard::shards(&run.contract, env, default_region.unwrap_or(""));
+    if let Some(s) = all.iter().find(|s| s.region.is_empty()) {
+        anyhow::bail!(
+            "no AWS region for function {} of `{}`: set `region:` in the contract or AWS_REGION",
+            s.functions[0].name,
+            env.name
+        );
+    }
+    let one = run.settings.shard.as_ref();
+    if one.is_some()
+        && !matches!(
+            command,
+            Command::Promote | Command::Rollback | Command::Plan
+        )
+    {
+        return Err(UsageError::input(
+            "shard",
+            "only `promote`, `rollback` and `plan` act on one shard",
+        )
+        .into());
+    }
+    if one.is_some() || command == Command::Plan {
+        for s in all.iter_mut().filter(|s| s.account.is_none()) {
+            s.account = Some(clients(run, fleet, s).await?.account_id().await?);
+        }
+    }
+    match one {
+        Some(id) => Ok(vec![shard::select(all, id)?]),
+        None => Ok(all),
+    }
+}
+
+/// The role a shard's clients act as: none on a terminal without an OIDC
+/// token, where the SDK's own credentials are used (and the account check
+/// still holds them to the shard's account).
+pub(super) fn role<'s>(run: &Run, fleet: &Fleet<'_>, shard: &'s Shard) -> Option<&'s str> {
+    let role = shard.role.as_deref()?;
+    if !run.settings.action_mode && !fleet.has_token_source() {
+        return None;
+    }
+    Some(role)
+}
+
+/// The clients of one shard.
+pub(super) async fn clients(
+    run: &Run,
+    fleet: &Fleet<'_>,
+    shard: &Shard,
+) -> anyhow::Result<Clients> {
+    let role = role(run, fleet, shard);
+    Ok(fleet
+        .clients(role, &shard.region, &shard.environment)
+        .await?)
+}
+
+/// A pull request from a fork gets no OIDC token: when a role is needed,
+/// the run ends `skipped` with a notice and exit 0 instead of failing.
+pub(super) fn fork_skip(
+    run: &Run,
+    fleet: &Fleet<'_>,
+    command: Command,
+    environment: &str,
+    envs: &[&Environment],
+) -> anyhow::Result<Option<End>> {
+    let needs_role = envs.iter().any(|e| run.contract.role_of(&e.name).is_some());
+    if !needs_role || fleet.has_token_source() || !run.event.is_fork_pr() {
+        return Ok(None);
+    }
+    let reason = "skipped: a pull request from a fork gets no GitHub OIDC token, so the roles of the contract cannot be assumed; the checks run on pull requests from this repository".to_string();
+    let mut report = Report::new(
+        command.as_str(),
+        environment.to_string(),
+        run.contract_label(),
+    );
+    report.result = Outcome::Skipped;
+    run.emitter.notice(&reason);
+    report.notices.push(reason);
+    run.emitter.report(&report)?;
+    Ok(Some(End::Done(Outcome::Skipped)))
+}
+
+/// The run as one shard sees it: the narrowed contract, all else shared.
+pub(super) fn narrowed(run: &Run, shard: &Shard, first: bool) -> Run {
+    Run {
+        contract: shard::narrow(&run.contract, shard, first),
+        ..run.clone()
+    }
+}
+
+/// The shard's environment inside a narrowed run.
+pub(super) fn environment<'r>(run: &'r Run, shard: &Shard) -> &'r Environment {
+    shard::environment(&run.contract, shard)
+}
+
+/// Groups shards that share clients and account (`validate` of many
+/// environments makes one pass per group, as before for one account).
+pub(super) fn group(shards: Vec<(Shard, bool)>) -> Vec<Vec<(Shard, bool)>> {
+    let mut groups: Vec<Vec<(Shard, bool)>> = Vec::new();
+    for (s, first) in shards {
+        let key = |x: &Shard| (x.role.clone(), x.account.clone(), x.region.clone());
+        match groups.iter_mut().find(|g| key(&g[0].0) == key(&s)) {
+            Some(g) => g.push((s, first)),
+            None => groups.push(vec![(s, first)]),
+        }
+    }
+    groups
+}
+
+/// One contract for a group of shards with the same clients and account:
+/// every shard's environment narrowed to the shard's functions.
+pub(super) fn narrow_group(contract: &Contract, group: &[(Shard, bool)]) -> Contract {
+    let mut c = shard::narrow(contract, &group[0].0, group[0].1);
+    c.environments = group
+        .iter()
+        .map(|(s, first)| shard::environment(&shard::narrow(contract, s, *first), s).clone())
+        .collect();
+    c
+}
