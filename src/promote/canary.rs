@@ -68,17 +68,7 @@ pub async fn shift(
         .await
         .map_err(|e| fail(Vec::new(), e.into(), false))?
         .group;
-    let mut gates = GateWatch {
-        clients: w.clients,
-        gates: &w.canary.gates,
-        function: w.function,
-        alias: w.alias,
-        new_version: w.new_version,
-        old_version: &before.version,
-        already_firing: w.firing_before.clone(),
-        start_ms: now_ms(),
-        last: None,
-    };
+    let mut gates = gate_watch(&w, before);
     for &percent in &w.canary.steps {
         // The window opens before the write: the new version may log an error as soon as
         // the routing takes effect, before the answer reaches us.
@@ -122,6 +112,21 @@ pub async fn shift(
     .await
     .map(|_| records.clone())
     .map_err(|e| fail(records, e.into(), true))
+}
+
+/// The canary's gates, kept across its steps, against the version the alias served.
+fn gate_watch<'w>(w: &Watch<'w>, before: &'w AliasInfo) -> GateWatch<'w> {
+    GateWatch {
+        clients: w.clients,
+        gates: &w.canary.gates,
+        function: w.function,
+        alias: w.alias,
+        new_version: w.new_version,
+        old_version: &before.version,
+        already_firing: w.firing_before.clone(),
+        start_ms: now_ms(),
+        last: None,
+    }
 }
 
 /// Routes `percent` of the alias to the new version, guarded by our last write's revision.

@@ -328,21 +328,7 @@ async fn respond(
         }
         None => {}
     }
-    // moto answers 500 to any percentile statistic: always asked as `Maximum` (realism/metrics.rs).
-    let rewritten = (info.op == "GetMetricData")
-        .then(|| super::realism::without_percentiles(&request.body))
-        .flatten();
-    let answer = match rewritten {
-        Some(body) => {
-            let changed = Message {
-                head: request.head.clone(),
-                headers: request.headers.clone(),
-                body,
-            };
-            forward(&changed, shared.upstream).await?
-        }
-        None => forward(request, shared.upstream).await?,
-    };
+    let answer = forward_to_moto(request, info, shared.upstream).await?;
     let status = answer
         .head
         .split_whitespace()
@@ -376,6 +362,29 @@ async fn respond(
             reset: false,
         },
     })
+}
+
+/// Forwards to moto; a `GetMetricData` asks `Maximum` in place of any percentile, which
+/// moto answers with a 500 (`realism/metrics.rs`).
+async fn forward_to_moto(
+    request: &Message,
+    info: &RequestInfo,
+    upstream: u16,
+) -> std::io::Result<Message> {
+    let rewritten = (info.op == "GetMetricData")
+        .then(|| super::realism::without_percentiles(&request.body))
+        .flatten();
+    match rewritten {
+        Some(body) => {
+            let changed = Message {
+                head: request.head.clone(),
+                headers: request.headers.clone(),
+                body,
+            };
+            forward(&changed, upstream).await
+        }
+        None => forward(request, upstream).await,
+    }
 }
 
 /// moto's `ListAliases` of a function. moto routes a request to its service by the
