@@ -14,6 +14,9 @@ fn env_or(name: &str, default: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| default.to_owned())
 }
 
+/// Makes a signal bad; returns once it is readable.
+type Signal<'a> = dyn Fn(&Stage) + 'a;
+
 fn block(interval: &str) -> String {
     format!(
         "{}        alarms: [worker-errors]\n",
@@ -43,8 +46,7 @@ fn latency(stage: &Stage, interval: &str, phase: Duration, bad: &dyn Fn(&Stage))
         .proxy
         .log()
         .into_iter()
-        .filter(|s| s.op == "UpdateAlias")
-        .last()
+        .rfind(|s| s.op == "UpdateAlias")
         .expect("restore")
         .done;
     restored.duration_since(readable)
@@ -65,7 +67,7 @@ fn bench_canary_signals() {
         let alias = s.aws.alias(support::FUNCTION, "live");
         alias.weights.keys().next().cloned().expect("a share")
     };
-    let signals: [(&str, &dyn Fn(&Stage)); 3] = [
+    let signals: [(&str, &Signal<'_>); 3] = [
         ("logs", &|s| {
             s.log(&new_version(s), "bench", &["ERROR bench"])
         }),
