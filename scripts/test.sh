@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-scripts/ensure-moto.sh >/dev/null
+scripts/dev/ensure-moto.sh >/dev/null
 cargo test --all-targets
 # `--all-targets` skips doc tests; run them when the library has any.
 if grep -rqs '^\s*//[/!].*```' src; then

@@ -11,22 +11,24 @@ use crate::github::event::{self, Event};
 use crate::jobenv::JobEnv;
 use crate::report::emit::Emitter;
 use crate::run::{End, Run, RunnerEnv};
-use crate::scrub::Scrubber;
+use crate::scrub::{Scrubber, Shared};
 use crate::settings::{self, Command};
 use crate::{cli, config, inputs, select};
 
 /// Parses the arguments (CLI mode) or the `INPUT_*` env (action mode) and runs.
-/// Errors that reach `main` are printed once there.
-pub async fn run(argv: Vec<OsString>, cancel: Cancel) -> anyhow::Result<End> {
+/// Errors that reach `main` are printed once there, through `scrubber`, which
+/// knows every secret from the moment it is read.
+pub async fn run(argv: Vec<OsString>, cancel: Cancel, scrubber: Shared) -> anyhow::Result<End> {
     let (raw, action_mode) = match cli::parse(argv)? {
         Some(raw) => (raw, false),
         None => (inputs::from_env(std::env::vars())?, true),
     };
     let runner = RunnerEnv::capture();
     let settings = settings::resolve(raw, action_mode, runner.workspace.as_deref())?;
-    let emitter = Emitter::new(&settings, &runner.files);
+    let emitter = Emitter::new(&settings, &runner.files, scrubber);
     if let Some(token) = &settings.github_token {
         emitter.mask(token.expose());
+        emitter.set_scrubber(Scrubber::new([token.expose()], None));
     }
     let contract = match config::load(&settings.contract, &settings.contract_file) {
         Ok(c) => c,

@@ -6,19 +6,25 @@
 //! ```text
 //! env INPUT_* ──inputs.rs──┐
 //! argv ───────cli.rs───────┴─► RawArgs ──settings.rs, config/──► Settings + Contract (+ every contract error)
-//! GITHUB_* ──run.rs (read once)──► RunnerEnv; app.rs assembles the Run and dispatches to command/
-//! Settings ──observe.rs + aws/ (read-only)──► Observed     (a snapshot of live state)
-//! (Contract, Observed) ──check.rs──────────► Findings      ┐ pure: no AWS, no I/O,
-//! (Environment, Observed) ──promote/plan.rs─► Plan         ┘ `plan`/dry-run stop here
-//! Plan ──promote/execute.rs + aws/──────────► Outcomes      (writes function code and versions)
-//! Outcomes ──promote/outcome.rs (pure)──────► result, rows; promote/restore.rs puts aliases back
-//! Findings + Outcomes ──► Report ──report/emit.rs, report/──► summary / outputs / annotations | terminal
-//!                                 └─github/sync.rs──► PR comment, Deployment statuses
+//! GITHUB_* ──run.rs (read once)──► RunnerEnv; app.rs assembles the Run and dispatches to command/,
+//!                                  which makes the AWS handles (aws::Read, aws::Write) per
+//!                                  (account, region) shard
+//! observe   Settings ──observe.rs (aws::Read)──────────────► Observed (a snapshot of live state)
+//! decide    (Contract, Observed) ──check/ (pure)───────────► Findings
+//!           (Environment, Observed) ──promote/environment.rs, image.rs (aws::Read)
+//!                                   ──promote/plan.rs (pure)─► plans: Step lists (step.rs)
+//!                                                              `plan`/dry-run stop here
+//!           rollback: promote/rollback.rs decides (aws::Read) and plans (pure)
+//! execute   plans ──promote/execute/ (aws::Write, the only writer)──► Executed: each function's
+//!                  steps; restores on failure; pruning, invalidation after success
+//! fold      Executed ──promote/outcome.rs (pure)──► report rows, result, error
+//! report    Findings + rows ──► Report ──report/emit.rs, report/──► summary / outputs / annotations | terminal
+//!                                     └─github/sync.rs──► PR comment, Deployment statuses
 //! ```
 //!
 //! `command/` holds one file per command's flow; `app.rs` only dispatches;
 //! `main.rs` maps the end of the run to the exit codes of the README's
-//! "Exit codes and results".
+//! "Exit codes and results", printing its last error through the scrubber.
 
 pub mod app;
 pub mod aws;
@@ -45,4 +51,5 @@ pub mod secret;
 pub mod select;
 pub mod settings;
 pub mod shard;
+pub mod step;
 pub mod validate;

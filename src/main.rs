@@ -1,17 +1,23 @@
 //! Entry point: a thin shell around `app::run` that prints the error chain
 //! once and maps the outcome to the exit codes of the README's "Exit codes and results".
+//! What it prints (an error, a panic) goes through the run's scrubber first: no secret
+//! leaves this way either.
 
 use std::process::ExitCode;
 
 use lambda_promote::app;
 use lambda_promote::cancel::Cancel;
 use lambda_promote::error::{UsageError, exit};
+use lambda_promote::scrub::Shared;
 
 fn main() -> ExitCode {
     let action_mode = std::env::args_os().len() <= 1;
+    let scrubber = Shared::default();
     // A panic is a bug, but the user still gets one clear line, not a backtrace.
-    std::panic::set_hook(Box::new(|info| {
-        eprintln!("lambda-promote: internal error: {info}; please report this");
+    let hook_scrubber = scrubber.clone();
+    std::panic::set_hook(Box::new(move |info| {
+        let line = format!("lambda-promote: internal error: {info}; please report this");
+        eprintln!("{}", hook_scrubber.text(&line));
     }));
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -23,13 +29,14 @@ fn main() -> ExitCode {
                 action_mode,
                 &anyhow::anyhow!("cannot start the runtime: {e}"),
                 exit::FAILED,
+                &scrubber,
             );
         }
     };
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         runtime.block_on(async {
             let cancel = Cancel::install()?;
-            app::run(std::env::args_os().collect(), cancel).await
+            app::run(std::env::args_os().collect(), cancel, scrubber.clone()).await
         })
     }));
     match result {
@@ -49,14 +56,14 @@ fn main() -> ExitCode {
             } else {
                 exit::FAILED
             };
-            fail(action_mode, &err, code)
+            fail(action_mode, &err, code, &scrubber)
         }
         Err(_) => ExitCode::from(exit::FAILED),
     }
 }
 
-fn fail(action_mode: bool, err: &anyhow::Error, code: u8) -> ExitCode {
-    let msg = format!("{err:#}");
+fn fail(action_mode: bool, err: &anyhow::Error, code: u8, scrubber: &Shared) -> ExitCode {
+    let msg = scrubber.text(&format!("{err:#}"));
     if action_mode {
         println!(
             "::error::{}",

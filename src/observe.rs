@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use futures::stream::{self, StreamExt};
 
-use crate::aws::Clients;
+use crate::aws::Read;
 use crate::aws::types::{AliasInfo, Distribution, FunctionInfo, Lookup};
 use crate::config::model::{Check, Contract, Environment};
 use crate::jobenv::JobEnv;
@@ -64,7 +64,7 @@ pub struct Observed {
     pub distributions: Option<Lookup<Vec<Distribution>>>,
 }
 
-enum Read {
+enum Got {
     Account(Lookup<String>),
     Function(String, Lookup<FunctionInfo>),
     Alias((String, String), Lookup<AliasInfo>),
@@ -74,39 +74,39 @@ enum Read {
 
 /// Performs the reads of `needs`, concurrently, never failing: a failed read is
 /// recorded as `Lookup::Failed` and becomes a finding.
-pub async fn observe(clients: &Clients, needs: &Needs) -> Observed {
-    let mut reads: Vec<futures::future::BoxFuture<'_, Read>> = Vec::new();
+pub async fn observe(read: &Read, needs: &Needs) -> Observed {
+    let mut reads: Vec<futures::future::BoxFuture<'_, Got>> = Vec::new();
     if needs.account {
         reads.push(Box::pin(async {
-            Read::Account(Lookup::from_result(clients.account_id().await))
+            Got::Account(Lookup::from_result(read.account_id().await))
         }));
     }
     for name in &needs.functions {
         reads.push(Box::pin(async move {
-            let r = clients.get_function(name, None).await;
-            Read::Function(name.clone(), Lookup::from_result(r))
+            let r = read.get_function(name, None).await;
+            Got::Function(name.clone(), Lookup::from_result(r))
         }));
     }
     for key in &needs.aliases {
         reads.push(Box::pin(async move {
-            let r = clients.get_alias(&key.0, &key.1).await;
-            Read::Alias(key.clone(), Lookup::from_result(r))
+            let r = read.get_alias(&key.0, &key.1).await;
+            Got::Alias(key.clone(), Lookup::from_result(r))
         }));
     }
     for name in &needs.log_groups {
         reads.push(Box::pin(async move {
-            let r = clients.log_group_exists(name).await;
+            let r = read.log_group_exists(name).await;
             let lookup = match r {
                 Ok(true) => Lookup::Found(()),
                 Ok(false) => Lookup::Missing,
                 Err(e) => Lookup::from_result(Err(e)),
             };
-            Read::LogGroup(name.clone(), lookup)
+            Got::LogGroup(name.clone(), lookup)
         }));
     }
     if needs.distributions {
         reads.push(Box::pin(async {
-            Read::Distributions(Lookup::from_result(clients.distributions().await))
+            Got::Distributions(Lookup::from_result(read.distributions().await))
         }));
     }
 
@@ -114,17 +114,17 @@ pub async fn observe(clients: &Clients, needs: &Needs) -> Observed {
     let mut results = stream::iter(reads).buffer_unordered(CONCURRENCY);
     while let Some(read) = results.next().await {
         match read {
-            Read::Account(l) => observed.account = Some(l),
-            Read::Function(k, l) => {
+            Got::Account(l) => observed.account = Some(l),
+            Got::Function(k, l) => {
                 observed.functions.insert(k, l);
             }
-            Read::Alias(k, l) => {
+            Got::Alias(k, l) => {
                 observed.aliases.insert(k, l);
             }
-            Read::LogGroup(k, l) => {
+            Got::LogGroup(k, l) => {
                 observed.log_groups.insert(k, l);
             }
-            Read::Distributions(l) => observed.distributions = Some(l),
+            Got::Distributions(l) => observed.distributions = Some(l),
         }
     }
     observed

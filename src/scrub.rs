@@ -4,6 +4,8 @@
 //! arrive inside text this program never formatted; every report is passed
 //! through here as it leaves, rather than each error where it is made.
 
+use std::sync::{Arc, PoisonError, RwLock};
+
 use crate::config::model::{Check, Contract, DistributionSelector};
 use crate::finding::{Finding, Shown};
 use crate::report::model::{FunctionRun, LeftMoved, Promotion, Report};
@@ -168,7 +170,6 @@ impl Scrubber {
             self.opt(s);
         }
         for step in steps {
-            self.in_place(&mut step.step);
             self.in_place(&mut step.detail);
         }
         for c in canary {
@@ -224,6 +225,41 @@ fn plain_values(contract: &Contract) -> Vec<String> {
     out
 }
 
+/// One scrubber shared by the emitter and `main.rs`, which prints the error or panic that
+/// ends a run: set as soon as the secrets are known, so that last line leaves scrubbed too.
+#[derive(Clone, Debug, Default)]
+pub struct Shared(Arc<RwLock<Scrubber>>);
+
+impl Shared {
+    pub fn set(&self, scrubber: Scrubber) {
+        *self.0.write().unwrap_or_else(PoisonError::into_inner) = scrubber;
+    }
+
+    /// One more secret (a token or credential received during the run).
+    pub fn add(&self, value: &str) {
+        self.0
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .add(value);
+    }
+
+    /// `text` with every secret known so far replaced by its redacted form.
+    pub fn text(&self, text: &str) -> String {
+        self.0
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .text(text)
+    }
+
+    /// A copy of the report with every string scrubbed.
+    pub fn report(&self, report: &Report) -> Report {
+        self.0
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .report(report)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -260,5 +296,17 @@ mod tests {
         let json = serde_json::to_string(&out).unwrap();
         assert!(!json.contains(secret), "{json}");
         assert!(json.contains("le…42"), "{json}");
+    }
+
+    #[test]
+    fn a_shared_scrubber_set_later_scrubs_for_every_holder() {
+        let shared = Shared::default();
+        let main = shared.clone();
+        assert_eq!(
+            main.text("x leaky-secret-value-42"),
+            "x leaky-secret-value-42"
+        );
+        shared.set(Scrubber::new(["leaky-secret-value-42"], None));
+        assert_eq!(main.text("x leaky-secret-value-42"), "x le…42");
     }
 }

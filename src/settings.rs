@@ -127,25 +127,7 @@ pub fn resolve(
         .map(|s| parse_image(s).map_err(|m| UsageError::input("image", m)))
         .transpose()?;
     let to_version = raw.to_version.as_deref().map(to_version).transpose()?;
-    let timeout = match raw.timeout.as_deref() {
-        None => DEFAULT_TIMEOUT,
-        // `timeout: 30` reads as minutes to some and seconds to others (and
-        // `timeout-minutes` sits next to it in the workflow): make the unit explicit.
-        Some(t) if !t.trim().is_empty() && t.trim().bytes().all(|b| b.is_ascii_digit()) => {
-            let n = t.trim();
-            return Err(UsageError::input(
-                "timeout",
-                format!("`{n}` has no unit; write `{n}m` or `{n}s` (e.g. `30m` or `30s`)"),
-            ));
-        }
-        Some(t) => match crate::duration::parse(t) {
-            Ok(d) if d.is_zero() => {
-                return Err(UsageError::input("timeout", "must be more than 0"));
-            }
-            Ok(d) => d,
-            Err(m) => return Err(UsageError::input("timeout", m)),
-        },
-    };
+    let timeout = timeout(raw.timeout.as_deref())?;
     let flag = |name: &str, value: &Option<String>, default: bool| {
         value
             .as_deref()
@@ -154,16 +136,7 @@ pub fn resolve(
     let dry_run = flag("dry-run", &raw.dry_run, false)?;
     let pr_comment = flag("pr-comment", &raw.pr_comment, true)?;
     let github_deployment = flag("github-deployment", &raw.github_deployment, false)?;
-    let output = match raw.output.as_deref() {
-        None | Some("text") => OutputFormat::Text,
-        Some("json") => OutputFormat::Json,
-        Some(other) => {
-            return Err(UsageError::input(
-                "output",
-                format!("`{other}` is not an output format; use `text` or `json`"),
-            ));
-        }
-    };
+    let output = output(raw.output.as_deref())?;
     Ok(Settings {
         command,
         contract,
@@ -186,6 +159,39 @@ pub fn resolve(
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty()),
     })
+}
+
+/// The `timeout` input: a duration with its unit, more than zero.
+fn timeout(value: Option<&str>) -> Result<Duration, UsageError> {
+    match value {
+        None => Ok(DEFAULT_TIMEOUT),
+        // `timeout: 30` reads as minutes to some and seconds to others (and
+        // `timeout-minutes` sits next to it in the workflow): make the unit explicit.
+        Some(t) if !t.trim().is_empty() && t.trim().bytes().all(|b| b.is_ascii_digit()) => {
+            let n = t.trim();
+            Err(UsageError::input(
+                "timeout",
+                format!("`{n}` has no unit; write `{n}m` or `{n}s` (e.g. `30m` or `30s`)"),
+            ))
+        }
+        Some(t) => match crate::duration::parse(t) {
+            Ok(d) if d.is_zero() => Err(UsageError::input("timeout", "must be more than 0")),
+            Ok(d) => Ok(d),
+            Err(m) => Err(UsageError::input("timeout", m)),
+        },
+    }
+}
+
+/// The `output` input: `text` (the default) or `json`.
+fn output(value: Option<&str>) -> Result<OutputFormat, UsageError> {
+    match value {
+        None | Some("text") => Ok(OutputFormat::Text),
+        Some("json") => Ok(OutputFormat::Json),
+        Some(other) => Err(UsageError::input(
+            "output",
+            format!("`{other}` is not an output format; use `text` or `json`"),
+        )),
+    }
 }
 
 fn command(value: Option<&str>, action_mode: bool) -> Result<Command, UsageError> {

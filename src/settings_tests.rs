@@ -89,88 +89,29 @@ fn iam_policy_is_cli_only() {
 
 #[test]
 fn bad_values_name_their_input() {
-    let cases: Vec<(RawArgs, &str)> = vec![
+    type Set = fn(&mut RawArgs, String);
+    let cases: [(Set, &str, &str); 11] = [
+        (|r, v| r.command = Some(v), "deploy", "command"),
+        (|r, v| r.image = Some(v), "nginx:latest", "image"),
+        (|r, v| r.to_version = Some(v), "$LATEST", "to-version"),
+        (|r, v| r.to_version = Some(v), "0", "to-version"),
+        (|r, v| r.dry_run = Some(v), "yes", "dry-run"),
+        (|r, v| r.timeout = Some(v), "soon", "timeout"),
+        (|r, v| r.timeout = Some(v), "30", "timeout"),
+        (|r, v| r.timeout = Some(v), "0s", "timeout"),
+        (|r, v| r.pr_comment = Some(v), "1", "pr-comment"),
         (
-            RawArgs {
-                command: Some("deploy".into()),
-                ..Default::default()
-            },
-            "command",
-        ),
-        (
-            RawArgs {
-                image: Some("nginx:latest".into()),
-                ..Default::default()
-            },
-            "image",
-        ),
-        (
-            RawArgs {
-                to_version: Some("$LATEST".into()),
-                ..Default::default()
-            },
-            "to-version",
-        ),
-        (
-            RawArgs {
-                to_version: Some("0".into()),
-                ..Default::default()
-            },
-            "to-version",
-        ),
-        (
-            RawArgs {
-                dry_run: Some("yes".into()),
-                ..Default::default()
-            },
-            "dry-run",
-        ),
-        (
-            RawArgs {
-                timeout: Some("soon".into()),
-                ..Default::default()
-            },
-            "timeout",
-        ),
-        (
-            RawArgs {
-                timeout: Some("30".into()),
-                ..Default::default()
-            },
-            "timeout",
-        ),
-        (
-            RawArgs {
-                timeout: Some("0s".into()),
-                ..Default::default()
-            },
-            "timeout",
-        ),
-        (
-            RawArgs {
-                pr_comment: Some("1".into()),
-                ..Default::default()
-            },
-            "pr-comment",
-        ),
-        (
-            RawArgs {
-                github_deployment: Some("no".into()),
-                ..Default::default()
-            },
+            |r, v| r.github_deployment = Some(v),
+            "no",
             "github-deployment",
         ),
-        (
-            RawArgs {
-                output: Some("yaml".into()),
-                ..Default::default()
-            },
-            "output",
-        ),
+        (|r, v| r.output = Some(v), "yaml", "output"),
     ];
-    for (raw, want) in cases {
+    for (set, value, want) in cases {
+        let mut raw = RawArgs::default();
+        set(&mut raw, value.to_owned());
         let (name, _) = input_error(resolve(raw, true, None).unwrap_err());
-        assert_eq!(name, want);
+        assert_eq!(name, want, "{value}");
     }
 }
 

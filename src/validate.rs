@@ -2,7 +2,7 @@
 //! the step `validate` reports and `promote` runs before its first write.
 //! Never writes.
 
-use crate::aws::Clients;
+use crate::aws::Read;
 use crate::check::{self, Context};
 use crate::config::model::{Contract, Environment};
 use crate::finding::Finding;
@@ -12,14 +12,14 @@ use crate::observe::{self, Observed};
 /// The findings of the environments' checks, and the snapshot they were made on
 /// (promotion reuses it instead of reading again).
 pub async fn findings(
-    clients: &Clients,
+    read: &Read,
     contract: &Contract,
     envs: &[&Environment],
     job: &JobEnv,
     fork: bool,
 ) -> (Vec<Finding>, Observed) {
     let needs = observe::needs(contract, envs, job);
-    let observed = observe::observe(clients, &needs).await;
+    let observed = observe::observe(read, &needs).await;
     let ctx = Context {
         contract,
         job,

@@ -4,8 +4,8 @@
 
 use aws_sdk_cloudwatch::types::{AlarmType, StateValue};
 
-use super::clients::Clients;
 use super::error::{AwsError, ErrorKind};
+use super::handles::Read;
 use super::operations as ops;
 
 /// An alarm's name and whether it is in `ALARM`.
@@ -17,17 +17,19 @@ pub struct AlarmState {
     pub state: String,
 }
 
-impl Clients {
+impl Read {
     /// The state of each alarm in `names`, in that order.
     pub async fn alarm_states(&self, names: &[String]) -> Result<Vec<AlarmState>, AwsError> {
         let resource = names.join(",");
         let req = self
+            .c()
             .cloudwatch
             .describe_alarms()
             .set_alarm_names(Some(names.to_vec()))
             .alarm_types(AlarmType::MetricAlarm)
             .alarm_types(AlarmType::CompositeAlarm);
         let pages = self
+            .c()
             .pages(ops::DESCRIBE_ALARMS, &resource, || {
                 req.clone().into_paginator().send()
             })

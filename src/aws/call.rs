@@ -2,19 +2,15 @@
 //! slot, sends, and retries a throttled answer (429, `TooManyRequestsException`,
 //! `Rate exceeded`) with jittered backoff, honouring `Retry-After`, until the
 //! run's deadline. The SDK's own retry stays for other transient errors
-//! (bounded attempts); the classifier below takes throttling away from it so
+//! (bounded attempts); `retry_classifier.rs` takes throttling away from it so
 //! throttled retries are paced too and never exhaust its attempt count.
 
 use std::future::Future;
 use std::time::Duration;
 
 use aws_sdk_lambda::config::http::HttpResponse;
-use aws_sdk_lambda::config::interceptors::InterceptorContext;
-use aws_sdk_lambda::config::retry::{ClassifyRetry, RetryAction};
 use aws_sdk_lambda::error::{ProvideErrorMetadata, SdkError};
 use aws_smithy_async::future::pagination_stream::PaginationStream;
-use aws_smithy_runtime_api::client::retries::classifiers::{RetryClassifierPriority, RetryReason};
-use aws_smithy_types::retry::ErrorKind as RetryKind;
 
 use super::clients::Clients;
 use super::error::{AwsError, ErrorKind};
@@ -154,36 +150,4 @@ fn retry_after<E>(e: &SdkError<E, HttpResponse>) -> Option<Duration> {
     let value = e.raw_response()?.headers().get("retry-after")?;
     let secs: f64 = value.trim().parse().ok()?;
     (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs.min(60.0)))
-}
-
-/// Forbids the SDK's own retry of a throttled answer: `Clients::call` retries
-/// it, paced and bounded by the deadline instead of by an attempt count.
-#[derive(Debug)]
-pub struct LeaveThrottlingToThePacer;
-
-impl ClassifyRetry for LeaveThrottlingToThePacer {
-    fn classify_retry(&self, ctx: &InterceptorContext) -> RetryAction {
-        match ctx.response() {
-            Some(r) if r.status().as_u16() == 429 => RetryAction::RetryForbidden,
-            _ => RetryAction::NoActionIndicated,
-        }
-    }
-
-    fn classify_retry_v2(&self, ctx: &InterceptorContext, previous: &RetryAction) -> RetryAction {
-        match previous {
-            RetryAction::RetryIndicated(RetryReason::RetryableError {
-                kind: RetryKind::ThrottlingError,
-                ..
-            }) => RetryAction::RetryForbidden,
-            _ => self.classify_retry(ctx),
-        }
-    }
-
-    fn name(&self) -> &'static str {
-        "LeaveThrottlingToThePacer"
-    }
-
-    fn priority(&self) -> RetryClassifierPriority {
-        RetryClassifierPriority::run_after(RetryClassifierPriority::transient_error_classifier())
-    }
 }

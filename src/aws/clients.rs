@@ -8,8 +8,8 @@ use std::time::Duration;
 use aws_config::retry::RetryConfig;
 use aws_config::{BehaviorVersion, Region};
 
-use super::call::LeaveThrottlingToThePacer;
 use super::pace::Pacer;
+use super::retry_classifier::LeaveThrottlingToThePacer;
 
 #[derive(Clone, Debug)]
 pub struct Clients {

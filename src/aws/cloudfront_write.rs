@@ -2,11 +2,11 @@
 
 use aws_sdk_cloudfront::types::{InvalidationBatch, Paths};
 
-use super::clients::Clients;
 use super::error::AwsError;
+use super::handles::Write;
 use super::operations as ops;
 
-impl Clients {
+impl Write {
     /// `CreateInvalidation`; returns the invalidation id. `caller_reference`
     /// makes a retried request idempotent.
     pub async fn invalidate(
@@ -27,11 +27,13 @@ impl Clients {
             .build()
             .map_err(|e| build_error(&resource, e))?;
         let req = self
+            .c()
             .cloudfront
             .create_invalidation()
             .distribution_id(distribution_id)
             .invalidation_batch(batch);
         let out = self
+            .c()
             .call(ops::CREATE_INVALIDATION, &resource, || req.clone().send())
             .await?;
         Ok(out

@@ -3,8 +3,8 @@
 
 use aws_sdk_ecr::types::ImageIdentifier;
 
-use super::clients::Clients;
 use super::error::AwsError;
+use super::handles::Read;
 use super::operations as ops;
 
 /// An image in ECR as `describe_images` reports it.
@@ -15,7 +15,7 @@ pub struct EcrImage {
     pub media_type: Option<String>,
 }
 
-impl Clients {
+impl Read {
     /// `DescribeImages` for one tag or digest of `repository` in `registry` (the account).
     pub async fn describe_image(
         &self,
@@ -30,12 +30,14 @@ impl Clients {
             .build();
         let resource = format!("{repository}:{}", tag.or(digest).unwrap_or_default());
         let req = self
+            .c()
             .ecr
             .describe_images()
             .registry_id(registry)
             .repository_name(repository)
             .image_ids(id);
         let out = self
+            .c()
             .call(ops::DESCRIBE_IMAGES, &resource, || req.clone().send())
             .await?;
         let Some(img) = out.image_details().first() else {

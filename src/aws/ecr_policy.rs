@@ -1,20 +1,22 @@
 //! `GetRepositoryPolicy`: the repository policy that decides whether another
 //! account's functions may pull an image (README, "Cross-account promotion").
 
-use super::clients::Clients;
 use super::error::AwsError;
+use super::handles::Read;
 use super::operations as ops;
 use super::types::Lookup;
 
-impl Clients {
+impl Read {
     /// The policy text of `repository` in `registry`; `Missing` when it has none.
     pub async fn repository_policy(&self, registry: &str, repository: &str) -> Lookup<String> {
         let req = self
+            .c()
             .ecr
             .get_repository_policy()
             .registry_id(registry)
             .repository_name(repository);
         let r = self
+            .c()
             .call(ops::GET_REPOSITORY_POLICY, repository, || {
                 req.clone().send()
             })

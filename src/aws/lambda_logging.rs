@@ -1,8 +1,8 @@
 //! Where a function version logs: the group of its `LoggingConfig`, which the canary reads
 //! errors from (the default detection reads `Text` and `JSON` lines alike).
 
-use super::clients::Clients;
 use super::error::AwsError;
+use super::handles::Read;
 use super::operations as ops;
 
 /// The log group of one function version.
@@ -20,16 +20,18 @@ impl LogTarget {
     }
 }
 
-impl Clients {
+impl Read {
     /// `GetFunction` of `function:version` (the 100/s pool, not the shared one), reduced
     /// to its `LoggingConfig`.
     pub async fn log_target(&self, function: &str, version: &str) -> Result<LogTarget, AwsError> {
         let req = self
+            .c()
             .lambda
             .get_function()
             .function_name(function)
             .qualifier(version);
         let out = self
+            .c()
             .call(ops::GET_FUNCTION, &format!("{function}:{version}"), || {
                 req.clone().send()
             })

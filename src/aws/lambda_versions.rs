@@ -1,16 +1,19 @@
-//! Published versions with what identifies who published them: number, description and
-//! code hash (for recognising this run's own version after a lost answer).
+//! Listings of a function's versions and aliases: for pruning, and with what identifies
+//! who published each version (number, description and code hash) for recognising this
+//! run's own version after a lost answer.
 
-use super::clients::Clients;
 use super::error::AwsError;
-use super::lambda_write::Published;
+use super::handles::Read;
+use super::lambda_read::alias_info;
 use super::operations as ops;
+use super::types::{AliasInfo, Published};
 
-impl Clients {
+impl Read {
     /// Every published version (never `$LATEST`) with its description, all pages.
     pub async fn described_versions(&self, function: &str) -> Result<Vec<Published>, AwsError> {
         let mut out = Vec::new();
         let mut pages = self
+            .c()
             .lambda
             .list_versions_by_function()
             .function_name(function)
@@ -31,6 +34,56 @@ impl Clients {
                         state: v.state().map(|s| s.as_str().to_string()),
                     }),
             );
+        }
+        Ok(out)
+    }
+
+    /// Published version numbers of a function (never `$LATEST`), all pages.
+    pub async fn list_versions(&self, function: &str) -> Result<Vec<String>, AwsError> {
+        let mut out = Vec::new();
+        let req = self
+            .c()
+            .lambda
+            .list_versions_by_function()
+            .function_name(function);
+        let pages = self
+            .c()
+            .pages(ops::LIST_VERSIONS_BY_FUNCTION, function, || {
+                req.clone().into_paginator().send()
+            })
+            .await?;
+        for page in pages {
+            out.extend(
+                page.versions()
+                    .iter()
+                    .filter_map(|v| v.version())
+                    .filter(|v| *v != "$LATEST")
+                    .map(str::to_string),
+            );
+        }
+        Ok(out)
+    }
+
+    /// Every alias of a function, all pages.
+    pub async fn list_aliases(&self, function: &str) -> Result<Vec<AliasInfo>, AwsError> {
+        let mut out = Vec::new();
+        let req = self.c().lambda.list_aliases().function_name(function);
+        let pages = self
+            .c()
+            .pages(ops::LIST_ALIASES, function, || {
+                req.clone().into_paginator().send()
+            })
+            .await?;
+        for page in pages {
+            for a in page.aliases() {
+                out.push(alias_info(
+                    a.name().unwrap_or_default(),
+                    a.function_version(),
+                    a.routing_config(),
+                    a.description(),
+                    a.revision_id(),
+                ));
+            }
         }
         Ok(out)
     }

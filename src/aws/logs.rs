@@ -1,8 +1,8 @@
 //! CloudWatch Logs reads for the canary: the new version's log streams and
 //! the events in them that match the error pattern.
 
-use super::clients::Clients;
 use super::error::AwsError;
+use super::handles::Read;
 use super::operations as ops;
 
 /// CloudWatch Logs accepts at most 100 stream names per `FilterLogEvents`.
@@ -16,16 +16,18 @@ pub struct Matches {
     pub first: Vec<String>,
 }
 
-impl Clients {
+impl Read {
     /// Stream names starting with `prefix` (`YYYY/MM/DD/[VERSION]`), all pages.
     pub async fn log_streams(&self, group: &str, prefix: &str) -> Result<Vec<String>, AwsError> {
         let mut out = Vec::new();
         let req = self
+            .c()
             .logs
             .describe_log_streams()
             .log_group_name(group)
             .log_stream_name_prefix(prefix);
         let pages = self
+            .c()
             .pages(ops::DESCRIBE_LOG_STREAMS, group, || {
                 req.clone().into_paginator().send()
             })
@@ -55,6 +57,7 @@ impl Clients {
         let mut m = Matches::default();
         for chunk in streams.chunks(MAX_STREAM_NAMES) {
             let mut req = self
+                .c()
                 .logs
                 .filter_log_events()
                 .log_group_name(group)
@@ -66,6 +69,7 @@ impl Clients {
             // No page is read past the one that reaches `cap`.
             let seen = m.count;
             let pages = self
+                .c()
                 .pages_until(
                     ops::FILTER_LOG_EVENTS,
                     group,
@@ -101,7 +105,7 @@ pub struct LogEvent {
     pub message: String,
 }
 
-impl Clients {
+impl Read {
     /// Every event since `start_ms` in `streams` (no filter pattern), up to `cap` events.
     pub async fn events(
         &self,
@@ -113,6 +117,7 @@ impl Clients {
         let mut out = Vec::new();
         for chunk in streams.chunks(MAX_STREAM_NAMES) {
             let mut pages = self
+                .c()
                 .logs
                 .filter_log_events()
                 .log_group_name(group)

@@ -10,8 +10,8 @@
 use aws_sdk_cloudwatch::primitives::DateTime;
 use aws_sdk_cloudwatch::types::{Dimension, Metric, MetricDataQuery, MetricStat, StatusCode};
 
-use super::clients::Clients;
 use super::error::{AwsError, ErrorKind};
+use super::handles::Read;
 use super::operations as ops;
 use super::types::VersionStats;
 
@@ -43,7 +43,7 @@ pub fn minute_window(start_ms: i64, end_ms: i64) -> (i64, i64, i32) {
     (start, start + i64::from(period) * 1000, period)
 }
 
-impl Clients {
+impl Read {
     /// `(new, old)` version metrics over the query's window.
     pub async fn version_metrics(
         &self,
@@ -52,6 +52,7 @@ impl Clients {
         let resource = format!("{}:{}", q.function, q.alias);
         let (start, end, period) = minute_window(q.start_ms, q.end_ms);
         let mut req = self
+            .c()
             .cloudwatch
             .get_metric_data()
             .start_time(DateTime::from_millis(start))
@@ -71,6 +72,7 @@ impl Clients {
             }
         }
         let pages = self
+            .c()
             .pages(ops::GET_METRIC_DATA, &resource, || {
                 req.clone().into_paginator().send()
             })

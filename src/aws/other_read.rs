@@ -1,15 +1,16 @@
 //! Reads from STS, CloudWatch Logs and CloudFront used by the contract checks.
 
-use super::clients::Clients;
 use super::error::AwsError;
+use super::handles::Read;
 use super::operations as ops;
 use super::types::Distribution;
 
-impl Clients {
+impl Read {
     /// `GetCallerIdentity`: the account the credentials act in.
     pub async fn account_id(&self) -> Result<String, AwsError> {
-        let req = self.sts.get_caller_identity();
+        let req = self.c().sts.get_caller_identity();
         let out = self
+            .c()
             .call(ops::GET_CALLER_IDENTITY, "caller identity", || {
                 req.clone().send()
             })
@@ -19,8 +20,13 @@ impl Clients {
 
     /// Whether a log group of exactly this name exists (`DescribeLogGroups` by prefix, paginated).
     pub async fn log_group_exists(&self, name: &str) -> Result<bool, AwsError> {
-        let req = self.logs.describe_log_groups().log_group_name_prefix(name);
+        let req = self
+            .c()
+            .logs
+            .describe_log_groups()
+            .log_group_name_prefix(name);
         let pages = self
+            .c()
             .pages(ops::DESCRIBE_LOG_GROUPS, name, || {
                 req.clone().into_paginator().send()
             })
@@ -40,8 +46,9 @@ impl Clients {
     /// Every CloudFront distribution (`ListDistributions`, all pages).
     pub async fn distributions(&self) -> Result<Vec<Distribution>, AwsError> {
         let mut out = Vec::new();
-        let req = self.cloudfront.list_distributions();
+        let req = self.c().cloudfront.list_distributions();
         let pages = self
+            .c()
             .pages(ops::LIST_DISTRIBUTIONS, "distributions", || {
                 req.clone().into_paginator().send()
             })

@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use aws_sdk_lambda::types::LastUpdateStatus;
+
 use crate::secret::Secret;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -70,6 +72,55 @@ impl<T> Lookup<T> {
             Ok(v) => Lookup::Found(v),
             Err(e) if e.is_not_found() => Lookup::Missing,
             Err(e) => Lookup::Failed(e),
+        }
+    }
+}
+
+/// What the new version answered to the smoke test.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvokeResult {
+    /// `FunctionError` header (`Unhandled`, `Handled`).
+    pub function_error: Option<String>,
+    pub payload: String,
+}
+
+/// A published version: its number, code hash, description and publish time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Published {
+    pub version: String,
+    pub code_sha256: String,
+    pub description: String,
+    /// `LastModified` as Lambda spells it (`2026-12-01T21:13:45.123+0000`).
+    pub last_modified: Option<String>,
+    /// The version's `State` as published (`Pending` while, e.g., a SnapStart snapshot is made).
+    pub state: Option<String>,
+}
+
+/// The state of `LastUpdateStatus` while waiting for an update.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UpdateState {
+    pub status: String,
+    pub reason: Option<String>,
+    pub code_sha256: String,
+    pub revision_id: Option<String>,
+    /// The resolved image digest, when the answer carries it (`GetFunction` does).
+    pub image_digest: Option<String>,
+}
+
+impl UpdateState {
+    pub(super) fn new(
+        status: Option<&LastUpdateStatus>,
+        missing: &str,
+        reason: Option<&str>,
+        code_sha256: Option<&str>,
+        revision_id: Option<&str>,
+    ) -> Self {
+        Self {
+            status: status.map_or_else(|| missing.to_string(), |s| s.as_str().to_string()),
+            reason: reason.map(str::to_string),
+            code_sha256: code_sha256.unwrap_or_default().to_string(),
+            revision_id: revision_id.map(str::to_string),
+            image_digest: None,
         }
     }
 }

@@ -4,8 +4,8 @@
 //! <https://docs.aws.amazon.com/lambda/latest/api/API_GetProvisionedConcurrencyConfig.html>,
 //! <https://docs.aws.amazon.com/lambda/latest/dg/snapstart-activate.html#snapstart-function-states>.
 
-use super::clients::Clients;
 use super::error::AwsError;
+use super::handles::{Read, Write};
 use super::operations as ops;
 
 /// A provisioned concurrency configuration of one qualifier (alias or version).
@@ -24,7 +24,7 @@ pub struct VersionState {
     pub reason: Option<String>,
 }
 
-impl Clients {
+impl Read {
     /// The configuration on `function:qualifier`; `None` when it has none.
     pub async fn provisioned(
         &self,
@@ -32,12 +32,14 @@ impl Clients {
         qualifier: &str,
     ) -> Result<Option<Provisioned>, AwsError> {
         let req = self
+            .c()
             .lambda
             .get_provisioned_concurrency_config()
             .function_name(function)
             .qualifier(qualifier);
         let resource = format!("{function}:{qualifier}");
         match self
+            .c()
             .call(ops::GET_PROVISIONED_CONCURRENCY, &resource, || {
                 req.clone().send()
             })
@@ -55,47 +57,6 @@ impl Clients {
         }
     }
 
-    /// Asks for `amount` provisioned executions on `function:version`.
-    pub async fn put_provisioned(
-        &self,
-        function: &str,
-        version: &str,
-        amount: i32,
-    ) -> Result<(), AwsError> {
-        let req = self
-            .lambda
-            .put_provisioned_concurrency_config()
-            .function_name(function)
-            .qualifier(version)
-            .provisioned_concurrent_executions(amount);
-        let resource = format!("{function}:{version}");
-        self.call(ops::PUT_PROVISIONED_CONCURRENCY, &resource, || {
-            req.clone().send()
-        })
-        .await
-        .map(|_| ())
-    }
-
-    /// Removes the configuration of `function:version`; none there is no error.
-    pub async fn delete_provisioned(&self, function: &str, version: &str) -> Result<(), AwsError> {
-        let req = self
-            .lambda
-            .delete_provisioned_concurrency_config()
-            .function_name(function)
-            .qualifier(version);
-        let resource = format!("{function}:{version}");
-        match self
-            .call(ops::DELETE_PROVISIONED_CONCURRENCY, &resource, || {
-                req.clone().send()
-            })
-            .await
-        {
-            Ok(_) => Ok(()),
-            Err(e) if e.is_not_found() => Ok(()),
-            Err(e) => Err(e),
-        }
-    }
-
     /// `GetFunction` of `function:version` (the 100/s pool), reduced to its `State`.
     pub async fn version_state(
         &self,
@@ -103,11 +64,13 @@ impl Clients {
         version: &str,
     ) -> Result<VersionState, AwsError> {
         let req = self
+            .c()
             .lambda
             .get_function()
             .function_name(function)
             .qualifier(version);
         let out = self
+            .c()
             .call(ops::GET_FUNCTION, &format!("{function}:{version}"), || {
                 req.clone().send()
             })
@@ -120,5 +83,52 @@ impl Clients {
                 .to_string(),
             reason: c.and_then(|c| c.state_reason()).map(str::to_string),
         })
+    }
+}
+
+impl Write {
+    /// Asks for `amount` provisioned executions on `function:version`.
+    pub async fn put_provisioned(
+        &self,
+        function: &str,
+        version: &str,
+        amount: i32,
+    ) -> Result<(), AwsError> {
+        let req = self
+            .c()
+            .lambda
+            .put_provisioned_concurrency_config()
+            .function_name(function)
+            .qualifier(version)
+            .provisioned_concurrent_executions(amount);
+        let resource = format!("{function}:{version}");
+        self.c()
+            .call(ops::PUT_PROVISIONED_CONCURRENCY, &resource, || {
+                req.clone().send()
+            })
+            .await
+            .map(|_| ())
+    }
+
+    /// Removes the configuration of `function:version`; none there is no error.
+    pub async fn delete_provisioned(&self, function: &str, version: &str) -> Result<(), AwsError> {
+        let req = self
+            .c()
+            .lambda
+            .delete_provisioned_concurrency_config()
+            .function_name(function)
+            .qualifier(version);
+        let resource = format!("{function}:{version}");
+        match self
+            .c()
+            .call(ops::DELETE_PROVISIONED_CONCURRENCY, &resource, || {
+                req.clone().send()
+            })
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(e) if e.is_not_found() => Ok(()),
+            Err(e) => Err(e),
+        }
     }
 }

@@ -3,9 +3,9 @@
 //! functions are shown able to pull the image (README, "Cross-account
 //! promotion").
 
-use crate::aws::Clients;
 use crate::aws::fleet_clients::Fleet;
 use crate::aws::types::Lookup;
+use crate::aws::{Clients, Read};
 use crate::config::model::{Environment, ImageSource};
 use crate::promote::image::{self, Resolved};
 use crate::promote::pull_access;
@@ -31,7 +31,8 @@ pub(super) async fn source_image(
     for s in shard::shards(&run.contract, src, default_region.unwrap_or("")) {
         let clients = super::shards::clients(run, fleet, &s).await?;
         let narrowed = shard::narrow(&run.contract, &s, true);
-        let this = image::from_environment(&clients, shard::environment(&narrowed, &s)).await?;
+        let read = Read::new(clients);
+        let this = image::from_environment(&read, shard::environment(&narrowed, &s)).await?;
         match &found {
             Some(prev) if prev.digest != this.digest => anyhow::bail!(
                 "the shards of `{}` serve different images ({} and {}): settle it before promoting",
@@ -61,7 +62,7 @@ pub(super) async fn pull_check(
     run: &Run,
     fleet: &Fleet<'_>,
     target: &Shard,
-    clients: &Clients,
+    read: &Read,
     image: &Resolved,
     default_region: Option<&str>,
 ) -> anyhow::Result<()> {
@@ -70,12 +71,12 @@ pub(super) async fn pull_check(
     };
     let account = match &target.account {
         Some(a) => a.clone(),
-        None => clients.account_id().await?,
+        None => read.account_id().await?,
     };
     if registry == account {
         return Ok(());
     }
-    let reader = reader(run, fleet, registry, region, default_region).await?;
+    let reader = Read::new(reader(run, fleet, registry, region, default_region).await?);
     let policy = match reader.repository_policy(registry, repo).await {
         Lookup::Found(p) => Some(p),
         Lookup::Missing => None,

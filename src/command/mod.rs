@@ -6,7 +6,9 @@ pub mod iam_policy;
 mod per_shard;
 pub mod plan;
 pub mod promote;
+mod promote_shard;
 pub mod rollback;
+mod rollback_shard;
 mod shards;
 pub mod validate;
 

@@ -4,12 +4,11 @@
 //! another and stop at the first that does not succeed; `plan` also writes
 //! the `matrix` output (README, "Fan-out through the matrix").
 
-use crate::aws::Clients;
+use crate::aws::Read;
 use crate::aws::fleet_clients::Fleet;
 use crate::aws::types::Lookup;
 use crate::config::model::Environment;
 use crate::github::sync::Deployment;
-use crate::promote::{environment, rollback};
 use crate::report::matrix::{self, Entry};
 use crate::report::model::{Outcome, Report};
 use crate::run::{End, Run};
@@ -87,18 +86,19 @@ async fn one(
     if named {
         report.notices.push(format!("shard {}", shard.id()));
     }
-    let info = &run.runner.info;
+    // Every read ends soon after a signal, as every write of execute does.
+    let read = Read::new(raw.clone()).cancellable(&run.cancel);
     if let Act::Rollback { dry_run } = act {
-        let env = &this_run_only(run, &raw, env).await;
+        let env = &this_run_only(run, &read, env).await;
         if env.functions.is_empty() {
             return nothing_to_undo(run, shard, report).await;
         }
         let deployment = Deployment::start(run, env, Command::Rollback, dry_run);
-        let end = rollback::environment(run, &raw, env, dry_run, info, &mut report).await;
-        return super::finish(run, end, Some(deployment), report).await;
+        let outcome =
+            super::rollback_shard::environment(run, raw, &read, env, dry_run, &mut report).await;
+        return super::finish(run, End::Done(outcome), Some(deployment), report).await;
     }
-    let clients = raw.cancellable(&run.cancel);
-    let resolved = match source(full, fleet, shard, &raw, env, region).await {
+    let resolved = match source(full, fleet, shard, &read, env, region).await {
         Ok(r) => r,
         Err(e) => {
             report.result = Outcome::Failed;
@@ -108,17 +108,9 @@ async fn one(
     };
     let dry_run = act == Act::Plan;
     let deployment = (!dry_run).then(|| Deployment::start(run, env, Command::Promote, false));
-    let end = environment::promote(
-        run,
-        &clients,
-        &raw,
-        env,
-        dry_run,
-        info,
-        &mut report,
-        resolved,
-    )
-    .await?;
+    let end =
+        super::promote_shard::environment(run, raw, &read, env, resolved, dry_run, &mut report)
+            .await?;
     super::finish(run, end, deployment, report).await
 }
 
@@ -128,21 +120,21 @@ async fn source(
     full: &Run,
     fleet: &Fleet<'_>,
     shard: &Shard,
-    clients: &Clients,
+    read: &Read,
     env: &Environment,
     region: Option<&str>,
 ) -> anyhow::Result<Option<crate::promote::image::Resolved>> {
     let Some(image) = super::cross_account::source_image(full, fleet, env, region).await? else {
         return Ok(None);
     };
-    super::cross_account::pull_check(full, fleet, shard, clients, &image, region).await?;
+    super::cross_account::pull_check(full, fleet, shard, read, &image, region).await?;
     Ok(Some(image))
 }
 
 /// With the `shard` input inside a workflow run (the rollback-all job), only
 /// the aliases this run moved go back; one it never reached, or that its own
 /// promotion already restored, is left as it is.
-async fn this_run_only(run: &Run, clients: &Clients, env: &Environment) -> Environment {
+async fn this_run_only(run: &Run, read: &Read, env: &Environment) -> Environment {
     let run_id = &run.runner.info.run_id;
     let mut env = env.clone();
     if run.settings.shard.is_none() || run_id.is_empty() || run.settings.to_version.is_some() {
@@ -151,7 +143,7 @@ async fn this_run_only(run: &Run, clients: &Clients, env: &Environment) -> Envir
     let mine = format!("run={run_id}");
     let mut kept = Vec::new();
     for f in env.functions.drain(..) {
-        let moved = match Lookup::from_result(clients.get_alias(&f.name, &f.alias).await) {
+        let moved = match Lookup::from_result(read.get_alias(&f.name, &f.alias).await) {
             Lookup::Found(a) => a.description.split_whitespace().any(|w| w == mine),
             // Unknown: let rollback's own reads report it.
             Lookup::Missing | Lookup::Failed(_) => true,

@@ -1,5 +1,6 @@
 //! `promote`: validate the target environment, then promote the image
-//! through it, recording a GitHub Deployment alongside.
+//! through it shard by shard (`promote_shard.rs`), recording a GitHub
+//! Deployment alongside.
 
 use super::per_shard::Act;
 use crate::report::model::Outcome;
@@ -15,7 +16,5 @@ pub async fn run(run: &Run) -> anyhow::Result<End> {
         return Ok(End::Done(Outcome::Skipped));
     };
     super::plan::require_image(run, env)?;
-    // Every call of the promotion ends soon after a signal; the restores that
-    // follow a signal use the raw clients (each is bounded on its own).
     super::per_shard::run(run, env, Command::Promote, Act::Promote).await
 }

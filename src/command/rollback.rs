@@ -1,5 +1,6 @@
 //! `rollback`: point the environment's aliases back to `to-version` or to
-//! the version recorded as previous, recording a GitHub Deployment alongside.
+//! the version recorded as previous, shard by shard (`rollback_shard.rs`),
+//! recording a GitHub Deployment alongside.
 
 use super::per_shard::Act;
 use crate::report::model::Outcome;

@@ -5,8 +5,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::aws::Clients;
 use crate::aws::fleet_clients::{Fleet, FleetSetup};
+use crate::aws::{Clients, Read};
 use crate::config::model::{Contract, Environment};
 use crate::error::UsageError;
 use crate::report::model::{Outcome, Report};
@@ -75,7 +75,11 @@ pub(super) async fn of(
     }
     if one.is_some() || command == Command::Plan {
         for s in all.iter_mut().filter(|s| s.account.is_none()) {
-            s.account = Some(clients(run, fleet, s).await?.account_id().await?);
+            s.account = Some(
+                Read::new(clients(run, fleet, s).await?)
+                    .account_id()
+                    .await?,
+            );
         }
     }
     match one {

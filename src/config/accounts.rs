@@ -6,30 +6,10 @@
 //! The main pass (`parse.rs`) accepts these keys; this pass reads their
 //! values from the same tree, so the rest of the model stays as it was.
 
-use std::collections::BTreeMap;
-
 use super::access::{Sink, string};
 use super::diag::Code;
-use super::model::{Contract, Environment, Spot};
+use super::model::{Contract, EnvPlacement, Environment, Placement, Spot};
 use super::yaml::{Node, Yaml};
-
-/// The account, region and role settings of the whole contract.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Placement {
-    /// Top-level `role:`, assumed with the job's GitHub OIDC token.
-    pub role: Option<Spot<String>>,
-    /// Per environment, by name; an environment with none of the keys is absent.
-    pub environments: BTreeMap<String, EnvPlacement>,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct EnvPlacement {
-    pub account: Option<Spot<String>>,
-    pub region: Option<Spot<String>>,
-    pub role: Option<Spot<String>>,
-    /// `functions[i].region`, by the function's index in the environment.
-    pub function_regions: BTreeMap<usize, Spot<String>>,
-}
 
 impl Contract {
     fn placed(&self, env: &str) -> Option<&EnvPlacement> {
@@ -172,7 +152,7 @@ pub(super) fn placement(
 fn environment(sink: &mut Sink, name: &str, y: &Yaml) -> EnvPlacement {
     let path = format!("environments.{name}");
     let mut p = EnvPlacement {
-        account: entry(y, "account").and_then(|a| super::parse::account(sink, a)),
+        account: entry(y, "account").and_then(|a| account(sink, a)),
         region: entry(y, "region").and_then(|r| region(sink, r, &format!("{path}.region"))),
         role: entry(y, "role").and_then(|r| role(sink, r, &format!("{path}.role"))),
         ..EnvPlacement::default()
@@ -242,6 +222,38 @@ fn region(sink: &mut Sink, y: &Yaml, path: &str) -> Option<Spot<String>> {
         return None;
     }
     Some(Spot { value, at: y.at })
+}
+
+/// A 12-digit AWS account id. Written unquoted it is a YAML number; it is
+/// accepted as long as it still has 12 digits. The reader keeps leading zeros
+/// of plain scalars, but other YAML tools drop them, so the message for an
+/// unquoted number that is too short says to quote it.
+pub(super) fn account(sink: &mut Sink, y: &Yaml) -> Option<Spot<String>> {
+    let text = match &y.node {
+        Node::Str(s) => s.clone(),
+        Node::Int(n) => n.to_string(),
+        _ => {
+            sink.wrong_type(y, "account", "a 12-digit AWS account id");
+            return None;
+        }
+    };
+    if text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(Spot {
+            value: text,
+            at: y.at,
+        });
+    }
+    let hint = if matches!(y.node, Node::Int(_)) {
+        "; it was read as a number: if the id starts with 0, write it in quotes (`account: \"012345678901\"`)"
+    } else {
+        ""
+    };
+    sink.error(
+        y.at,
+        Code::BadAccount,
+        format!("`account` must be a 12-digit AWS account id, found `{text}`{hint}"),
+    );
+    None
 }
 
 #[cfg(test)]

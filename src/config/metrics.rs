@@ -22,6 +22,20 @@ pub struct Gates {
     pub metrics: Option<MetricGates>,
 }
 
+impl Gates {
+    /// What the gates add to a canary step in the plan: `, per-version metrics, alarms a, b`.
+    pub fn plan_words(&self) -> String {
+        let mut out = String::new();
+        if self.metrics.is_some() {
+            out.push_str(", per-version metrics");
+        }
+        if !self.alarms.is_empty() {
+            out.push_str(&format!(", alarms {}", self.alarms.join(", ")));
+        }
+        out
+    }
+}
+
 impl Default for Gates {
     fn default() -> Self {
         Gates {

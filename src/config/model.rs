@@ -26,7 +26,7 @@ pub struct Contract {
     /// `limits:`: the client-side pacing, lowered below AWS's quotas.
     pub limits: Limits,
     /// `role:` and each environment's `account`, `region`, `role` (`accounts.rs`).
-    pub placement: super::accounts::Placement,
+    pub placement: Placement,
 }
 
 /// `limits:` in requests per second; `None` keeps AWS's published quota.
@@ -180,4 +180,22 @@ impl Contract {
         names.dedup();
         names
     }
+}
+
+/// The account, region and role settings of the whole contract.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Placement {
+    /// Top-level `role:`, assumed with the job's GitHub OIDC token.
+    pub role: Option<Spot<String>>,
+    /// Per environment, by name; an environment with none of the keys is absent.
+    pub environments: BTreeMap<String, EnvPlacement>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EnvPlacement {
+    pub account: Option<Spot<String>>,
+    pub region: Option<Spot<String>>,
+    pub role: Option<Spot<String>>,
+    /// `functions[i].region`, by the function's index in the environment.
+    pub function_regions: BTreeMap<usize, Spot<String>>,
 }

@@ -69,7 +69,9 @@ fn contract(sink: &mut Sink, root: &Yaml, file_label: &str) -> Option<Contract> 
     let top = fields(sink, root, "contract", TOP_KEYS)?;
     let version_ok = version(sink, &top);
     let region = top.get("region").and_then(|y| string(sink, y, "region"));
-    let account = top.get("account").and_then(|y| account(sink, y));
+    let account = top
+        .get("account")
+        .and_then(|y| super::accounts::account(sink, y));
     let limits = top
         .get("limits")
         .map(|y| super::limits::limits(sink, y))
@@ -113,38 +115,6 @@ fn version(sink: &mut Sink, top: &Fields) -> bool {
             false
         }
     }
-}
-
-/// A 12-digit AWS account id. Written unquoted it is a YAML number; it is
-/// accepted as long as it still has 12 digits. The reader keeps leading zeros
-/// of plain scalars, but other YAML tools drop them, so the message for an
-/// unquoted number that is too short says to quote it.
-pub(super) fn account(sink: &mut Sink, y: &Yaml) -> Option<Spot<String>> {
-    let text = match &y.node {
-        Node::Str(s) => s.clone(),
-        Node::Int(n) => n.to_string(),
-        _ => {
-            sink.wrong_type(y, "account", "a 12-digit AWS account id");
-            return None;
-        }
-    };
-    if text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit()) {
-        return Some(Spot {
-            value: text,
-            at: y.at,
-        });
-    }
-    let hint = if matches!(y.node, Node::Int(_)) {
-        "; it was read as a number: if the id starts with 0, write it in quotes (`account: \"012345678901\"`)"
-    } else {
-        ""
-    };
-    sink.error(
-        y.at,
-        Code::BadAccount,
-        format!("`account` must be a 12-digit AWS account id, found `{text}`{hint}"),
-    );
-    None
 }
 
 fn environments(sink: &mut Sink, y: &Yaml) -> (Vec<Environment>, Vec<Places>) {
@@ -405,5 +375,5 @@ fn invalidate(sink: &mut Sink, y: &Yaml, path: &str) -> Option<Invalidate> {
 }
 
 #[cfg(test)]
-#[path = "parse_tests.rs"]
+#[path = "parse_tests/mod.rs"]
 mod tests;

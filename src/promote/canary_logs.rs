@@ -7,7 +7,7 @@ use std::collections::HashSet;
 
 use super::canary_match::{DEFAULT_PATTERN, is_error};
 use super::canary_window::stream_prefixes;
-use crate::aws::{AwsError, Clients};
+use crate::aws::{AwsError, Read};
 
 /// Error lines kept per step for the summary.
 const KEEP_LINES: usize = 5;
@@ -21,7 +21,7 @@ const MAX_STREAM_AGE_MS: i64 = 2 * 86_400_000;
 const OVERLAP_MS: i64 = 60_000;
 
 pub struct StepLog<'a> {
-    pub clients: &'a Clients,
+    pub read: &'a Read,
     pub group: &'a str,
     pub version: &'a str,
     /// When the version was published: no stream of it is dated earlier.
@@ -38,7 +38,7 @@ pub struct StepLog<'a> {
 
 impl<'a> StepLog<'a> {
     pub fn new(
-        clients: &'a Clients,
+        read: &'a Read,
         group: &'a str,
         version: &'a str,
         published_ms: i64,
@@ -46,7 +46,7 @@ impl<'a> StepLog<'a> {
         pattern: &'a str,
     ) -> StepLog<'a> {
         StepLog {
-            clients,
+            read,
             group,
             version,
             published_ms,
@@ -69,7 +69,7 @@ impl<'a> StepLog<'a> {
             .min(self.start_ms)
             .max(self.start_ms - MAX_STREAM_AGE_MS);
         for prefix in stream_prefixes(self.version, first_day, super::canary_window::now_ms()) {
-            streams.extend(self.clients.log_streams(self.group, &prefix).await?);
+            streams.extend(self.read.log_streams(self.group, &prefix).await?);
         }
         Ok(streams)
     }
@@ -83,7 +83,7 @@ impl<'a> StepLog<'a> {
         if self.pattern != DEFAULT_PATTERN {
             // A pattern of the user's own: CloudWatch Logs matches it.
             let m = self
-                .clients
+                .read
                 .count_events(
                     self.group,
                     &streams,
@@ -99,7 +99,7 @@ impl<'a> StepLog<'a> {
         }
         let from = self.start_ms.max(self.newest_ms - OVERLAP_MS);
         let events = self
-            .clients
+            .read
             .events(self.group, &streams, from, READ_CAP)
             .await?;
         for e in events {
@@ -135,7 +135,7 @@ impl<'a> StepLog<'a> {
         if streams.is_empty() {
             return 0;
         }
-        self.clients
+        self.read
             .count_events(self.group, &streams, "", self.start_ms, cap, 0)
             .await
             .map(|m| m.count.min(cap))

@@ -1,11 +1,17 @@
-//! Folding the functions' outcomes into report rows, errors and the run's
+//! The fold: what execute did to an environment, into report rows, errors and the run's
 //! result. Pure: what happened in, what to say out.
 
 use std::collections::BTreeMap;
 
-use super::job::{Outcome, Status};
+use super::execute::Executed;
+use super::execute::job::{Outcome, Status};
+use super::execute::restore::Restored;
 use super::plan::{self, FunctionPlan};
+use crate::error::Cancelled;
 use crate::report::model::{FunctionRun, Links, Outcome as RunResult, StepRecord, StepStatus};
+use crate::report::model::{LeftMoved, Promotion, Report};
+use crate::run::End;
+use crate::step::Step;
 
 #[derive(Debug, Default)]
 pub struct Folded {
@@ -17,6 +23,91 @@ pub struct Folded {
     pub signal: Option<i32>,
     /// Another run changed an alias under us.
     pub conflict: bool,
+}
+
+/// Writes what execute did into `report` (its promotion, warnings, result and error) and
+/// says how the run ends. `signal`: the one that cancelled the run, if any.
+pub fn conclude(
+    plans: &[FunctionPlan<'_>],
+    executed: Executed,
+    signal: Option<i32>,
+    region: &str,
+    mut promotion: Promotion,
+    report: &mut Report,
+) -> End {
+    let all_ok = executed.all_ok();
+    let restored = &executed.restored;
+    let folded = fold(plans, executed.outcomes, &restored.functions, region);
+    promotion.functions = folded.functions.clone();
+    // `version` is what the alias serves at the end, also when it could not be put back.
+    for left in &restored.left {
+        if let Some(f) = promotion
+            .functions
+            .iter_mut()
+            .find(|f| f.function == left.function && f.alias == left.alias)
+        {
+            f.version = left.version.clone();
+        }
+    }
+    for (function, record) in executed.after {
+        if let Some(row) = promotion
+            .functions
+            .iter_mut()
+            .find(|r| r.function == function)
+        {
+            row.steps.push(record);
+        }
+    }
+    promotion.invalidation_id = executed.invalidation_id;
+    report.notices.push(executed.progress);
+    report.warnings.extend(folded.warnings.iter().cloned());
+    report.warnings.extend(executed.warnings);
+    // `rolled-back` promises the environment is back as it was: every moved alias restored.
+    report.rolled_back = !restored.functions.is_empty() && restored.left.is_empty();
+    report.left_moved = restored.left.clone();
+    report.promotion = Some(promotion);
+    if let Some(sig) = folded.signal.or(signal).filter(|_| !all_ok) {
+        return cancelled(report, sig, restored);
+    }
+    report.result = result(
+        all_ok,
+        !restored.functions.is_empty(),
+        !restored.errors.is_empty(),
+        folded.conflict,
+    );
+    let errors = errors(&folded, restored);
+    if !errors.is_empty() {
+        report.error = Some(errors.join("; "));
+    }
+    End::Done(report.result)
+}
+
+fn errors(folded: &Folded, restored: &Restored) -> Vec<String> {
+    let mut errors = folded.errors.clone();
+    errors.extend(restored.errors.iter().cloned());
+    errors.extend(restored.left.iter().map(LeftMoved::sentence));
+    errors
+}
+
+fn cancelled(report: &mut Report, sig: i32, restored: &Restored) -> End {
+    report.result = if report.rolled_back {
+        RunResult::RolledBack
+    } else {
+        RunResult::Failed
+    };
+    let what = if !restored.left.is_empty() {
+        let left: Vec<String> = restored.left.iter().map(LeftMoved::sentence).collect();
+        format!("not every alias could be restored: {}", left.join("; "))
+    } else if report.rolled_back {
+        "the alias was restored".to_string()
+    } else {
+        "the alias was not moved".to_string()
+    };
+    report.error = Some(format!(
+        "cancelled by {}; {what}",
+        if sig == 2 { "SIGINT" } else { "SIGTERM" },
+    ));
+    End::Cancelled(Cancelled(sig))
 }
 
 /// `outcomes` are those of the plans that were not no-ops, in the same order.
@@ -50,7 +141,7 @@ pub fn fold(
                     "not moved: another function of the environment failed"
                 };
                 fr.steps.push(StepRecord {
-                    step: "rollback".into(),
+                    step: Step::Rollback,
                     status: StepStatus::Done,
                     duration_ms: 0,
                     detail: note.into(),
@@ -58,12 +149,12 @@ pub fn fold(
             }
             Status::Failed(e) | Status::RollBack(e) => {
                 folded.errors.push(format!("{}: {e}", p.target.name));
-                fr.error = Some(e);
+                fr.error = Some(e.to_string());
             }
             Status::Conflict(e) => {
                 folded.conflict = true;
                 folded.errors.push(format!("{}: {e}", p.target.name));
-                fr.error = Some(e);
+                fr.error = Some(e.to_string());
             }
             Status::Cancelled(sig) => {
                 folded.signal = Some(sig);

@@ -4,6 +4,21 @@
 use crate::aws::types::AliasInfo;
 use crate::config::model::{Environment, FunctionTarget, Strategy};
 use crate::report::model::{FunctionRun, Links, StepRecord, StepStatus};
+use crate::step::Step;
+
+/// One step a promotion will take, with what it will do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Planned {
+    pub step: Step,
+    pub detail: String,
+}
+
+fn planned(step: Step, detail: impl Into<String>) -> Planned {
+    Planned {
+        step,
+        detail: detail.into(),
+    }
+}
 
 #[derive(Clone, Debug)]
 pub struct FunctionPlan<'e> {
@@ -14,8 +29,8 @@ pub struct FunctionPlan<'e> {
     pub served: Option<String>,
     /// The alias already serves the digest with no routing split.
     pub noop: bool,
-    /// The steps a promotion would take, in order, with a detail each.
-    pub steps: Vec<(String, String)>,
+    /// The steps a promotion would take, in order.
+    pub steps: Vec<Planned>,
 }
 
 /// `current` holds, per function: its target, its alias now, the digest served.
@@ -30,8 +45,8 @@ pub fn plan<'e>(
             let split = before.as_ref().is_some_and(AliasInfo::is_split);
             let noop = !split && served.as_deref() == Some(digest);
             let steps = if noop {
-                vec![(
-                    "no-op".to_string(),
+                vec![planned(
+                    Step::NoOp,
                     format!("{} already serves {digest}", target.alias),
                 )]
             } else {
@@ -53,24 +68,15 @@ fn steps(
     t: &FunctionTarget,
     before: Option<&AliasInfo>,
     digest: &str,
-) -> Vec<(String, String)> {
+) -> Vec<Planned> {
     let mut s = vec![
-        (
-            "update-code".to_string(),
-            format!("{} → …@{digest}", t.name),
-        ),
-        (
-            "wait".to_string(),
-            "until LastUpdateStatus is Successful".to_string(),
-        ),
-        ("verify".to_string(), format!("resolves to {digest}")),
-        (
-            "publish".to_string(),
-            "new version with provenance".to_string(),
-        ),
+        planned(Step::UpdateCode, format!("{} → …@{digest}", t.name)),
+        planned(Step::Wait, "until LastUpdateStatus is Successful"),
+        planned(Step::Verify, format!("resolves to {digest}")),
+        planned(Step::Publish, "new version with provenance"),
     ];
     if env.smoke_test.is_some() {
-        s.push(("smoke-test".into(), "invoke the new version".into()));
+        s.push(planned(Step::SmokeTest, "invoke the new version"));
     }
     let from = match before {
         Some(b) if b.is_split() => format!("{} (split)", b.version),
@@ -78,20 +84,15 @@ fn steps(
         None => "(new alias)".to_string(),
     };
     match &env.strategy {
-        Strategy::AllAtOnce => s.push((
-            "move-alias".into(),
+        Strategy::AllAtOnce => s.push(planned(
+            Step::MoveAlias,
             format!("{}: {from} → new version", t.alias),
         )),
         Strategy::Canary(c) => {
-            let gates = super::canary_gates::plan_words(&c.gates);
+            let gates = c.gates.plan_words();
             for p in &c.steps {
-                s.push((
-                    if c.linear.is_some() {
-                        "linear"
-                    } else {
-                        "canary"
-                    }
-                    .into(),
+                s.push(planned(
+                    Step::Canary,
                     format!(
                         "{p}% for {}s, at most {} error(s){gates}",
                         c.interval.as_secs(),
@@ -99,25 +100,37 @@ fn steps(
                     ),
                 ));
             }
-            s.push((
-                "move-alias".into(),
+            s.push(planned(
+                Step::MoveAlias,
                 format!("{}: {from} → new version (100%)", t.alias),
             ));
         }
     }
     if env.post_traffic.is_some() {
-        s.push((
-            "post-traffic".into(),
+        s.push(planned(
+            Step::PostTraffic,
             format!("invoke alias {} after 100%", t.alias),
         ));
     }
     if let Some(k) = env.keep_versions {
-        s.push((
-            "prune".into(),
+        s.push(planned(
+            Step::Prune,
             format!("keep the newest {k} versions and every aliased one"),
         ));
     }
     s
+}
+
+/// The environment's own steps, run once every function succeeded, in order.
+pub fn after(env: &Environment) -> Vec<Step> {
+    let mut steps = Vec::new();
+    if env.keep_versions.is_some() {
+        steps.push(Step::Prune);
+    }
+    if env.invalidate.is_some() {
+        steps.push(Step::Invalidate);
+    }
+    steps
 }
 
 /// The report row of a function that was planned or skipped.
@@ -131,11 +144,11 @@ pub fn record(p: &FunctionPlan<'_>, region: &str, status: StepStatus) -> Functio
         steps: p
             .steps
             .iter()
-            .map(|(step, detail)| StepRecord {
-                step: step.clone(),
+            .map(|planned| StepRecord {
+                step: planned.step,
                 status: if p.noop { StepStatus::Skipped } else { status },
                 duration_ms: 0,
-                detail: detail.clone(),
+                detail: planned.detail.clone(),
             })
             .collect(),
         canary: Vec::new(),
@@ -217,18 +230,18 @@ mod tests {
     fn steps_of_a_new_digest() {
         let e = env();
         let p = plan(&e, "sha256:b", &[(&e.functions[0], None, None)]);
-        let names: Vec<&str> = p[0].steps.iter().map(|(s, _)| s.as_str()).collect();
+        let names: Vec<Step> = p[0].steps.iter().map(|s| s.step).collect();
         assert_eq!(
             names,
             [
-                "update-code",
-                "wait",
-                "verify",
-                "publish",
-                "move-alias",
-                "prune"
+                Step::UpdateCode,
+                Step::Wait,
+                Step::Verify,
+                Step::Publish,
+                Step::MoveAlias,
+                Step::Prune
             ]
         );
-        assert!(p[0].steps[4].1.contains("(new alias)"));
+        assert!(p[0].steps[4].detail.contains("(new alias)"));
     }
 }

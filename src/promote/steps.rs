@@ -3,6 +3,7 @@
 use std::time::Instant;
 
 use crate::report::model::{StepRecord, StepStatus};
+use crate::step::Step;
 
 #[derive(Default)]
 pub struct Steps {
@@ -13,7 +14,7 @@ impl Steps {
     /// Runs one step, recording its duration and whether it failed.
     pub async fn run<T, E: std::fmt::Display>(
         &mut self,
-        step: &str,
+        step: Step,
         fut: impl Future<Output = Result<T, E>>,
         detail: impl FnOnce(&T) -> String,
     ) -> Result<T, E> {
@@ -25,7 +26,7 @@ impl Steps {
             Err(e) => (StepStatus::Failed, e.to_string()),
         };
         self.records.push(StepRecord {
-            step: step.to_string(),
+            step,
             status,
             duration_ms,
             detail,
@@ -33,9 +34,9 @@ impl Steps {
         r
     }
 
-    pub fn note(&mut self, step: &str, status: StepStatus, detail: impl Into<String>) {
+    pub fn note(&mut self, step: Step, status: StepStatus, detail: impl Into<String>) {
         self.records.push(StepRecord {
-            step: step.to_string(),
+            step,
             status,
             duration_ms: 0,
             detail: detail.into(),

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use crate::aws::lambda_write::UpdateState;
-use crate::aws::{AwsError, Clients};
+use crate::aws::types::UpdateState;
+use crate::aws::{AwsError, Read};
 use crate::cancel::Cancel;
 
 #[derive(Debug, thiserror::Error)]
@@ -35,26 +35,26 @@ const MAX_DELAY: Duration = Duration::from_secs(1);
 /// Polls `GetFunction` until `LastUpdateStatus` is not `InProgress`.
 /// `Failed` is an error carrying Lambda's reason: use after this run's own update.
 pub async fn until_updated(
-    clients: &Clients,
+    read: &Read,
     function: &str,
     deadline: Instant,
     cancel: &Cancel,
 ) -> Result<UpdateState, WaitError> {
-    let state = poll(clients, function, deadline, cancel, false).await?;
+    let state = poll(read, function, deadline, cancel, false).await?;
     this_runs(function, state)
 }
 
 /// Like [`until_updated`] after a write whose answer already said `answer`:
 /// an `InProgress` answer is not read again at once, the first poll waits its delay.
 pub async fn after_write(
-    clients: &Clients,
+    read: &Read,
     function: &str,
     answer: &UpdateState,
     deadline: Instant,
     cancel: &Cancel,
 ) -> Result<UpdateState, WaitError> {
     let wait_first = answer.status == "InProgress";
-    let state = poll(clients, function, deadline, cancel, wait_first).await?;
+    let state = poll(read, function, deadline, cancel, wait_first).await?;
     this_runs(function, state)
 }
 
@@ -75,16 +75,16 @@ fn this_runs(function: &str, state: UpdateState) -> Result<UpdateState, WaitErro
 /// run's own update a `Failed` status is an earlier run's: Lambda keeps it until the next
 /// update succeeds, so it must not stop this one (see the README, "Choices").
 pub async fn until_settled(
-    clients: &Clients,
+    read: &Read,
     function: &str,
     deadline: Instant,
     cancel: &Cancel,
 ) -> Result<UpdateState, WaitError> {
-    poll(clients, function, deadline, cancel, false).await
+    poll(read, function, deadline, cancel, false).await
 }
 
 async fn poll(
-    clients: &Clients,
+    read: &Read,
     function: &str,
     deadline: Instant,
     cancel: &Cancel,
@@ -101,7 +101,7 @@ async fn poll(
         }
     }
     loop {
-        let state = match clients.update_state(function).await {
+        let state = match read.update_state(function).await {
             Ok(state) => state,
             // A call cut short by a signal is the signal, not an AWS failure.
             Err(e) => {

@@ -2,13 +2,10 @@
 //! read metrics, the table of numbers under it, and the first error lines of each step.
 
 use crate::aws::types::VersionStats;
-use crate::report::escape::cell;
+use crate::report::escape::{CELL, LINE, cell};
 use crate::report::fit::Part;
-use crate::report::format::{duration, plural, verdict_icon};
+use crate::report::format::{duration, rows, verdict_icon};
 use crate::report::model::{CanaryRecord, FunctionRun};
-
-const CELL: usize = 200;
-const LINE: usize = 1_000;
 
 pub fn parts(f: &FunctionRun) -> Vec<Part> {
     let mut parts = Vec::new();
@@ -22,7 +19,6 @@ pub fn parts(f: &FunctionRun) -> Vec<Part> {
     if let Some(chart) = super::chart::mermaid(&f.canary, new_version) {
         parts.push(Part::text(chart));
     }
-    let rows = |n| plural(n, "row", "rows");
     parts.push(Part {
         head:
             "**Canary**\n\n| Share | Duration | Events examined | Errors | Invocations (new / old) \
@@ -30,7 +26,7 @@ pub fn parts(f: &FunctionRun) -> Vec<Part> {
                |---|---|---|---|---|---|---|---|\n"
                 .to_string(),
         rows: f.canary.iter().map(row).collect(),
-        more: Box::new(move |n| format!("\n_{n} more {} not shown._\n", rows(n))),
+        more: Box::new(|n| format!("\n_{n} more {} not shown._\n", rows(n))),
         tail: "\n".to_string(),
     });
     for c in f.canary.iter().filter(|c| !c.first_errors.is_empty()) {

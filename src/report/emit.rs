@@ -2,14 +2,13 @@
 //! summary and step outputs; on a terminal text or JSON on stdout.
 
 use std::io::Write;
-use std::sync::RwLock;
 
 use crate::error::UsageError;
 use crate::github::commands::{self, Annotation, Level};
 use crate::github::files::RunnerFiles;
 use crate::report::model::Report;
 use crate::report::{annotations, json, markdown, outputs, text};
-use crate::scrub::Scrubber;
+use crate::scrub::{Scrubber, Shared};
 use crate::settings::{OutputFormat, Settings};
 
 pub struct Emitter {
@@ -17,12 +16,13 @@ pub struct Emitter {
     output: OutputFormat,
     files: RunnerFiles,
     /// Every line and report leaves through it (see `scrub`).
-    scrubber: RwLock<Scrubber>,
+    scrubber: Shared,
 }
 
 impl Emitter {
-    /// `files`: the runner's output and summary files, used in action mode only.
-    pub fn new(settings: &Settings, files: &RunnerFiles) -> Self {
+    /// `files`: the runner's output and summary files, used in action mode only;
+    /// `scrubber`: the run's, which `main.rs` prints its last error through.
+    pub fn new(settings: &Settings, files: &RunnerFiles, scrubber: Shared) -> Self {
         Self {
             action_mode: settings.action_mode,
             output: settings.output,
@@ -31,40 +31,30 @@ impl Emitter {
             } else {
                 RunnerFiles::default()
             },
-            scrubber: RwLock::new(Scrubber::default()),
+            scrubber,
         }
     }
 
     /// From now on, these values never leave in clear through this emitter.
     pub fn set_scrubber(&self, scrubber: Scrubber) {
-        if let Ok(mut s) = self.scrubber.write() {
-            *s = scrubber;
-        }
+        self.scrubber.set(scrubber);
     }
 
     /// A secret received during the run (an OIDC token, assumed credentials):
     /// masked for the runner and scrubbed from everything this emitter sends.
     pub fn add_secret(&self, value: &str) {
         self.mask(value);
-        if let Ok(mut s) = self.scrubber.write() {
-            s.add(value);
-        }
+        self.scrubber.add(value);
     }
 
     /// `text` without secrets, for a channel that does not go through here (GitHub).
     pub fn scrub(&self, text: &str) -> String {
-        match self.scrubber.read() {
-            Ok(s) => s.text(text),
-            Err(_) => text.to_string(),
-        }
+        self.scrubber.text(text)
     }
 
     /// The report without secrets in any of its strings.
     pub fn scrubbed(&self, report: &Report) -> Report {
-        match self.scrubber.read() {
-            Ok(s) => s.report(report),
-            Err(_) => report.clone(),
-        }
+        self.scrubber.report(report)
     }
 
     pub fn action_mode(&self) -> bool {

@@ -4,6 +4,11 @@
 
 use super::shorten::shorten;
 
+/// Longest value shown in a markdown table cell; the rest is in the JSON report.
+pub const CELL: usize = 200;
+/// Longest markdown message or list item.
+pub const LINE: usize = 1_000;
+
 /// Safe in a markdown table cell and in HTML: `|` cannot split the cell,
 /// `<`/`>`/`&` cannot open a tag or an entity, a backtick cannot open a code
 /// span, `[`/`]` cannot open a link or an image (`](javascript:…)`), `*`,

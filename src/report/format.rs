@@ -116,6 +116,11 @@ pub fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
     if n == 1 { one } else { many }
 }
 
+/// "row" or "rows", for the "N more rows not shown" lines.
+pub fn rows(n: usize) -> &'static str {
+    plural(n, "row", "rows")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,13 +4,11 @@
 //! out table rows, saying how many.
 
 use crate::finding::{Finding, Status};
-use crate::report::escape::{cell, escape, url};
+use crate::report::escape::{CELL, LINE, cell, escape, url};
 use crate::report::fit::{Part, fit};
-use crate::report::format::{
-    check_counts, duration, outcome_icon, plural, shows_no_duration, status_icon, status_rank,
-    step_icon, step_word,
-};
-use crate::report::model::{FunctionRun, Promotion, Report};
+use crate::report::format::{check_counts, outcome_icon, plural, rows, status_icon, status_rank};
+use crate::report::markdown_promotion::promotion_parts;
+use crate::report::model::Report;
 
 /// Under GitHub's 1 MiB step-summary limit, with room for a heading another
 /// step of the job may have written.
@@ -18,11 +16,6 @@ pub const SUMMARY_BUDGET: usize = 1_000_000;
 /// GitHub refuses a comment body over 65,536 characters; a byte budget is
 /// safe because a character is at least one byte.
 pub const COMMENT_BUDGET: usize = 65_000;
-
-/// Longest value shown in a table cell; the rest is in the JSON report.
-const CELL: usize = 200;
-/// Longest message or list item.
-const LINE: usize = 1_000;
 
 /// The job summary: verdict, contract checks, promotion, errors, warnings
 /// and notices.
@@ -83,10 +76,6 @@ pub fn pr_comment(report: &Report, marker: &str, run_url: Option<&str>) -> Strin
         parts.push(Part::text(format!("[View the run]({u})\n")));
     }
     fit(parts, COMMENT_BUDGET)
-}
-
-fn rows(n: usize) -> &'static str {
-    plural(n, "row", "rows")
 }
 
 fn verdict_line(report: &Report) -> String {
@@ -236,92 +225,6 @@ fn list(title: &str, items: &[String]) -> Option<Part> {
         more: Box::new(|n| format!("- _{n} more not shown._\n")),
         tail: "\n".to_string(),
     })
-}
-
-fn promotion_parts(p: &Promotion) -> Vec<Part> {
-    let mut head = String::from("#### Promotion\n\n");
-    let mut item = |label: &str, value: &str| {
-        if !value.is_empty() {
-            head.push_str(&format!("- **{label}:** {}\n", cell(value, LINE)));
-        }
-    };
-    item("Image", &p.image_uri);
-    item("Digest", &p.image_digest);
-    item("Source", &p.source);
-    item("Strategy", &p.strategy);
-    item(
-        "CloudFront invalidation",
-        p.invalidation_id.as_deref().unwrap_or(""),
-    );
-    head.push('\n');
-    let mut parts = vec![Part::text(head)];
-    for f in &p.functions {
-        parts.extend(function_parts(f));
-    }
-    parts
-}
-
-fn function_parts(f: &FunctionRun) -> Vec<Part> {
-    let mut head = format!(
-        "##### {} · alias {}",
-        cell(&f.function, CELL),
-        cell(&f.alias, CELL)
-    );
-    match (&f.previous_version, &f.version) {
-        (Some(before), Some(after)) if before != after => head.push_str(&format!(
-            " · version {} → {}",
-            cell(before, CELL),
-            cell(after, CELL)
-        )),
-        (Some(_), Some(v)) => head.push_str(&format!(" · version {} (unchanged)", cell(v, CELL))),
-        (None, Some(v)) => head.push_str(&format!(" · version {}", cell(v, CELL))),
-        (Some(before), None) => head.push_str(&format!(" · was version {}", cell(before, CELL))),
-        (None, None) => {}
-    }
-    head.push_str("\n\n");
-    if let Some(e) = &f.error {
-        head.push_str(&format!("**Error:** {}\n\n", cell(e, LINE)));
-    }
-    let mut parts = vec![Part::text(head)];
-    if !f.steps.is_empty() {
-        parts.push(Part {
-            head: "| Step | Status | Duration | Detail |\n|---|---|---|---|\n".to_string(),
-            rows: f
-                .steps
-                .iter()
-                .map(|s| {
-                    let took = if shows_no_duration(s) {
-                        "—".to_string()
-                    } else {
-                        duration(s.duration_ms)
-                    };
-                    format!(
-                        "| {} | {} {} | {took} | {} |\n",
-                        cell(&s.step, CELL),
-                        step_icon(s.status),
-                        step_word(s.status),
-                        cell(&s.detail, LINE)
-                    )
-                })
-                .collect(),
-            more: Box::new(|n| format!("\n_{n} more {} not shown._\n", rows(n))),
-            tail: "\n".to_string(),
-        });
-    }
-    parts.extend(super::canary_md::parts(f));
-    let links: Vec<String> = [
-        ("Function", &f.links.function),
-        ("Alias", &f.links.alias),
-        ("Log group", &f.links.log_group),
-    ]
-    .into_iter()
-    .filter(|(_, u)| !u.is_empty())
-    .map(|(label, u)| format!("[{label}]({})", url(u)))
-    .collect();
-    if !links.is_empty() {
-        parts.push(Part::text(format!("{}\n\n", links.join(" · "))));
-    }
-    parts
 }
 
 #[cfg(test)]

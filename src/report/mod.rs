@@ -9,6 +9,7 @@ mod fit;
 pub mod format;
 pub mod json;
 pub mod markdown;
+mod markdown_promotion;
 pub mod matrix;
 pub mod model;
 pub mod outputs;

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::finding::{Finding, Status};
+use crate::step::Step;
 
 /// The `result` output (README, "Outputs").
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -164,8 +165,7 @@ pub enum StepStatus {
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct StepRecord {
-    /// `update-code`, `wait`, `verify`, `publish`, `smoke-test`, `move-alias`, `prune`, `invalidate`, `rollback`.
-    pub step: String,
+    pub step: Step,
     pub status: StepStatus,
     pub duration_ms: u64,
     pub detail: String,

@@ -7,6 +7,7 @@ use crate::report::model::{
     CanaryRecord, FunctionRun, Links, Outcome, Promotion, Report, StepMetrics, StepRecord,
     StepStatus,
 };
+use crate::step::Step;
 
 const CONTRACT: &str = ".github/lambda-promote.yml";
 
@@ -138,9 +139,9 @@ pub fn drift() -> Report {
     r
 }
 
-fn step(step: &str, status: StepStatus, duration_ms: u64, detail: &str) -> StepRecord {
+fn step(step: Step, status: StepStatus, duration_ms: u64, detail: &str) -> StepRecord {
     StepRecord {
-        step: step.into(),
+        step,
         status,
         duration_ms,
         detail: detail.into(),
@@ -167,24 +168,39 @@ pub fn promotion() -> Report {
         previous_version: Some("12".into()),
         version: Some("13".into()),
         steps: vec![
-            step("update-code", StepStatus::Done, 1_200, "app@sha256:0f3c9a"),
             step(
-                "wait",
+                Step::UpdateCode,
+                StepStatus::Done,
+                1_200,
+                "app@sha256:0f3c9a",
+            ),
+            step(
+                Step::Wait,
                 StepStatus::Done,
                 34_500,
                 "LastUpdateStatus Successful",
             ),
-            step("verify", StepStatus::Done, 180, "resolves to sha256:0f3c9a"),
-            step("publish", StepStatus::Done, 900, "version 13"),
-            step("smoke-test", StepStatus::Done, 2_300, "status 200"),
             step(
-                "move-alias",
+                Step::Verify,
+                StepStatus::Done,
+                180,
+                "resolves to sha256:0f3c9a",
+            ),
+            step(Step::Publish, StepStatus::Done, 900, "version 13"),
+            step(Step::SmokeTest, StepStatus::Done, 2_300, "status 200"),
+            step(
+                Step::MoveAlias,
                 StepStatus::Done,
                 603_000,
                 "canary 10% → 50% → 100%",
             ),
-            step("prune", StepStatus::Done, 1_100, "deleted versions 1, 2"),
-            step("invalidate", StepStatus::Done, 800, "/*"),
+            step(
+                Step::Prune,
+                StepStatus::Done,
+                1_100,
+                "deleted versions 1, 2",
+            ),
+            step(Step::Invalidate, StepStatus::Done, 800, "/*"),
         ],
         canary: vec![
             CanaryRecord {
@@ -233,22 +249,22 @@ pub fn rolled_back() -> Report {
         previous_version: Some("12".into()),
         version: Some("12".into()),
         steps: vec![
-            step("update-code", StepStatus::Done, 1_200, ""),
-            step("wait", StepStatus::Done, 20_000, ""),
-            step("publish", StepStatus::Done, 700, "version 13"),
+            step(Step::UpdateCode, StepStatus::Done, 1_200, ""),
+            step(Step::Wait, StepStatus::Done, 20_000, ""),
+            step(Step::Publish, StepStatus::Done, 700, "version 13"),
             step(
-                "move-alias",
+                Step::MoveAlias,
                 StepStatus::Failed,
                 360_000,
                 "canary failed at 50%",
             ),
             step(
-                "rollback",
+                Step::Rollback,
                 StepStatus::Done,
                 400,
                 "alias live → 12, routing cleared",
             ),
-            step("prune", StepStatus::Skipped, 0, "after a rollback"),
+            step(Step::Prune, StepStatus::Skipped, 0, "after a rollback"),
         ],
         canary: vec![
             CanaryRecord {

@@ -137,7 +137,7 @@ fn function(f: &FunctionRun) -> String {
                 duration(s.duration_ms)
             };
             vec![
-                clean(&s.step),
+                clean(s.step.as_str()),
                 step_word(s.status).to_string(),
                 took,
                 terminal(&s.detail),

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Benchmark: `validate` of the release binary against a local moto, for the demo contract,
+# a generated contract of 100 functions and 300 checks, and 3 vs 300 checks sharing the same
+# resources. Prints wall time, peak memory and the number of AWS requests of each run
+# (counted by a proxy in front of moto). Not part of scripts/test.sh.
+#   scripts/bench/validate.sh [--repeat N]
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+work="$(mktemp -d)"
+moto_pid=""
+
+cleanup() {
+  if [[ -n "$moto_pid" ]] && kill -0 "$moto_pid" 2>/dev/null; then
+    kill "$moto_pid" 2>/dev/null || true
+    wait "$moto_pid" 2>/dev/null || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+python="$(dirname "$("$root/scripts/dev/ensure-moto.sh")")/python"
+echo "building the release binary…" >&2
+(cd "$root" && cargo build --release --quiet)
+binary="$root/target/release/lambda-promote"
+
+# shellcheck source=scripts/dev/moto-lib.sh
+source "$root/scripts/dev/moto-lib.sh"
+launch_moto "$work/moto.log"
+moto_pid="$moto_server_pid"
+
+echo "machine: $(nproc) cores, $(uname -sr); moto $("$python" -c 'import moto; print(moto.__version__)')" >&2
+"$python" "$root/scripts/bench/validate.py" --binary "$binary" --moto "$moto_url" --work "$work" "$@"

@@ -1,0 +1,104 @@
+//! One shard's rollback, the same shape as a promotion: observe and decide with the
+//! read handle, plan (pure), execute with the write handles, fold (pure). Every call
+//! ends soon after SIGINT or SIGTERM; putting back an alias already written does not.
+
+use crate::aws::{Clients, Read, Write};
+use crate::config::model::Environment;
+use crate::promote::execute;
+use crate::promote::rollback::{self, Decision, RollbackError};
+use crate::report::model::{FunctionRun, Outcome, Promotion, Report};
+use crate::run::Run;
+use crate::{check, observe};
+
+/// Rolls one shard's `env` back, or only plans it with `dry_run`. `read` is
+/// `clients`' cancellable read handle.
+pub(super) async fn environment(
+    run: &Run,
+    clients: Clients,
+    read: &Read,
+    env: &Environment,
+    dry_run: bool,
+    report: &mut Report,
+) -> Outcome {
+    let decisions = match decide(run, read, env, report).await {
+        Ok(decisions) => decisions,
+        Err(outcome) => return outcome,
+    };
+    let plans = rollback::plan(&decisions);
+    let (functions, failed) = if dry_run {
+        (rollback::planned(read.region(), &plans), Vec::new())
+    } else {
+        let restore = Write::new(clients);
+        let write = restore.cancellable(&run.cancel);
+        let info = &run.runner.info;
+        let applied = execute::rollback::apply_all(&write, &restore, &plans, info).await;
+        rollback::fold(read.region(), &plans, applied)
+    };
+    conclude(report, functions, failed, dry_run)
+}
+
+/// Checks the account, then decides every function (reads only): if one cannot roll
+/// back, no alias moves, so the environment never serves two images.
+async fn decide<'e>(
+    run: &Run,
+    read: &Read,
+    env: &'e Environment,
+    report: &mut Report,
+) -> Result<Vec<Decision<'e>>, Outcome> {
+    // No contract checks (an emergency rollback must not wait on drift
+    // elsewhere), but never touch an account the contract does not allow.
+    let needs = observe::Needs {
+        account: run.contract.account.is_some(),
+        ..observe::Needs::default()
+    };
+    let observed = observe::observe(read, &needs).await;
+    let ctx = check::Context {
+        contract: &run.contract,
+        job: &run.job,
+        fork: false,
+        observed: &observed,
+    };
+    report.findings = check::run(&ctx, &[]);
+    if report.drift() {
+        report.result = Outcome::Drift;
+        report.error = Some(
+            "the credentials act in another account than the contract allows; nothing was changed"
+                .into(),
+        );
+        return Err(Outcome::Drift);
+    }
+    let to = run.settings.to_version.as_deref();
+    let decisions: Vec<Result<Decision<'e>, RollbackError>> =
+        futures::future::join_all(env.functions.iter().map(|t| rollback::decide(read, t, to)))
+            .await;
+    if decisions.iter().any(Result::is_err) {
+        let (functions, failed) = rollback::refused(read.region(), env, &decisions);
+        return Err(conclude(report, functions, failed, false));
+    }
+    Ok(decisions.into_iter().flatten().collect())
+}
+
+/// The rollback part of the report and its result.
+fn conclude(
+    report: &mut Report,
+    functions: Vec<FunctionRun>,
+    failed: Vec<String>,
+    dry_run: bool,
+) -> Outcome {
+    report.promotion = Some(Promotion {
+        source: "rollback".into(),
+        strategy: "all-at-once".into(),
+        functions,
+        ..Promotion::default()
+    });
+    report.result = if !failed.is_empty() {
+        report.error = Some(failed.join("; "));
+        Outcome::Failed
+    } else if dry_run {
+        Outcome::Planned
+    } else {
+        report.rolled_back = true;
+        Outcome::Success
+    };
+    report.result
+}

@@ -1,0 +1,158 @@
+//! The canary strategy: route each step's share of the alias to the new
+//! version, watch the step (`canary_step.rs`: error logs, alarms, metrics), and
+//! stop at once when one fails. Fails closed when they cannot be read. The
+//! caller restores the alias from `Moved`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use tokio::time::Instant;
+
+use super::canary_gates::GateWatch;
+use super::failure::CanaryError;
+use super::shift::{self, Moved, ShiftFailure};
+use crate::aws::Write;
+use crate::aws::types::AliasInfo;
+use crate::cancel::Cancel;
+use crate::config::model::Canary;
+use crate::promote::canary_logs::StepLog;
+use crate::promote::canary_window::now_ms;
+use crate::report::model::CanaryRecord;
+
+pub struct Watch<'a> {
+    pub write: &'a Write,
+    pub function: &'a str,
+    pub alias: &'a str,
+    pub before: Option<&'a AliasInfo>,
+    pub new_version: &'a str,
+    /// When the new version was published (ms since the epoch).
+    pub published_ms: i64,
+    pub description: &'a str,
+    pub canary: &'a Canary,
+    /// Alarms already in `ALARM` before any traffic moved (reported, not blocking).
+    pub firing_before: &'a BTreeSet<String>,
+    pub deadline: Instant,
+    pub cancel: &'a Cancel,
+    /// Progress lines for the run log.
+    pub log: &'a (dyn Fn(&str) + Sync),
+}
+
+pub async fn shift(
+    w: Watch<'_>,
+    moved: &mut Option<Moved>,
+) -> Result<Vec<CanaryRecord>, ShiftFailure> {
+    let mut records = Vec::new();
+    let fail = |records: Vec<CanaryRecord>, error: CanaryError, rollback: bool| ShiftFailure {
+        canary: records,
+        error,
+        rollback,
+    };
+    // With no version serving traffic yet there is nothing to split against.
+    let Some(before) = w.before else {
+        return shift::all_at_once(
+            w.write,
+            w.function,
+            w.alias,
+            None,
+            w.new_version,
+            w.description,
+            moved,
+        )
+        .await
+        .map(|_| records)
+        .map_err(|e| fail(Vec::new(), e.into(), false));
+    };
+    // The group the new version logs to (`LoggingConfig`), read before any traffic moves:
+    // counting errors in the wrong group would pass every step.
+    let group = w
+        .write
+        .read()
+        .log_target(w.function, w.new_version)
+        .await
+        .map_err(|e| fail(Vec::new(), e.into(), false))?
+        .group;
+    let mut gates = gate_watch(&w, before);
+    for &percent in &w.canary.steps {
+        // The window opens before the write: the new version may log an error as soon as
+        // the routing takes effect, before the answer reaches us.
+        let step_start_ms = now_ms();
+        route(&w, before, percent, moved)
+            .await
+            .map_err(|e| fail(records.clone(), e.into(), moved.is_some()))?;
+        (w.log)(&format!(
+            "canary {}: {percent}% of {} on version {} for {}s",
+            w.function,
+            w.alias,
+            w.new_version,
+            w.canary.interval.as_secs()
+        ));
+        let log = StepLog::new(
+            w.write.read(),
+            &group,
+            w.new_version,
+            w.published_ms,
+            step_start_ms,
+            &w.canary.error_pattern,
+        );
+        gates.begin_step(step_start_ms);
+        match super::canary_step::watch(&w, log, &mut gates, percent).await {
+            Ok(r) => records.push(r),
+            Err((r, e)) => {
+                records.push(r);
+                return Err(fail(records, e, true));
+            }
+        }
+    }
+    shift::all_at_once(
+        w.write,
+        w.function,
+        w.alias,
+        Some(before),
+        w.new_version,
+        w.description,
+        moved,
+    )
+    .await
+    .map(|_| records.clone())
+    .map_err(|e| fail(records, e.into(), true))
+}
+
+/// The canary's gates, kept across its steps, against the version the alias served.
+fn gate_watch<'w>(w: &Watch<'w>, before: &'w AliasInfo) -> GateWatch<'w> {
+    GateWatch {
+        read: w.write.read(),
+        gates: &w.canary.gates,
+        function: w.function,
+        alias: w.alias,
+        new_version: w.new_version,
+        old_version: &before.version,
+        already_firing: w.firing_before.clone(),
+        start_ms: now_ms(),
+        last: None,
+    }
+}
+
+/// Routes `percent` of the alias to the new version, guarded by our last write's revision.
+async fn route(
+    w: &Watch<'_>,
+    before: &AliasInfo,
+    percent: u8,
+    moved: &mut Option<Moved>,
+) -> Result<(), crate::aws::AwsError> {
+    let guard = moved
+        .as_ref()
+        .and_then(|m| m.revision_id.clone())
+        .or_else(|| before.revision_id.clone());
+    let weights = BTreeMap::from([(w.new_version.to_string(), f64::from(percent) / 100.0)]);
+    let after = super::readback::update_alias(
+        w.write,
+        w.function,
+        w.alias,
+        &before.version,
+        &weights,
+        w.description,
+        guard.as_deref(),
+    )
+    .await?;
+    shift::record(moved, w.function, w.alias, Some(before), &after);
+    Ok(())
+}

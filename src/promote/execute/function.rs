@@ -1,0 +1,231 @@
+//! Promotes one function: wait out another update, update code, wait, verify, publish,
+//! smoke-test, move the alias. The caller restores aliases if a sibling fails, and runs
+//! the environment's steps (pruning, invalidation) once every function succeeded.
+
+use tokio::time::Instant;
+
+use super::failure::Failure;
+use super::job::{Job, Outcome, Status, cancelled};
+use crate::aws::ErrorKind;
+use crate::aws::types::{Published, UpdateState};
+use crate::promote::progress::Milestone;
+use crate::promote::provenance;
+use crate::promote::steps::Steps;
+use crate::promote::wait::{self, WaitError};
+use crate::report::shorten::shorten;
+use crate::step::Step;
+
+pub async fn promote(job: Job<'_>) -> Outcome {
+    let mut out = Outcome {
+        status: Status::Success,
+        steps: Vec::new(),
+        canary: Vec::new(),
+        version: None,
+        moved: None,
+        warnings: Vec::new(),
+    };
+    let mut steps = Steps::default();
+    out.status = match run(&job, &mut steps, &mut out).await {
+        Ok(()) => Status::Success,
+        Err(s) => s,
+    };
+    out.steps = steps.records;
+    out
+}
+
+fn wait_status(e: WaitError) -> Status {
+    match e {
+        WaitError::Cancelled { signal, .. } => Status::Cancelled(signal),
+        other => Status::Failed(other.into()),
+    }
+}
+
+async fn run(job: &Job<'_>, steps: &mut Steps, out: &mut Outcome) -> Result<(), Status> {
+    let published = deploy(job, steps, out).await?;
+    // A version Lambda still prepares (a SnapStart snapshot) cannot be invoked yet.
+    if published.state.as_deref() == Some("Pending") {
+        steps
+            .run(
+                Step::WaitActive,
+                super::warm::until_active(job, &published.version),
+                Clone::clone,
+            )
+            .await
+            .map_err(|e| Status::Failed(Failure::WarmUp(e)))?;
+    }
+    if let Some(smoke) = &job.env.smoke_test {
+        steps
+            .run(
+                Step::SmokeTest,
+                smoke_test(job, &published.version, &smoke.payload),
+                |p| format!("version {} answered {}", published.version, shorten(p, 120)),
+            )
+            .await
+            .map_err(Status::Failed)?;
+    }
+    cancelled(job)?;
+    // Pruning waits for the whole environment (the caller): a sibling's failure restores
+    // this alias onto the version it left, which must still exist.
+    super::traffic::run(job, &published, steps, out).await?;
+    job.progress.reached(Milestone::Moved);
+    Ok(())
+}
+
+/// Steps 3–5: wait out another update, update the code, wait for it, verify, publish.
+async fn deploy(job: &Job<'_>, steps: &mut Steps, out: &mut Outcome) -> Result<Published, Status> {
+    let f = job.target.name.as_str();
+    let uri = job.image.uri();
+    // An update already in progress (another deploy, a config change) would
+    // make ours fail with ResourceConflictException: wait it out first. A `Failed` left by
+    // an earlier update is not ours: it is noted and this update goes ahead.
+    let idle = steps
+        .run(Step::WaitIdle, idle_state(job), |s| idle_detail(f, s))
+        .await
+        .map_err(wait_status)?;
+    if idle.status == "Failed" {
+        out.warnings.push(idle_detail(f, &idle));
+    }
+    cancelled(job)?;
+    let answer = steps
+        .run(
+            Step::UpdateCode,
+            update_code(job, &uri, idle.revision_id.as_deref()),
+            |_| uri.clone(),
+        )
+        .await
+        .map_err(Status::Failed)?;
+    job.progress.reached(Milestone::Updated);
+    let state = steps
+        .run(
+            Step::Wait,
+            wait::after_write(job.write.read(), f, &answer, job.deadline, job.cancel),
+            |s| format!("LastUpdateStatus {}", s.status),
+        )
+        .await
+        .map_err(wait_status)?;
+    steps
+        .run(Step::Verify, async { verify(job, &state) }, |d| {
+            format!("resolves to {d}")
+        })
+        .await
+        .map_err(Status::Failed)?;
+    let description = provenance::version_description(job.run_info, &job.image.digest);
+    let published = steps
+        .run(
+            Step::Publish,
+            super::readback::publish(
+                job.write,
+                f,
+                &state.code_sha256,
+                state.revision_id.as_deref(),
+                &description,
+            ),
+            |p| format!("version {}", p.version),
+        )
+        .await
+        .map_err(|e| Status::Failed(e.into()))?;
+    job.progress.reached(Milestone::Published);
+    out.version = Some(published.version.clone());
+    Ok(published)
+}
+
+fn idle_detail(function: &str, s: &UpdateState) -> String {
+    match (s.status.as_str(), &s.reason) {
+        ("Failed", reason) => format!(
+            "the previous update of {function} had failed ({}); updating anyway",
+            reason.as_deref().unwrap_or("Lambda gave no reason")
+        ),
+        (status, _) => format!("function is {status}"),
+    }
+}
+
+/// The state validation read, when it shows the function idle; else waits for it.
+async fn idle_state(job: &Job<'_>) -> Result<UpdateState, WaitError> {
+    // Validation's own read serves unless an update was in progress then.
+    match &job.idle {
+        Some(s) if s.status != "InProgress" => Ok(s.clone()),
+        _ => {
+            wait::until_settled(job.write.read(), &job.target.name, job.deadline, job.cancel).await
+        }
+    }
+}
+
+/// `UpdateFunctionCode`, retried while another update holds the function; its answer.
+async fn update_code(
+    job: &Job<'_>,
+    uri: &str,
+    revision: Option<&str>,
+) -> Result<UpdateState, Failure> {
+    let f = job.target.name.as_str();
+    let mut revision = revision.map(str::to_string);
+    for delay in wait::delays().take(8) {
+        match job.write.update_code(f, uri, revision.as_deref()).await {
+            Ok(answer) => return Ok(answer),
+            Err(e) if e.kind == ErrorKind::Conflict && Instant::now() + delay < job.deadline => {
+                tokio::time::sleep(delay).await;
+                let state =
+                    wait::until_settled(job.write.read(), f, job.deadline, job.cancel).await?;
+                // Another writer changed the function: re-reading the revision
+                // here is right because nothing of ours was written yet.
+                revision = state.revision_id;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(Failure::Busy {
+        function: f.to_string(),
+    })
+}
+
+/// The function now resolves to the intended digest, as the last poll of the
+/// wait (a `GetFunction`) already told.
+fn verify(job: &Job<'_>, state: &UpdateState) -> Result<String, Failure> {
+    match state.image_digest.clone() {
+        Some(d) if d == job.image.digest => Ok(d),
+        Some(found) => Err(Failure::WrongDigest {
+            function: job.target.name.clone(),
+            found,
+            intended: job.image.digest.clone(),
+        }),
+        None => Err(Failure::NoDigest {
+            function: job.target.name.clone(),
+        }),
+    }
+}
+
+/// Invokes the new version (not the alias); a `FunctionError` or a payload with
+/// `errorMessage` fails the run before any traffic moves.
+async fn smoke_test(job: &Job<'_>, version: &str, payload: &str) -> Result<String, Failure> {
+    let r = job
+        .write
+        .invoke_version(
+            &job.target.name,
+            version,
+            payload,
+            job.deadline.saturating_duration_since(Instant::now()),
+        )
+        .await
+        .map_err(|e| match job.cancel.signal() {
+            Some(signal) => Failure::SmokeTestCancelled { signal },
+            None => e.into(),
+        })?;
+    let error_message = serde_json::from_str::<serde_json::Value>(&r.payload)
+        .ok()
+        .and_then(|v| {
+            v.get("errorMessage").map(|m| {
+                m.as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| m.to_string())
+            })
+        });
+    let failed = |kind, message: &str| Failure::SmokeTest {
+        version: version.to_string(),
+        kind,
+        message: shorten(message, 500),
+    };
+    match (r.function_error, error_message) {
+        (Some(kind), msg) => Err(failed(Some(kind), &msg.unwrap_or(r.payload))),
+        (None, Some(msg)) => Err(failed(None, &msg)),
+        (None, None) => Ok(r.payload),
+    }
+}

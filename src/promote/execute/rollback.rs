@@ -1,0 +1,106 @@
+//! `rollback`'s writes: point each planned alias at its decided version, clearing any
+//! routing, all at once; if one write fails, put back those already written (with the
+//! restore handle, which a signal does not cut short), so the environment is rolled
+//! back whole or not at all.
+
+use super::readback;
+use crate::aws::types::AliasInfo;
+use crate::aws::{AwsError, Write};
+use crate::promote::provenance::{self, RunInfo};
+use crate::promote::rollback::{Applied, RollbackError, RollbackPlan};
+use crate::promote::steps::Steps;
+use crate::report::model::{StepRecord, StepStatus};
+use crate::step::Step;
+
+/// Writes every planned alias at once; undoes the written ones if any write failed.
+pub async fn apply_all(
+    write: &Write,
+    restore: &Write,
+    plans: &[RollbackPlan<'_, '_>],
+    run_info: &RunInfo,
+) -> Vec<Applied> {
+    let mut applied =
+        futures::future::join_all(plans.iter().map(|p| apply(write, p, run_info))).await;
+    if applied.iter().all(|a| a.written.is_ok()) {
+        return applied;
+    }
+    for (p, a) in plans.iter().zip(applied.iter_mut()) {
+        let Ok(Some(written)) = &a.written else {
+            continue;
+        };
+        let undone = undo(restore, p, written).await;
+        a.steps.push(StepRecord {
+            step: Step::Undo,
+            status: if undone.is_ok() {
+                StepStatus::Done
+            } else {
+                StepStatus::Failed
+            },
+            duration_ms: 0,
+            detail: match &undone {
+                Ok(()) => "put back: another function's rollback failed".to_string(),
+                Err(e) => format!("could not be put back: {e}"),
+            },
+        });
+        a.undone = Some(undone);
+    }
+    applied
+}
+
+/// Points the alias at the decided version, recording what it replaced.
+async fn apply(write: &Write, p: &RollbackPlan<'_, '_>, run_info: &RunInfo) -> Applied {
+    let mut steps = Steps::default();
+    let d = p.decision;
+    if !p.writes {
+        steps.note(p.step.step, StepStatus::Skipped, p.step.detail.clone());
+        return Applied {
+            steps: steps.records,
+            written: Ok(None),
+            undone: None,
+        };
+    }
+    let (f, a) = (d.target.name.as_str(), d.target.alias.as_str());
+    let description = provenance::alias_description(Some(&d.alias.version), run_info);
+    let written = steps
+        .run(
+            Step::Rollback,
+            // A lost answer to our own write is recognised, not taken for a conflict.
+            readback::update_alias(
+                write,
+                f,
+                a,
+                &d.version,
+                &Default::default(),
+                &description,
+                d.alias.revision_id.as_deref(),
+            ),
+            |after| format!("{a}: {} → {}", d.alias.version, after.version),
+        )
+        .await;
+    Applied {
+        steps: steps.records,
+        written: written.map(Some).map_err(RollbackError::from),
+        undone: None,
+    }
+}
+
+/// Puts an alias this rollback moved back as it was (version, routing,
+/// description), guarded by the revision id of our own write.
+async fn undo(
+    restore: &Write,
+    p: &RollbackPlan<'_, '_>,
+    written: &AliasInfo,
+) -> Result<(), AwsError> {
+    let (d, before) = (p.decision, &p.decision.alias);
+    restore
+        .update_alias(
+            &d.target.name,
+            &d.target.alias,
+            &before.version,
+            &before.routing,
+            Some(&before.description),
+            written.revision_id.as_deref(),
+        )
+        .await
+        .map(|_| ())
+}

@@ -1,0 +1,72 @@
+//! The account, region and role keys through the binary (issue 12): a bad key is a
+//! contract error with file:line:column and no AWS call (not even the OIDC token
+//! request), and `iam-policy` prints one policy per account with each role's trust
+//! policy scoped by `sub`.
+
+use crate::support::accounts_world::{DEV, PROD, STAGING, World, role};
+use crate::support::{OidcStandIn, Recorder, Run};
+use serde_json::Value;
+
+#[test]
+fn a_bad_role_is_a_contract_error_before_any_call() {
+    let recorder = Recorder::start();
+    let oidc = OidcStandIn::start();
+    let contract = World::contract().replace(
+        &role(STAGING),
+        "arn:aws:iam::333333333333:role/deploy\n    account: \"222222222222\"",
+    );
+    let r = Run::action()
+        .endpoint(&recorder.endpoint())
+        .contract_text(&contract)
+        .env("ACTIONS_ID_TOKEN_REQUEST_URL", &oidc.url())
+        .env("ACTIONS_ID_TOKEN_REQUEST_TOKEN", &oidc.bearer)
+        .input("command", "validate")
+        .execute();
+    r.assert_code(2);
+    assert!(
+        r.stderr.contains(
+            ".github/lambda-promote.yml:10:11: environment `staging` acts in account 222222222222"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("[role-account-mismatch]"), "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("::error file=.github/lambda-promote.yml,line=10,col=11"),
+        "{}",
+        r.stdout
+    );
+    recorder.assert_no_requests();
+    assert_eq!(oidc.requests(), 0);
+}
+
+#[test]
+fn iam_policy_prints_each_accounts_policy_and_trust() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("c.yml");
+    std::fs::write(&file, World::contract()).unwrap();
+    let r = Run::cli(["iam-policy", "--contract", file.to_str().unwrap()])
+        .env("GITHUB_REPOSITORY", "octo-org/worker")
+        .execute();
+    r.assert_code(0);
+    let doc: Value = serde_json::from_str(&r.stdout).expect("JSON");
+    for (account, env) in [(DEV, "dev"), (STAGING, "staging"), (PROD, "production")] {
+        let entry = &doc["accounts"][account];
+        assert_eq!(entry["roles"][0], role(account));
+        let trust = &entry["trust-policy"]["Statement"][0];
+        assert_eq!(trust["Action"], "sts:AssumeRoleWithWebIdentity");
+        let subs = &trust["Condition"]["StringEquals"]["token.actions.githubusercontent.com:sub"];
+        assert_eq!(subs[0], format!("repo:octo-org/worker:environment:{env}"));
+        assert_eq!(
+            trust["Condition"]["StringEquals"]["token.actions.githubusercontent.com:aud"],
+            "sts.amazonaws.com"
+        );
+    }
+    let prod = doc["accounts"][PROD]["policy"].to_string();
+    assert!(
+        prod.contains("arn:aws:lambda:eu-west-1:333333333333:function:worker-prod-eu"),
+        "{prod}"
+    );
+    assert!(!prod.contains("worker-dev"), "{prod}");
+}

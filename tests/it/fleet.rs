@@ -1,0 +1,205 @@
+//! A fleet under AWS's request quotas, enforced by the proxy in front of moto: throttled
+//! answers are retried until they succeed, never a finding, a failure or a rollback; the
+//! contract's `limits:` lowers the pace; progress figures reach the summary. Outcomes are
+//! asserted, never durations. Fleets are small (CI has 2 cores); the proxy's quotas are
+//! lowered instead so a small fleet meets them.
+
+use crate::support::{Quotas, Recorder, Run, RunResult, Stage};
+use std::sync::Arc;
+
+/// `n` image functions `fn-00…` on a stage, each on image v1 with alias `live` → 1.
+struct Fleet {
+    stage: Stage,
+    names: Vec<String>,
+}
+
+impl Fleet {
+    fn start(n: usize, seed: u64) -> Fleet {
+        let names: Vec<String> = (0..n).map(|i| format!("fn-{i:02}")).collect();
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        let stage = Stage::start_functions(seed, &refs, false);
+        Fleet { stage, names }
+    }
+
+    /// A contract with `envs`: a name and the range of functions it promotes.
+    fn contract(&self, top: &str, envs: &[(&str, std::ops::Range<usize>)]) -> String {
+        let mut c = format!("version: 1\nregion: us-east-1\n{top}environments:\n");
+        for (env, range) in envs {
+            c.push_str(&format!("  {env}:\n    image: input\n    functions:\n"));
+            for f in &self.names[range.clone()] {
+                c.push_str(&format!("      - name: {f}\n"));
+            }
+        }
+        c
+    }
+
+    fn promote(&self, contract: &str, env: &str) -> Run {
+        Run::action()
+            .push_branch("main")
+            .endpoint(&self.stage.proxy.endpoint())
+            .contract_text(contract)
+            .input("command", "promote")
+            .input("environment", env)
+            .input("image", &self.stage.image("v2"))
+    }
+
+    fn assert_all_on(&self, range: std::ops::Range<usize>, version: &str) {
+        for f in &self.names[range] {
+            assert_eq!(self.stage.aws.alias(f, "live").version, version, "{f}");
+        }
+    }
+
+    /// Requests the proxy answered 429 and the same operation's successes after them.
+    fn throttled_and_retried(&self) -> (usize, bool) {
+        let log = self.stage.proxy.log();
+        let throttled: Vec<_> = log.iter().filter(|s| s.status == 429).collect();
+        let retried = throttled.iter().all(|t| {
+            log.iter()
+                // Answered at last: a success, or moto's 404 to a provisioned concurrency
+                // read (no configuration), which the binary takes as none.
+                .any(|s| {
+                    s.op == t.op
+                        && s.path == t.path
+                        && s.at > t.at
+                        && (s.status < 300 || s.status == 404)
+                })
+        });
+        (throttled.len(), retried)
+    }
+}
+
+fn assert_clean_success(r: &RunResult) {
+    r.assert_end(0, "success", false);
+    let report = r.report();
+    assert!(report["error"].is_null(), "{}", report["error"]);
+    let findings = report["findings"].to_string();
+    assert!(!findings.contains("aws-error"), "{findings}");
+}
+
+#[test]
+fn a_fleet_over_the_quota_is_throttled_retried_and_promoted_without_rollback() {
+    let fleet = Fleet::start(24, 31);
+    // A quarter of Lambda's quotas: the binary paces at the published 15/100 per second,
+    // so AWS's answers have to teach it the rest.
+    let quotas = Arc::new(Quotas::lambda(4.0, 25.0));
+    fleet.stage.proxy.enforce(Arc::clone(&quotas));
+    let contract = fleet.contract("", &[("prod", 0..24)]);
+    let r = fleet.promote(&contract, "prod").execute();
+    assert_clean_success(&r);
+    fleet.assert_all_on(0..24, "2");
+    let (throttled, retried) = fleet.throttled_and_retried();
+    assert!(
+        throttled > 0,
+        "the proxy never throttled: the test shows nothing"
+    );
+    assert!(retried, "a throttled request was never retried to success");
+    assert_eq!(throttled, quotas.refused());
+    // The figures of the progress line, in the summary.
+    let notices = r.report()["notices"].to_string();
+    assert!(
+        notices.contains("promote prod: 24/24 updated, 24 published, 24 aliases moved"),
+        "{notices}"
+    );
+    assert!(
+        notices.contains(&format!("{throttled} throttled answers")),
+        "{notices}"
+    );
+    assert_eq!(fleet.stage.proxy.count("GetFunctionConfiguration"), 0);
+}
+
+#[test]
+fn validate_of_a_fleet_over_the_quota_reports_no_aws_error() {
+    let fleet = Fleet::start(24, 32);
+    fleet
+        .stage
+        .proxy
+        .enforce(Arc::new(Quotas::lambda(4.0, 10.0)));
+    let contract = fleet.contract("", &[("prod", 0..24)]);
+    let r = Run::action()
+        .endpoint(&fleet.stage.proxy.endpoint())
+        .contract_text(&contract)
+        .input("command", "validate")
+        .input("environment", "prod")
+        .execute();
+    assert_clean_success(&r);
+    let findings = r.report()["findings"].as_array().expect("findings").len();
+    assert!(findings >= 24, "{findings} findings");
+    let (throttled, retried) = fleet.throttled_and_retried();
+    assert!(
+        throttled > 0 && retried,
+        "{throttled} throttled, retried: {retried}"
+    );
+}
+
+#[test]
+fn two_runs_sharing_the_account_quota_both_succeed() {
+    let fleet = Fleet::start(24, 33);
+    fleet
+        .stage
+        .proxy
+        .enforce(Arc::new(Quotas::lambda(8.0, 50.0)));
+    let contract = fleet.contract("", &[("blue", 0..12), ("green", 12..24)]);
+    let blue = fleet.promote(&contract, "blue").spawn();
+    let green = fleet.promote(&contract, "green").spawn();
+    let (blue, green) = (blue.wait(), green.wait());
+    assert_clean_success(&blue);
+    assert_clean_success(&green);
+    fleet.assert_all_on(0..24, "2");
+    let (throttled, retried) = fleet.throttled_and_retried();
+    assert!(
+        throttled > 0 && retried,
+        "{throttled} throttled, retried: {retried}"
+    );
+}
+
+#[test]
+fn limits_lower_the_pace_below_the_quota_so_nothing_is_throttled() {
+    let fleet = Fleet::start(12, 34);
+    fleet
+        .stage
+        .proxy
+        .enforce(Arc::new(Quotas::lambda(5.0, 100.0)));
+    let contract = fleet.contract(
+        "limits:\n  lambda-control-plane: 4\n  lambda-get-function: 90\n",
+        &[("prod", 0..12)],
+    );
+    let r = fleet.promote(&contract, "prod").execute();
+    assert_clean_success(&r);
+    fleet.assert_all_on(0..12, "2");
+    assert_eq!(fleet.throttled_and_retried().0, 0, "throttled under limits");
+    let notices = r.report()["notices"].to_string();
+    assert!(notices.contains("0 throttled answers"), "{notices}");
+    // Each distinct read once: per function, validation's GetFunction (reused as the idle
+    // state), the served version's, and the update's end (which carries the digest checked);
+    // one GetAlias; the three writes.
+    let counts = fleet.stage.proxy.counts();
+    let per_function = |op: &str| counts.get(op).copied().unwrap_or(0) as f64 / 12.0;
+    assert_eq!(per_function("GetFunction"), 3.0, "{counts:?}");
+    for op in [
+        "GetAlias",
+        "UpdateFunctionCode",
+        "PublishVersion",
+        "UpdateAlias",
+    ] {
+        assert_eq!(per_function(op), 1.0, "{op}: {counts:?}");
+    }
+}
+
+#[test]
+fn a_limit_above_the_quota_exits_2_with_its_place_and_no_aws_request() {
+    let recorder = Recorder::start();
+    let r = recorder
+        .action(
+            "version: 1\nlimits:\n  lambda-control-plane: 20\nenvironments:\n  dev:\n    \
+             image: input\n    functions: [{ name: w }]\n",
+        )
+        .input("command", "validate")
+        .execute();
+    r.assert_code(2);
+    assert!(
+        r.stderr.contains("lambda-promote.yml:3:25") && r.stderr.contains("from 1 to 15"),
+        "{}",
+        r.stderr
+    );
+    recorder.assert_no_requests();
+}

@@ -1,0 +1,37 @@
+//! The one integration-test crate: the real binary against the moto emulator, the
+//! fault-injecting proxy and a GitHub stand-in. One crate, so the harness in `support/` is
+//! compiled once and linked once (README, "Development").
+
+mod support;
+
+mod accounts;
+mod accounts_contract;
+mod accounts_shards;
+mod aws_failures;
+mod bench_canary;
+mod bench_signals;
+mod canary;
+mod canary_gates;
+mod canary_metrics;
+mod faults;
+mod fleet;
+mod footguns;
+mod github_api;
+mod github_deployments;
+mod github_e2e;
+mod github_e2e_deployments;
+mod github_errors;
+mod github_owner;
+mod harness;
+mod iam_policy;
+mod last_error;
+mod leaks;
+mod promote;
+mod proxy;
+mod readme_tables;
+mod realism;
+mod rollback;
+mod rollback_cancel;
+mod survive;
+mod untrusted;
+mod validate;
