@@ -51,5 +51,6 @@ pub mod secret;
 pub mod select;
 pub mod settings;
 pub mod shard;
+pub mod shard_checks;
 pub mod step;
 pub mod validate;

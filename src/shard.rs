@@ -78,9 +78,9 @@ pub fn select(shards: Vec<Shard>, id: &str) -> Result<Shard, UsageError> {
 }
 
 /// The contract as one shard sees it: the shard's region and account, and
-/// its environment holding only the shard's functions. Checks stay with the
-/// environment's first shard, so each runs once.
-pub fn narrow(contract: &Contract, shard: &Shard, first: bool) -> Contract {
+/// its environment holding only the shard's functions and the checks that
+/// are the shard's (`shard_checks`).
+pub fn narrow(contract: &Contract, shard: &Shard) -> Contract {
     let mut c = contract.clone();
     c.region = Some(shard.region.clone());
     if let Some(account) = &shard.account {
@@ -99,10 +99,8 @@ pub fn narrow(contract: &Contract, shard: &Shard, first: bool) -> Contract {
         .iter_mut()
         .find(|e| e.name == shard.environment)
     {
+        env.checks = crate::shard_checks::checks_of(env, &shard.functions);
         env.functions = shard.functions.clone();
-        if !first {
-            env.checks.clear();
-        }
     }
     c
 }
@@ -163,8 +161,8 @@ environments:
     fn narrow_keeps_the_shard_and_its_checks_once() {
         let c = parse("c.yml", TEXT).unwrap();
         let all = shards(&c, &c.environments[0], "x");
-        let first = narrow(&c, &all[0], true);
-        let second = narrow(&c, &all[1], false);
+        let first = narrow(&c, &all[0]);
+        let second = narrow(&c, &all[1]);
         assert_eq!(first.region.as_deref(), Some("eu-west-1"));
         assert_eq!(first.account.as_ref().unwrap().value, "333333333333");
         assert_eq!(environment(&first, &all[0]).checks.len(), 1);

@@ -34,12 +34,13 @@ impl Clients {
         Self::load_as(region, pacer, None).await
     }
 
-    /// As `load`, acting with `credentials` (an assumed role's) instead of
-    /// the SDK's credential chain when given.
+    /// As `load`, acting with `credentials` (an assumed role's, which the
+    /// SDK's identity cache renews before they expire) instead of the SDK's
+    /// credential chain when given.
     pub async fn load_as(
         region: Option<&str>,
         pacer: Arc<Pacer>,
-        credentials: Option<aws_sdk_sts::config::Credentials>,
+        credentials: Option<aws_sdk_sts::config::SharedCredentialsProvider>,
     ) -> anyhow::Result<Self> {
         // 5xx and network errors are retried by the SDK with jittered exponential
         // backoff, a bounded number of attempts. Throttling is not: `Clients::call`

@@ -1,7 +1,8 @@
 //! One set of clients per (account, region), made on first use. With a role,
 //! the job's GitHub OIDC token is fetched once per run and exchanged once per
-//! role; without one, the SDK's own credential chain applies as before
-//! (README, "Many accounts and regions").
+//! role, and the role's credentials renew themselves before they expire
+//! (`oidc_role`); without one, the SDK's own credential chain applies as
+//! before (README, "Many accounts and regions").
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -9,27 +10,12 @@ use std::sync::Arc;
 use tokio::sync::{Mutex, OnceCell};
 
 use super::Clients;
-use super::assume::{self, AssumeError, Session};
+pub use super::fleet_error::FleetError;
 use super::oidc::{OidcError, OidcRequest};
+use super::oidc_role::{OidcRole, RoleSetup, SecretSink};
 use super::pace::Pacer;
 use crate::secret::Secret;
-use aws_sdk_sts::config::Credentials;
-
-/// Why a shard has no clients.
-#[derive(Debug, thiserror::Error)]
-pub enum FleetError {
-    #[error("environment `{environment}` assumes role {role}, but {source}")]
-    Token {
-        environment: String,
-        role: String,
-        #[source]
-        source: OidcError,
-    },
-    #[error(transparent)]
-    Assume(#[from] AssumeError),
-    #[error("{0:#}")]
-    Clients(anyhow::Error),
-}
+use aws_sdk_sts::config::SharedCredentialsProvider;
 
 /// Who runs, for session names, and which environments share each role.
 pub struct FleetSetup<'a> {
@@ -40,14 +26,15 @@ pub struct FleetSetup<'a> {
     pub role_environments: BTreeMap<String, Vec<String>>,
     /// A new pacer for each (account, region): quotas are per account and region.
     pub pacer: Box<dyn Fn() -> Arc<Pacer> + Send + Sync + 'a>,
-    /// Called with every secret value the fleet receives, before it is used.
-    pub secret: Box<dyn Fn(&str) + Send + Sync + 'a>,
+    /// Called with every secret value the fleet receives, before it is used
+    /// (also later, when a role's credentials renew).
+    pub secret: SecretSink,
 }
 
 pub struct Fleet<'a> {
     setup: FleetSetup<'a>,
     token: OnceCell<Result<Secret, OidcError>>,
-    credentials: Mutex<BTreeMap<String, Credentials>>,
+    roles: Mutex<BTreeMap<String, OidcRole>>,
     clients: Mutex<BTreeMap<(Option<String>, String), Clients>>,
 }
 
@@ -59,7 +46,7 @@ impl<'a> Fleet<'a> {
         Self {
             setup,
             token: OnceCell::new(),
-            credentials: Mutex::new(BTreeMap::new()),
+            roles: Mutex::new(BTreeMap::new()),
             clients: Mutex::new(BTreeMap::new()),
         }
     }
@@ -83,7 +70,9 @@ impl<'a> Fleet<'a> {
             return Ok(c.clone());
         }
         let credentials = match role {
-            Some(r) => Some(self.credentials(r, region, environment).await?),
+            Some(r) => Some(SharedCredentialsProvider::new(
+                self.role(r, region, environment).await?,
+            )),
             None => None,
         };
         let clients = Clients::load_as(Some(region), (self.setup.pacer)(), credentials)
@@ -93,36 +82,45 @@ impl<'a> Fleet<'a> {
         Ok(clients)
     }
 
-    async fn credentials(
+    /// The role's self-renewing credentials, exchanged now (with the run's
+    /// one token) so a refused token or role fails before any other call.
+    async fn role(
         &self,
         role: &str,
         region: &str,
         environment: &str,
-    ) -> Result<Credentials, FleetError> {
-        let mut held = self.credentials.lock().await;
-        if let Some(c) = held.get(role) {
-            return Ok(c.clone());
+    ) -> Result<OidcRole, FleetError> {
+        let mut held = self.roles.lock().await;
+        if let Some(r) = held.get(role) {
+            return Ok(r.clone());
         }
         let token = self.token(role, environment).await?;
-        let sts = sts_client(region).await;
-        let envs = self
+        let Some(oidc) = self.setup.oidc.clone() else {
+            return Err(FleetError::Token {
+                environment: environment.to_string(),
+                role: role.to_string(),
+                source: OidcError::Missing,
+            });
+        };
+        let environments = self
             .setup
             .role_environments
             .get(role)
             .cloned()
             .unwrap_or_else(|| vec![environment.to_string()]);
-        let session = Session {
-            repository: self.setup.repository,
-            run_id: self.setup.run_id,
-            environments: &envs,
-        };
-        let c = assume::assume(&sts, role, &token, &session).await?;
-        (self.setup.secret)(c.secret_access_key());
-        if let Some(t) = c.session_token() {
-            (self.setup.secret)(t);
-        }
-        held.insert(role.to_string(), c.clone());
-        Ok(c)
+        let provider = OidcRole::new(RoleSetup {
+            oidc,
+            role: role.to_string(),
+            environment: environment.to_string(),
+            repository: self.setup.repository.to_string(),
+            run_id: self.setup.run_id.to_string(),
+            environments,
+            sts: sts_client(region).await,
+            secret: self.setup.secret.clone(),
+        });
+        provider.exchange(Some(token)).await?;
+        held.insert(role.to_string(), provider.clone());
+        Ok(provider)
     }
 
     /// The job's token, fetched on first need only.

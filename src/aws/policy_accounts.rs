@@ -1,18 +1,21 @@
 //! `iam-policy` for a contract whose environments act in several accounts or
 //! regions, or assume roles: one entry per account with the role to create,
-//! its permissions (every region the account's shards use) and its trust
-//! policy (README, "Creating the roles"). Pure: no AWS call, no I/O.
+//! its permissions (every region the account's shards use), its trust
+//! policy, and the read-only permissions of a separate pull-request role
+//! (README, "Creating the roles"). Pure: no AWS call, no I/O.
 
 use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use super::policy::{ACCOUNT_PLACEHOLDER, policy};
+use super::operations::Needed;
+use super::policy::{ACCOUNT_PLACEHOLDER, EVERY_COMMAND, policy_for};
 use super::trust_policy::trust_policy;
 use crate::config::model::Contract;
 use crate::shard::{self, Shard};
 
-/// `{"accounts": {ACCOUNT: {"role", "environments", "policy", "trust-policy"}}}`.
+/// `{"accounts": {ACCOUNT: {"roles", "environments", "regions", "policy",
+/// "trust-policy", "validate-policy"}}}`.
 /// `default_region` places functions the contract places nowhere.
 pub fn per_account(contract: &Contract, default_region: &str, repository: &str) -> Value {
     let mut by_account: BTreeMap<String, Vec<Shard>> = BTreeMap::new();
@@ -44,15 +47,34 @@ fn account_entry(contract: &Contract, account: &str, shards: &[Shard], repositor
     let mut regions: Vec<&str> = shards.iter().map(|s| s.region.as_str()).collect();
     regions.sort();
     regions.dedup();
+    json!({
+        "roles": roles,
+        "environments": envs,
+        "regions": regions,
+        "policy": statements(contract, account, shards, &regions, EVERY_COMMAND),
+        "trust-policy": trust_policy(account, repository, &envs, true),
+        "validate-policy": statements(contract, account, shards, &regions, &[Needed::Validate]),
+    })
+}
+
+/// The permissions of `needed` for the account's shards, in every region
+/// they use (statement ids made unique per region).
+fn statements(
+    contract: &Contract,
+    account: &str,
+    shards: &[Shard],
+    regions: &[&str],
+    needed: &[Needed],
+) -> Value {
     let mut statements = Vec::new();
-    for region in &regions {
+    for region in regions {
         let mut c = contract.clone();
         c.environments = shards
             .iter()
             .filter(|s| s.region == *region)
-            .map(|s| shard::environment(&shard::narrow(contract, s, true), s).clone())
+            .map(|s| shard::environment(&shard::narrow(contract, s), s).clone())
             .collect();
-        let p = policy(&c, Some(account), region);
+        let p = policy_for(&c, Some(account), region, needed);
         for mut st in p["Statement"].as_array().cloned().unwrap_or_default() {
             if regions.len() > 1 {
                 let sid = st["Sid"].as_str().unwrap_or_default().to_string();
@@ -62,13 +84,7 @@ fn account_entry(contract: &Contract, account: &str, shards: &[Shard], repositor
             statements.push(st);
         }
     }
-    json!({
-        "roles": roles,
-        "environments": envs,
-        "regions": regions,
-        "policy": {"Version": "2012-10-17", "Statement": statements},
-        "trust-policy": trust_policy(account, repository, &envs, true),
-    })
+    json!({"Version": "2012-10-17", "Statement": statements})
 }
 
 #[cfg(test)]

@@ -14,36 +14,46 @@ pub const PROVIDER: &str = "token.actions.githubusercontent.com";
 /// Written for the repository when `GITHUB_REPOSITORY` is unset.
 pub const REPOSITORY_PLACEHOLDER: &str = "OWNER/REPO";
 
+/// The `Sid` of the statement that lets pull-request jobs assume the role:
+/// a statement of its own, so removing it is one deliberate edit (README,
+/// "Creating the roles", "Pull requests and the deploy roles").
+pub const PULL_REQUEST_SID: &str = "PullRequestJobs";
+
 /// The trust policy for a role in `account` assumed by the jobs of
 /// `repository` that run in the GitHub `environments`, and by its
-/// pull-request jobs when `pull_requests` (the `validate` check).
+/// pull-request jobs when `pull_requests` (the `validate` check), in a
+/// statement of their own.
 pub fn trust_policy(
     account: &str,
     repository: &str,
     environments: &[String],
     pull_requests: bool,
 ) -> Value {
-    let mut subs: Vec<String> = environments
+    let subs: Vec<String> = environments
         .iter()
         .map(|e| format!("repo:{repository}:environment:{e}"))
         .collect();
+    let mut statements = vec![statement(account, "GitHubEnvironments", json!(subs))];
     if pull_requests {
-        subs.push(format!("repo:{repository}:pull_request"));
+        let sub = json!([format!("repo:{repository}:pull_request")]);
+        statements.push(statement(account, PULL_REQUEST_SID, sub));
     }
+    json!({ "Version": "2012-10-17", "Statement": statements })
+}
+
+/// One statement trusting GitHub's OIDC provider for the `sub` values given.
+fn statement(account: &str, sid: &str, subs: Value) -> Value {
     json!({
-        "Version": "2012-10-17",
-        "Statement": [{
-            "Sid": "GitHubActionsOidc",
-            "Effect": "Allow",
-            "Principal": {"Federated": format!("arn:aws:iam::{account}:oidc-provider/{PROVIDER}")},
-            "Action": "sts:AssumeRoleWithWebIdentity",
-            "Condition": {
-                "StringEquals": {
-                    format!("{PROVIDER}:aud"): "sts.amazonaws.com",
-                    format!("{PROVIDER}:sub"): subs,
-                }
+        "Sid": sid,
+        "Effect": "Allow",
+        "Principal": {"Federated": format!("arn:aws:iam::{account}:oidc-provider/{PROVIDER}")},
+        "Action": "sts:AssumeRoleWithWebIdentity",
+        "Condition": {
+            "StringEquals": {
+                format!("{PROVIDER}:aud"): "sts.amazonaws.com",
+                format!("{PROVIDER}:sub"): subs,
             }
-        }]
+        }
     })
 }
 
@@ -74,8 +84,11 @@ mod tests {
             eq["token.actions.githubusercontent.com:sub"],
             json!(["repo:octo-org/worker:environment:production"])
         );
+        assert_eq!(p["Statement"].as_array().map(Vec::len), Some(1));
         let p = trust_policy("1", "o/r", &["dev".into()], true);
-        let subs = &p["Statement"][0]["Condition"]["StringEquals"]["token.actions.githubusercontent.com:sub"];
-        assert_eq!(subs[1], "repo:o/r:pull_request");
+        let pr = &p["Statement"][1];
+        assert_eq!(pr["Sid"], PULL_REQUEST_SID);
+        let subs = &pr["Condition"]["StringEquals"]["token.actions.githubusercontent.com:sub"];
+        assert_eq!(subs, &json!(["repo:o/r:pull_request"]));
     }
 }

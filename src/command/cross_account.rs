@@ -30,7 +30,7 @@ pub(super) async fn source_image(
     let mut found: Option<Resolved> = None;
     for s in shard::shards(&run.contract, src, default_region.unwrap_or("")) {
         let clients = super::shards::clients(run, fleet, &s).await?;
-        let narrowed = shard::narrow(&run.contract, &s, true);
+        let narrowed = shard::narrow(&run.contract, &s);
         let read = Read::new(clients);
         let this = image::from_environment(&read, shard::environment(&narrowed, &s)).await?;
         match &found {

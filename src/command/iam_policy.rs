@@ -23,6 +23,13 @@ pub async fn run(run: &Run) -> anyhow::Result<End> {
         };
         let doc = policy_accounts::per_account(&run.contract, &region, repository);
         println!("{}", serde_json::to_string_pretty(&doc)?);
+        eprintln!(
+            "note: the statement `{}` of each trust policy lets every pull-request job of {repository} \
+             assume that deploy role (so `validate` can check the environment), and with it do all \
+             the role may; remove it from the roles of protected environments, or give pull requests \
+             a read-only role (`validate-policy`): README, \"Creating the roles\"",
+            trust_policy::PULL_REQUEST_SID
+        );
         return Ok(End::Done(Outcome::Success));
     }
     let region = run::region(&run.contract).await?;

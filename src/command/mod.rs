@@ -6,7 +6,7 @@ pub mod iam_policy;
 mod per_shard;
 pub mod plan;
 pub mod promote;
-mod promote_shard;
+mod promote_parts;
 pub mod rollback;
 mod rollback_shard;
 mod shards;

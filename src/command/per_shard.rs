@@ -1,8 +1,8 @@
-//! `plan`, `promote` and `rollback` of one environment, shard by shard: each
-//! (account, region) with its own clients, its own report and its own
-//! all-or-nothing. Without the `shard` input the shards run one after
-//! another and stop at the first that does not succeed; `plan` also writes
-//! the `matrix` output (README, "Fan-out through the matrix").
+//! `plan`, `promote` and `rollback` of one environment made of (account,
+//! region) shards, each with its own clients: `plan` writes the `matrix`
+//! output; `plan` and `promote` act on the environment as one
+//! (`promote_parts`); `rollback` goes shard by shard into one report
+//! (README, "Fan-out through the matrix").
 
 use crate::aws::Read;
 use crate::aws::fleet_clients::Fleet;
@@ -39,19 +39,15 @@ pub(super) async fn run(
         run.emitter
             .output("matrix", &matrix::render(&entries(&shards)))?;
     }
-    let mut end = End::Done(Outcome::Success);
-    for (i, s) in shards.iter().enumerate() {
-        let named = shards.len() > 1 || run.settings.shard.is_some();
-        end = one(run, &fleet, s, (i == 0, named), act, region.as_deref()).await?;
-        let fine = matches!(
-            end,
-            End::Done(Outcome::Success | Outcome::NoOp | Outcome::Planned | Outcome::Skipped)
-        );
-        if !fine {
-            break;
+    let dry_run = match act {
+        Act::Rollback { dry_run } => dry_run,
+        Act::Plan | Act::Promote => {
+            let dry_run = act == Act::Plan;
+            let region = region.as_deref();
+            return super::promote_parts::run(run, &fleet, env, &shards, dry_run, region).await;
         }
-    }
-    Ok(end)
+    };
+    rollback(run, &fleet, env, &shards, dry_run).await
 }
 
 fn entries(shards: &[Shard]) -> Vec<Entry> {
@@ -66,69 +62,53 @@ fn entries(shards: &[Shard]) -> Vec<Entry> {
         .collect()
 }
 
+/// `rollback` of every shard, each with its own clients; one that fails does
+/// not stop the others (a rollback puts back what it can), and one report
+/// and one Deployment tell about them all.
+async fn rollback(
+    run: &Run,
+    fleet: &Fleet<'_>,
+    env: &Environment,
+    shards: &[Shard],
+    dry_run: bool,
+) -> anyhow::Result<End> {
+    let shown = if dry_run { "plan" } else { "rollback" };
+    let mut report = Report::new(shown, env.name.clone(), run.contract_label());
+    if run.settings.shard.is_some() || shards.len() > 1 {
+        let ids: Vec<String> = shards.iter().map(Shard::id).collect();
+        report.notices.push(format!("shards {}", ids.join(", ")));
+    }
+    let deployment = Deployment::start(run, env, Command::Rollback, dry_run);
+    for (i, s) in shards.iter().enumerate() {
+        let mut part = Report::new(shown, env.name.clone(), run.contract_label());
+        one(run, fleet, s, dry_run, &mut part).await?;
+        if i == 0 {
+            report.result = part.result;
+            report.rolled_back = part.rolled_back;
+        }
+        crate::report::merge::merge(&mut report, part);
+    }
+    super::finish(run, End::Done(report.result), Some(deployment), report).await
+}
+
+/// The rollback of one shard into its own report (not emitted).
 async fn one(
     full: &Run,
     fleet: &Fleet<'_>,
     shard: &Shard,
-    (first, named): (bool, bool),
-    act: Act,
-    region: Option<&str>,
-) -> anyhow::Result<End> {
-    let run = &super::shards::narrowed(full, shard, first);
+    dry_run: bool,
+    report: &mut Report,
+) -> anyhow::Result<Outcome> {
+    let run = &super::shards::narrowed(full, shard);
     let env = super::shards::environment(run, shard);
     let raw = super::shards::clients(full, fleet, shard).await?;
-    let shown = match act {
-        Act::Plan | Act::Rollback { dry_run: true } => "plan",
-        Act::Promote => "promote",
-        Act::Rollback { .. } => "rollback",
-    };
-    let mut report = Report::new(shown, env.name.clone(), run.contract_label());
-    if named {
-        report.notices.push(format!("shard {}", shard.id()));
-    }
     // Every read ends soon after a signal, as every write of execute does.
     let read = Read::new(raw.clone()).cancellable(&run.cancel);
-    if let Act::Rollback { dry_run } = act {
-        let env = &this_run_only(run, &read, env).await;
-        if env.functions.is_empty() {
-            return nothing_to_undo(run, shard, report).await;
-        }
-        let deployment = Deployment::start(run, env, Command::Rollback, dry_run);
-        let outcome =
-            super::rollback_shard::environment(run, raw, &read, env, dry_run, &mut report).await;
-        return super::finish(run, End::Done(outcome), Some(deployment), report).await;
+    let env = &this_run_only(run, &read, env).await;
+    if env.functions.is_empty() {
+        return Ok(nothing_to_undo(run, shard, report));
     }
-    let resolved = match source(full, fleet, shard, &read, env, region).await {
-        Ok(r) => r,
-        Err(e) => {
-            report.result = Outcome::Failed;
-            report.error = Some(format!("{e:#}"));
-            return super::finish(run, End::Done(Outcome::Failed), None, report).await;
-        }
-    };
-    let dry_run = act == Act::Plan;
-    let deployment = (!dry_run).then(|| Deployment::start(run, env, Command::Promote, false));
-    let end =
-        super::promote_shard::environment(run, raw, &read, env, resolved, dry_run, &mut report)
-            .await?;
-    super::finish(run, end, deployment, report).await
-}
-
-/// A `from:` image read with the source's clients, and shown pullable by
-/// this shard's functions when it lives in another account's registry.
-async fn source(
-    full: &Run,
-    fleet: &Fleet<'_>,
-    shard: &Shard,
-    read: &Read,
-    env: &Environment,
-    region: Option<&str>,
-) -> anyhow::Result<Option<crate::promote::image::Resolved>> {
-    let Some(image) = super::cross_account::source_image(full, fleet, env, region).await? else {
-        return Ok(None);
-    };
-    super::cross_account::pull_check(full, fleet, shard, read, &image, region).await?;
-    Ok(Some(image))
+    Ok(super::rollback_shard::environment(run, raw, &read, env, dry_run, report).await)
 }
 
 /// With the `shard` input inside a workflow run (the rollback-all job), only
@@ -156,7 +136,7 @@ async fn this_run_only(run: &Run, read: &Read, env: &Environment) -> Environment
     env
 }
 
-async fn nothing_to_undo(run: &Run, shard: &Shard, mut report: Report) -> anyhow::Result<End> {
+fn nothing_to_undo(run: &Run, shard: &Shard, report: &mut Report) -> Outcome {
     let notice = format!(
         "no alias of shard {} was moved by run {}: nothing to roll back",
         shard.id(),
@@ -165,6 +145,5 @@ async fn nothing_to_undo(run: &Run, shard: &Shard, mut report: Report) -> anyhow
     run.emitter.notice(&notice);
     report.notices.push(notice);
     report.result = Outcome::NoOp;
-    run.emitter.report(&report)?;
-    Ok(End::Done(Outcome::NoOp))
+    Outcome::NoOp
 }

@@ -32,7 +32,10 @@ pub(super) fn fleet(run: &Run) -> Fleet<'_> {
         run_id: &run.runner.info.run_id,
         role_environments,
         pacer: Box::new(move || super::pacer(run)),
-        secret: Box::new(move |v| run.emitter.add_secret(v)),
+        secret: {
+            let emitter = run.emitter.clone();
+            std::sync::Arc::new(move |v: &str| emitter.add_secret(v))
+        },
     })
 }
 
@@ -138,9 +141,9 @@ pub(super) fn fork_skip(
 }
 
 /// The run as one shard sees it: the narrowed contract, all else shared.
-pub(super) fn narrowed(run: &Run, shard: &Shard, first: bool) -> Run {
+pub(super) fn narrowed(run: &Run, shard: &Shard) -> Run {
     Run {
-        contract: shard::narrow(&run.contract, shard, first),
+        contract: shard::narrow(&run.contract, shard),
         ..run.clone()
     }
 }
@@ -152,13 +155,13 @@ pub(super) fn environment<'r>(run: &'r Run, shard: &Shard) -> &'r Environment {
 
 /// Groups shards that share clients and account (`validate` of many
 /// environments makes one pass per group, as before for one account).
-pub(super) fn group(shards: Vec<(Shard, bool)>) -> Vec<Vec<(Shard, bool)>> {
-    let mut groups: Vec<Vec<(Shard, bool)>> = Vec::new();
-    for (s, first) in shards {
+pub(super) fn group(shards: Vec<Shard>) -> Vec<Vec<Shard>> {
+    let mut groups: Vec<Vec<Shard>> = Vec::new();
+    for s in shards {
         let key = |x: &Shard| (x.role.clone(), x.account.clone(), x.region.clone());
-        match groups.iter_mut().find(|g| key(&g[0].0) == key(&s)) {
-            Some(g) => g.push((s, first)),
-            None => groups.push(vec![(s, first)]),
+        match groups.iter_mut().find(|g| key(&g[0]) == key(&s)) {
+            Some(g) => g.push(s),
+            None => groups.push(vec![s]),
         }
     }
     groups
@@ -166,11 +169,11 @@ pub(super) fn group(shards: Vec<(Shard, bool)>) -> Vec<Vec<(Shard, bool)>> {
 
 /// One contract for a group of shards with the same clients and account:
 /// every shard's environment narrowed to the shard's functions.
-pub(super) fn narrow_group(contract: &Contract, group: &[(Shard, bool)]) -> Contract {
-    let mut c = shard::narrow(contract, &group[0].0, group[0].1);
+pub(super) fn narrow_group(contract: &Contract, group: &[Shard]) -> Contract {
+    let mut c = shard::narrow(contract, &group[0]);
     c.environments = group
         .iter()
-        .map(|(s, first)| shard::environment(&shard::narrow(contract, s, *first), s).clone())
+        .map(|s| shard::environment(&shard::narrow(contract, s), s).clone())
         .collect();
     c
 }

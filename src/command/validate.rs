@@ -63,12 +63,12 @@ async fn all_shards(
     let mut shards = Vec::new();
     for env in envs {
         let all = super::shards::of(run, fleet, env, Command::Validate, region.as_deref()).await?;
-        shards.extend(all.into_iter().enumerate().map(|(i, s)| (s, i == 0)));
+        shards.extend(all);
     }
     let mut findings = Vec::new();
     for group in super::shards::group(shards) {
         let contract = super::shards::narrow_group(&run.contract, &group);
-        let clients = super::shards::clients(run, fleet, &group[0].0).await?;
+        let clients = super::shards::clients(run, fleet, &group[0]).await?;
         let envs: Vec<&Environment> = contract.environments.iter().collect();
         let (found, _) =
             crate::validate::findings(&Read::new(clients), &contract, &envs, &run.job, fork).await;

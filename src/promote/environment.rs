@@ -1,9 +1,10 @@
-//! The read side of one environment's promotion: observe it and run its checks, resolve
-//! the image once, read what each alias serves, and plan (pure). Holds only the
-//! [`Read`] handle: `plan` and dry-run stop here, `promote` hands the plans to
-//! `promote/execute/` with the write handle.
+//! The read side of one environment's promotion: observe every (account, region)
+//! part of it and run its checks, resolve the image once, read what each alias
+//! serves, and plan (pure). Holds only [`Read`] handles: `plan` and dry-run stop
+//! here, `promote` hands the plans to `promote/execute/` with the write handles.
 
 use super::image::{self, ImageError, Resolved};
+use super::part::{self, Part};
 use super::plan::{self, FunctionPlan};
 use crate::aws::Read;
 use crate::aws::types::{AliasInfo, Lookup};
@@ -18,8 +19,9 @@ use crate::validate;
 pub struct Ready<'e> {
     pub plans: Vec<FunctionPlan<'e>>,
     pub image: Resolved,
-    /// What validation read: each function's update state is reused before its update.
-    pub observed: Observed,
+    /// What validation read, per part: each function's update state is reused
+    /// before its update.
+    pub observed: Vec<Observed>,
     /// The promotion part of the report, before any function ran.
     pub promotion: Promotion,
 }
@@ -31,35 +33,26 @@ pub enum Prepared<'e> {
     Done(Outcome),
 }
 
-/// Validates `env`, resolves the image (unless `resolved` already holds it: a
-/// `from:` read with the source's own clients) and plans every function.
+/// Validates every part of the environment (drift in any stops them all
+/// before the first write), resolves the image (unless `resolved` already
+/// holds it: a `from:` read with the source's own clients) and plans every
+/// function of every part.
 pub async fn prepare<'e>(
     run: &Run,
-    read: &Read,
-    env: &'e Environment,
+    parts: &'e [Part],
     resolved: Option<Resolved>,
     report: &mut Report,
 ) -> Result<Prepared<'e>, UsageError> {
-    // Validate the target first: any drift stops the run before the first write.
-    let (findings, observed) = validate::findings(
-        read,
-        &run.contract,
-        &[env],
-        &run.job,
-        run.event.is_fork_pr(),
-    )
-    .await;
-    report.findings = findings;
-    if report.drift() {
-        report.error = Some(format!(
-            "the contract checks of `{}` found drift; nothing was changed",
-            env.name
-        ));
+    let Some(observed) = validate_all(run, parts, report).await else {
         return Ok(done(report, Outcome::Drift));
-    }
+    };
+    let (first, env) = (&parts[0], parts[0].env());
     let image = match resolved {
         Some(i) => Ok(i),
-        None => image::resolve(read, &run.contract, env, run.settings.image.as_ref()).await,
+        None => {
+            let input = run.settings.image.as_ref();
+            image::resolve(&first.read, &first.contract, env, input).await
+        }
     };
     let image = match image {
         Ok(i) => i,
@@ -69,21 +62,18 @@ pub async fn prepare<'e>(
             return Ok(done(report, Outcome::Failed));
         }
     };
-    let current = current(read, env, &observed).await;
-    let plans = plan::plan(env, &image.digest, &current);
+    let mut plans = Vec::new();
+    for (p, seen) in parts.iter().zip(&observed) {
+        let current = current(&p.read, p.env(), seen).await;
+        plans.extend(plan::plan(p.env(), &image.digest, &current));
+    }
     let promotion = promotion_of(&image, env);
     if plans.iter().all(|p| p.noop) {
         report.notices.push(format!(
             "`{}` already serves {}: nothing to do",
             env.name, image.digest
         ));
-        show(
-            &plans,
-            promotion,
-            read.region(),
-            StepStatus::Skipped,
-            report,
-        );
+        show(&plans, promotion, parts, StepStatus::Skipped, report);
         return Ok(done(report, Outcome::NoOp));
     }
     Ok(Prepared::Ready(Box::new(Ready {
@@ -94,12 +84,35 @@ pub async fn prepare<'e>(
     })))
 }
 
+/// The checks of every part, each with its own read handle, concurrently;
+/// `None` (the report saying so) when any found drift.
+async fn validate_all(run: &Run, parts: &[Part], report: &mut Report) -> Option<Vec<Observed>> {
+    let fork = run.event.is_fork_pr();
+    let all = futures::future::join_all(parts.iter().map(|p| async move {
+        validate::findings(&p.read, &p.contract, &[p.env()], &run.job, fork).await
+    }))
+    .await;
+    let mut observed = Vec::new();
+    for (findings, seen) in all {
+        report.findings.extend(findings);
+        observed.push(seen);
+    }
+    if report.drift() {
+        report.error = Some(format!(
+            "the contract checks of `{}` found drift; nothing was changed",
+            parts[0].environment
+        ));
+        return None;
+    }
+    Some(observed)
+}
+
 /// `plan` and dry-run: the steps a promotion would take are the result.
-pub fn planned(ready: Box<Ready<'_>>, region: &str, report: &mut Report) -> Outcome {
+pub fn planned(ready: Box<Ready<'_>>, parts: &[Part], report: &mut Report) -> Outcome {
     show(
         &ready.plans,
         ready.promotion,
-        region,
+        parts,
         StepStatus::Planned,
         report,
     );
@@ -111,15 +124,23 @@ pub fn planned(ready: Box<Ready<'_>>, region: &str, report: &mut Report) -> Outc
 fn show(
     plans: &[FunctionPlan<'_>],
     mut promotion: Promotion,
-    region: &str,
+    parts: &[Part],
     status: StepStatus,
     report: &mut Report,
 ) {
     promotion.functions = plans
         .iter()
-        .map(|p| plan::record(p, region, status))
+        .map(|p| plan::record(p, &region_of(parts, p.target), status))
         .collect();
     report.promotion = Some(promotion);
+}
+
+/// The region of the part that holds `target`.
+pub fn region_of(parts: &[Part], target: &FunctionTarget) -> String {
+    parts[part::index_of(parts, target)]
+        .read
+        .region()
+        .to_string()
 }
 
 fn done<'e>(report: &mut Report, outcome: Outcome) -> Prepared<'e> {

@@ -11,6 +11,7 @@ pub mod environment;
 pub mod execute;
 pub mod image;
 pub mod outcome;
+pub mod part;
 pub mod plan;
 pub mod progress;
 pub mod provenance;

@@ -7,6 +7,7 @@ use super::execute::Executed;
 use super::execute::job::{Outcome, Status};
 use super::execute::restore::Restored;
 use super::plan::{self, FunctionPlan};
+use crate::config::model::FunctionTarget;
 use crate::error::Cancelled;
 use crate::report::model::{FunctionRun, Links, Outcome as RunResult, StepRecord, StepStatus};
 use crate::report::model::{LeftMoved, Promotion, Report};
@@ -31,13 +32,13 @@ pub fn conclude(
     plans: &[FunctionPlan<'_>],
     executed: Executed,
     signal: Option<i32>,
-    region: &str,
+    region_of: &dyn Fn(&FunctionTarget) -> String,
     mut promotion: Promotion,
     report: &mut Report,
 ) -> End {
     let all_ok = executed.all_ok();
     let restored = &executed.restored;
-    let folded = fold(plans, executed.outcomes, &restored.functions, region);
+    let folded = fold(plans, executed.outcomes, &restored.functions, region_of);
     promotion.functions = folded.functions.clone();
     // `version` is what the alias serves at the end, also when it could not be put back.
     for left in &restored.left {
@@ -115,7 +116,7 @@ pub fn fold(
     plans: &[FunctionPlan<'_>],
     outcomes: Vec<Outcome>,
     restored: &[String],
-    region: &str,
+    region_of: &dyn Fn(&FunctionTarget) -> String,
 ) -> Folded {
     let all_ok = outcomes.iter().all(|o| matches!(o.status, Status::Success));
     let mut folded = Folded::default();
@@ -129,7 +130,7 @@ pub fn fold(
             version: p.before.as_ref().map(|b| b.version.clone()),
             steps: o.steps,
             canary: o.canary,
-            links: Links::new(region, &p.target.name, &p.target.alias),
+            links: Links::new(&region_of(p.target), &p.target.name, &p.target.alias),
             error: None,
         };
         match o.status {
@@ -161,14 +162,16 @@ pub fn fold(
                 fr.error = Some("cancelled".into());
             }
         }
-        by_name.insert(p.target.name.clone(), fr);
+        by_name.insert((&p.target.name, &p.target.alias), fr);
     }
     folded.functions = plans
         .iter()
-        .map(|p| match by_name.remove(&p.target.name) {
-            Some(fr) => fr,
-            None => plan::record(p, region, StepStatus::Skipped),
-        })
+        .map(
+            |p| match by_name.remove(&(&p.target.name, &p.target.alias)) {
+                Some(fr) => fr,
+                None => plan::record(p, &region_of(p.target), StepStatus::Skipped),
+            },
+        )
         .collect();
     folded
 }

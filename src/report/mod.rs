@@ -11,6 +11,7 @@ pub mod json;
 pub mod markdown;
 mod markdown_promotion;
 pub mod matrix;
+pub mod merge;
 pub mod model;
 pub mod outputs;
 #[cfg(test)]

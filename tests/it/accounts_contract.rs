@@ -54,15 +54,44 @@ fn iam_policy_prints_each_accounts_policy_and_trust() {
     for (account, env) in [(DEV, "dev"), (STAGING, "staging"), (PROD, "production")] {
         let entry = &doc["accounts"][account];
         assert_eq!(entry["roles"][0], role(account));
-        let trust = &entry["trust-policy"]["Statement"][0];
-        assert_eq!(trust["Action"], "sts:AssumeRoleWithWebIdentity");
-        let subs = &trust["Condition"]["StringEquals"]["token.actions.githubusercontent.com:sub"];
-        assert_eq!(subs[0], format!("repo:octo-org/worker:environment:{env}"));
+        let trust = &entry["trust-policy"]["Statement"];
+        let sub = |i: usize| {
+            trust[i]["Condition"]["StringEquals"]["token.actions.githubusercontent.com:sub"].clone()
+        };
+        assert_eq!(trust[0]["Action"], "sts:AssumeRoleWithWebIdentity");
         assert_eq!(
-            trust["Condition"]["StringEquals"]["token.actions.githubusercontent.com:aud"],
-            "sts.amazonaws.com"
+            sub(0),
+            serde_json::json!([format!("repo:octo-org/worker:environment:{env}")])
         );
+        // Pull-request jobs in a statement of their own: one edit removes them.
+        assert_eq!(trust[1]["Sid"], "PullRequestJobs");
+        assert_eq!(
+            sub(1),
+            serde_json::json!(["repo:octo-org/worker:pull_request"])
+        );
+        for s in trust.as_array().unwrap() {
+            assert_eq!(
+                s["Condition"]["StringEquals"]["token.actions.githubusercontent.com:aud"],
+                "sts.amazonaws.com"
+            );
+        }
+        // The read-only role's permissions: reads only, on the same functions.
+        let reads = entry["validate-policy"].to_string();
+        for write in [
+            "UpdateFunctionCode",
+            "UpdateAlias",
+            "PublishVersion",
+            "CreateInvalidation",
+        ] {
+            assert!(!reads.contains(write), "{write} in {reads}");
+        }
+        assert!(reads.contains("lambda:GetFunction"), "{reads}");
     }
+    assert!(
+        r.stderr.contains("PullRequestJobs") && r.stderr.contains("Creating the roles"),
+        "{}",
+        r.stderr
+    );
     let prod = doc["accounts"][PROD]["policy"].to_string();
     assert!(
         prod.contains("arn:aws:lambda:eu-west-1:333333333333:function:worker-prod-eu"),

@@ -6,6 +6,8 @@ mod support;
 
 mod accounts;
 mod accounts_contract;
+mod accounts_regions;
+mod accounts_renew;
 mod accounts_shards;
 mod aws_failures;
 mod bench_canary;

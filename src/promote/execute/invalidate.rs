@@ -19,8 +19,8 @@ pub async fn run(ctx: &Context<'_>, executed: &mut Executed) {
         "lambda-promote-{}-{}",
         ctx.run_info.run_id, ctx.image.digest
     );
-    match ctx
-        .write
+    // CloudFront is global, and the parts share the environment's account.
+    match ctx.write[0]
         .invalidate(id.expose(), &inv.paths, &reference)
         .await
     {

@@ -1,6 +1,7 @@
 //! Execute, the only phase that writes (README, "Architecture"): only its functions are
-//! handed the [`Write`] handle. For one environment: every function's promotion at once,
-//! each under the panic guard; on any failure, every moved alias put back; once the whole
+//! handed the [`Write`] handles. For one environment: every function's promotion at once,
+//! in every (account, region) part, each under the panic guard and with its part's
+//! handle; on any failure, every moved alias put back in every part; once the whole
 //! environment succeeded, the environment's own steps (pruning, the CloudFront
 //! invalidation), which must wait for it: a sibling's failure restores each alias onto
 //! the version it left, which must still exist. What happened is returned as data for
@@ -32,6 +33,7 @@ use crate::aws::types::{Lookup, UpdateState};
 use crate::config::model::Environment;
 use crate::observe::Observed;
 use crate::promote::image::Resolved;
+use crate::promote::part::{self, Part};
 use crate::promote::plan::{self, FunctionPlan};
 use crate::promote::progress::{self, Progress};
 use crate::promote::provenance::RunInfo;
@@ -41,15 +43,19 @@ use crate::step::Step;
 
 pub struct Context<'a> {
     pub run: &'a Run,
-    /// Cancellable: every call ends soon after a signal.
-    pub write: &'a Write,
-    /// Not cancellable: restores must still run after a signal (each is bounded).
-    pub restore: &'a Write,
+    /// The environment's (account, region) parts: which function lives where.
+    pub parts: &'a [Part],
+    /// Per part, cancellable: every call ends soon after a signal.
+    pub write: &'a [Write],
+    /// Per part, not cancellable: restores must still run after a signal (each is bounded).
+    pub restore: &'a [Write],
+    /// The environment (strategy, pruning and invalidation are the same in every part).
     pub env: &'a Environment,
     pub run_info: &'a RunInfo,
     pub image: &'a Resolved,
-    /// What validation read: each function's update state is reused before its update.
-    pub observed: &'a Observed,
+    /// What validation read, per part: each function's update state is reused
+    /// before its update.
+    pub observed: &'a [Observed],
 }
 
 /// What execute did to one environment, for the fold.
@@ -79,7 +85,10 @@ pub async fn environment(ctx: &Context<'_>, plans: &[FunctionPlan<'_>]) -> Execu
     let mut executed = Executed::default();
     (executed.outcomes, executed.progress) = run_jobs(ctx, plans).await;
     if !executed.all_ok() {
-        executed.restored = restore::all(ctx.restore, &executed.outcomes).await;
+        let restore_of = |m: &shift::Moved| {
+            &ctx.restore[part::index_of_function(ctx.parts, &m.function, &m.alias)]
+        };
+        executed.restored = restore::all(restore_of, &executed.outcomes).await;
         return executed;
     }
     for step in plan::after(ctx.env) {
@@ -93,19 +102,24 @@ pub async fn environment(ctx: &Context<'_>, plans: &[FunctionPlan<'_>]) -> Execu
     executed
 }
 
-/// Prunes every promoted function; a failure is a warning (housekeeping).
+/// Prunes every promoted function, part by part; a failure is a warning (housekeeping).
 async fn prune(ctx: &Context<'_>, plans: &[FunctionPlan<'_>], executed: &mut Executed) {
     let Some(keep) = ctx.env.keep_versions else {
         return;
     };
-    let promoted: Vec<&str> = plans
-        .iter()
-        .filter(|p| !p.noop)
-        .map(|p| p.target.name.as_str())
-        .collect();
-    let (records, warnings) = housekeeping::prune_all(ctx.write, &promoted, keep).await;
-    executed.after.extend(records);
-    executed.warnings.extend(warnings);
+    for (i, write) in ctx.write.iter().enumerate() {
+        let promoted: Vec<&str> = plans
+            .iter()
+            .filter(|p| !p.noop && part::index_of(ctx.parts, p.target) == i)
+            .map(|p| p.target.name.as_str())
+            .collect();
+        if promoted.is_empty() {
+            continue;
+        }
+        let (records, warnings) = housekeeping::prune_all(write, &promoted, keep).await;
+        executed.after.extend(records);
+        executed.warnings.extend(warnings);
+    }
 }
 
 /// The update state validation read for `function`, if it read one.
@@ -132,13 +146,14 @@ async fn run_jobs(ctx: &Context<'_>, plans: &[FunctionPlan<'_>]) -> (Vec<job::Ou
     let log = |line: &str| ctx.run.emitter.log(line);
     let progress = Progress::new(plans.iter().filter(|p| !p.noop).count());
     let jobs = plans.iter().filter(|p| !p.noop).map(|p| {
+        let i = part::index_of(ctx.parts, p.target);
         guard::promote(Job {
-            write: ctx.write,
+            write: &ctx.write[i],
             env: ctx.env,
             target: p.target,
             image: ctx.image,
             before: p.before.clone(),
-            idle: idle_state(ctx.observed, &p.target.name),
+            idle: idle_state(&ctx.observed[i], &p.target.name),
             progress: &progress,
             run_info: ctx.run_info,
             deadline,
@@ -146,7 +161,8 @@ async fn run_jobs(ctx: &Context<'_>, plans: &[FunctionPlan<'_>]) -> (Vec<job::Ou
             log: &log,
         })
     });
-    let progress_line = || progress.line(&ctx.env.name, ctx.write.read().throttled());
+    let throttled = || ctx.write.iter().map(|w| w.read().throttled()).sum();
+    let progress_line = || progress.line(&ctx.env.name, throttled());
     let outcomes =
         progress::while_running(futures::future::join_all(jobs), progress::EVERY, || {
             ctx.run.emitter.log(&progress_line())

@@ -24,8 +24,9 @@ pub struct Restored {
     pub left: Vec<LeftMoved>,
 }
 
-/// Restores the aliases moved in `outcomes`, concurrently.
-pub async fn all(write: &Write, outcomes: &[Outcome]) -> Restored {
+/// Restores the aliases moved in `outcomes`, concurrently, each with the
+/// handle `write_of` gives for it (its part's, in its account and region).
+pub async fn all<'w>(write_of: impl Fn(&Moved) -> &'w Write, outcomes: &[Outcome]) -> Restored {
     // An alias another run changed under us is theirs: restoring it would
     // overwrite their work (the emulator accepts any revision id, and a guard
     // alone is not enough where one is missing).
@@ -34,15 +35,16 @@ pub async fn all(write: &Write, outcomes: &[Outcome]) -> Restored {
         .filter(|o| !matches!(o.status, Status::Conflict(_)))
         .filter_map(|o| o.moved.as_ref())
         .collect();
-    let results = futures::future::join_all(moved.iter().map(|m| async move {
-        (
-            m,
-            tokio::time::timeout(RESTORE_BUDGET, shift::restore(write, m)).await,
-        )
+    let results = futures::future::join_all(moved.iter().map(|m| {
+        let write = write_of(m);
+        async move {
+            let r = tokio::time::timeout(RESTORE_BUDGET, shift::restore(write, m)).await;
+            (m, write, r)
+        }
     }))
     .await;
     let mut restored = Restored::default();
-    for (m, r) in results {
+    for (m, write, r) in results {
         let why = match r {
             Ok(Ok(())) => {
                 restored.functions.push(m.function.clone());

@@ -332,7 +332,8 @@ async fn forwarded(
     target: &str,
     decision: &Decision,
 ) -> std::io::Result<Answered> {
-    let answer = forward_to_moto(request, info, shared.upstream).await?;
+    let request = rewritten(request, &decision.request);
+    let answer = forward_to_moto(&request, info, shared.upstream).await?;
     let status = answer
         .head
         .split_whitespace()
@@ -388,6 +389,23 @@ async fn forward_to_moto(
             forward(&changed, upstream).await
         }
         None => forward(request, upstream).await,
+    }
+}
+
+/// The request as forwarded, with the rules' body replacements.
+fn rewritten(request: &Message, replacements: &[(String, String)]) -> Message {
+    let mut body = String::from_utf8_lossy(&request.body).into_owned();
+    for (from, to) in replacements {
+        body = body.replace(from.as_str(), to);
+    }
+    Message {
+        head: request.head.clone(),
+        headers: request.headers.clone(),
+        body: if replacements.is_empty() {
+            request.body.clone()
+        } else {
+            body.into_bytes()
+        },
     }
 }
 

@@ -125,6 +125,10 @@ pub enum Action {
     AddHeader(String, String),
     /// Accept the request and never answer (see `hang.rs`).
     Hang,
+    /// Forward the request with `from` replaced by `to` in its body: a stand-in for
+    /// what a test controls but the binary must not (a session shorter than AWS's
+    /// minimum of 900 s, to see credentials renew within a test).
+    RewriteRequest(String, String),
 }
 
 impl Action {
@@ -229,6 +233,8 @@ pub struct Decision {
     pub headers: Vec<(String, String)>,
     /// Never answer this request.
     pub hang: bool,
+    /// Replacements in the forwarded request's body.
+    pub request: Vec<(String, String)>,
 }
 
 /// The rules and their counters: the pure part of the proxy.
@@ -294,6 +300,10 @@ impl Rules {
                 Action::AddHeader(k, v) => {
                     state.fired += 1;
                     d.headers.push((k.clone(), v.clone()));
+                }
+                Action::RewriteRequest(from, to) => {
+                    state.fired += 1;
+                    d.request.push((from.clone(), to.clone()));
                 }
                 Action::Hang if !d.hang => {
                     state.fired += 1;
