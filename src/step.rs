@@ -19,10 +19,18 @@ pub enum Step {
     Verify,
     Publish,
     SmokeTest,
+    /// Waiting until a published version Lambda still prepares (SnapStart) is `Active`.
+    WaitActive,
+    /// Provisioned concurrency given to the new version and `READY`, before any traffic.
+    ProvisionedConcurrency,
+    /// The canary's alarms read before any traffic moves.
+    Alarms,
     /// One share of the alias routed to the new version and watched (`plan`), or the
     /// whole canary (`promote`).
     Canary,
     MoveAlias,
+    /// The alias invoked once it serves the new version wholly (`post-traffic`).
+    PostTraffic,
     /// Deleting old versions, once the whole environment succeeded.
     Prune,
     /// The CloudFront invalidation, once the whole environment succeeded.
@@ -43,8 +51,12 @@ impl Step {
             Step::Verify => "verify",
             Step::Publish => "publish",
             Step::SmokeTest => "smoke-test",
+            Step::WaitActive => "wait-active",
+            Step::ProvisionedConcurrency => "provisioned-concurrency",
+            Step::Alarms => "alarms",
             Step::Canary => "canary",
             Step::MoveAlias => "move-alias",
+            Step::PostTraffic => "post-traffic",
             Step::Prune => "prune",
             Step::Invalidate => "invalidate",
             Step::Rollback => "rollback",
@@ -73,8 +85,12 @@ mod tests {
             Step::Verify,
             Step::Publish,
             Step::SmokeTest,
+            Step::WaitActive,
+            Step::ProvisionedConcurrency,
+            Step::Alarms,
             Step::Canary,
             Step::MoveAlias,
+            Step::PostTraffic,
             Step::Prune,
             Step::Invalidate,
             Step::Rollback,

@@ -70,6 +70,13 @@ impl Clients {
                     .sleep_impl(sleep.clone())
                     .build(),
             ),
+            cloudwatch: aws_sdk_cloudwatch::Client::from_conf(
+                self.cloudwatch
+                    .config()
+                    .to_builder()
+                    .sleep_impl(sleep.clone())
+                    .build(),
+            ),
             logs: aws_sdk_cloudwatchlogs::Client::from_conf(
                 self.logs
                     .config()

@@ -16,6 +16,8 @@ pub struct Clients {
     pub lambda: aws_sdk_lambda::Client,
     pub cloudfront: aws_sdk_cloudfront::Client,
     pub logs: aws_sdk_cloudwatchlogs::Client,
+    /// Per-version metrics and alarms for the canary's verdicts.
+    pub cloudwatch: aws_sdk_cloudwatch::Client,
     pub sts: aws_sdk_sts::Client,
     pub ecr: aws_sdk_ecr::Client,
     pub region: String,
@@ -73,6 +75,7 @@ impl Clients {
             lambda: client!(aws_sdk_lambda),
             cloudfront: client!(aws_sdk_cloudfront),
             logs: client!(aws_sdk_cloudwatchlogs),
+            cloudwatch: client!(aws_sdk_cloudwatch),
             sts: client!(aws_sdk_sts),
             ecr: client!(aws_sdk_ecr),
             region,

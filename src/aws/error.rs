@@ -4,6 +4,7 @@
 
 use std::fmt;
 
+use aws_sdk_lambda::config::http::HttpResponse;
 use aws_sdk_lambda::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 
 use super::operations::Operation;
@@ -62,10 +63,9 @@ impl AwsError {
     }
 
     /// Classify any SDK error of any service.
-    pub fn classify<E, R>(op: Operation, resource: &str, err: &SdkError<E, R>) -> Self
+    pub fn classify<E>(op: Operation, resource: &str, err: &SdkError<E, HttpResponse>) -> Self
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
-        R: fmt::Debug,
     {
         let (code, message) = match err {
             SdkError::ServiceError(se) => (
@@ -84,8 +84,15 @@ impl AwsError {
                 DisplayErrorContext(err).to_string(),
             ),
         };
+        // A bare 404 with no AWS error in it: the endpoint has no such API or resource (a
+        // local emulator without provisioned concurrency answers so).
+        let bare_404 = code == "Unknown"
+            && err
+                .raw_response()
+                .is_some_and(|r| r.status().as_u16() == 404);
         let kind = match err {
             SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) => ErrorKind::Network,
+            _ if bare_404 => ErrorKind::NotFound,
             _ => kind_of(&code),
         };
         AwsError {
@@ -102,6 +109,7 @@ impl AwsError {
 fn kind_of(code: &str) -> ErrorKind {
     match code {
         "ResourceNotFoundException"
+        | "ProvisionedConcurrencyConfigNotFoundException"
         | "NoSuchDistribution"
         | "RepositoryNotFoundException"
         | "ImageNotFoundException"

@@ -31,6 +31,7 @@ impl Read {
                         code_sha256: v.code_sha256().unwrap_or_default().to_string(),
                         description: v.description().unwrap_or_default().to_string(),
                         last_modified: v.last_modified().map(str::to_string),
+                        state: v.state().map(|s| s.as_str().to_string()),
                     }),
             );
         }

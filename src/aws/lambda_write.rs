@@ -78,6 +78,7 @@ impl Write {
             code_sha256: out.code_sha256().unwrap_or_default().to_string(),
             description: out.description().unwrap_or_default().to_string(),
             last_modified: out.last_modified().map(str::to_string),
+            state: out.state().map(|s| s.as_str().to_string()),
         })
     }
 

@@ -1,6 +1,7 @@
 //! AWS access: the SDK adapters (the only code that talks to AWS), error
 //! classification, and the list of operations they may call.
 
+pub mod alarms;
 pub mod assume;
 pub mod bounds;
 mod call;
@@ -17,6 +18,7 @@ mod lambda_read;
 mod lambda_versions;
 pub mod lambda_write;
 pub mod logs;
+pub mod metrics;
 pub mod oidc;
 pub mod oidc_role;
 pub mod operations;
@@ -29,6 +31,7 @@ mod retry_classifier;
 pub mod timeouts;
 pub mod trust_policy;
 pub mod types;
+pub mod warm;
 
 pub use clients::Clients;
 pub use error::{AwsError, ErrorKind};

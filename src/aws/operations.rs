@@ -69,6 +69,11 @@ ops! {
     FILTER_LOG_EVENTS = "logs:FilterLogEvents", LogGroup, Promote;
     DESCRIBE_LOG_STREAMS = "logs:DescribeLogStreams", LogGroup, Promote;
     CREATE_INVALIDATION = "cloudfront:CreateInvalidation", Distribution, Promote;
+    GET_METRIC_DATA = "cloudwatch:GetMetricData", Any, Promote;
+    DESCRIBE_ALARMS = "cloudwatch:DescribeAlarms", Any, Promote;
+    GET_PROVISIONED_CONCURRENCY = "lambda:GetProvisionedConcurrencyConfig", FunctionQualified, Promote;
+    PUT_PROVISIONED_CONCURRENCY = "lambda:PutProvisionedConcurrencyConfig", FunctionQualified, Promote;
+    DELETE_PROVISIONED_CONCURRENCY = "lambda:DeleteProvisionedConcurrencyConfig", FunctionQualified, Promote;
     UPDATE_ALIAS = "lambda:UpdateAlias", FunctionQualified, Rollback;
     DELETE_ALIAS = "lambda:DeleteAlias", FunctionQualified, Rollback;
 }

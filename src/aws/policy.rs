@@ -137,7 +137,14 @@ impl Kind {
 fn resources(op: &Operation, contract: &Contract, arns: &Arns) -> BTreeSet<String> {
     let envs = &contract.environments;
     match Kind::of(op) {
-        Kind::Unscoped => BTreeSet::from(["*".to_owned()]),
+        // The canary's CloudWatch reads, only where a canary uses them.
+        Kind::Unscoped if *op == operations::GET_METRIC_DATA => {
+            unscoped(canaries(envs).any(|c| c.gates.metrics.is_some()))
+        }
+        Kind::Unscoped if *op == operations::DESCRIBE_ALARMS => {
+            unscoped(canaries(envs).any(|c| !c.gates.alarms.is_empty()))
+        }
+        Kind::Unscoped => unscoped(true),
         Kind::Functions => function_names(op, envs)
             .into_iter()
             .map(|f| arns.function(f))
@@ -185,6 +192,18 @@ fn resources(op: &Operation, contract: &Contract, arns: &Arns) -> BTreeSet<Strin
     }
 }
 
+fn unscoped(used: bool) -> BTreeSet<String> {
+    used.then(|| "*".to_owned()).into_iter().collect()
+}
+
+/// The canary (or linear) strategies of the environments.
+fn canaries(envs: &[Environment]) -> impl Iterator<Item = &crate::config::model::Canary> {
+    envs.iter().filter_map(|e| match &e.strategy {
+        Strategy::Canary(c) => Some(c),
+        Strategy::AllAtOnce => None,
+    })
+}
+
 /// The functions `op` is called on: validation reads every function the
 /// contract names; promotion acts on the environments' own functions, each
 /// operation only where its feature is configured.
@@ -196,7 +215,8 @@ fn function_names<'c>(op: &Operation, envs: &'c [Environment]) -> BTreeSet<&'c s
             .collect()
     };
     if *op == operations::INVOKE_FUNCTION {
-        return promoted(|e| e.smoke_test.is_some());
+        // The smoke test invokes the new version; the post-traffic check, the alias.
+        return promoted(|e| e.smoke_test.is_some() || e.post_traffic.is_some());
     }
     if *op == operations::DELETE_FUNCTION {
         return promoted(|e| e.keep_versions.is_some());
@@ -300,6 +320,7 @@ mod tests {
                 .collect(),
             checks: Vec::new(),
             smoke_test: None,
+            post_traffic: None,
             strategy: Strategy::AllAtOnce,
             keep_versions: None,
             invalidate: None,

@@ -20,6 +20,8 @@ pub enum Pool {
     /// `BatchGetImage` and `GetDownloadUrlForLayer` (image pulls: thousands per second).
     EcrImagePull,
     CloudFront,
+    CloudWatchGetMetricData,
+    CloudWatchDescribeAlarms,
 }
 
 pub struct Quota {
@@ -34,6 +36,8 @@ const LAMBDA: &str =
     "https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests";
 const LOGS: &str = "https://docs.aws.amazon.com/general/latest/gr/cwl_region.html";
 const ECR: &str = "https://docs.aws.amazon.com/AmazonECR/latest/userguide/service-quotas.html";
+const CLOUDWATCH: &str =
+    "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_limits.html";
 const CLOUDFRONT: &str =
     "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html";
 
@@ -44,6 +48,8 @@ const CLOUDFRONT: &str =
 /// calls are paced at the 5 per second the API reference states for DescribeLogStreams.
 /// ECR pulls are budgeted in the thousands; DescribeImages is paced well under its
 /// quota. CloudFront publishes no API call rate, so its few calls are paced gently.
+/// CloudWatch: `GetMetricData` 50 per second per region (without Metrics Insights queries,
+/// which the canary does not use) and `DescribeAlarms` 9 per second per region.
 pub const QUOTAS: &[Quota] = &[
     Quota {
         pool: Pool::LambdaControlPlane,
@@ -85,6 +91,16 @@ pub const QUOTAS: &[Quota] = &[
         per_second: 5.0,
         source: CLOUDFRONT,
     },
+    Quota {
+        pool: Pool::CloudWatchGetMetricData,
+        per_second: 50.0,
+        source: CLOUDWATCH,
+    },
+    Quota {
+        pool: Pool::CloudWatchDescribeAlarms,
+        per_second: 9.0,
+        source: CLOUDWATCH,
+    },
 ];
 
 /// The pool an IAM action (`lambda:UpdateAlias`) spends; `None` for calls no
@@ -102,6 +118,8 @@ pub fn pool_of(action: &str) -> Option<Pool> {
         ("ecr", "DescribeImages") => Pool::EcrDescribeImages,
         ("ecr", _) => Pool::EcrImagePull,
         ("cloudfront", _) => Pool::CloudFront,
+        ("cloudwatch", "GetMetricData") => Pool::CloudWatchGetMetricData,
+        ("cloudwatch", "DescribeAlarms") => Pool::CloudWatchDescribeAlarms,
         _ => return None,
     })
 }
@@ -163,5 +181,7 @@ mod tests {
         assert_eq!(of(Pool::LambdaControlPlane), 10.0);
         assert_eq!(of(Pool::LambdaGetFunction), 100.0);
         assert_eq!(of(Pool::LogsFilterLogEvents), 5.0);
+        assert_eq!(of(Pool::CloudWatchGetMetricData), 50.0);
+        assert_eq!(of(Pool::CloudWatchDescribeAlarms), 9.0);
     }
 }

@@ -92,6 +92,8 @@ pub struct Published {
     pub description: String,
     /// `LastModified` as Lambda spells it (`2026-12-01T21:13:45.123+0000`).
     pub last_modified: Option<String>,
+    /// The version's `State` as published (`Pending` while, e.g., a SnapStart snapshot is made).
+    pub state: Option<String>,
 }
 
 /// The state of `LastUpdateStatus` while waiting for an update.
@@ -139,6 +141,28 @@ pub fn repository_of(uri: &str) -> &str {
         // A `:` after the last `/` is a tag; before it, a registry port.
         Some((repo, tag)) if !tag.contains('/') => repo,
         _ => uri,
+    }
+}
+
+/// One version's metrics over a step's window, as CloudWatch sums them.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct VersionStats {
+    pub invocations: f64,
+    pub errors: f64,
+    pub throttles: f64,
+    /// p99 of `Duration` in milliseconds; `None` without invocations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub p99_ms: Option<f64>,
+}
+
+impl VersionStats {
+    /// Errors per invocation; 0 without invocations.
+    pub fn error_rate(&self) -> f64 {
+        if self.invocations > 0.0 {
+            (self.errors / self.invocations).clamp(0.0, 1.0)
+        } else {
+            0.0
+        }
     }
 }
 

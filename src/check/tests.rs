@@ -61,6 +61,7 @@ fn contract(checks: Vec<Spot<Check>>, account: Option<&str>) -> Contract {
             }],
             checks,
             smoke_test: None,
+            post_traffic: None,
             strategy: Strategy::AllAtOnce,
             keep_versions: None,
             invalidate: None,

@@ -5,6 +5,7 @@ pub mod accounts;
 mod checks;
 pub mod diag;
 mod limits;
+pub mod metrics;
 pub mod model;
 mod parse;
 mod strategy;

@@ -55,6 +55,8 @@ pub struct Environment {
     pub checks: Vec<Spot<Check>>,
     pub smoke_test: Option<SmokeTest>,
     pub strategy: Strategy,
+    /// `post-traffic:`: invoked through the alias once it serves the new version wholly.
+    pub post_traffic: Option<SmokeTest>,
     /// `keep-versions:`; `None` keeps every version.
     pub keep_versions: Option<u32>,
     pub invalidate: Option<Invalidate>,
@@ -139,6 +141,10 @@ pub struct Canary {
     pub max_errors: u32,
     /// CloudWatch Logs filter pattern; default `ERROR`.
     pub error_pattern: String,
+    /// `linear: { step }`: the steps were written as one step size (for the plan and report).
+    pub linear: Option<u8>,
+    /// Alarms and per-version metrics (`config/metrics.rs`).
+    pub gates: super::metrics::Gates,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

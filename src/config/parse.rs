@@ -32,6 +32,7 @@ const ENV_KEYS: &[&str] = &[
     "checks",
     "smoke-test",
     "strategy",
+    "post-traffic",
     "keep-versions",
     "invalidate",
     "account",
@@ -180,6 +181,10 @@ fn environment(sink: &mut Sink, name: &str, at: Pos, y: &Yaml) -> (Option<Enviro
         Some(c) => checks(sink, c, &f.child("checks")),
         None => Some(Vec::new()),
     };
+    // The same shape as `smoke-test`: a JSON payload.
+    let post_traffic = optional(f.get("post-traffic"), |y| {
+        smoke_test(sink, y, &f.child("post-traffic"))
+    });
     let smoke_test = optional(f.get("smoke-test"), |y| {
         smoke_test(sink, y, &f.child("smoke-test"))
     });
@@ -203,6 +208,7 @@ fn environment(sink: &mut Sink, name: &str, at: Pos, y: &Yaml) -> (Option<Enviro
             checks: checks?,
             smoke_test: smoke_test?,
             strategy: strategy?,
+            post_traffic: post_traffic?,
             keep_versions: keep_versions?,
             invalidate: invalidate?,
         })

@@ -1,9 +1,11 @@
-//! `strategy:` — `all-at-once` or `{ canary: { steps, interval, max-errors, error-pattern } }`.
+//! `strategy:` — `all-at-once`, `{ canary: { steps, interval, max-errors, error-pattern, … } }`
+//! or `{ linear: { step, interval, … } }` (the gates: `config/metrics.rs`).
 
 use std::time::Duration;
 
 use super::access::{Sink, fields, integer, non_empty_list, string};
 use super::diag::Code;
+use super::metrics::{GATE_KEYS, gates};
 use super::model::{Canary, Strategy};
 use super::yaml::{Node, Yaml};
 
@@ -17,32 +19,54 @@ pub fn strategy(sink: &mut Sink, y: &Yaml, path: &str) -> Option<Strategy> {
             sink.error(
                 y.at,
                 Code::BadValue,
-                format!("`{path}` must be `all-at-once` or `{{ canary: … }}`, found `{s}`"),
+                format!("`{path}` must be `all-at-once`, `{{ canary: … }}` or `{{ linear: … }}`, found `{s}`"),
             );
             None
         }
         Node::Map(_) => {
-            let f = fields(sink, y, path, &["canary"])?;
-            let c = f.require(sink, "canary")?;
-            canary(sink, c, &f.child("canary")).map(Strategy::Canary)
+            let f = fields(sink, y, path, &["canary", "linear"])?;
+            match (f.get("canary"), f.get("linear")) {
+                (Some(_), Some(_)) => {
+                    sink.error(
+                        y.at,
+                        Code::ConflictingKeys,
+                        format!("`{path}` takes `canary` or `linear`, not both"),
+                    );
+                    None
+                }
+                (None, Some(l)) => canary(sink, l, &f.child("linear"), true).map(Strategy::Canary),
+                _ => {
+                    let c = f.require(sink, "canary")?;
+                    canary(sink, c, &f.child("canary"), false).map(Strategy::Canary)
+                }
+            }
         }
         _ => {
-            sink.wrong_type(y, path, "`all-at-once` or `{ canary: … }`");
+            sink.wrong_type(y, path, "`all-at-once`, `{ canary: … }` or `{ linear: … }`");
             None
         }
     }
 }
 
-fn canary(sink: &mut Sink, y: &Yaml, path: &str) -> Option<Canary> {
-    let f = fields(
-        sink,
-        y,
-        path,
-        &["steps", "interval", "max-errors", "error-pattern"],
-    )?;
-    let steps = f
-        .require(sink, "steps")
-        .and_then(|s| steps(sink, s, &f.child("steps")));
+/// A `canary:` block, or a `linear:` one (`step` instead of `steps`).
+fn canary(sink: &mut Sink, y: &Yaml, path: &str, linear: bool) -> Option<Canary> {
+    let first = if linear { "step" } else { "steps" };
+    let keys: Vec<&str> = [first, "interval", "max-errors", "error-pattern"]
+        .into_iter()
+        .chain(GATE_KEYS.iter().copied())
+        .collect();
+    let f = fields(sink, y, path, &keys)?;
+    let step = f.require(sink, first);
+    let (steps, linear) = if linear {
+        let size = step.and_then(|s| linear_step(sink, s, &f.child("step")));
+        (size.map(linear_steps), size.map(Some))
+    } else {
+        (
+            step.and_then(|s| steps(sink, s, &f.child("steps"))),
+            Some(None),
+        )
+    };
+    let gates = gates(sink, &f);
     let interval = match f.get("interval") {
         None => Some(DEFAULT_INTERVAL),
         Some(v) => interval(sink, v, &f.child("interval")),
@@ -70,7 +94,34 @@ fn canary(sink: &mut Sink, y: &Yaml, path: &str) -> Option<Canary> {
         interval: interval?,
         max_errors: max_errors?,
         error_pattern: error_pattern?,
+        linear: linear?,
+        gates: gates?,
     })
+}
+
+/// `linear: { step }`: a share from 1 to 50, so at least two steps come before 100%.
+fn linear_step(sink: &mut Sink, y: &Yaml, path: &str) -> Option<u8> {
+    let n = integer(sink, y, path)?;
+    match u8::try_from(n) {
+        Ok(s) if (1..=50).contains(&s) => Some(s),
+        _ => {
+            sink.error(
+                y.at,
+                Code::CanaryStepRange,
+                format!("`{path}` is {n}; a linear step is a percentage from 1 to 50"),
+            );
+            None
+        }
+    }
+}
+
+/// The shares of a linear strategy: `step`, `2 × step`, … below 100 (as SAM's Linear presets).
+pub fn linear_steps(step: u8) -> Vec<u8> {
+    (1..)
+        .map(|i| u32::from(step) * i)
+        .take_while(|p| *p < 100)
+        .map(|p| p as u8)
+        .collect()
 }
 
 /// Each step 1–99 (100 is the final, implicit step) and strictly increasing.
@@ -138,5 +189,18 @@ fn interval(sink: &mut Sink, y: &Yaml, path: &str) -> Option<Duration> {
             sink.error(y.at, Code::BadDuration, format!("`{path}`: {e}"));
             None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::linear_steps;
+
+    #[test]
+    fn linear_steps_stop_below_100() {
+        assert_eq!(linear_steps(10), vec![10, 20, 30, 40, 50, 60, 70, 80, 90]);
+        assert_eq!(linear_steps(50), vec![50]);
+        assert_eq!(linear_steps(30), vec![30, 60, 90]);
+        assert_eq!(linear_steps(1).len(), 99);
     }
 }

@@ -20,4 +20,5 @@ pub mod pull_access;
 pub mod rollback;
 pub mod steps;
 pub mod target;
+pub mod verdict;
 pub mod wait;

@@ -90,11 +90,12 @@ fn steps(
             format!("{}: {from} → new version", t.alias),
         )),
         Strategy::Canary(c) => {
+            let gates = c.gates.plan_words();
             for p in &c.steps {
                 s.push(planned(
                     Step::Canary,
                     format!(
-                        "{p}% for {}s, at most {} error(s)",
+                        "{p}% for {}s, at most {} error(s){gates}",
                         c.interval.as_secs(),
                         c.max_errors
                     ),
@@ -105,6 +106,12 @@ fn steps(
                 format!("{}: {from} → new version (100%)", t.alias),
             ));
         }
+    }
+    if env.post_traffic.is_some() {
+        s.push(planned(
+            Step::PostTraffic,
+            format!("invoke alias {} after 100%", t.alias),
+        ));
     }
     if let Some(k) = env.keep_versions {
         s.push(planned(
@@ -169,6 +176,7 @@ mod tests {
             }],
             checks: vec![],
             smoke_test: None,
+            post_traffic: None,
             strategy: Strategy::AllAtOnce,
             keep_versions: Some(3),
             invalidate: None,
@@ -254,6 +262,8 @@ mod tests {
             interval: std::time::Duration::from_secs(60),
             max_errors: 0,
             error_pattern: "ERROR".into(),
+            linear: None,
+            gates: Default::default(),
         });
         let p = plan(
             &e,

@@ -4,10 +4,8 @@
 
 use crate::report::escape::{CELL, LINE, cell, url};
 use crate::report::fit::Part;
-use crate::report::format::{
-    duration, rows, shows_no_duration, step_icon, step_word, verdict_icon,
-};
-use crate::report::model::{CanaryRecord, FunctionRun, Promotion};
+use crate::report::format::{duration, rows, shows_no_duration, step_icon, step_word};
+use crate::report::model::{FunctionRun, Promotion};
 
 pub(super) fn promotion_parts(p: &Promotion) -> Vec<Part> {
     let mut head = String::from("#### Promotion\n\n");
@@ -38,7 +36,7 @@ fn function_parts(f: &FunctionRun) -> Vec<Part> {
         parts.push(steps_part(f));
     }
     if !f.canary.is_empty() {
-        parts.extend(canary_parts(f));
+        parts.extend(super::canary_md::parts(f));
     }
     let links: Vec<String> = [
         ("Function", &f.links.function),
@@ -105,41 +103,4 @@ fn steps_part(f: &FunctionRun) -> Part {
         more: Box::new(|n| format!("\n_{n} more {} not shown._\n", rows(n))),
         tail: "\n".to_string(),
     }
-}
-
-/// The canary table, then the first errors of each share that saw some.
-fn canary_parts(f: &FunctionRun) -> Vec<Part> {
-    let mut parts = vec![Part {
-        head: "**Canary**\n\n| Share | Duration | Events examined | Errors | Verdict |\n\
-               |---|---|---|---|---|\n"
-            .to_string(),
-        rows: f.canary.iter().map(canary_row).collect(),
-        more: Box::new(|n| format!("\n_{n} more {} not shown._\n", rows(n))),
-        tail: "\n".to_string(),
-    }];
-    for c in f.canary.iter().filter(|c| !c.first_errors.is_empty()) {
-        parts.push(Part {
-            head: format!("First errors of the new version at {} %:\n\n", c.percent),
-            rows: c
-                .first_errors
-                .iter()
-                .map(|e| format!("- {}\n", cell(e, LINE)))
-                .collect(),
-            more: Box::new(|n| format!("- _{n} more not shown._\n")),
-            tail: "\n".to_string(),
-        });
-    }
-    parts
-}
-
-fn canary_row(c: &CanaryRecord) -> String {
-    format!(
-        "| {} % | {} | {} | {} | {} {} |\n",
-        c.percent,
-        duration(c.duration_ms),
-        c.events_examined,
-        c.errors,
-        verdict_icon(&c.verdict),
-        cell(&c.verdict, CELL)
-    )
 }

@@ -1,6 +1,8 @@
 //! The run's report as data, and its renderings.
 
 pub mod annotations;
+mod canary_md;
+pub mod chart;
 pub mod emit;
 pub mod escape;
 mod fit;

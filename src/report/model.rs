@@ -177,10 +177,53 @@ pub struct CanaryRecord {
     pub duration_ms: u64,
     pub events_examined: u64,
     pub errors: u64,
-    /// `passed`, `failed`, `aborted`.
+    /// `passed`, `failed`, `inconclusive`, `aborted`.
     pub verdict: String,
     /// First error lines of the new version (already shortened).
     pub first_errors: Vec<String>,
+    /// The step's per-version metrics, when they were read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metrics: Option<StepMetrics>,
+    /// Why the step failed or was inconclusive, when a gate said so.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl CanaryRecord {
+    /// A step that has just started: passed until something says otherwise.
+    pub fn new(percent: u8) -> Self {
+        CanaryRecord {
+            percent,
+            duration_ms: 0,
+            events_examined: 0,
+            errors: 0,
+            verdict: "passed".into(),
+            first_errors: Vec::new(),
+            metrics: None,
+            reason: None,
+        }
+    }
+}
+
+/// The `ExecutedVersion` metrics of a step: the new version and the one it replaces.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StepMetrics {
+    pub new: crate::aws::types::VersionStats,
+    pub old: crate::aws::types::VersionStats,
+}
+
+impl StepMetrics {
+    pub fn from_pair(
+        (new, old): &(
+            crate::aws::types::VersionStats,
+            crate::aws::types::VersionStats,
+        ),
+    ) -> Self {
+        StepMetrics {
+            new: new.clone(),
+            old: old.clone(),
+        }
+    }
 }
 
 /// AWS console links for a person reading the summary.

@@ -1,9 +1,11 @@
 //! Sample reports shared by the renderers' tests.
 
+use crate::aws::types::VersionStats;
 use crate::config::model::Pos;
 use crate::finding::{Code, Finding, Shown, Status};
 use crate::report::model::{
-    CanaryRecord, FunctionRun, Links, Outcome, Promotion, Report, StepRecord, StepStatus,
+    CanaryRecord, FunctionRun, Links, Outcome, Promotion, Report, StepMetrics, StepRecord,
+    StepStatus,
 };
 use crate::step::Step;
 
@@ -210,6 +212,8 @@ pub fn promotion() -> Report {
                 first_errors: vec![
                     "2025-01-01T10:00:03Z ERROR timeout calling <upstream> | retrying".into(),
                 ],
+                metrics: Some(metrics((120.0, 1.0, 180.0), (1080.0, 9.0, 175.0))),
+                reason: None,
             },
             CanaryRecord {
                 percent: 50,
@@ -218,6 +222,8 @@ pub fn promotion() -> Report {
                 errors: 0,
                 verdict: "passed".into(),
                 first_errors: vec![],
+                metrics: Some(metrics((600.0, 3.0, 182.0), (600.0, 4.0, 176.0))),
+                reason: None,
             },
         ],
         links: Links::new("us-east-1", "worker-prod", "live"),
@@ -268,6 +274,8 @@ pub fn rolled_back() -> Report {
                 errors: 0,
                 verdict: "passed".into(),
                 first_errors: vec![],
+                metrics: Some(metrics((90.0, 0.0, 170.0), (810.0, 2.0, 171.0))),
+                reason: None,
             },
             CanaryRecord {
                 percent: 50,
@@ -280,6 +288,8 @@ pub fn rolled_back() -> Report {
                     "[ERROR] Traceback (most recent call last): File \"/var/task/app.py\", line 3"
                         .into(),
                 ],
+                metrics: Some(metrics((400.0, 31.0, 240.0), (400.0, 1.0, 172.0))),
+                reason: Some("the new version's error rate is 7.8% (31 of 400) against 0.3% for the old version".into()),
             },
         ],
         links: Links::new("us-east-1", "worker-prod", "live"),
@@ -315,4 +325,18 @@ pub fn huge(n: usize) -> Report {
         .map(|i| format!("warning {i}: {}", "w".repeat(100)))
         .collect();
     r
+}
+
+/// A step's metrics: `(invocations, errors, p99 ms)` of the new and the old version.
+fn metrics(new: (f64, f64, f64), old: (f64, f64, f64)) -> StepMetrics {
+    let v = |(invocations, errors, p99): (f64, f64, f64)| VersionStats {
+        invocations,
+        errors,
+        throttles: 0.0,
+        p99_ms: Some(p99),
+    };
+    StepMetrics {
+        new: v(new),
+        old: v(old),
+    }
 }

@@ -55,7 +55,14 @@ impl Fleet {
         let throttled: Vec<_> = log.iter().filter(|s| s.status == 429).collect();
         let retried = throttled.iter().all(|t| {
             log.iter()
-                .any(|s| s.op == t.op && s.path == t.path && s.at > t.at && s.status < 300)
+                // Answered at last: a success, or moto's 404 to a provisioned concurrency
+                // read (no configuration), which the binary takes as none.
+                .any(|s| {
+                    s.op == t.op
+                        && s.path == t.path
+                        && s.at > t.at
+                        && (s.status < 300 || s.status == 404)
+                })
         });
         (throttled.len(), retried)
     }

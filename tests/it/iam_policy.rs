@@ -38,6 +38,7 @@ fn environment(name: &str, image: ImageSource, function: &str) -> Environment {
         checks: Vec::new(),
         smoke_test: None,
         strategy: Strategy::AllAtOnce,
+        post_traffic: None,
         keep_versions: None,
         invalidate: None,
     }
@@ -83,6 +84,11 @@ fn sample_contract() -> Contract {
         interval: Duration::from_secs(300),
         max_errors: 0,
         error_pattern: "ERROR".into(),
+        linear: None,
+        gates: lambda_promote::config::metrics::Gates {
+            alarms: vec!["worker-prod-errors".into()],
+            ..Default::default()
+        },
     });
     production.keep_versions = Some(10);
     production.invalidate = Some(Invalidate {
@@ -171,6 +177,13 @@ fn sample_contract_gets_exactly_the_expected_grants() {
         ("sts:GetCallerIdentity", anything.clone()),
         ("logs:DescribeLogGroups", anything.clone()),
         ("cloudfront:ListDistributions", anything.clone()),
+        // Only production runs a canary: its metrics and its alarm.
+        ("cloudwatch:GetMetricData", anything.clone()),
+        ("cloudwatch:DescribeAlarms", anything.clone()),
+        // Provisioned concurrency is matched on every promotion.
+        ("lambda:GetProvisionedConcurrencyConfig", both.clone()),
+        ("lambda:PutProvisionedConcurrencyConfig", both.clone()),
+        ("lambda:DeleteProvisionedConcurrencyConfig", both.clone()),
         ("lambda:GetFunction", both.clone()),
         ("lambda:GetAlias", both.clone()),
         ("lambda:CreateAlias", both.clone()),
@@ -241,6 +254,8 @@ fn statements_are_valid_iam_and_unique() {
                 strings(&statement["Action"]),
                 set(&[
                     "cloudfront:ListDistributions",
+                    "cloudwatch:DescribeAlarms",
+                    "cloudwatch:GetMetricData",
                     "logs:DescribeLogGroups",
                     "sts:GetCallerIdentity"
                 ])
@@ -268,6 +283,8 @@ fn a_plain_contract_gets_no_feature_it_does_not_use() {
         "logs:FilterLogEvents",
         "logs:DescribeLogStreams",
         "cloudfront:CreateInvalidation",
+        "cloudwatch:GetMetricData",
+        "cloudwatch:DescribeAlarms",
     ];
     let expected: BTreeSet<String> = operations::ALL
         .iter()
@@ -307,6 +324,8 @@ fn a_canary_may_read_a_log_group_its_checks_name() {
         interval: Duration::from_secs(60),
         max_errors: 0,
         error_pattern: "ERROR".into(),
+        linear: None,
+        gates: Default::default(),
     });
     prod.checks = vec![at(Check::LogGroup {
         name: "/custom/worker".into(),

@@ -98,6 +98,8 @@ fn spec_example_parses_completely() {
             interval: Duration::from_secs(300),
             max_errors: 0,
             error_pattern: "ERROR".into(),
+            linear: None,
+            gates: Default::default(),
         })
     );
     assert_eq!(prod.keep_versions, Some(10));
@@ -132,6 +134,8 @@ fn defaults_apply() {
             interval: Duration::from_secs(300),
             max_errors: 0,
             error_pattern: "ERROR".into(),
+            linear: None,
+            gates: Default::default(),
         })
     );
 }

@@ -51,10 +51,22 @@ fn strategy_values() {
     let env = |s: &str| with_env(&format!("{MINIMAL_ENV}strategy: {s}\n"));
     assert!(parse("c.yml", &env("all-at-once")).is_ok());
     assert_eq!(codes(&env("blue-green")), ["bad-value"]);
+    // `linear` needs its `step`; `canary` and `linear` exclude each other.
+    assert_eq!(codes(&env("{ linear: {} }")), ["missing-key"]);
     assert_eq!(
-        codes(&env("{ linear: {} }")),
-        ["missing-key", "unknown-key"]
+        codes(&env("{ canary: { steps: [10] }, linear: { step: 10 } }")),
+        ["conflicting-keys"]
     );
+    assert_eq!(
+        codes(&env("{ linear: { step: 60 } }")),
+        ["canary-step-range"]
+    );
+    let c = parse("c.yml", &env("{ linear: { step: 25, interval: 1m } }")).unwrap();
+    let Strategy::Canary(linear) = &c.environments[0].strategy else {
+        panic!("not linear")
+    };
+    assert_eq!(linear.steps, vec![25, 50, 75]);
+    assert_eq!(linear.linear, Some(25));
     assert_eq!(codes(&env("[canary]")), ["wrong-type"]);
 }
 

@@ -1,12 +1,13 @@
 //! The canary strategy: route each step's share of the alias to the new
-//! version, count the new version's error events while the step lasts, and
-//! stop at once when they exceed `max-errors`. Fails closed when the logs
-//! cannot be read. The caller restores the alias from `Moved`.
+//! version, watch the step (`canary_step.rs`: error logs, alarms, metrics), and
+//! stop at once when one fails. Fails closed when they cannot be read. The
+//! caller restores the alias from `Moved`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use tokio::time::Instant;
 
+use super::canary_gates::GateWatch;
 use super::failure::CanaryError;
 use super::shift::{self, Moved, ShiftFailure};
 use crate::aws::Write;
@@ -14,14 +15,8 @@ use crate::aws::types::AliasInfo;
 use crate::cancel::Cancel;
 use crate::config::model::Canary;
 use crate::promote::canary_logs::StepLog;
-use crate::promote::canary_window::{
-    MAX_LOG_FAILURES, PROGRESS_EVERY, ingestion_margin, now_ms, poll_every,
-};
+use crate::promote::canary_window::now_ms;
 use crate::report::model::CanaryRecord;
-use crate::report::shorten::shorten;
-
-/// Events counted for "events examined" per step, at most.
-const EXAMINE_CAP: u64 = 100_000;
 
 pub struct Watch<'a> {
     pub write: &'a Write,
@@ -33,6 +28,8 @@ pub struct Watch<'a> {
     pub published_ms: i64,
     pub description: &'a str,
     pub canary: &'a Canary,
+    /// Alarms already in `ALARM` before any traffic moved (reported, not blocking).
+    pub firing_before: &'a BTreeSet<String>,
     pub deadline: Instant,
     pub cancel: &'a Cancel,
     /// Progress lines for the run log.
@@ -73,6 +70,7 @@ pub async fn shift(
         .await
         .map_err(|e| fail(Vec::new(), e.into(), false))?
         .group;
+    let mut gates = gate_watch(&w, before);
     for &percent in &w.canary.steps {
         // The window opens before the write: the new version may log an error as soon as
         // the routing takes effect, before the answer reaches us.
@@ -95,7 +93,8 @@ pub async fn shift(
             step_start_ms,
             &w.canary.error_pattern,
         );
-        match watch_step(&w, log, percent).await {
+        gates.begin_step(step_start_ms);
+        match super::canary_step::watch(&w, log, &mut gates, percent).await {
             Ok(r) => records.push(r),
             Err((r, e)) => {
                 records.push(r);
@@ -115,6 +114,21 @@ pub async fn shift(
     .await
     .map(|_| records.clone())
     .map_err(|e| fail(records, e.into(), true))
+}
+
+/// The canary's gates, kept across its steps, against the version the alias served.
+fn gate_watch<'w>(w: &Watch<'w>, before: &'w AliasInfo) -> GateWatch<'w> {
+    GateWatch {
+        read: w.write.read(),
+        gates: &w.canary.gates,
+        function: w.function,
+        alias: w.alias,
+        new_version: w.new_version,
+        old_version: &before.version,
+        already_firing: w.firing_before.clone(),
+        start_ms: now_ms(),
+        last: None,
+    }
 }
 
 /// Routes `percent` of the alias to the new version, guarded by our last write's revision.
@@ -141,117 +155,4 @@ async fn route(
     .await?;
     shift::record(moved, w.function, w.alias, Some(before), &after);
     Ok(())
-}
-
-/// Watches one step for `interval`, then reads once more after the ingestion margin, so
-/// the last read covers the whole step; `Err` when errors exceed the limit, the logs
-/// cannot be read, the deadline passes or the job is cancelled.
-async fn watch_step(
-    w: &Watch<'_>,
-    mut log: StepLog<'_>,
-    percent: u8,
-) -> Result<CanaryRecord, (CanaryRecord, CanaryError)> {
-    let started = Instant::now();
-    let end = started + w.canary.interval;
-    let last_read = end + ingestion_margin(w.canary.interval);
-    let mut record = CanaryRecord {
-        percent,
-        duration_ms: 0,
-        events_examined: 0,
-        errors: 0,
-        verdict: "passed".into(),
-        first_errors: Vec::new(),
-    };
-    let mut failures = 0u32;
-    let mut last_progress = Instant::now();
-    loop {
-        let poll = Instant::now() + poll_every(w.canary.interval);
-        // A step whose last read failed is not over: it is clean only once a read covering
-        // the whole window succeeds, or it fails closed after the bounded retries.
-        let wake = if failures > 0 {
-            poll
-        } else {
-            poll.min(last_read)
-        };
-        if let Err(why) = sleep_until(w, wake, percent).await {
-            return Err(abort(record, started, why));
-        }
-        match log.read().await {
-            Ok(()) => {
-                failures = 0;
-                record.errors = log.errors;
-                record.first_errors = log.first.iter().map(|l| shorten(l, 200)).collect();
-                if log.errors > u64::from(w.canary.max_errors) {
-                    record.events_examined = log.examined(EXAMINE_CAP).await;
-                    record.verdict = "failed".into();
-                    record.duration_ms = started.elapsed().as_millis() as u64;
-                    let e = CanaryError::TooManyErrors {
-                        version: w.new_version.to_string(),
-                        errors: log.errors,
-                        percent,
-                        max: w.canary.max_errors,
-                    };
-                    return Err((record, e));
-                }
-            }
-            Err(e) => {
-                failures += 1;
-                if failures >= MAX_LOG_FAILURES {
-                    let e = CanaryError::LogsUnreadable {
-                        version: w.new_version.to_string(),
-                        failures,
-                        source: e,
-                    };
-                    record.verdict = "aborted".into();
-                    record.duration_ms = started.elapsed().as_millis() as u64;
-                    return Err((record, e));
-                }
-            }
-        }
-        if last_progress.elapsed() >= PROGRESS_EVERY {
-            last_progress = Instant::now();
-            progress(w, percent, end, record.errors);
-        }
-        if failures == 0 && Instant::now() >= last_read {
-            break;
-        }
-    }
-    record.events_examined = log.examined(EXAMINE_CAP).await;
-    record.duration_ms = started.elapsed().as_millis() as u64;
-    Ok(record)
-}
-
-fn progress(w: &Watch<'_>, percent: u8, end: Instant, errors: u64) {
-    let left = end.saturating_duration_since(Instant::now());
-    (w.log)(&format!(
-        "canary {}: {percent}% step, {}s left, {errors} error(s) so far",
-        w.function,
-        left.as_secs(),
-    ));
-}
-
-/// Sleeps until `wake`; `Err` with the reason when the deadline or a signal comes first.
-async fn sleep_until(w: &Watch<'_>, wake: Instant, percent: u8) -> Result<(), CanaryError> {
-    let cancelled = |signal| CanaryError::Cancelled { signal, percent };
-    if wake > w.deadline {
-        tokio::select! {
-            _ = tokio::time::sleep_until(w.deadline) => {}
-            sig = w.cancel.cancelled() => return Err(cancelled(sig)),
-        }
-        return Err(CanaryError::Timeout { percent });
-    }
-    tokio::select! {
-        _ = tokio::time::sleep_until(wake) => Ok(()),
-        sig = w.cancel.cancelled() => Err(cancelled(sig)),
-    }
-}
-
-fn abort(
-    mut record: CanaryRecord,
-    started: Instant,
-    why: CanaryError,
-) -> (CanaryRecord, CanaryError) {
-    record.verdict = "aborted".into();
-    record.duration_ms = started.elapsed().as_millis() as u64;
-    (record, why)
 }

@@ -35,6 +35,16 @@ pub enum Failure {
     },
     #[error("cancelled by signal {signal} during the smoke test")]
     SmokeTestCancelled { signal: i32 },
+    /// The canary's alarms before any traffic moved: unreadable, or firing with
+    /// `block-on-firing`.
+    #[error("{0}")]
+    AlarmsBeforeTraffic(String),
+    /// The new version could not be warmed (not `Active`, provisioned concurrency not `READY`).
+    #[error("{0}")]
+    WarmUp(String),
+    /// The alias failed its post-traffic check.
+    #[error("{0}")]
+    PostTraffic(String),
     /// A bug panicked in the task (the panic guard caught it).
     #[error("internal error: {0}; please report this")]
     Panic(String),
@@ -71,6 +81,23 @@ pub enum CanaryError {
         failures: u32,
         source: AwsError,
     },
+    /// An alarm entered `ALARM`, or the metrics failed the step.
+    #[error("{reason} at {percent}% (version {version})")]
+    Gate {
+        version: String,
+        percent: u8,
+        reason: String,
+    },
+    #[error(
+        "the alarms or metrics of version {version} could not be read {failures} times in a row ({source}); failing closed"
+    )]
+    GatesUnreadable {
+        version: String,
+        failures: u32,
+        source: AwsError,
+    },
+    #[error("the {percent}% step stayed inconclusive ({reason}); on-inconclusive is rollback")]
+    Inconclusive { percent: u8, reason: String },
     #[error("timed out during the {percent}% canary step")]
     Timeout { percent: u8 },
     #[error("cancelled by signal {signal} during the {percent}% step")]

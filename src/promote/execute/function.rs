@@ -87,7 +87,19 @@ async fn run(job: &Job<'_>, steps: &mut Steps, out: &mut Outcome) -> Result<(), 
             }
             Step::Publish => {
                 let state = w.state.as_ref().ok_or_else(|| missing("before wait"))?;
-                w.published = Some(publish(job, steps, state, out).await?);
+                let published = publish(job, steps, state, out).await?;
+                // A version Lambda still prepares (a SnapStart snapshot) cannot be invoked yet.
+                if published.state.as_deref() == Some("Pending") {
+                    steps
+                        .run(
+                            Step::WaitActive,
+                            super::warm::until_active(job, &published.version),
+                            Clone::clone,
+                        )
+                        .await
+                        .map_err(|e| Status::Failed(Failure::WarmUp(e)))?;
+                }
+                w.published = Some(published);
             }
             Step::SmokeTest => {
                 let published = w
@@ -96,16 +108,17 @@ async fn run(job: &Job<'_>, steps: &mut Steps, out: &mut Outcome) -> Result<(), 
                     .ok_or_else(|| missing("before publish"))?;
                 smoke(job, steps, published).await?;
             }
-            // The canary's windows and its last write are one watch (`canary.rs`): the
-            // first `Canary` step runs them all, and the `MoveAlias` after them is done.
-            Step::Canary | Step::MoveAlias if w.moved => {}
+            // The traffic (`traffic.rs`) is one watch: the warm-up, the canary's windows,
+            // its last write and the post-traffic check. The first `Canary` or `MoveAlias`
+            // runs it all; the steps after it are done.
+            Step::Canary | Step::MoveAlias | Step::PostTraffic if w.moved => {}
             Step::Canary | Step::MoveAlias => {
                 let published = w
                     .published
                     .as_ref()
                     .ok_or_else(|| missing("before publish"))?;
                 cancelled(job)?;
-                super::move_alias::run(job, published, steps, out).await?;
+                super::traffic::run(job, published, steps, out).await?;
                 job.progress.reached(Milestone::Moved);
                 w.moved = true;
             }
@@ -113,6 +126,11 @@ async fn run(job: &Job<'_>, steps: &mut Steps, out: &mut Outcome) -> Result<(), 
             // sibling's failure restores this alias onto the version it left, which
             // must still exist.
             Step::Prune => {}
+            Step::PostTraffic => return Err(missing("before the alias moved")),
+            // Parts of `Publish` (the SnapStart wait) and of the traffic (warm-up, alarms).
+            Step::WaitActive | Step::ProvisionedConcurrency | Step::Alarms => {
+                return Err(missing("as a step of its own"));
+            }
             Step::NoOp | Step::Invalidate | Step::Rollback | Step::Undo => {
                 return Err(missing("in a function's promotion"));
             }

@@ -8,11 +8,14 @@
 //! the pure fold (`promote/outcome.rs`).
 
 pub mod canary;
+pub mod canary_gates;
+pub mod canary_step;
 pub mod failure;
 pub mod function;
 pub mod guard;
 pub mod housekeeping;
 pub mod invalidate;
+pub mod invoke_check;
 pub mod job;
 pub mod move_alias;
 pub mod permit;
@@ -20,6 +23,8 @@ pub mod readback;
 pub mod restore;
 pub mod rollback;
 pub mod shift;
+pub mod traffic;
+pub mod warm;
 
 use job::{Job, Status};
 use permit::Permit;
@@ -145,8 +150,12 @@ async fn walk_environment(ctx: &Context<'_>, plans: &[FunctionPlan<'_>]) -> Exec
             | Step::Verify
             | Step::Publish
             | Step::SmokeTest
+            | Step::WaitActive
+            | Step::ProvisionedConcurrency
+            | Step::Alarms
             | Step::Canary
             | Step::MoveAlias
+            | Step::PostTraffic
             | Step::Rollback
             | Step::Undo => {}
         }

@@ -62,6 +62,15 @@ async fn canary(
     steps: &mut Steps,
     out: &mut Outcome,
 ) -> Result<(), Status> {
+    let (firing_before, warnings) =
+        match super::canary_gates::before_traffic(job.write.read(), &canary.gates).await {
+            Ok(v) => v,
+            Err(e) => {
+                steps.note(Step::Alarms, StepStatus::Failed, e.clone());
+                return Err(Status::Failed(Failure::AlarmsBeforeTraffic(e)));
+            }
+        };
+    out.warnings.extend(warnings);
     let started = std::time::Instant::now();
     let result = super::canary::shift(
         super::canary::Watch {
@@ -77,6 +86,7 @@ async fn canary(
                 .unwrap_or_else(crate::promote::canary_window::now_ms),
             description,
             canary,
+            firing_before: &firing_before,
             deadline: job.deadline,
             cancel: job.cancel,
             log: job.log,

@@ -75,8 +75,12 @@ async fn apply(write: &Write, p: &RollbackPlan<'_, '_>, run_info: &RunInfo) -> A
         | Step::Verify
         | Step::Publish
         | Step::SmokeTest
+        | Step::WaitActive
+        | Step::ProvisionedConcurrency
+        | Step::Alarms
         | Step::Canary
         | Step::MoveAlias
+        | Step::PostTraffic
         | Step::Prune
         | Step::Invalidate
         | Step::Undo) => Err(RollbackError::Plan {

@@ -10,6 +10,8 @@ pub struct Aws {
     runtime: tokio::runtime::Runtime,
     lambda: aws_sdk_lambda::Client,
     logs: aws_sdk_cloudwatchlogs::Client,
+    /// Metrics and alarms (`cloudwatch.rs`).
+    pub(super) cloudwatch: aws_sdk_cloudwatch::Client,
 }
 
 /// An alias as moto reports it.
@@ -52,6 +54,7 @@ impl Aws {
         Aws {
             lambda: aws_sdk_lambda::Client::new(&conf),
             logs: aws_sdk_cloudwatchlogs::Client::new(&conf),
+            cloudwatch: aws_sdk_cloudwatch::Client::new(&conf),
             runtime,
         }
     }

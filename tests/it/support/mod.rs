@@ -5,6 +5,7 @@
 mod accounts;
 pub mod accounts_world;
 mod aws;
+mod cloudwatch;
 pub mod github_api;
 pub mod github_e2e;
 mod github_stand_in;
@@ -26,6 +27,7 @@ mod state;
 
 pub use accounts::{OidcStandIn, alias_in, seed_in};
 pub use aws::{Aws, now_ms, today};
+pub use cloudwatch::Traffic;
 pub use github_stand_in::{COMMENTS, GitHubStandIn};
 pub use moto::Moto;
 pub use proxy::{Proxy, Seen};

@@ -299,6 +299,16 @@ async fn respond(
         Some(ModelAnswer::Error(status, code, message)) => {
             return Ok(Answered::error(info, status, &code, &message));
         }
+        Some(ModelAnswer::Json(status, body)) => {
+            return Ok(Answered {
+                status,
+                head: format!("HTTP/1.1 {status} Modelled"),
+                headers: vec![("Content-Type".into(), "application/json".into())],
+                body: body.to_string().into_bytes(),
+                injected: true,
+                reset: false,
+            });
+        }
         Some(ModelAnswer::NoContent) => {
             return Ok(Answered {
                 status: 204,
@@ -322,7 +332,8 @@ async fn forwarded(
     target: &str,
     decision: &Decision,
 ) -> std::io::Result<Answered> {
-    let answer = forward(&rewritten(request, &decision.request), shared.upstream).await?;
+    let request = rewritten(request, &decision.request);
+    let answer = forward_to_moto(&request, info, shared.upstream).await?;
     let status = answer
         .head
         .split_whitespace()
@@ -356,6 +367,29 @@ async fn forwarded(
             reset: false,
         },
     })
+}
+
+/// Forwards to moto; a `GetMetricData` asks `Maximum` in place of any percentile, which
+/// moto answers with a 500 (`realism/metrics.rs`).
+async fn forward_to_moto(
+    request: &Message,
+    info: &RequestInfo,
+    upstream: u16,
+) -> std::io::Result<Message> {
+    let rewritten = (info.op == "GetMetricData")
+        .then(|| super::realism::without_percentiles(&request.body))
+        .flatten();
+    match rewritten {
+        Some(body) => {
+            let changed = Message {
+                head: request.head.clone(),
+                headers: request.headers.clone(),
+                body,
+            };
+            forward(&changed, upstream).await
+        }
+        None => forward(request, upstream).await,
+    }
 }
 
 /// The request as forwarded, with the rules' body replacements.

@@ -36,6 +36,9 @@ impl RequestInfo {
             None if path.starts_with("/2015-03-31/") => {
                 (lambda_operation(method, &path), Protocol::RestJson)
             }
+            None if path.starts_with("/2019-09-30/") => {
+                (provisioned_operation(method, &path), Protocol::RestJson)
+            }
             None => (
                 query_action(body).unwrap_or_else(|| rest_xml_operation(method, &path)),
                 Protocol::Xml,
@@ -72,6 +75,17 @@ pub fn lambda_operation(method: &str, path: &str) -> String {
         ("GET", [_, "aliases", _]) => "GetAlias",
         ("PUT", [_, "aliases", _]) => "UpdateAlias",
         ("DELETE", [_, "aliases", _]) => "DeleteAlias",
+        _ => "Lambda",
+    };
+    op.to_owned()
+}
+
+/// Lambda's provisioned concurrency operations (API version 2019-09-30).
+fn provisioned_operation(method: &str, path: &str) -> String {
+    let op = match (method, path.ends_with("/provisioned-concurrency")) {
+        ("PUT", true) => "PutProvisionedConcurrencyConfig",
+        ("GET", true) => "GetProvisionedConcurrencyConfig",
+        ("DELETE", true) => "DeleteProvisionedConcurrencyConfig",
         _ => "Lambda",
     };
     op.to_owned()

@@ -12,17 +12,24 @@
 //!   (`versions.rs`);
 //! - `LoggingConfig` (group and format) on every function configuration, late ingestion of
 //!   log events, and stream names dated by the execution environment's start (`logs.rs`);
-//! - lost responses: the write reaches moto, the client gets a 5xx or a reset (`lost.rs`).
+//! - lost responses: the write reaches moto, the client gets a 5xx or a reset (`lost.rs`);
+//! - provisioned concurrency (`IN_PROGRESS`, then `READY`) and SnapStart versions
+//!   (`Pending`, then `Active`), which moto lacks (`warm.rs`);
+//! - percentile statistics of `GetMetricData`, which moto does not compute (`metrics.rs`;
+//!   applied by the proxy with or without the model, as moto answers them with a 500).
 //!
 //! Room is left for hanging calls and quota throttling, which other rules add.
 
 mod lambda;
 mod logs;
 mod lost;
+mod metrics;
 mod versions;
+mod warm;
 
 pub use logs::{LogFormat, lambda_stream};
 pub use lost::Lost;
+pub use metrics::without_percentiles;
 
 use super::proxy_request::RequestInfo;
 use serde_json::Value;
@@ -35,6 +42,8 @@ use std::time::{Duration, Instant};
 pub enum Answer {
     Error(u16, String, String),
     NoContent,
+    /// A JSON body of the model's own (an API moto lacks).
+    Json(u16, Value),
 }
 
 impl Answer {
@@ -69,6 +78,7 @@ pub struct Realism {
     /// Alias revision counters.
     aliases: BTreeMap<(String, String), u64>,
     lost: Vec<lost::LostRule>,
+    warm: warm::Warm,
 }
 
 impl Default for Realism {
@@ -86,6 +96,10 @@ impl Realism {
             functions: BTreeMap::new(),
             aliases: BTreeMap::new(),
             lost: Vec::new(),
+            warm: warm::Warm {
+                allocation: Duration::from_millis(1500),
+                ..Default::default()
+            },
         }
     }
 
@@ -114,6 +128,42 @@ impl Realism {
     /// The next `UpdateFunctionCode` of `function` ends `Failed` with this reason.
     pub fn fail_next_update(&mut self, function: &str, code: &str, reason: &str) {
         self.function(function).next_failure = Some((code.to_owned(), reason.to_owned()));
+    }
+
+    /// `function:qualifier` already has `amount` provisioned concurrency, `READY`.
+    pub fn provisioned(&mut self, function: &str, qualifier: &str, amount: i64) {
+        let now = Instant::now();
+        let config = warm::Config {
+            requested: amount,
+            ready_at: None,
+            put_at: now,
+        };
+        self.warm
+            .configs
+            .insert((function.to_owned(), qualifier.to_owned()), config);
+    }
+
+    /// How long a `PutProvisionedConcurrencyConfig` takes to become `READY`.
+    pub fn allocation_takes(mut self, d: Duration) -> Realism {
+        self.warm.allocation = d;
+        self
+    }
+
+    /// The provisioned concurrency of `function:qualifier`: `(amount, put at, ready at)`.
+    pub fn provisioned_config(
+        &self,
+        function: &str,
+        qualifier: &str,
+    ) -> Option<(i64, Instant, Option<Instant>)> {
+        self.warm
+            .configs
+            .get(&(function.to_owned(), qualifier.to_owned()))
+            .map(|c| (c.requested, c.put_at, c.ready_at))
+    }
+
+    /// SnapStart is on for `function`: a new version stays `Pending` for `takes`.
+    pub fn snapstart(&mut self, function: &str, takes: Duration) {
+        self.warm.snapstart.insert(function.to_owned(), takes);
     }
 
     /// The function logs to `group` in `format` (`LoggingConfig`).
@@ -167,9 +217,14 @@ impl Realism {
                 versions::check_alias_target(&deleted, &req)
                     .or_else(|| lambda::check_alias_write(&self.aliases, &t, &req))
             }
-            "GetFunction" | "GetFunctionConfiguration" | "Invoke" => {
+            "GetFunction" | "GetFunctionConfiguration" => {
                 versions::check_read(&self.function(&t.function).deleted, &t)
             }
+            "Invoke" => versions::check_read(&self.function(&t.function).deleted, &t)
+                .or_else(|| self.warm.check_invoke(&t, now)),
+            "PutProvisionedConcurrencyConfig"
+            | "GetProvisionedConcurrencyConfig"
+            | "DeleteProvisionedConcurrencyConfig" => self.warm.answer(&info.op, &t, &req, now),
             "DeleteFunction" => versions::delete(self.function(&t.function), &t, aliases),
             _ => None,
         }
@@ -226,6 +281,7 @@ impl Realism {
                 if let Some(ms) = f.published_at {
                     v["LastModified"] = Value::from(logs::lambda_time(ms));
                 }
+                self.warm.published(&t.function, v, now);
             }
             _ => {}
         }
@@ -237,6 +293,7 @@ impl Realism {
                     Some(&mut *v)
                 };
                 if let Some(conf) = conf {
+                    self.warm.read(t, conf, now);
                     logs::set_logging(conf, &t.function, f.logging.as_ref());
                     if t.qualifier.is_none() {
                         lambda::set_status(f, conf, &t.function, takes, now);
@@ -264,7 +321,10 @@ pub struct Target {
 
 impl Target {
     fn of(info: &RequestInfo, target: &str) -> Option<Target> {
-        let rest = info.path.strip_prefix("/2015-03-31/functions/")?;
+        let rest = info
+            .path
+            .strip_prefix("/2015-03-31/functions/")
+            .or_else(|| info.path.strip_prefix("/2019-09-30/functions/"))?;
         let mut parts = rest.split('/');
         let function = parts.next().filter(|s| !s.is_empty())?.to_owned();
         let alias = match (parts.next(), parts.next()) {

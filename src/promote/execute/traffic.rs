@@ -1,0 +1,104 @@
+//! Steps 6–7 of a promotion around the alias move: warm the new version (provisioned
+//! concurrency READY before any traffic), move the alias (`move_alias.rs`), check the alias
+//! once it serves the new version wholly (`post-traffic`), then release the old version's
+//! provisioned concurrency.
+
+use super::failure::Failure;
+use super::job::{Job, Outcome, Status};
+use super::warm::{self, Warmed};
+use crate::aws::types::Published;
+use crate::promote::steps::Steps;
+use crate::report::shorten::shorten;
+use crate::step::Step;
+
+pub async fn run(
+    job: &Job<'_>,
+    published: &Published,
+    steps: &mut Steps,
+    out: &mut Outcome,
+) -> Result<(), Status> {
+    let warmed = provision(job, &published.version, steps).await?;
+    let moved = async {
+        super::move_alias::run(job, published, steps, out).await?;
+        post_traffic(job, published, steps).await
+    }
+    .await;
+    if let Err(status) = moved {
+        if warmed.is_some()
+            && let Err(e) = warm::undo(job, &published.version).await
+        {
+            out.warnings.push(format!(
+                "the provisioned concurrency given to version {} was not removed: {e}",
+                published.version
+            ));
+        }
+        return Err(status);
+    }
+    if let Some(w) = &warmed
+        && let Err(e) = warm::release_old(job, w).await
+    {
+        out.warnings.push(format!(
+            "the provisioned concurrency of the previous version was not removed: {e}"
+        ));
+    }
+    Ok(())
+}
+
+/// Gives the new version the alias's provisioned concurrency (or the old version's) and
+/// waits until it is READY; `None` when there is none to match.
+async fn provision(
+    job: &Job<'_>,
+    version: &str,
+    steps: &mut Steps,
+) -> Result<Option<Warmed>, Status> {
+    let source = warm::source(job)
+        .await
+        .map_err(|e| Status::Failed(Failure::WarmUp(e)))?;
+    let Some((amount, old_had_own)) = source.filter(|(n, _)| *n > 0) else {
+        return Ok(None);
+    };
+    let f = job.target.name.as_str();
+    let warmed = steps
+        .run(
+            Step::ProvisionedConcurrency,
+            warm::provision(job, version, amount, old_had_own),
+            |w| format!("{} on {f}:{version}, READY", w.amount),
+        )
+        .await;
+    match warmed {
+        Ok(w) => Ok(Some(w)),
+        Err(e) => {
+            // Nothing routes to the new version yet: remove what was asked for, then fail.
+            let _ = warm::undo(job, version).await;
+            Err(Status::Failed(Failure::WarmUp(e)))
+        }
+    }
+}
+
+/// Invokes the alias after 100 %, when `post-traffic` is set; a failure rolls back.
+async fn post_traffic(
+    job: &Job<'_>,
+    published: &Published,
+    steps: &mut Steps,
+) -> Result<(), Status> {
+    let Some(check) = &job.env.post_traffic else {
+        return Ok(());
+    };
+    let alias = job.target.alias.as_str();
+    let what = format!(
+        "post-traffic check of alias {alias} (version {})",
+        published.version
+    );
+    steps
+        .run(
+            Step::PostTraffic,
+            super::invoke_check::run(job, alias, &check.payload, &what),
+            |p| format!("alias {alias} answered {}", shorten(p, 120)),
+        )
+        .await
+        .map(|_| ())
+        .map_err(|e| match job.cancel.signal() {
+            Some(sig) => Status::Cancelled(sig),
+            None => Status::RollBack(Failure::PostTraffic(e)),
+        })
+}

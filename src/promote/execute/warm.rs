@@ -1,0 +1,143 @@
+//! Warming the new version before any traffic reaches it (README, "Warm versions"):
+//! wait until Lambda reports it `Active` (a SnapStart version is `Pending` while its
+//! snapshot is made), and give it the provisioned concurrency the alias (or the version it
+//! replaces) has, waiting until that is `READY`. After success the old version's own
+//! configuration is removed; after a failure, the one this run added.
+
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use super::job::Job;
+use crate::aws::warm::Provisioned;
+
+/// How much provisioned concurrency the new version was given, and whether the old
+/// version had its own configuration (to remove once the new one serves the alias).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Warmed {
+    pub amount: i32,
+    pub old_had_own: bool,
+}
+
+/// Delays between polls: 0.5 s doubling to 5 s (provisioned concurrency takes minutes).
+fn delays() -> impl Iterator<Item = Duration> {
+    std::iter::successors(Some(Duration::from_millis(500)), |d| {
+        Some((*d * 2).min(Duration::from_secs(5)))
+    })
+}
+
+/// Sleeps `d`, or fails on the deadline or a signal.
+async fn pause(job: &Job<'_>, d: Duration, what: &str) -> Result<(), String> {
+    if Instant::now() + d > job.deadline {
+        return Err(format!("timed out waiting for {what}"));
+    }
+    tokio::select! {
+        _ = tokio::time::sleep(d) => Ok(()),
+        sig = job.cancel.cancelled() => Err(format!("cancelled by signal {sig} while waiting for {what}")),
+    }
+}
+
+/// Waits until `version` is `Active`; `Failed` (or `Inactive`) fails with Lambda's reason.
+pub async fn until_active(job: &Job<'_>, version: &str) -> Result<String, String> {
+    let f = job.target.name.as_str();
+    let what = format!("version {version} of {f} to become Active");
+    for d in delays() {
+        let s = job
+            .write
+            .read()
+            .version_state(f, version)
+            .await
+            .map_err(|e| e.to_string())?;
+        match s.state.as_str() {
+            "Active" => return Ok(format!("version {version} is Active")),
+            "Pending" => pause(job, d, &what).await?,
+            other => {
+                return Err(format!(
+                    "version {version} of {f} is {other}: {}",
+                    s.reason.as_deref().unwrap_or("Lambda gave no reason")
+                ));
+            }
+        }
+    }
+    Err(format!("gave up waiting for {what}"))
+}
+
+/// The amount to give the new version: the alias's configuration, else the old version's.
+pub async fn source(job: &Job<'_>) -> Result<Option<(i32, bool)>, String> {
+    let f = job.target.name.as_str();
+    let Some(before) = &job.before else {
+        return Ok(None);
+    };
+    let read = |q: String| async move { job.write.read().provisioned(f, &q).await };
+    if let Some(p) = read(job.target.alias.clone())
+        .await
+        .map_err(|e| e.to_string())?
+    {
+        return Ok(Some((p.requested, false)));
+    }
+    let old = read(before.version.clone())
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(old.map(|p: Provisioned| (p.requested, true)))
+}
+
+/// Gives `version` the amount of provisioned concurrency and waits until it is `READY`.
+pub async fn provision(
+    job: &Job<'_>,
+    version: &str,
+    amount: i32,
+    old_had_own: bool,
+) -> Result<Warmed, String> {
+    let f = job.target.name.as_str();
+    job.write
+        .put_provisioned(f, version, amount)
+        .await
+        .map_err(|e| e.to_string())?;
+    let what = format!("provisioned concurrency of {f}:{version} to be READY");
+    for d in delays() {
+        let p = job
+            .write
+            .read()
+            .provisioned(f, version)
+            .await
+            .map_err(|e| e.to_string())?;
+        match p.as_ref().map(|p| p.status.as_str()) {
+            Some("READY") => {
+                return Ok(Warmed {
+                    amount,
+                    old_had_own,
+                });
+            }
+            Some("FAILED") => {
+                let reason = p.and_then(|p| p.reason);
+                return Err(format!(
+                    "provisioned concurrency of {f}:{version} failed: {}",
+                    reason.as_deref().unwrap_or("Lambda gave no reason")
+                ));
+            }
+            _ => pause(job, d, &what).await?,
+        }
+    }
+    Err(format!("gave up waiting for {what}"))
+}
+
+/// After success: the old version's own configuration is no longer needed.
+pub async fn release_old(job: &Job<'_>, warmed: &Warmed) -> Result<(), String> {
+    match &job.before {
+        Some(b) if warmed.old_had_own => job
+            .write
+            .delete_provisioned(&job.target.name, &b.version)
+            .await
+            .map_err(|e| e.to_string()),
+        _ => Ok(()),
+    }
+}
+
+/// After a failure: removes what this run added to the new version (best effort; the
+/// caller reports a failure as a warning).
+pub async fn undo(job: &Job<'_>, version: &str) -> Result<(), String> {
+    job.write
+        .delete_provisioned(&job.target.name, version)
+        .await
+        .map_err(|e| e.to_string())
+}

@@ -1,0 +1,140 @@
+//! Provisioned concurrency and SnapStart, which moto does not implement.
+//!
+//! - Provisioned concurrency: `PutProvisionedConcurrencyConfig` answers 202 with `Status`
+//!   `IN_PROGRESS`; `GetProvisionedConcurrencyConfig` reports `IN_PROGRESS` until the
+//!   environments are allocated, then `READY`; a qualifier without a configuration answers
+//!   404 `ProvisionedConcurrencyConfigNotFoundException` —
+//!   <https://docs.aws.amazon.com/lambda/latest/api/API_PutProvisionedConcurrencyConfig.html>,
+//!   <https://docs.aws.amazon.com/lambda/latest/api/API_GetProvisionedConcurrencyConfig.html>,
+//!   <https://docs.aws.amazon.com/lambda/latest/dg/provisioned-concurrency.html>.
+//! - SnapStart: a version published with SnapStart on is `State: Pending` while Lambda
+//!   makes its snapshot, then `Active`; invoking it meanwhile answers
+//!   `ResourceConflictException` —
+//!   <https://docs.aws.amazon.com/lambda/latest/dg/snapstart-activate.html#snapstart-function-states>.
+
+use super::{Answer, Target};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+/// One provisioned concurrency configuration.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub requested: i64,
+    /// When it becomes `READY` (`None`: it already is).
+    pub ready_at: Option<Instant>,
+    pub put_at: Instant,
+}
+
+/// The model's provisioned concurrency and SnapStart state.
+#[derive(Debug, Default)]
+pub struct Warm {
+    /// `(function, qualifier)` → configuration.
+    pub configs: BTreeMap<(String, String), Config>,
+    /// How long a put takes to become `READY`.
+    pub allocation: Duration,
+    /// Functions with SnapStart on, and how long a new version stays `Pending`.
+    pub snapstart: BTreeMap<String, Duration>,
+    /// `(function, version)` → when it becomes `Active`.
+    pub pending: BTreeMap<(String, String), Instant>,
+}
+
+fn not_found(function: &str, qualifier: &str) -> Answer {
+    Answer::error(
+        404,
+        "ProvisionedConcurrencyConfigNotFoundException",
+        format!(
+            "No Provisioned Concurrency Config found for this function: {function}:{qualifier}"
+        ),
+    )
+}
+
+impl Warm {
+    /// Answers a provisioned concurrency request itself (moto has no such API).
+    pub fn answer(&mut self, op: &str, t: &Target, req: &Value, now: Instant) -> Option<Answer> {
+        let q = t.qualifier.clone()?;
+        let key = (t.function.clone(), q.clone());
+        match op {
+            "PutProvisionedConcurrencyConfig" => {
+                let requested = req
+                    .get("ProvisionedConcurrentExecutions")
+                    .and_then(Value::as_i64)
+                    .unwrap_or(0);
+                let config = Config {
+                    requested,
+                    ready_at: Some(now + self.allocation),
+                    put_at: now,
+                };
+                self.configs.insert(key, config.clone());
+                Some(Answer::Json(202, body(&config, now)))
+            }
+            "GetProvisionedConcurrencyConfig" => match self.configs.get(&key) {
+                Some(c) => Some(Answer::Json(200, body(c, now))),
+                None => Some(not_found(&t.function, &q)),
+            },
+            "DeleteProvisionedConcurrencyConfig" => match self.configs.remove(&key) {
+                Some(_) => Some(Answer::NoContent),
+                None => Some(not_found(&t.function, &q)),
+            },
+            _ => None,
+        }
+    }
+
+    /// Invoking a version that is still `Pending`.
+    pub fn check_invoke(&self, t: &Target, now: Instant) -> Option<Answer> {
+        let q = t.qualifier.clone()?;
+        let until = self.pending.get(&(t.function.clone(), q))?;
+        (now < *until).then(|| {
+            Answer::error(
+                409,
+                "ResourceConflictException",
+                "The operation cannot be performed at this time. The function is currently in the following state: Pending",
+            )
+        })
+    }
+
+    /// `PublishVersion` of a SnapStart function: the new version starts `Pending`.
+    pub fn published(&mut self, function: &str, v: &mut Value, now: Instant) {
+        let Some(takes) = self.snapstart.get(function) else {
+            return;
+        };
+        let Some(version) = v.get("Version").and_then(Value::as_str).map(str::to_owned) else {
+            return;
+        };
+        self.pending
+            .insert((function.to_owned(), version), now + *takes);
+        set_state(v, "Pending");
+    }
+
+    /// The `State` of a version read while it is `Pending`.
+    pub fn read(&self, t: &Target, conf: &mut Value, now: Instant) {
+        let Some(q) = &t.qualifier else {
+            return;
+        };
+        if let Some(until) = self.pending.get(&(t.function.clone(), q.clone())) {
+            set_state(conf, if now < *until { "Pending" } else { "Active" });
+        }
+    }
+}
+
+fn set_state(conf: &mut Value, state: &str) {
+    if let Some(o) = conf.as_object_mut() {
+        o.insert("State".into(), Value::from(state));
+        if state == "Pending" {
+            o.insert("StateReasonCode".into(), Value::from("Creating"));
+        } else {
+            o.remove("StateReasonCode");
+        }
+    }
+}
+
+fn body(c: &Config, now: Instant) -> Value {
+    let ready = c.ready_at.is_none_or(|t| now >= t);
+    json!({
+        "RequestedProvisionedConcurrentExecutions": c.requested,
+        "AvailableProvisionedConcurrentExecutions": if ready { c.requested } else { 0 },
+        "AllocatedProvisionedConcurrentExecutions": if ready { c.requested } else { 0 },
+        "Status": if ready { "READY" } else { "IN_PROGRESS" },
+        "LastModified": "2026-01-01T00:00:00+0000",
+    })
+}
