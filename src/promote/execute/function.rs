@@ -88,17 +88,7 @@ async fn run(job: &Job<'_>, steps: &mut Steps, out: &mut Outcome) -> Result<(), 
             Step::Publish => {
                 let state = w.state.as_ref().ok_or_else(|| missing("before wait"))?;
                 let published = publish(job, steps, state, out).await?;
-                // A version Lambda still prepares (a SnapStart snapshot) cannot be invoked yet.
-                if published.state.as_deref() == Some("Pending") {
-                    steps
-                        .run(
-                            Step::WaitActive,
-                            super::warm::until_active(job, &published.version),
-                            Clone::clone,
-                        )
-                        .await
-                        .map_err(|e| Status::Failed(Failure::WarmUp(e)))?;
-                }
+                wait_active(job, steps, &published).await?;
                 w.published = Some(published);
             }
             Step::SmokeTest => {
@@ -150,6 +140,27 @@ fn misplanned(job: &Job<'_>, step: Step, why: &'static str) -> Failure {
 /// Waits out an update already in progress (another deploy, a config change), which
 /// would make ours fail with ResourceConflictException. A `Failed` left by an earlier
 /// update is not ours: it is noted and this update goes ahead.
+/// A version Lambda still prepares (a SnapStart snapshot) cannot be invoked yet: wait
+/// until it is `Active`.
+async fn wait_active(
+    job: &Job<'_>,
+    steps: &mut Steps,
+    published: &Published,
+) -> Result<(), Status> {
+    if published.state.as_deref() != Some("Pending") {
+        return Ok(());
+    }
+    steps
+        .run(
+            Step::WaitActive,
+            super::warm::until_active(job, &published.version),
+            Clone::clone,
+        )
+        .await
+        .map(|_| ())
+        .map_err(|e| Status::Failed(Failure::WarmUp(e)))
+}
+
 async fn wait_idle(
     job: &Job<'_>,
     steps: &mut Steps,
