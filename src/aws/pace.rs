@@ -1,7 +1,15 @@
 //! Client-side pacing: one token bucket per quota pool (`quota.rs`), so a run
 //! spends each pool at its published rate instead of learning it from 429s.
-//! Throttled answers slow the pool down (multiplicatively, once per second) and
-//! its pace creeps back up on success, so two runs sharing an account settle on
+//!
+//! AWS throttles its APIs with token buckets: a bucket per account and region
+//! holds a second's worth of requests and refills at the quota's rate, so an
+//! idle pool allows a burst
+//! (<https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html#throttling-how>,
+//! <https://docs.aws.amazon.com/AmazonECS/latest/APIReference/request-throttling.html>).
+//! The pacer keeps the same shape: a small run's few calls go out at once, a
+//! fleet's settle at the pool's rate. Throttled answers slow the pool down
+//! (multiplicatively, once per second) and take its burst away until its pace
+//! has crept back up on success, so two runs sharing an account settle on
 //! sharing the quota. Retrying a throttled call is bounded by the run's
 //! deadline only (README, "Choices": throttling).
 
@@ -29,17 +37,57 @@ struct Bucket {
     ceiling: f64,
     /// The pace now: lowered by throttled answers, back up on success.
     rate: f64,
-    /// The earliest time the next request of the pool may start.
-    next: Instant,
+    /// When the bucket would be full again at the current pace ("theoretical
+    /// arrival time" of the generic cell rate algorithm, a token bucket kept
+    /// as one instant): a request may start once `tat` is at most a burst ahead.
+    tat: Instant,
     last_slowdown: Option<Instant>,
 }
 
 impl Bucket {
-    /// Takes the pool's next slot at or after `now`.
+    fn new(rate: f64, now: Instant) -> Self {
+        Bucket {
+            ceiling: rate,
+            rate,
+            tat: now,
+            last_slowdown: None,
+        }
+    }
+
+    /// Requests an idle pool may send at once: one second's worth of its pace
+    /// less one, which AWS's bucket (a second's worth) keeps spare for the
+    /// network's jitter. None while the pool is slowed by throttled answers.
+    fn burst(&self) -> u32 {
+        if self.rate < self.ceiling {
+            return 1;
+        }
+        (self.ceiling.floor() as u32).saturating_sub(1).max(1)
+    }
+
+    /// Takes a token at or after `now`: the time the request may start.
     fn reserve(&mut self, now: Instant) -> Instant {
-        let at = self.next.max(now);
-        self.next = at + quota::spacing(self.rate);
+        let gap = quota::spacing(self.rate);
+        let banked = gap * (self.burst() - 1);
+        let at = now.max(self.tat.checked_sub(banked).unwrap_or(now));
+        self.tat = self.tat.max(at) + gap;
         at
+    }
+
+    /// A throttled answer at `now`: half the pace (once a second), no burst
+    /// banked, and nothing sent before `hold` when AWS said how long to wait.
+    fn throttled(&mut self, now: Instant, hold: Option<Duration>) {
+        // One slowdown per second: a burst of 429s is one signal, not many.
+        if self
+            .last_slowdown
+            .is_none_or(|t| now >= t + Duration::from_secs(1))
+        {
+            self.rate = (self.rate * 0.5).max(self.ceiling / 8.0);
+            self.last_slowdown = Some(now);
+        }
+        self.tat = self.tat.max(now);
+        if let Some(after) = hold {
+            self.tat = self.tat.max(now + after);
+        }
     }
 }
 
@@ -58,15 +106,7 @@ impl Pacer {
         let now = Instant::now();
         let buckets = quota::rates(lowered)
             .into_iter()
-            .map(|(pool, rate)| {
-                let bucket = Bucket {
-                    ceiling: rate,
-                    rate,
-                    next: now,
-                    last_slowdown: None,
-                };
-                (pool, Mutex::new(bucket))
-            })
+            .map(|(pool, rate)| (pool, Mutex::new(Bucket::new(rate, now))))
             .collect();
         Pacer {
             buckets,
@@ -74,6 +114,15 @@ impl Pacer {
             in_flight: Semaphore::new(IN_FLIGHT),
             requests: AtomicU64::new(0),
             throttled: AtomicU64::new(0),
+        }
+    }
+
+    /// No pool paced at all, throttled answers still retried: only for measuring
+    /// what the pacing costs (`LAMBDA_PROMOTE_UNPACED`, README "Benchmarks").
+    pub fn unpaced(deadline: Option<Instant>) -> Self {
+        Pacer {
+            buckets: HashMap::new(),
+            ..Pacer::new(&[], deadline)
         }
     }
 
@@ -129,16 +178,7 @@ impl Pacer {
         }
         if let Some(bucket) = pool.and_then(|p| self.buckets.get(&p)) {
             let mut b = bucket.lock().unwrap_or_else(|e| e.into_inner());
-            // One slowdown per second: a burst of 429s is one signal, not many.
-            if b.last_slowdown
-                .is_none_or(|t| now >= t + Duration::from_secs(1))
-            {
-                b.rate = (b.rate * 0.5).max(b.ceiling / 8.0);
-                b.last_slowdown = Some(now);
-            }
-            if let Some(after) = retry_after {
-                b.next = b.next.max(now + after);
-            }
+            b.throttled(now, retry_after);
         }
         Some(wait)
     }
@@ -175,38 +215,75 @@ mod tests {
     }
 
     #[test]
-    fn a_pool_hands_out_slots_at_its_pace() {
+    fn an_idle_pool_allows_a_burst_then_hands_out_slots_at_its_pace() {
         let pacer = Pacer::new(&[(Pool::LambdaControlPlane, 10)], None);
         let now = Instant::now();
         let mut b = bucket(&pacer, Pool::LambdaControlPlane);
-        let slots: Vec<Instant> = (0..11).map(|_| b.reserve(now)).collect();
-        assert_eq!(slots[0], now);
-        // 11 requests at 10 per second (less the 1% margin): ten gaps of ~101 ms.
-        let span = slots[10] - slots[0];
-        assert_eq!(span, quota::spacing(10.0) * 10);
-        assert!(span > Duration::from_secs(1), "{span:?}");
-        // A pool left idle does not bank a burst: the next slot is "now".
+        let slots: Vec<Instant> = (0..12).map(|_| b.reserve(now)).collect();
+        // One second's worth less one (9 of 10) go at once, the rest ~101 ms apart.
+        assert!(slots[..9].iter().all(|s| *s == now), "{slots:?}");
+        assert_eq!(slots[9], now + quota::spacing(10.0));
+        assert_eq!(slots[11] - slots[9], quota::spacing(10.0) * 2);
+        // Left idle, the pool banks its burst again, and no more than that.
         let later = now + Duration::from_secs(5);
-        assert_eq!(b.reserve(later), later);
+        let again: Vec<Instant> = (0..10).map(|_| b.reserve(later)).collect();
+        assert!(again[..9].iter().all(|s| *s == later), "{again:?}");
+        assert_eq!(again[9], later + quota::spacing(10.0));
+    }
+
+    #[test]
+    fn a_pool_never_exceeds_a_second_of_quota_in_any_window() {
+        // Whatever the arrival pattern, any window of length w holds at most
+        // burst + rate * w slots: the pool stays inside AWS's bucket.
+        let pacer = Pacer::new(&[(Pool::LambdaControlPlane, 15)], None);
+        let start = Instant::now();
+        let mut b = bucket(&pacer, Pool::LambdaControlPlane);
+        let mut slots = Vec::new();
+        for i in 0..200u64 {
+            // Arrivals in clumps with pauses between them.
+            let arrive = start + Duration::from_millis((i / 20) * 1500);
+            slots.push(b.reserve(arrive.max(*slots.last().unwrap_or(&start))));
+        }
+        for (i, a) in slots.iter().enumerate() {
+            for (j, z) in slots.iter().enumerate().skip(i) {
+                let w = (*z - *a).as_secs_f64();
+                assert!((j - i + 1) as f64 <= 15.0 + 15.0 * w + 1e-9, "{i}..{j} in {w}s");
+            }
+        }
+    }
+
+    #[test]
+    fn unpaced_never_waits() {
+        let pacer = Pacer::unpaced(None);
+        assert!(pacer.buckets.is_empty());
     }
 
     #[tokio::test]
-    async fn a_throttled_answer_slows_the_pool_and_honours_retry_after() {
+    async fn a_throttled_answer_slows_the_pool_and_takes_its_burst() {
         let pacer = Pacer::new(&[], None);
         let pool = Some(Pool::LambdaControlPlane);
         let before = Instant::now();
         let wait = pacer.throttled_answer(pool, Some(Duration::from_secs(2)), 0);
         assert_eq!(wait, Some(Duration::from_secs(2)));
         {
-            let b = bucket(&pacer, Pool::LambdaControlPlane);
-            assert!(b.next >= before + Duration::from_secs(2));
+            let mut b = bucket(&pacer, Pool::LambdaControlPlane);
             assert_eq!(b.rate, 7.5);
+            // Throttled, the pool loses its burst: held for Retry-After, then paced.
+            let first = b.reserve(Instant::now());
+            assert!(first >= before + Duration::from_secs(2));
+            assert_eq!(b.reserve(first), first + quota::spacing(7.5));
         }
         // A second 429 in the same second is the same signal: no second halving.
         pacer.throttled_answer(pool, None, 1);
         assert_eq!(bucket(&pacer, Pool::LambdaControlPlane).rate, 7.5);
         pacer.answered(pool);
         assert!(bucket(&pacer, Pool::LambdaControlPlane).rate > 7.5);
+        assert_eq!(bucket(&pacer, Pool::LambdaControlPlane).burst(), 1);
+        // Back at its ceiling, the pool has its burst again.
+        for _ in 0..30 {
+            pacer.answered(pool);
+        }
+        assert_eq!(bucket(&pacer, Pool::LambdaControlPlane).burst(), 14);
         assert_eq!(pacer.throttled(), 2);
         // Other pools are not slowed.
         assert_eq!(bucket(&pacer, Pool::LambdaGetFunction).rate, 100.0);
