@@ -71,6 +71,7 @@ ops! {
     CREATE_INVALIDATION = "cloudfront:CreateInvalidation", Distribution, Promote;
     GET_METRIC_DATA = "cloudwatch:GetMetricData", Any, Promote;
     DESCRIBE_ALARMS = "cloudwatch:DescribeAlarms", Any, Promote;
+    LIST_PROVISIONED_CONCURRENCY = "lambda:ListProvisionedConcurrencyConfigs", Function, Promote;
     GET_PROVISIONED_CONCURRENCY = "lambda:GetProvisionedConcurrencyConfig", FunctionQualified, Promote;
     PUT_PROVISIONED_CONCURRENCY = "lambda:PutProvisionedConcurrencyConfig", FunctionQualified, Promote;
     DELETE_PROVISIONED_CONCURRENCY = "lambda:DeleteProvisionedConcurrencyConfig", FunctionQualified, Promote;

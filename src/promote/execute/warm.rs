@@ -9,6 +9,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use super::job::Job;
+use crate::aws::ErrorKind;
 use crate::aws::warm::Provisioned;
 
 /// How much provisioned concurrency the new version was given, and whether the old
@@ -62,8 +63,28 @@ pub async fn until_active(job: &Job<'_>, version: &str) -> Result<String, String
     Err(format!("gave up waiting for {what}"))
 }
 
-/// The amount to give the new version: the alias's configuration, else the old version's.
+/// The amount to give the new version: the alias's configuration, else the old version's,
+/// both learnt from one listing of the function's configurations; none to learn when the
+/// alias does not exist yet.
 pub async fn source(job: &Job<'_>) -> Result<Option<(i32, bool)>, String> {
+    let f = job.target.name.as_str();
+    let Some(before) = &job.before else {
+        return Ok(None);
+    };
+    let all = match job.write.read().provisioned_all(f).await {
+        Ok(all) => all,
+        // A role made before the listing was used: ask for the two qualifiers instead.
+        Err(e) if e.kind == ErrorKind::AccessDenied => return source_one_by_one(job).await,
+        Err(e) => return Err(e.to_string()),
+    };
+    if let Some(p) = all.get(&job.target.alias) {
+        return Ok(Some((p.requested, false)));
+    }
+    Ok(all.get(&before.version).map(|p| (p.requested, true)))
+}
+
+/// As [`source`], with a `GetProvisionedConcurrencyConfig` per qualifier.
+async fn source_one_by_one(job: &Job<'_>) -> Result<Option<(i32, bool)>, String> {
     let f = job.target.name.as_str();
     let Some(before) = &job.before else {
         return Ok(None);
@@ -81,7 +102,8 @@ pub async fn source(job: &Job<'_>) -> Result<Option<(i32, bool)>, String> {
     Ok(old.map(|p: Provisioned| (p.requested, true)))
 }
 
-/// Gives `version` the amount of provisioned concurrency and waits until it is `READY`.
+/// Gives `version` the amount of provisioned concurrency and waits until it is `READY`;
+/// the put's own answer is the first status seen (polled only while `IN_PROGRESS`).
 pub async fn provision(
     job: &Job<'_>,
     version: &str,
@@ -89,19 +111,15 @@ pub async fn provision(
     old_had_own: bool,
 ) -> Result<Warmed, String> {
     let f = job.target.name.as_str();
-    job.write
-        .put_provisioned(f, version, amount)
-        .await
-        .map_err(|e| e.to_string())?;
+    let mut seen = Some(
+        job.write
+            .put_provisioned(f, version, amount)
+            .await
+            .map_err(|e| e.to_string())?,
+    );
     let what = format!("provisioned concurrency of {f}:{version} to be READY");
     for d in delays() {
-        let p = job
-            .write
-            .read()
-            .provisioned(f, version)
-            .await
-            .map_err(|e| e.to_string())?;
-        match p.as_ref().map(|p| p.status.as_str()) {
+        match seen.as_ref().map(|p| p.status.as_str()) {
             Some("READY") => {
                 return Ok(Warmed {
                     amount,
@@ -109,7 +127,7 @@ pub async fn provision(
                 });
             }
             Some("FAILED") => {
-                let reason = p.and_then(|p| p.reason);
+                let reason = seen.and_then(|p| p.reason);
                 return Err(format!(
                     "provisioned concurrency of {f}:{version} failed: {}",
                     reason.as_deref().unwrap_or("Lambda gave no reason")
@@ -117,6 +135,12 @@ pub async fn provision(
             }
             _ => pause(job, d, &what).await?,
         }
+        seen = job
+            .write
+            .read()
+            .provisioned(f, version)
+            .await
+            .map_err(|e| e.to_string())?;
     }
     Err(format!("gave up waiting for {what}"))
 }

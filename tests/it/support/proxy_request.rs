@@ -37,7 +37,7 @@ impl RequestInfo {
                 (lambda_operation(method, &path), Protocol::RestJson)
             }
             None if path.starts_with("/2019-09-30/") => {
-                (provisioned_operation(method, &path), Protocol::RestJson)
+                (provisioned_operation(method, target), Protocol::RestJson)
             }
             None => (
                 query_action(body).unwrap_or_else(|| rest_xml_operation(method, &path)),
@@ -80,9 +80,13 @@ pub fn lambda_operation(method: &str, path: &str) -> String {
     op.to_owned()
 }
 
-/// Lambda's provisioned concurrency operations (API version 2019-09-30).
-fn provisioned_operation(method: &str, path: &str) -> String {
+/// Lambda's provisioned concurrency operations (API version 2019-09-30), from the path
+/// and its query (`?List=ALL` lists, `?Qualifier=` names one).
+fn provisioned_operation(method: &str, target: &str) -> String {
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    let listing = query.split('&').any(|kv| kv == "List=ALL");
     let op = match (method, path.ends_with("/provisioned-concurrency")) {
+        ("GET", true) if listing => "ListProvisionedConcurrencyConfigs",
         ("PUT", true) => "PutProvisionedConcurrencyConfig",
         ("GET", true) => "GetProvisionedConcurrencyConfig",
         ("DELETE", true) => "DeleteProvisionedConcurrencyConfig",

@@ -13,7 +13,7 @@
 //! - `LoggingConfig` (group and format) on every function configuration, late ingestion of
 //!   log events, and stream names dated by the execution environment's start (`logs.rs`);
 //! - lost responses: the write reaches moto, the client gets a 5xx or a reset (`lost.rs`);
-//! - provisioned concurrency (`IN_PROGRESS`, then `READY`) and SnapStart versions
+//! - provisioned concurrency (`IN_PROGRESS`, then `READY`, listed per function) and SnapStart versions
 //!   (`Pending`, then `Active`), which moto lacks (`warm.rs`);
 //! - percentile statistics of `GetMetricData`, which moto does not compute (`metrics.rs`;
 //!   applied by the proxy with or without the model, as moto answers them with a 500).
@@ -224,6 +224,7 @@ impl Realism {
                 .or_else(|| self.warm.check_invoke(&t, now)),
             "PutProvisionedConcurrencyConfig"
             | "GetProvisionedConcurrencyConfig"
+            | "ListProvisionedConcurrencyConfigs"
             | "DeleteProvisionedConcurrencyConfig" => self.warm.answer(&info.op, &t, &req, now),
             "DeleteFunction" => versions::delete(self.function(&t.function), &t, aliases),
             _ => None,

@@ -3,7 +3,9 @@
 //! - Provisioned concurrency: `PutProvisionedConcurrencyConfig` answers 202 with `Status`
 //!   `IN_PROGRESS`; `GetProvisionedConcurrencyConfig` reports `IN_PROGRESS` until the
 //!   environments are allocated, then `READY`; a qualifier without a configuration answers
-//!   404 `ProvisionedConcurrencyConfigNotFoundException` —
+//!   404 `ProvisionedConcurrencyConfigNotFoundException`; `ListProvisionedConcurrencyConfigs`
+//!   lists a function's configurations, each with its alias's or version's ARN —
+//!   <https://docs.aws.amazon.com/lambda/latest/api/API_ListProvisionedConcurrencyConfigs.html>,
 //!   <https://docs.aws.amazon.com/lambda/latest/api/API_PutProvisionedConcurrencyConfig.html>,
 //!   <https://docs.aws.amazon.com/lambda/latest/api/API_GetProvisionedConcurrencyConfig.html>,
 //!   <https://docs.aws.amazon.com/lambda/latest/dg/provisioned-concurrency.html>.
@@ -52,6 +54,9 @@ fn not_found(function: &str, qualifier: &str) -> Answer {
 impl Warm {
     /// Answers a provisioned concurrency request itself (moto has no such API).
     pub fn answer(&mut self, op: &str, t: &Target, req: &Value, now: Instant) -> Option<Answer> {
+        if op == "ListProvisionedConcurrencyConfigs" {
+            return Some(self.list(&t.function, now));
+        }
         let q = t.qualifier.clone()?;
         let key = (t.function.clone(), q.clone());
         match op {
@@ -78,6 +83,22 @@ impl Warm {
             },
             _ => None,
         }
+    }
+
+    /// Every configuration of `function`, one page.
+    fn list(&self, function: &str, now: Instant) -> Answer {
+        let items: Vec<Value> = self
+            .configs
+            .iter()
+            .filter(|((f, _), _)| f == function)
+            .map(|((f, q), c)| {
+                let mut item = body(c, now);
+                item["FunctionArn"] =
+                    Value::from(format!("arn:aws:lambda:us-east-1:123456789012:function:{f}:{q}"));
+                item
+            })
+            .collect();
+        Answer::Json(200, json!({ "ProvisionedConcurrencyConfigs": items }))
     }
 
     /// Invoking a version that is still `Pending`.
