@@ -24,6 +24,17 @@ pub struct Needs {
     pub distributions: bool,
 }
 
+impl Needs {
+    /// How many reads [`observe`] makes for these needs (for the progress line).
+    pub fn reads(&self) -> usize {
+        usize::from(self.account)
+            + self.functions.len()
+            + self.aliases.len()
+            + self.log_groups.len()
+            + usize::from(self.distributions)
+    }
+}
+
 /// Every distinct read the checks of these environments need.
 pub fn needs(contract: &Contract, envs: &[&Environment], job: &JobEnv) -> Needs {
     let mut n = Needs {
@@ -75,6 +86,11 @@ enum Got {
 /// Performs the reads of `needs`, concurrently, never failing: a failed read is
 /// recorded as `Lookup::Failed` and becomes a finding.
 pub async fn observe(read: &Read, needs: &Needs) -> Observed {
+    observe_counted(read, needs, &|| {}).await
+}
+
+/// As [`observe`], calling `answered` as each read ends (the progress line's count).
+pub async fn observe_counted(read: &Read, needs: &Needs, answered: &(dyn Fn() + Sync)) -> Observed {
     let mut reads: Vec<futures::future::BoxFuture<'_, Got>> = Vec::new();
     if needs.account {
         reads.push(Box::pin(async {
@@ -113,6 +129,7 @@ pub async fn observe(read: &Read, needs: &Needs) -> Observed {
     let mut observed = Observed::default();
     let mut results = stream::iter(reads).buffer_unordered(CONCURRENCY);
     while let Some(read) = results.next().await {
+        answered();
         match read {
             Got::Account(l) => observed.account = Some(l),
             Got::Function(k, l) => {

@@ -247,7 +247,10 @@ mod tests {
         for (i, a) in slots.iter().enumerate() {
             for (j, z) in slots.iter().enumerate().skip(i) {
                 let w = (*z - *a).as_secs_f64();
-                assert!((j - i + 1) as f64 <= 15.0 + 15.0 * w + 1e-9, "{i}..{j} in {w}s");
+                assert!(
+                    (j - i + 1) as f64 <= 15.0 + 15.0 * w + 1e-9,
+                    "{i}..{j} in {w}s"
+                );
             }
         }
     }

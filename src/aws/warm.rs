@@ -54,14 +54,18 @@ impl Read {
             Err(e) => return Err(e),
         };
         let mut out = BTreeMap::new();
-        for item in pages.iter().flat_map(|p| p.provisioned_concurrency_configs()) {
+        for item in pages
+            .iter()
+            .flat_map(|p| p.provisioned_concurrency_configs())
+        {
             // `FunctionArn` is the alias's or the version's ARN: its qualifier is last.
-            let Some((_, qualifier)) = item.function_arn().and_then(|a| a.rsplit_once(':'))
-            else {
+            let Some((_, qualifier)) = item.function_arn().and_then(|a| a.rsplit_once(':')) else {
                 continue;
             };
             let p = Provisioned {
-                requested: item.requested_provisioned_concurrent_executions().unwrap_or(0),
+                requested: item
+                    .requested_provisioned_concurrent_executions()
+                    .unwrap_or(0),
                 status: item.status().map_or("UNKNOWN", |s| s.as_str()).to_string(),
                 reason: item.status_reason().map(str::to_string),
             };

@@ -70,8 +70,10 @@ async fn all_shards(
         let contract = super::shards::narrow_group(&run.contract, &group);
         let clients = super::shards::clients(run, fleet, &group[0]).await?;
         let envs: Vec<&Environment> = contract.environments.iter().collect();
+        let read = Read::new(clients);
+        let log = |line: &str| run.emitter.log(line);
         let (found, _) =
-            crate::validate::findings(&Read::new(clients), &contract, &envs, &run.job, fork).await;
+            crate::validate::findings(&read, &contract, &envs, &run.job, fork, &log).await;
         findings.extend(found);
     }
     Ok(findings)

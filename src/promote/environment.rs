@@ -89,8 +89,10 @@ pub async fn prepare<'e>(
 /// `None` (the report saying so) when any found drift.
 async fn validate_all(run: &Run, parts: &[Part], report: &mut Report) -> Option<Vec<Observed>> {
     let fork = run.event.is_fork_pr();
+    let log = |line: &str| run.emitter.log(line);
+    let log = &log;
     let all = futures::future::join_all(parts.iter().map(|p| async move {
-        validate::findings(&p.read, &p.contract, &[p.env()], &run.job, fork).await
+        validate::findings(&p.read, &p.contract, &[p.env()], &run.job, fork, log).await
     }))
     .await;
     let mut observed = Vec::new();

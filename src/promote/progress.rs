@@ -1,6 +1,8 @@
 //! Fleet progress: how many functions of the environment are updated,
 //! published and moved, printed every 10 s while a promotion runs and once
-//! more in the summary, with the throttled answers AWS gave on the way.
+//! more in the summary, with the throttled answers AWS gave on the way; and
+//! how many of validation's reads are answered, printed as often while the
+//! checks read (`validate`, and `promote` before its first write).
 
 use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -55,6 +57,36 @@ impl Progress {
     }
 }
 
+/// Validation's progress: the distinct reads its checks need (`observe.rs`), and how
+/// many are answered.
+#[derive(Debug, Default)]
+pub struct Reads {
+    total: usize,
+    done: AtomicUsize,
+}
+
+impl Reads {
+    pub fn new(total: usize) -> Self {
+        Reads {
+            total,
+            ..Reads::default()
+        }
+    }
+
+    pub fn answered(&self) {
+        self.done.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// `validate production: 137/300 reads answered, 41 throttled answers`
+    pub fn line(&self, label: &str, throttled: u64) -> String {
+        format!(
+            "validate {label}: {}/{} reads answered, {throttled} throttled answers",
+            self.done.load(Ordering::Relaxed),
+            self.total,
+        )
+    }
+}
+
 /// Runs `work`, calling `tick` every `every` until it is done.
 pub async fn while_running<T>(
     work: impl Future<Output = T>,
@@ -85,6 +117,17 @@ mod tests {
         assert_eq!(
             p.line("production", 41),
             "promote production: 2/300 updated, 1 published, 0 aliases moved, 41 throttled answers"
+        );
+    }
+
+    #[test]
+    fn the_reads_line_counts_answers_of_the_total() {
+        let r = Reads::new(600);
+        r.answered();
+        r.answered();
+        assert_eq!(
+            r.line("production", 3),
+            "validate production: 2/600 reads answered, 3 throttled answers"
         );
     }
 

@@ -1,11 +1,14 @@
 //! A fleet under AWS's request quotas, enforced by the proxy in front of moto: throttled
 //! answers are retried until they succeed, never a finding, a failure or a rollback; the
-//! contract's `limits:` lowers the pace; progress figures reach the summary. Outcomes are
-//! asserted, never durations. Fleets are small (CI has 2 cores); the proxy's quotas are
-//! lowered instead so a small fleet meets them.
+//! contract's `limits:` lowers the pace; progress figures reach the summary and the log; a
+//! small run's calls go out at once (a burst), a fleet of 100 at the real quotas is never
+//! throttled. Outcomes and the gaps between requests at the proxy are asserted, never total
+//! durations. Most fleets are small (CI has 2 cores); the proxy's quotas are lowered instead
+//! so a small fleet meets them.
 
 use crate::support::{Quotas, Recorder, Run, RunResult, Stage};
 use std::sync::Arc;
+use std::time::Duration;
 
 /// `n` image functions `fn-00…` on a stage, each on image v1 with alias `live` → 1.
 struct Fleet {
@@ -43,10 +46,36 @@ impl Fleet {
             .input("image", &self.stage.image("v2"))
     }
 
+    fn validate(&self, contract: &str, env: &str) -> Run {
+        Run::action()
+            .endpoint(&self.stage.proxy.endpoint())
+            .contract_text(contract)
+            .input("command", "validate")
+            .input("environment", env)
+    }
+
+    /// How many requests of `op` the proxy saw, and the time from the first to the last.
+    fn spread(&self, op: &str) -> (usize, Duration) {
+        let log = self.stage.proxy.log();
+        let at: Vec<_> = log.iter().filter(|s| s.op == op).map(|s| s.at).collect();
+        let (Some(first), Some(last)) = (at.iter().min(), at.iter().max()) else {
+            return (0, Duration::ZERO);
+        };
+        (at.len(), *last - *first)
+    }
+
     fn assert_all_on(&self, range: std::ops::Range<usize>, version: &str) {
         for f in &self.names[range] {
             assert_eq!(self.stage.aws.alias(f, "live").version, version, "{f}");
         }
+    }
+
+    /// A Lambda operation (the proxy names the others by their own protocols).
+    fn is_lambda(&self, op: &str) -> bool {
+        let log = self.stage.proxy.log();
+        log.iter().any(|s| {
+            s.op == op && (s.path.starts_with("/2015-03-31/") || s.path.starts_with("/2019-09-30/"))
+        })
     }
 
     /// Requests the proxy answered 429 and the same operation's successes after them.
@@ -110,18 +139,20 @@ fn a_fleet_over_the_quota_is_throttled_retried_and_promoted_without_rollback() {
 #[test]
 fn validate_of_a_fleet_over_the_quota_reports_no_aws_error() {
     let fleet = Fleet::start(24, 32);
+    // Slow enough (24 GetAlias at 1.5/s) that the reads outlast the 10 s of a progress line.
     fleet
         .stage
         .proxy
-        .enforce(Arc::new(Quotas::lambda(4.0, 10.0)));
+        .enforce(Arc::new(Quotas::lambda(1.5, 10.0)));
     let contract = fleet.contract("", &[("prod", 0..24)]);
-    let r = Run::action()
-        .endpoint(&fleet.stage.proxy.endpoint())
-        .contract_text(&contract)
-        .input("command", "validate")
-        .input("environment", "prod")
-        .execute();
+    let r = fleet.validate(&contract, "prod").execute();
     assert_clean_success(&r);
+    // 24 functions and their 24 aliases: validate's progress line in the run log.
+    assert!(
+        r.stdout.contains("validate prod: ") && r.stdout.contains("/48 reads answered, "),
+        "{}",
+        r.stdout
+    );
     let findings = r.report()["findings"].as_array().expect("findings").len();
     assert!(findings >= 24, "{findings} findings");
     let (throttled, retried) = fleet.throttled_and_retried();
@@ -129,6 +160,72 @@ fn validate_of_a_fleet_over_the_quota_reports_no_aws_error() {
         throttled > 0 && retried,
         "{throttled} throttled, retried: {retried}"
     );
+}
+
+#[test]
+fn a_small_run_sends_its_calls_without_pacing_waits() {
+    let fleet = Fleet::start(4, 35);
+    let mut checks = String::from("    checks:\n");
+    for f in &fleet.names {
+        let group = format!("/aws/lambda/{f}");
+        fleet.stage.aws.create_group(&group);
+        checks.push_str(&format!("      - log-group: {group}\n"));
+    }
+    fleet
+        .stage
+        .proxy
+        .enforce(Arc::new(Quotas::lambda(15.0, 100.0)));
+    let contract = fleet.contract("", &[("prod", 0..4)]) + &checks;
+    let r = fleet.validate(&contract, "prod").execute();
+    assert_clean_success(&r);
+    // Paced one request per 1/rate, 4 GetAlias (15/s) would span at least 3 × 67 ms and
+    // 4 DescribeLogGroups (5/s) 3 × 202 ms. An idle pool's burst sends them together.
+    let (aliases, alias_spread) = fleet.spread("GetAlias");
+    assert_eq!(aliases, 4);
+    assert!(
+        alias_spread < Duration::from_millis(100),
+        "GetAlias spread over {alias_spread:?}"
+    );
+    let (groups, group_spread) = fleet.spread("DescribeLogGroups");
+    assert_eq!(groups, 4);
+    assert!(
+        group_spread < Duration::from_millis(300),
+        "DescribeLogGroups spread over {group_spread:?}"
+    );
+    assert_eq!(
+        fleet.throttled_and_retried().0,
+        0,
+        "the burst was throttled"
+    );
+}
+
+#[test]
+fn a_fleet_of_100_at_lambdas_quotas_is_never_throttled() {
+    let fleet = Fleet::start(100, 36);
+    let quotas = Arc::new(Quotas::lambda(15.0, 100.0));
+    fleet.stage.proxy.enforce(Arc::clone(&quotas));
+    let contract = fleet.contract("", &[("prod", 0..100)]);
+    let r = fleet.promote(&contract, "prod").execute();
+    assert_clean_success(&r);
+    fleet.assert_all_on(0..100, "2");
+    assert_eq!(quotas.refused(), 0, "{:?}", fleet.stage.proxy.counts());
+    let notices = r.report()["notices"].to_string();
+    assert!(
+        notices.contains(
+            "promote prod: 100/100 updated, 100 published, 100 aliases moved, 0 throttled answers"
+        ),
+        "{notices}"
+    );
+    // Five control-plane requests per function: GetAlias, the listing of provisioned
+    // concurrency, and the three writes.
+    let counts = fleet.stage.proxy.counts();
+    let control_plane: usize = counts
+        .iter()
+        .filter(|(op, _)| !matches!(op.as_str(), "GetFunction" | "Invoke"))
+        .filter(|(op, _)| fleet.is_lambda(op))
+        .map(|(_, n)| n)
+        .sum();
+    assert_eq!(control_plane, 500, "{counts:?}");
 }
 
 #[test]

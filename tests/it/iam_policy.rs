@@ -182,7 +182,10 @@ fn sample_contract_gets_exactly_the_expected_grants() {
         ("cloudwatch:DescribeAlarms", anything.clone()),
         // Provisioned concurrency is matched on every promotion.
         ("lambda:GetProvisionedConcurrencyConfig", both.clone()),
-        ("lambda:ListProvisionedConcurrencyConfigs", unqualified.clone()),
+        (
+            "lambda:ListProvisionedConcurrencyConfigs",
+            unqualified.clone(),
+        ),
         ("lambda:PutProvisionedConcurrencyConfig", both.clone()),
         ("lambda:DeleteProvisionedConcurrencyConfig", both.clone()),
         ("lambda:GetFunction", both.clone()),

@@ -2,6 +2,13 @@
 //! bucket per pool, as AWS counts them per account and region, so every binary talking
 //! through one proxy spends the same quotas, like two runs in one account.
 //!
+//! AWS throttles with token buckets: the bucket holds a second's worth of requests (the
+//! quota), each request takes a token, and tokens come back at the quota's rate, so an idle
+//! pool takes a burst of a second's worth at once and a busy one the rate
+//! (<https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html#throttling-how>,
+//! <https://docs.aws.amazon.com/AmazonECS/latest/APIReference/request-throttling.html>).
+//! Each bucket here starts full, as an account's does after a quiet while.
+//!
 //! Lambda (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests):
 //! `GetFunction` 100 per second, `GetPolicy` 15, every other control-plane API 15 per second
 //! together; invocations are not rate-quota'd this way. Past a quota Lambda answers HTTP 429
@@ -40,7 +47,9 @@ fn pool_of(req: &RequestInfo) -> Option<QuotaPool> {
 struct Bucket {
     pool: QuotaPool,
     per_second: f64,
-    /// Tokens left; refilled continuously up to one second's worth.
+    /// The bucket's size: the burst an idle pool takes at once (a second's worth).
+    burst: f64,
+    /// Tokens left; refilled continuously up to `burst`.
     tokens: f64,
     last: Option<Instant>,
 }
@@ -51,7 +60,7 @@ impl Bucket {
         let elapsed = self
             .last
             .map_or(0.0, |l| now.duration_since(l).as_secs_f64());
-        self.tokens = (self.tokens + elapsed * self.per_second).min(self.per_second);
+        self.tokens = (self.tokens + elapsed * self.per_second).min(self.burst);
         self.last = Some(now);
         if self.tokens >= 1.0 {
             self.tokens -= 1.0;
@@ -81,6 +90,7 @@ impl Quotas {
         let bucket = |pool, per_second| Bucket {
             pool,
             per_second,
+            burst: per_second,
             tokens: per_second,
             last: None,
         };
@@ -167,5 +177,44 @@ fn throttled(protocol: Protocol, wait: f64) -> Answer {
             let headers = vec![("Content-Type".to_owned(), "text/xml".to_owned())];
             (400, headers, body.as_bytes().to_vec())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn get_alias() -> RequestInfo {
+        RequestInfo::new("GET", "/2015-03-31/functions/f/aliases/live", None, "")
+    }
+
+    #[test]
+    fn an_idle_pool_takes_a_second_of_quota_at_once_then_its_rate() {
+        let quotas = Quotas::lambda(15.0, 100.0);
+        let t0 = Instant::now();
+        for _ in 0..15 {
+            assert!(
+                quotas.check(&get_alias(), t0).is_none(),
+                "the burst was refused"
+            );
+        }
+        let (status, headers, _) = quotas
+            .check(&get_alias(), t0)
+            .expect("the 16th is throttled");
+        assert_eq!(status, 429);
+        assert!(headers.iter().any(|(k, v)| k == "Retry-After" && v == "1"));
+        // A token comes back every 1/15 s, and no more than a second's worth is banked.
+        assert!(
+            quotas
+                .check(&get_alias(), t0 + Duration::from_millis(67))
+                .is_none()
+        );
+        let later = t0 + Duration::from_secs(60);
+        let taken = (0..40)
+            .filter(|_| quotas.check(&get_alias(), later).is_none())
+            .count();
+        assert_eq!(taken, 15);
+        assert_eq!(quotas.refused(), 26);
     }
 }

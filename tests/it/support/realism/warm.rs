@@ -93,8 +93,9 @@ impl Warm {
             .filter(|((f, _), _)| f == function)
             .map(|((f, q), c)| {
                 let mut item = body(c, now);
-                item["FunctionArn"] =
-                    Value::from(format!("arn:aws:lambda:us-east-1:123456789012:function:{f}:{q}"));
+                item["FunctionArn"] = Value::from(format!(
+                    "arn:aws:lambda:us-east-1:123456789012:function:{f}:{q}"
+                ));
                 item
             })
             .collect();
