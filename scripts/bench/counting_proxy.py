@@ -7,7 +7,9 @@ and region (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.h
 GetFunction 100 per second, every other control-plane API 15 per second together, invocations
 apart. A request past a quota is answered as Lambda does: HTTP 429 TooManyRequestsException,
 `Retry-After` (the SDK's `retryAfterSeconds`) and a JSON body with Type, message and
-Reason CallerRateLimitExceeded. Each pool is a token bucket holding one second's worth.
+Reason CallerRateLimitExceeded. Each pool is a token bucket holding one second's worth, as AWS
+throttles (https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html#throttling-how):
+an idle pool takes a burst of a second's worth at once, a busy one its rate.
 
 Usage, as a process (scripts/bench/promote.sh, scripts/bench/fleet.sh):
     .venv/bin/python scripts/bench/counting_proxy.py --port PORT --upstream http://127.0.0.1:MOTO_PORT [--quotas]

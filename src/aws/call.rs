@@ -14,6 +14,7 @@ use aws_smithy_async::future::pagination_stream::PaginationStream;
 
 use super::clients::Clients;
 use super::error::{AwsError, ErrorKind};
+use super::next_page::NextPage;
 use super::operations::Operation;
 use super::quota;
 
@@ -67,8 +68,9 @@ impl Clients {
         }
     }
 
-    /// Every page of a listing, each paced; a throttled page restarts the
-    /// listing (through `call`), as listings are short.
+    /// Every page of a listing, each paced (a slot only for a page the previous one
+    /// announced); a throttled page restarts the listing (through `call`), as listings
+    /// are short.
     pub(super) async fn pages<O, E, F>(
         &self,
         op: Operation,
@@ -78,6 +80,7 @@ impl Clients {
     where
         F: Fn() -> PaginationStream<Result<O, SdkError<E, HttpResponse>>>,
         E: ProvideErrorMetadata + std::error::Error + 'static,
+        O: NextPage,
     {
         self.pages_until(op, resource, start, |_| false).await
     }
@@ -93,14 +96,19 @@ impl Clients {
     where
         F: Fn() -> PaginationStream<Result<O, SdkError<E, HttpResponse>>>,
         E: ProvideErrorMetadata + std::error::Error + 'static,
+        O: NextPage,
     {
         let pool = quota::pool_of(op.action);
         self.call(op, resource, || async {
             let mut stream = start();
-            let mut out = Vec::new();
+            let mut out: Vec<O> = Vec::new();
             loop {
-                if !out.is_empty() {
-                    // The first page's slot was taken by `call`.
+                // The first page's slot was taken by `call`; the paginator ends
+                // without a request after a page with no next token.
+                if let Some(last) = out.last() {
+                    if !last.has_next() {
+                        return Ok(out);
+                    }
                     drop(self.pacer.slot(pool).await);
                 }
                 match stream.next().await {

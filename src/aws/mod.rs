@@ -19,6 +19,7 @@ mod lambda_versions;
 pub mod lambda_write;
 pub mod logs;
 pub mod metrics;
+mod next_page;
 pub mod oidc;
 pub mod oidc_role;
 pub mod operations;
