@@ -36,3 +36,33 @@ impl NextPage for aws_sdk_cloudfront::operation::list_distributions::ListDistrib
             .is_some_and(|l| l.is_truncated() && l.next_marker().is_some_and(|m| !m.is_empty()))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_cloudwatchlogs::operation::describe_log_groups::DescribeLogGroupsOutput;
+    use aws_sdk_lambda::operation::list_aliases::ListAliasesOutput;
+
+    #[test]
+    fn a_page_without_a_token_is_the_last() {
+        assert!(!DescribeLogGroupsOutput::builder().build().has_next());
+        assert!(
+            !DescribeLogGroupsOutput::builder()
+                .next_token("")
+                .build()
+                .has_next()
+        );
+        assert!(
+            DescribeLogGroupsOutput::builder()
+                .next_token("t")
+                .build()
+                .has_next()
+        );
+        assert!(
+            ListAliasesOutput::builder()
+                .next_marker("m")
+                .build()
+                .has_next()
+        );
+    }
+}
