@@ -33,7 +33,7 @@ async fn a_promote_records_a_deployment_in_progress_then_success() {
     let seeded = seed(&moto);
     let cf_id = distribution_id(&seeded);
     let digest = seeded["images"]["v2"]["digest"].as_str().expect("digest");
-    let github = MockServer::start().await;
+    let github = server().await;
     deployments(&github, 4321).await;
 
     let image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/worker:v2";
@@ -82,7 +82,7 @@ async fn a_promote_records_a_deployment_in_progress_then_success() {
 async fn a_failed_promote_posts_a_failure_status() {
     let moto = Moto::start();
     let cf_id = distribution_id(&seed(&moto));
-    let github = MockServer::start().await;
+    let github = server().await;
     deployments(&github, 4321).await;
 
     let image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/worker:v404";

@@ -143,3 +143,12 @@ fn keep_versions_and_invalidate() {
         ["missing-key"]
     );
 }
+
+#[test]
+fn an_environment_url_is_http_or_https() {
+    let env = |s: &str| with_env(&format!("{MINIMAL_ENV}{s}\n"));
+    assert_eq!(codes(&env("url: https://app.example.com")), [] as [&str; 0]);
+    assert_eq!(codes(&env("url: app.example.com")), ["bad-value"]);
+    assert_eq!(codes(&env("url: 'https://'")), ["bad-value"]);
+    assert_eq!(codes(&env("url: [x]")), ["wrong-type"]);
+}
