@@ -23,6 +23,7 @@ mod github_deployments;
 mod github_e2e;
 mod github_e2e_deployments;
 mod github_errors;
+mod github_events;
 mod github_owner;
 mod harness;
 mod iam_policy;

@@ -154,6 +154,19 @@ impl GitHubStandIn {
         self
     }
 
+    /// Answers `VERB route` with the description's example for `status`, `edit`ed.
+    pub fn example(
+        &self,
+        verb: &str,
+        route: &str,
+        status: u16,
+        edit: impl FnOnce(&mut Value),
+    ) -> &GitHubStandIn {
+        self.runtime
+            .block_on(example(&self.server, verb, route, status, edit));
+        self
+    }
+
     /// Creates Deployment `id` and accepts its statuses.
     pub fn deployments(&self, id: u64) -> &GitHubStandIn {
         self.runtime.block_on(deployments(&self.server, id));

@@ -11,6 +11,7 @@ pub mod github_e2e;
 mod github_openapi;
 mod github_schema;
 pub mod github_stand_in;
+pub mod github_webhooks;
 mod hang;
 mod http;
 mod moto;
