@@ -20,6 +20,7 @@ mod fleet;
 mod footguns;
 mod github_api;
 mod github_deployments;
+mod github_described;
 mod github_e2e;
 mod github_e2e_deployments;
 mod github_errors;

@@ -13,6 +13,7 @@ use wiremock::matchers::{method, path};
 use wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
 
 use super::github_openapi;
+pub use super::github_openapi::check;
 
 /// The repository every stand-in serves, and its pull request #7's comments.
 pub const REPOSITORY: &str = "acme/app";
