@@ -29,11 +29,12 @@ fn resolve(node: &Value) -> &Value {
     }
 }
 
+/// An operation of the description: its path template, its node, and the request's path
+/// parameters by name.
+type Operation = (&'static str, &'static Value, Vec<(String, String)>);
+
 /// The path template and operation for `verb` on `path`, with the path's parameters.
-fn operation(
-    verb: &str,
-    path: &str,
-) -> Option<(&'static str, &'static Value, Vec<(String, String)>)> {
+fn operation(verb: &str, path: &str) -> Option<Operation> {
     let verb = verb.to_ascii_lowercase();
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     let paths = description()["paths"].as_object()?;
