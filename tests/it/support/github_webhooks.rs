@@ -44,6 +44,10 @@ fn default_branch(payload: &Value) -> String {
     )
 }
 
+/// The head of the examples' repository (their push's `after`): the commit a
+/// `workflow_dispatch`, `release` or `schedule` runs on, which their payloads do not carry.
+const HEAD: &str = "6113728f27ae82c7b1a177c8d03f9e96e0adf246";
+
 /// `(GITHUB_REF, GITHUB_SHA)` as the runner sets them for `event` with `payload`. A deleted
 /// push runs on the default branch (GitHub: "the SHA in the workflow run (and its associated
 /// refs) reverts to the default branch"); its sha here is the payload's `before`.
@@ -62,18 +66,12 @@ pub fn ref_and_sha(event: &str, payload: &Value) -> (String, String) {
         }
         "push" if payload["deleted"] == true => (default_branch(payload), text(&payload["before"])),
         "push" => (text(&payload["ref"]), text(&payload["after"])),
-        "workflow_dispatch" => (
-            text(&payload["ref"]),
-            "6113728f27ae82c7b1a177c8d03f9e96e0adf246".into(),
-        ),
+        "workflow_dispatch" => (text(&payload["ref"]), HEAD.into()),
         "release" => (
             format!("refs/tags/{}", text(&payload["release"]["tag_name"])),
-            "6113728f27ae82c7b1a177c8d03f9e96e0adf246".into(),
+            HEAD.into(),
         ),
-        _ => (
-            default_branch(payload),
-            "6113728f27ae82c7b1a177c8d03f9e96e0adf246".into(),
-        ),
+        _ => (default_branch(payload), HEAD.into()),
     }
 }
 
