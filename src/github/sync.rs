@@ -73,7 +73,7 @@ pub fn deploys(run: &Run, dry_run: bool) -> bool {
 }
 
 /// Where `env` is served, for the Deployment's `environment_url`: its `url:`, else
-/// `https://` + the first alias of the distribution its `invalidate` names (read with
+/// `https://` + the first alternate domain (CNAME) of the distribution its `invalidate` names (read with
 /// `ListDistributions`; a refused read only means no URL). `None` when no
 /// Deployment is recorded, so no AWS call is made for nothing.
 pub async fn environment_url(
@@ -93,7 +93,8 @@ pub async fn environment_url(
         Ok(all) => all
             .into_iter()
             .find(|d| d.id == id.expose())
-            .and_then(|d| d.aliases.into_iter().next())
+            // A wildcard alternate domain (`*.example.com`) is no address to link.
+            .and_then(|d| d.aliases.into_iter().find(|a| !a.starts_with('*')))
             .map(|alias| format!("https://{alias}")),
         Err(e) => {
             run.emitter
