@@ -4,16 +4,18 @@
 
 use std::ffi::OsString;
 
+use crate::auto::{self, Auto};
 use crate::cancel::Cancel;
 use crate::command;
 use crate::error::UsageError;
 use crate::github::event::{self, Event};
 use crate::jobenv::JobEnv;
 use crate::report::emit::Emitter;
+use crate::report::model::{Outcome, Report};
 use crate::run::{End, Run, RunnerEnv};
 use crate::scrub::{Scrubber, Shared};
 use crate::settings::{self, Command};
-use crate::{cli, config, inputs, select};
+use crate::{cli, config, inputs};
 
 /// Parses the arguments (CLI mode) or the `INPUT_*` env (action mode) and runs.
 /// Errors that reach `main` are printed once there, through `scrubber`, which
@@ -67,7 +69,14 @@ pub async fn run(argv: Vec<OsString>, cancel: Cancel, scrubber: Shared) -> anyho
 
 async fn dispatch(run: Run) -> anyhow::Result<End> {
     let command = match run.settings.command {
-        Command::Auto => select::decide_command(Command::Auto, &run.event.name)?,
+        Command::Auto => {
+            let named = !run.settings.environments.is_empty();
+            let git_ref = run.runner.git_ref();
+            match auto::decide(&run.event, &run.contract, git_ref, named)? {
+                Auto::Run(command) => command,
+                Auto::Skip { command, reason } => return skipped(&run, command, reason),
+            }
+        }
         c => c,
     };
     match command {
@@ -80,4 +89,14 @@ async fn dispatch(run: Run) -> anyhow::Result<End> {
             Err(UsageError::Selection(format!("`{}` cannot run here", command.as_str())).into())
         }
     }
+}
+
+/// An event `auto` leaves alone: a `skipped` report saying why, exit 0.
+fn skipped(run: &Run, command: Command, reason: String) -> anyhow::Result<End> {
+    let mut report = Report::new(command.as_str(), String::new(), run.contract_label());
+    report.result = Outcome::Skipped;
+    run.emitter.notice(&reason);
+    report.notices.push(reason);
+    run.emitter.report(&report)?;
+    Ok(End::Done(Outcome::Skipped))
 }

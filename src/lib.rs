@@ -28,6 +28,7 @@
 //! "Exit codes and results", printing its last error through the scrubber.
 
 pub mod app;
+pub mod auto;
 pub mod aws;
 pub mod cancel;
 pub mod check;

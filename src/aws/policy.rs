@@ -324,6 +324,7 @@ mod tests {
             strategy: Strategy::AllAtOnce,
             keep_versions: None,
             invalidate: None,
+            url: None,
         }
     }
 

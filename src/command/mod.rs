@@ -80,6 +80,21 @@ async fn finish(
     Ok(end)
 }
 
+/// A command stopped on `error` before its end: its Deployment gets `error`
+/// (never left `in_progress`); the error goes on to `main` as it was.
+async fn abandon(run: &Run, deployment: Option<Deployment>, error: anyhow::Error) -> anyhow::Error {
+    if let Some(deployment) = deployment {
+        let shown = run.emitter.scrub(&format!("{error:#}"));
+        if let Some(w) = deployment
+            .abandon(&shown, run.cancel.signal().is_some())
+            .await
+        {
+            run.emitter.warning(&w);
+        }
+    }
+    error
+}
+
 /// A signal that cut a read short before any write (a check or the image
 /// lookup failing because its call was cancelled) ends the run as cancelled,
 /// not as drift or failure.

@@ -7,7 +7,7 @@
 use crate::aws::fleet_clients::Fleet;
 use crate::aws::{Clients, Read};
 use crate::config::model::{Environment, FunctionTarget};
-use crate::github::sync::Deployment;
+use crate::github::sync::{self, Deployment};
 use crate::promote::environment::{self, Prepared};
 use crate::promote::image::Resolved;
 use crate::promote::part::Part;
@@ -41,9 +41,16 @@ pub(super) async fn run(
             return super::finish(run, End::Done(Outcome::Failed), None, report).await;
         }
     };
-    let deployment = (!dry_run).then(|| Deployment::start(run, env, Command::Promote, false));
-    let end = promote(run, clients, &parts, resolved, dry_run, &mut report).await?;
-    super::finish(run, end, deployment, report).await
+    let deployment = if dry_run {
+        None
+    } else {
+        let url = sync::environment_url(run, env, &parts[0].read, false).await;
+        Some(Deployment::start(run, env, Command::Promote, false, url))
+    };
+    match promote(run, clients, &parts, resolved, dry_run, &mut report).await {
+        Ok(end) => super::finish(run, end, deployment, report).await,
+        Err(e) => Err(super::abandon(run, deployment, e).await),
+    }
 }
 
 /// The read side over every part, then, unless only planning, execute (handed each

@@ -60,6 +60,8 @@ pub struct Environment {
     /// `keep-versions:`; `None` keeps every version.
     pub keep_versions: Option<u32>,
     pub invalidate: Option<Invalidate>,
+    /// `url:`: where the environment is served; the GitHub Deployment's `environment_url`.
+    pub url: Option<String>,
 }
 
 /// `when:` — which refs select this environment. Both may be set; either matches.

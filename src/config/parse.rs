@@ -35,6 +35,7 @@ const ENV_KEYS: &[&str] = &[
     "post-traffic",
     "keep-versions",
     "invalidate",
+    "url",
     "account",
     "region",
     "role",
@@ -198,6 +199,7 @@ fn environment(sink: &mut Sink, name: &str, at: Pos, y: &Yaml) -> (Option<Enviro
     let invalidate = optional(f.get("invalidate"), |y| {
         invalidate(sink, y, &f.child("invalidate"))
     });
+    let url = optional(f.get("url"), |y| url(sink, y, &f.child("url")));
     let env = (|| {
         Some(Environment {
             name: name.to_string(),
@@ -211,6 +213,7 @@ fn environment(sink: &mut Sink, name: &str, at: Pos, y: &Yaml) -> (Option<Enviro
             post_traffic: post_traffic?,
             keep_versions: keep_versions?,
             invalidate: invalidate?,
+            url: url?,
         })
     })();
     (env, place)
@@ -340,6 +343,23 @@ fn keep_versions(sink: &mut Sink, y: &Yaml, path: &str) -> Option<u32> {
             None
         }
     }
+}
+
+/// `url:`, shown by GitHub as the Deployment's link: `https://` or `http://` only.
+fn url(sink: &mut Sink, y: &Yaml, path: &str) -> Option<String> {
+    let u = string(sink, y, path)?;
+    let rest = u
+        .strip_prefix("https://")
+        .or_else(|| u.strip_prefix("http://"));
+    if rest.is_some_and(|r| !r.is_empty() && !r.contains(char::is_whitespace)) {
+        return Some(u);
+    }
+    sink.error(
+        y.at,
+        Code::BadValue,
+        format!("`{path}` must be an http(s) URL such as https://app.example.com, found `{u}`"),
+    );
+    None
 }
 
 fn invalidate(sink: &mut Sink, y: &Yaml, path: &str) -> Option<Invalidate> {

@@ -180,6 +180,7 @@ mod tests {
             strategy: Strategy::AllAtOnce,
             keep_versions: Some(3),
             invalidate: None,
+            url: None,
         }
     }
 

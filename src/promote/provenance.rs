@@ -13,6 +13,8 @@ pub struct RunInfo {
     pub sha: String,
     pub git_ref: String,
     pub run_id: String,
+    /// `GITHUB_RUN_ATTEMPT`: 1, then 2, … for each re-run of the same run id.
+    pub run_attempt: String,
     pub server_url: String,
 }
 
@@ -24,6 +26,7 @@ impl RunInfo {
             sha: v("GITHUB_SHA"),
             git_ref: v("GITHUB_REF"),
             run_id: v("GITHUB_RUN_ID"),
+            run_attempt: v("GITHUB_RUN_ATTEMPT"),
             server_url: get("GITHUB_SERVER_URL")
                 .unwrap_or_else(|| "https://github.com".to_string()),
         }
@@ -86,6 +89,7 @@ mod tests {
             sha: "0123456789abcdef0123".into(),
             git_ref: "refs/tags/v1.2.3".into(),
             run_id: "42".into(),
+            run_attempt: "1".into(),
             server_url: "https://github.com".into(),
         }
     }

@@ -13,7 +13,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 async fn the_first_run_creates_the_comment() {
     let moto = Moto::start();
     let cf_id = distribution_id(&seed(&moto));
-    let github = MockServer::start().await;
+    let github = server().await;
     mock_empty_comment_list(&github).await;
     mock_create_comment(&github, 501).await;
 
@@ -57,8 +57,12 @@ async fn mock_two_pages(github: &MockServer, ours: u64, old_body: &str) {
                     format!("<{next}>; rel=\"next\", <{next}>; rel=\"last\""),
                 )
                 .set_body_json(json!([
-                    {"id": 11, "body": "LGTM"},
-                    {"id": 12, "body": "lambda-promote report, but not the marker"}
+                    listed_comment(11, Some("LGTM"), "octocat"),
+                    listed_comment(
+                        12,
+                        Some("lambda-promote report, but not the marker"),
+                        "octocat"
+                    )
                 ])),
         )
         .mount(github)
@@ -67,23 +71,20 @@ async fn mock_two_pages(github: &MockServer, ours: u64, old_body: &str) {
         .and(path(COMMENTS))
         .and(query_param("page", "2"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!([
-            {"id": 13, "body": null},
-            {"id": ours, "body": old_body, "user": {"login": "github-actions[bot]", "type": "Bot"}}
+            listed_comment(13, None, "octocat"),
+            listed_comment(ours, Some(old_body), "github-actions[bot]")
         ])))
         .mount(github)
         .await;
-    Mock::given(method("PATCH"))
-        .and(path(format!("/repos/acme/app/issues/comments/{ours}")))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": ours})))
-        .mount(github)
-        .await;
+    let route = format!("/repos/acme/app/issues/comments/{ours}");
+    example(github, "PATCH", &route, 200, |c| c["id"] = json!(ours)).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_later_run_updates_the_comment_found_on_page_two() {
     let moto = Moto::start();
     let cf_id = distribution_id(&seed(&moto));
-    let github = MockServer::start().await;
+    let github = server().await;
     mock_two_pages(&github, 777, &format!("{MARKER}\nold report")).await;
 
     let result = execute(pull_request(&moto, &github, &cf_id)).await;
@@ -115,7 +116,7 @@ async fn fixing_the_drift_updates_the_same_comment_to_a_clean_verdict() {
     let cf_id = distribution_id(&seed(&moto));
 
     // Run 1: the secret is wrong, the comment is created saying so.
-    let github = MockServer::start().await;
+    let github = server().await;
     mock_empty_comment_list(&github).await;
     mock_create_comment(&github, 900).await;
     let drift = execute(pull_request(&moto, &github, "EWRONGDISTRIB1")).await;
@@ -136,17 +137,11 @@ async fn fixing_the_drift_updates_the_same_comment_to_a_clean_verdict() {
     assert!(!first.contains("EWRONGDISTRIB1"), "{first}");
 
     // Run 2: GitHub now lists that comment; the fixed secret updates it in place.
-    github.reset().await;
-    Mock::given(method("GET"))
-        .and(path(COMMENTS))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([{"id": 900, "body": first, "user": {"login": "github-actions[bot]", "type": "Bot"}}])))
-        .mount(&github)
-        .await;
-    Mock::given(method("PATCH"))
-        .and(path("/repos/acme/app/issues/comments/900"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": 900})))
-        .mount(&github)
-        .await;
+    reset(&github).await;
+    let listed = json!([listed_comment(900, Some(&first), "github-actions[bot]")]);
+    answer(&github, "GET", Some(COMMENTS), 200, listed).await;
+    let route = "/repos/acme/app/issues/comments/900";
+    example(&github, "PATCH", route, 200, |c| c["id"] = json!(900)).await;
     let fixed = execute(pull_request(&moto, &github, &cf_id)).await;
     fixed.assert_code(0);
     let seen = requests(&github).await;
@@ -174,7 +169,7 @@ async fn fixing_the_drift_updates_the_same_comment_to_a_clean_verdict() {
 async fn a_403_is_a_warning_naming_the_permission_and_keeps_the_exit_code() {
     let moto = Moto::start();
     let cf_id = distribution_id(&seed(&moto));
-    let github = MockServer::start().await;
+    let github = server().await;
     mock_empty_comment_list(&github).await;
     Mock::given(method("POST"))
         .and(path(COMMENTS))

@@ -41,6 +41,7 @@ fn environment(name: &str, image: ImageSource, function: &str) -> Environment {
         post_traffic: None,
         keep_versions: None,
         invalidate: None,
+        url: None,
     }
 }
 

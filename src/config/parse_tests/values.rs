@@ -143,3 +143,16 @@ fn keep_versions_and_invalidate() {
         ["missing-key"]
     );
 }
+
+#[test]
+fn an_environment_url_is_http_or_https() {
+    let env = |s: &str| with_env(&format!("{MINIMAL_ENV}{s}\n"));
+    let ok = parse("c.yml", &env("url: https://app.example.com")).expect("valid");
+    assert_eq!(
+        ok.environments[0].url.as_deref(),
+        Some("https://app.example.com")
+    );
+    assert_eq!(codes(&env("url: app.example.com")), ["bad-value"]);
+    assert_eq!(codes(&env("url: 'https://'")), ["bad-value"]);
+    assert_eq!(codes(&env("url: [x]")), ["wrong-type"]);
+}
