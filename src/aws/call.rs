@@ -3,7 +3,8 @@
 //! `Rate exceeded`) with jittered backoff, honouring `Retry-After`, until the
 //! run's deadline. The SDK's own retry stays for other transient errors
 //! (bounded attempts); `retry_classifier.rs` takes throttling away from it so
-//! throttled retries are paced too and never exhaust its attempt count.
+//! throttled retries are paced too and never exhaust its attempt count. Restores take the
+//! pacer's restore lane (`Clients::restoring`): no queue, retried within their own budget.
 
 use std::future::Future;
 use std::time::Duration;
@@ -33,7 +34,10 @@ impl Clients {
         let pool = quota::pool_of(op.action);
         let mut attempt = 0;
         loop {
-            let result = {
+            let result = if self.restoring {
+                self.pacer.restore_slot();
+                send().await
+            } else {
                 let Some(_permit) = self.until_cancelled(self.pacer.slot(pool)).await else {
                     return Err(cancelled(op, resource));
                 };
@@ -51,7 +55,15 @@ impl Clients {
                 self.pacer.answered(pool);
                 return Err(err);
             }
-            match self.pacer.throttled_answer(pool, retry_after(&e), attempt) {
+            let wait = if self.restoring {
+                Some(
+                    self.pacer
+                        .throttled_restore(pool, retry_after(&e), attempt),
+                )
+            } else {
+                self.pacer.throttled_answer(pool, retry_after(&e), attempt)
+            };
+            match wait {
                 Some(wait) => {
                     if self
                         .until_cancelled(tokio::time::sleep(wait))
@@ -101,7 +113,10 @@ impl Clients {
             loop {
                 if !out.is_empty() {
                     // The first page's slot was taken by `call`.
-                    drop(self.pacer.slot(pool).await);
+                    match self.restoring {
+                        true => self.pacer.restore_slot(),
+                        false => drop(self.pacer.slot(pool).await),
+                    }
                 }
                 match stream.next().await {
                     Some(page) => out.push(page?),
