@@ -27,14 +27,15 @@ pub struct Abort {
 }
 
 impl Abort {
-    /// Fires the joined view with [`ABORTED`], unless a signal fired it first.
-    pub fn abort(&self) {
-        fire(&self.tx, ABORTED);
+    /// Fires the joined view with [`ABORTED`], unless something fired it first; true when
+    /// this call was the first cause.
+    pub fn abort(&self) -> bool {
+        fire(&self.tx, ABORTED)
     }
 }
 
-/// Sets the first value only: the first cause decides.
-fn fire(tx: &watch::Sender<Option<i32>>, sig: i32) {
+/// Sets the first value only: the first cause decides; true when this was it.
+fn fire(tx: &watch::Sender<Option<i32>>, sig: i32) -> bool {
     tx.send_if_modified(|cur| {
         if cur.is_none() {
             *cur = Some(sig);
@@ -42,7 +43,7 @@ fn fire(tx: &watch::Sender<Option<i32>>, sig: i32) {
         } else {
             false
         }
-    });
+    })
 }
 
 /// A cheap, cloneable view of "has the job been cancelled, and by which signal".
@@ -95,7 +96,7 @@ impl Cancel {
         let forward = Arc::clone(&tx);
         tokio::spawn(async move {
             let sig = parent.cancelled().await;
-            fire(&forward, sig);
+            let _ = fire(&forward, sig);
         });
         (Abort { tx }, Cancel { rx })
     }

@@ -166,3 +166,30 @@ fn retry_after<E>(e: &SdkError<E, HttpResponse>) -> Option<Duration> {
     let secs: f64 = value.trim().parse().ok()?;
     (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs.min(60.0)))
 }
+
+#[cfg(test)]
+mod tests {
+    /// Every SDK call in the adapters is sent inside `Clients::call` or `Clients::pages*`
+    /// (so paced and retried when throttled), or carries an `unpaced:` comment saying why.
+    #[test]
+    fn every_sdk_call_goes_through_the_pacer() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/aws");
+        let mut bypass = Vec::new();
+        for entry in std::fs::read_dir(dir).expect("src/aws") {
+            let path = entry.expect("entry").path();
+            let text = std::fs::read_to_string(&path).expect("source");
+            for (at, _) in text.match_indices(".send()") {
+                // The statement holding the send: from the last `;` before it.
+                let statement = &text[text[..at].rfind(';').unwrap_or(0)..at];
+                let paced = [".call(", ".pages(", ".pages_until(", "unpaced:"]
+                    .iter()
+                    .any(|w| statement.contains(w));
+                if !paced && !path.ends_with("call.rs") {
+                    let line = text[..at].lines().count();
+                    bypass.push(format!("{}:{line}", path.display()));
+                }
+            }
+        }
+        assert!(bypass.is_empty(), "AWS calls bypassing the pacer: {bypass:?}");
+    }
+}

@@ -77,8 +77,9 @@ impl Coordinator {
     }
 
     /// The first failure: every sibling stops at its next await, and the restores start.
-    pub fn abort(&self) {
-        self.abort.abort();
+    /// True when this call was the first cause (no signal, no earlier failure).
+    pub fn abort(&self) -> bool {
+        self.abort.abort()
     }
 
     fn entries(&self) -> std::sync::MutexGuard<'_, Vec<Entry>> {

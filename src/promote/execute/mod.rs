@@ -248,9 +248,13 @@ async fn run_jobs(
             log: &log,
         };
         async {
-            let outcome = guard::promote(job).await;
-            if !matches!(outcome.status, Status::Success) {
-                ctx.coord.abort();
+            let mut outcome = guard::promote(job).await;
+            // A failure after the abort is the abort's doing: the first cause is reported.
+            if !matches!(outcome.status, Status::Success)
+                && !ctx.coord.abort()
+                && let Some(sig) = ctx.coord.cancel().signal()
+            {
+                outcome.status = Status::Cancelled(sig);
             }
             outcome
         }
