@@ -93,7 +93,7 @@ pub async fn assume(
     session: &Session<'_>,
 ) -> Result<Credentials, AssumeError> {
     // unpaced: the unsigned exchange runs once per role (and on renewal), before the role's
-    // clients and their pacer exist; the SDK's standard retry handles STS throttling here.
+    // clients and their pacer exist, and the SDK's standard retry handles STS throttling here.
     let out = sts
         .assume_role_with_web_identity()
         .role_arn(role)
