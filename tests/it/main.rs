@@ -34,6 +34,8 @@ mod readme_tables;
 mod realism;
 mod rollback;
 mod rollback_cancel;
+mod safety;
+mod safety_review;
 mod survive;
 mod untrusted;
 mod validate;

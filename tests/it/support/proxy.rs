@@ -139,6 +139,18 @@ impl Proxy {
         self.counts().get(op).copied().unwrap_or(0)
     }
 
+    /// Waits until `n` requests of `op` have arrived (answered or not); false on timeout.
+    pub fn wait_arrived(&self, op: &str, n: usize, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        while Instant::now() < deadline {
+            if self.shared.rules.lock().expect("rules").arrived(op) >= n {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        false
+    }
+
     /// Waits until `op` has been requested `n` times; false on timeout.
     pub fn wait_for(&self, op: &str, n: usize, timeout: Duration) -> bool {
         let deadline = Instant::now() + timeout;
@@ -260,6 +272,9 @@ async fn respond(
     at: Instant,
 ) -> std::io::Result<Answered> {
     let decision = shared.rules.lock().expect("rules").decide(info, at);
+    if let Some(by) = decision.delay {
+        tokio::time::sleep(by).await;
+    }
     if decision.hang {
         let body = String::from_utf8_lossy(&request.body).into_owned();
         super::hang::forever(&shared.log, info, at, body).await?;
