@@ -56,10 +56,7 @@ impl Clients {
                 return Err(err);
             }
             let wait = if self.restoring {
-                Some(
-                    self.pacer
-                        .throttled_restore(pool, retry_after(&e), attempt),
-                )
+                Some(self.pacer.throttled_restore(pool, retry_after(&e), attempt))
             } else {
                 self.pacer.throttled_answer(pool, retry_after(&e), attempt)
             };
@@ -190,6 +187,9 @@ mod tests {
                 }
             }
         }
-        assert!(bypass.is_empty(), "AWS calls bypassing the pacer: {bypass:?}");
+        assert!(
+            bypass.is_empty(),
+            "AWS calls bypassing the pacer: {bypass:?}"
+        );
     }
 }

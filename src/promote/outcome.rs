@@ -38,7 +38,13 @@ pub fn conclude(
 ) -> End {
     let all_ok = executed.all_ok();
     let restored = &executed.restored;
-    let folded = fold(plans, executed.outcomes, all_ok, &restored.functions, region_of);
+    let folded = fold(
+        plans,
+        executed.outcomes,
+        all_ok,
+        &restored.functions,
+        region_of,
+    );
     promotion.functions = folded.functions.clone();
     // `version` is what the alias serves at the end, also when it could not be put back.
     for left in &restored.left {

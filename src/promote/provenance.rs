@@ -150,7 +150,10 @@ mod tests {
         assert_eq!(d, "lambda-promote rolled-back-from=7 run=42");
         assert_eq!(rolled_back_from(&d), Some("7".to_string()));
         assert_eq!(previous_version(&d), None);
-        assert_eq!(rolled_back_from(&alias_description(Some("7"), &run())), None);
+        assert_eq!(
+            rolled_back_from(&alias_description(Some("7"), &run())),
+            None
+        );
     }
 
     #[test]

@@ -30,7 +30,10 @@ fn the_old_versions_provisioned_concurrency_stays_until_the_environment_succeede
     let old = stage
         .proxy
         .with_model(|m| m.provisioned_config(FUNCTION, "1"));
-    assert!(old.is_some(), "the old version's provisioned concurrency was released");
+    assert!(
+        old.is_some(),
+        "the old version's provisioned concurrency was released"
+    );
     let new = stage
         .proxy
         .with_model(|m| m.provisioned_config(FUNCTION, "2"));
@@ -43,7 +46,9 @@ fn the_new_versions_provisioned_concurrency_goes_only_after_its_alias_is_back() 
     let mut model = Realism::new();
     model.provisioned(FUNCTION, "1", 2);
     stage.proxy.model(model);
-    stage.proxy.add(Rule::new(Match::op("Invoke"), Action::unhandled()));
+    stage
+        .proxy
+        .add(Rule::new(Match::op("Invoke"), Action::unhandled()));
     let block = "    post-traffic:\n      payload: '{\"check\": true}'\n";
     let r = stage.promote("v2", block).execute();
     r.assert_end(1, "rolled-back", true);
@@ -75,9 +80,11 @@ fn throttled_canary_log_reads_are_retried_not_failed_closed() {
     // Five 429s in a row on the canary's Logs reads (the default pattern reads every event):
     // throttling is never a rollback (README, "Choices").
     let stage = Stage::start(198);
-    stage.proxy.add(
-        Rule::new(Match::op("FilterLogEvents"), Action::Fail(Fault::Throttle)).times(5),
-    );
+    // A stream of the version to come, so the canary reads events.
+    stage.log("2", "0a1b2c", &["INFO fine"]);
+    stage
+        .proxy
+        .add(Rule::new(Match::op("FilterLogEvents"), Action::Fail(Fault::Throttle)).times(5));
     let block = "    strategy:\n      canary:\n        steps: [50]\n        interval: 2s\n";
     let r = stage.promote("v2", block).execute();
     r.assert_end(0, "success", false);
@@ -109,11 +116,7 @@ fn a_throttled_restore_after_the_timeout_is_retried() {
         .execute();
     r.assert_end(1, "rolled-back", true);
     stage.assert_alias("1");
-    let throttled = stage
-        .alias_writes()
-        .iter()
-        .filter(|s| s.injected)
-        .count();
+    let throttled = stage.alias_writes().iter().filter(|s| s.injected).count();
     assert_eq!(throttled, 2);
 }
 

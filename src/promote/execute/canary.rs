@@ -53,8 +53,8 @@ pub async fn shift(
     let Some(before) = w.before else {
         return shift::all_at_once(&target(&w), w.new_version, moved)
             .await
-        .map(|_| records)
-        .map_err(|e| fail(Vec::new(), e.into(), false));
+            .map(|_| records)
+            .map_err(|e| fail(Vec::new(), e.into(), false));
     };
     // The group the new version logs to (`LoggingConfig`), read before any traffic moves:
     // counting errors in the wrong group would pass every step.
@@ -100,7 +100,7 @@ pub async fn shift(
     shift::all_at_once(&target(&w), w.new_version, moved)
         .await
         .map(|_| records.clone())
-    .map_err(|e| fail(records, e.into(), true))
+        .map_err(|e| fail(records, e.into(), true))
 }
 
 /// The canary's gates, kept across its steps, against the version the alias served.

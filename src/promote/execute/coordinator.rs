@@ -153,7 +153,10 @@ impl Coordinator {
 
     /// Waits for an abort (then restores every recorded alias at once, within
     /// [`RESTORE_BUDGET`]) or for every task to end without one (then restores nothing).
-    pub async fn restore_when_aborted<'w>(&self, restore_of: impl Fn(usize) -> &'w Write) -> Restored {
+    pub async fn restore_when_aborted<'w>(
+        &self,
+        restore_of: impl Fn(usize) -> &'w Write,
+    ) -> Restored {
         let mut finished = self.finished.subscribe();
         tokio::select! {
             biased;

@@ -122,7 +122,10 @@ async fn confirm(write: &Write, e: &Entry, moved: bool) -> Back {
 }
 
 async fn left(write: &Write, e: &Entry, err: &AwsError) -> Back {
-    let why = format!("could not restore alias {} of {}: {err}", e.alias, e.function);
+    let why = format!(
+        "could not restore alias {} of {}: {err}",
+        e.alias, e.function
+    );
     Back::Left(left_moved(write.read(), e).await, why)
 }
 

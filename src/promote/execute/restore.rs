@@ -25,8 +25,7 @@ pub struct Restored {
 
 /// What a restore that failed left behind, read back from Lambda.
 pub async fn left_moved(read: &Read, e: &Entry) -> LeftMoved {
-    let now =
-        tokio::time::timeout(READ_BACK_BUDGET, read.get_alias(&e.function, &e.alias)).await;
+    let now = tokio::time::timeout(READ_BACK_BUDGET, read.get_alias(&e.function, &e.alias)).await;
     let (version, routing) = match now {
         Ok(Ok(a)) => (
             Some(a.version),

@@ -59,7 +59,10 @@ pub async fn undo_new(
     let undone = ran(plans, &executed.outcomes).filter_map(|(p, o)| {
         let warmed = o.warmed.as_ref()?;
         let f = p.target.name.as_str();
-        if left.iter().any(|l| l.function == f && l.alias == p.target.alias) {
+        if left
+            .iter()
+            .any(|l| l.function == f && l.alias == p.target.alias)
+        {
             return Some(futures::future::Either::Left(async move {
                 Some(format!(
                     "the provisioned concurrency of {f}:{} is kept: its alias could not be \
