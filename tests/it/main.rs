@@ -12,6 +12,7 @@ mod accounts_shards;
 mod aws_failures;
 mod bench_canary;
 mod bench_signals;
+mod campaign;
 mod canary;
 mod canary_gates;
 mod canary_metrics;

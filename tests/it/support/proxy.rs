@@ -32,6 +32,9 @@ pub struct Seen {
     pub status: u16,
     /// True when the proxy answered instead of moto.
     pub injected: bool,
+    /// True when moto got the request and answered 2xx: a write that took effect, even
+    /// when its answer was then lost.
+    pub landed: bool,
     /// The request body (lossy text).
     pub body: String,
     /// `LastUpdateStatus` in the answer, if it had one.
@@ -45,6 +48,8 @@ struct Shared {
     upstream: u16,
     /// AWS's request quotas, when enforced (`quota.rs`).
     quotas: Mutex<Option<Arc<super::quota::Quotas>>>,
+    /// Requests held by a `Hang` or `Delay` rule so far.
+    held: std::sync::atomic::AtomicUsize,
 }
 
 /// The running proxy; stops on drop.
@@ -72,6 +77,7 @@ impl Proxy {
             log: Mutex::new(Vec::new()),
             upstream,
             quotas: Mutex::new(None),
+            held: Default::default(),
         });
         let accept_shared = Arc::clone(&shared);
         runtime.spawn(async move {
@@ -124,6 +130,11 @@ impl Proxy {
 
     pub fn clear_log(&self) {
         self.shared.log.lock().expect("log").clear();
+    }
+
+    /// Requests a `Hang` or `Delay` rule has held so far (counted when they arrive).
+    pub fn held(&self) -> usize {
+        self.shared.held.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// Requests per operation so far.
@@ -198,6 +209,7 @@ async fn serve(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
             op: info.op.clone(),
             status: answer.status,
             injected: answer.injected,
+            landed: answer.landed,
             body: body_text,
             update_status: update_status_of(&String::from_utf8_lossy(&answer.body)),
         };
@@ -206,19 +218,21 @@ async fn serve(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
             shared.log.lock().expect("log").push(seen);
             return Ok(());
         }
-        write_message(
+        let wrote = write_message(
             &mut write,
             &answer.head,
             &answer.headers,
             &answer.body,
             close,
         )
-        .await?;
+        .await;
         let seen = Seen {
             done: Instant::now(),
             ..seen
         };
+        // Logged even when the client is gone: a delayed write lands all the same.
         shared.log.lock().expect("log").push(seen);
+        wrote?;
         if close {
             return Ok(());
         }
@@ -235,18 +249,26 @@ struct Answered {
     injected: bool,
     /// Close the connection instead of answering.
     reset: bool,
+    /// moto applied the request (2xx), whatever the client is told.
+    landed: bool,
 }
 
 impl Answered {
     fn error(info: &RequestInfo, status: u16, code: &str, message: &str) -> Answered {
         let (headers, body) = error_response(info.protocol, code, message);
+        Answered::own(status, format!("HTTP/1.1 {status} Injected"), headers, body)
+    }
+
+    /// The proxy's own answer: moto never saw the request.
+    fn own(status: u16, head: String, headers: Vec<(String, String)>, body: Vec<u8>) -> Answered {
         Answered {
             status,
-            head: format!("HTTP/1.1 {status} Injected"),
+            head,
             headers,
             body,
             injected: true,
             reset: false,
+            landed: false,
         }
     }
 }
@@ -260,9 +282,17 @@ async fn respond(
     at: Instant,
 ) -> std::io::Result<Answered> {
     let decision = shared.rules.lock().expect("rules").decide(info, at);
+    if decision.hang || decision.delay.is_some() {
+        shared
+            .held
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
     if decision.hang {
         let body = String::from_utf8_lossy(&request.body).into_owned();
         super::hang::forever(&shared.log, info, at, body).await?;
+    }
+    if let Some(by) = decision.delay {
+        tokio::time::sleep(by).await;
     }
     let quotas = shared.quotas.lock().expect("quotas").clone();
     let over_quota = quotas.and_then(|q| q.over(info, at, decision.fail.is_none()));
@@ -273,15 +303,8 @@ async fn respond(
         answer.headers.extend(decision.headers.iter().cloned());
         return Ok(answer);
     }
-    if let Some((status, head, headers, body, injected)) = over_quota {
-        return Ok(Answered {
-            status,
-            head,
-            headers,
-            body,
-            injected,
-            reset: false,
-        });
+    if let Some((status, head, headers, body, _)) = over_quota {
+        return Ok(Answered::own(status, head, headers, body));
     }
     let modelled = shared.realism.lock().expect("realism").is_some();
     let aliases = match Realism::needs_aliases(info, target).filter(|_| modelled) {
@@ -300,24 +323,18 @@ async fn respond(
             return Ok(Answered::error(info, status, &code, &message));
         }
         Some(ModelAnswer::Json(status, body)) => {
-            return Ok(Answered {
+            let headers = vec![("Content-Type".into(), "application/json".into())];
+            let head = format!("HTTP/1.1 {status} Modelled");
+            return Ok(Answered::own(
                 status,
-                head: format!("HTTP/1.1 {status} Modelled"),
-                headers: vec![("Content-Type".into(), "application/json".into())],
-                body: body.to_string().into_bytes(),
-                injected: true,
-                reset: false,
-            });
+                head,
+                headers,
+                body.to_string().into_bytes(),
+            ));
         }
         Some(ModelAnswer::NoContent) => {
-            return Ok(Answered {
-                status: 204,
-                head: "HTTP/1.1 204 No Content".into(),
-                headers: Vec::new(),
-                body: Vec::new(),
-                injected: true,
-                reset: false,
-            });
+            let head = "HTTP/1.1 204 No Content".into();
+            return Ok(Answered::own(204, head, Vec::new(), Vec::new()));
         }
         None => {}
     }
@@ -352,10 +369,15 @@ async fn forwarded(
         }
     }
     headers.extend(decision.headers.iter().cloned());
+    let landed = (200..300).contains(&status);
     Ok(match lost {
-        Some(Lost::ServerError) => Answered::error(info, 500, "ServiceException", "lost answer"),
+        Some(Lost::ServerError) => Answered {
+            landed,
+            ..Answered::error(info, 500, "ServiceException", "lost answer")
+        },
         Some(Lost::Reset) => Answered {
             reset: true,
+            landed,
             ..Answered::error(info, 0, "Reset", "connection reset")
         },
         None => Answered {
@@ -365,6 +387,7 @@ async fn forwarded(
             body,
             injected: false,
             reset: false,
+            landed,
         },
     })
 }

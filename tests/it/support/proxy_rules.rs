@@ -125,6 +125,9 @@ pub enum Action {
     AddHeader(String, String),
     /// Accept the request and never answer (see `hang.rs`).
     Hang,
+    /// Hold the request this long, then forward it: a slow call that still lands, even
+    /// after the client gave up on it (see `hang.rs`).
+    Delay(Duration),
     /// Forward the request with `from` replaced by `to` in its body: a stand-in for
     /// what a test controls but the binary must not (a session shorter than AWS's
     /// minimum of 900 s, to see credentials renew within a test).
@@ -233,6 +236,8 @@ pub struct Decision {
     pub headers: Vec<(String, String)>,
     /// Never answer this request.
     pub hang: bool,
+    /// Forward this request only after this long.
+    pub delay: Option<Duration>,
     /// Replacements in the forwarded request's body.
     pub request: Vec<(String, String)>,
 }
@@ -308,6 +313,10 @@ impl Rules {
                 Action::Hang if !d.hang => {
                     state.fired += 1;
                     d.hang = true;
+                }
+                Action::Delay(by) if d.delay.is_none() => {
+                    state.fired += 1;
+                    d.delay = Some(*by);
                 }
                 _ => {}
             }

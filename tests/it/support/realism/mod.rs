@@ -173,10 +173,16 @@ impl Realism {
 
     /// The next `times` answers to `op` are lost after moto applied the request.
     pub fn lose(&mut self, op: &str, times: u32, how: Lost) {
+        self.lose_after(op, 0, times, how);
+    }
+
+    /// The `times` answers to `op` after the first `skip` are lost after moto applied them.
+    pub fn lose_after(&mut self, op: &str, skip: u32, times: u32, how: Lost) {
         self.lost.push(lost::LostRule {
             op: op.to_owned(),
             times,
             how,
+            skip,
         });
     }
 
