@@ -33,6 +33,7 @@ mod promote;
 mod proxy;
 mod readme_tables;
 mod realism;
+mod realism_writers;
 mod rollback;
 mod rollback_cancel;
 mod survive;
