@@ -4,7 +4,9 @@
 //! one replays with `CAMPAIGN_SEED=N cargo test --test it campaign -- --nocapture`, and more
 //! runs with `CAMPAIGN_RUNS=200` (`CAMPAIGN_JOBS=3` plays them three at a time).
 
-use crate::support::campaign::{Verdict, play, seeds};
+use crate::support::campaign::{
+    Command, Fault, Lost, Scenario, Strategy, Verdict, play, play_scenario, seeds,
+};
 use std::sync::Mutex;
 
 /// Runs in CI: a bounded subset that fits its budget.
@@ -64,4 +66,77 @@ fn campaign(seeds: Vec<u64>) {
 #[test]
 fn campaign_the_invariant_holds_under_seeded_faults() {
     campaign(seeds(CI_RUNS));
+}
+
+/// Plays a scenario written out and fails with every clause it broke.
+fn holds(scenario: Scenario) {
+    let v = play_scenario(scenario);
+    eprintln!("{:?} -> {} ({:.1}s)", v.scenario.fault, v.ended, v.seconds);
+    assert!(
+        v.broken.is_empty(),
+        "{:?}: {}",
+        v.scenario,
+        v.broken.join("\n")
+    );
+}
+
+fn scenario(functions: usize, strategy: Strategy, smoke: bool, fault: Fault) -> Scenario {
+    Scenario {
+        seed: 19,
+        functions,
+        command: Command::Promote,
+        strategy,
+        smoke,
+        fault,
+    }
+}
+
+/// Issue 19, reproduction 2: `UpdateAlias` lands, its answer is lost (500), and the next
+/// attempts fail (500): the alias moved, and the run must say so and put it back.
+#[test]
+fn reproduction_2_a_landed_alias_write_whose_retries_fail_is_put_back() {
+    holds(scenario(
+        1,
+        Strategy::AllAtOnce,
+        false,
+        Fault::Lost {
+            op: "UpdateAlias",
+            skip: 0,
+            times: 1,
+            how: Lost::ServerError,
+            then_fail: 5,
+        },
+    ));
+}
+
+/// Issue 19, reproduction 3: SIGTERM while the first canary `UpdateAlias` is in flight; the
+/// write lands after the run gave up on it. It must be fenced, never left split.
+#[test]
+fn reproduction_3_a_slow_canary_write_cut_by_a_signal_is_fenced() {
+    holds(scenario(
+        1,
+        Strategy::Canary("[20, 60]"),
+        false,
+        Fault::HangThenSignal {
+            op: "UpdateAlias",
+            skip: 0,
+            lands: true,
+            signal: "TERM",
+            after_ms: 300,
+        },
+    ));
+}
+
+/// Issue 19, reproduction 5: `limits: { lambda-control-plane: 1 }`, four functions all at
+/// once, the last smoke test fails after the others moved: every alias must be put back.
+#[test]
+fn reproduction_5_restores_are_not_starved_by_pacing() {
+    holds(scenario(
+        4,
+        Strategy::AllAtOnce,
+        true,
+        Fault::LoweredLimits {
+            failing_smoke: true,
+        },
+    ));
 }

@@ -8,7 +8,8 @@ mod invariant;
 mod scenario;
 mod world;
 
-pub use scenario::{Command, Scenario};
+pub use crate::support::Lost;
+pub use scenario::{Command, Fault, Scenario, Strategy};
 
 use std::time::Instant;
 
@@ -25,8 +26,13 @@ pub struct Verdict {
 
 /// Plays seed `seed` from a fresh moto and judges it.
 pub fn play(seed: u64) -> Verdict {
+    play_scenario(Scenario::draw(seed))
+}
+
+/// Plays one scenario (drawn, or written out by a regression test) and judges it.
+pub fn play_scenario(scenario: Scenario) -> Verdict {
     let started = Instant::now();
-    let scenario = Scenario::draw(seed);
+    let seed = scenario.seed;
     let world = world::World::start(&scenario);
     let names = scenario.names();
     if scenario.command == Command::Rollback {

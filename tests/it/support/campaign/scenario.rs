@@ -24,12 +24,15 @@ pub enum Strategy {
 pub enum Fault {
     /// No fault: the control.
     None,
-    /// Answers to `op` lost after moto applied the write (`skip` delivered first).
+    /// Answers to `op` lost after moto applied the write (`skip` delivered first), then
+    /// `then_fail` more attempts answered 500 without reaching moto (issue 19,
+    /// reproduction 2: a landed write whose retries all fail).
     Lost {
         op: &'static str,
         skip: u32,
         times: u32,
         how: Lost,
+        then_fail: u32,
     },
     /// A burst of throttling (or 5xx) answers on `op` (any request when `None`).
     Burst {
@@ -59,7 +62,7 @@ pub enum Fault {
     LogErrors { function: usize },
     /// The canary's alarm enters `ALARM` once traffic moved.
     AlarmFires,
-    /// `limits: { lambda-control-plane: 2 }` under a proxy that enforces 2/s, and maybe the
+    /// `limits: { lambda-control-plane: 1 }` under a proxy that enforces 1/s, and maybe the
     /// last function's smoke test failing (issue 19, reproduction 5).
     LoweredLimits { failing_smoke: bool },
 }
@@ -137,8 +140,9 @@ fn lost(d: &mut Draw, op: &'static str) -> Fault {
     Fault::Lost {
         op,
         skip: d.below(3) as u32,
-        times: 1 + d.below(4) as u32,
+        times: 1 + d.below(2) as u32,
         how: d.pick(&[Lost::ServerError, Lost::Reset]),
+        then_fail: d.pick(&[0, 0, 2, 5]),
     }
 }
 
@@ -222,7 +226,7 @@ fn promote_fault(d: &mut Draw, s: &mut Scenario) -> Fault {
             }
         }
         _ => {
-            s.functions = 3;
+            s.functions = 4;
             let failing_smoke = d.coin();
             s.smoke = s.smoke || failing_smoke;
             Fault::LoweredLimits { failing_smoke }

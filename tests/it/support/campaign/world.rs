@@ -104,9 +104,16 @@ impl World {
                 skip,
                 times,
                 how,
-            } => self
-                .proxy
-                .with_model(|m| m.lose_after(op, *skip, *times, *how)),
+                then_fail,
+            } => {
+                self.proxy
+                    .with_model(|m| m.lose_after(op, *skip, *times, *how));
+                if *then_fail > 0 {
+                    let fault = ProxyFault::status(500, "ServiceException", &secret_message());
+                    let rule = Rule::new(Match::op(op), Action::Fail(fault));
+                    self.proxy.add(rule.skip(skip + times).times(*then_fail));
+                }
+            }
             Fault::Burst {
                 op,
                 throttle,
@@ -144,7 +151,7 @@ impl World {
                 self.proxy.add(Rule::new(when, Action::unhandled()));
             }
             Fault::LoweredLimits { failing_smoke } => {
-                self.proxy.enforce(Arc::new(Quotas::lambda(2.0, 100.0)));
+                self.proxy.enforce(Arc::new(Quotas::lambda(1.0, 100.0)));
                 if *failing_smoke {
                     let path = format!("/functions/{}/", names[names.len() - 1]);
                     let when = Match::op("Invoke").path(&path);
@@ -172,7 +179,7 @@ pub fn contract(s: &Scenario) -> String {
         .map(|n| format!("{{ name: {n} }}"))
         .collect();
     let limits = if matches!(s.fault, Fault::LoweredLimits { .. }) {
-        "limits: { lambda-control-plane: 2 }\n"
+        "limits: { lambda-control-plane: 1 }\n"
     } else {
         ""
     };
