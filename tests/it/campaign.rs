@@ -140,3 +140,26 @@ fn reproduction_5_restores_are_not_starved_by_pacing() {
         },
     ));
 }
+
+/// Found by the campaign (first draw of seed 472203): `rollback` of three functions, the
+/// second alias write hangs, SIGINT. One alias was already rolled back, and putting it back
+/// was refused as "another run changed it" (it carried the revision id from before its own
+/// write): the environment was left half rolled back with `rolled-back: false`.
+#[test]
+fn found_a_rollback_cut_by_a_signal_puts_back_what_it_moved() {
+    holds(Scenario {
+        command: Command::Rollback,
+        ..scenario(
+            3,
+            Strategy::AllAtOnce,
+            false,
+            Fault::HangThenSignal {
+                op: "UpdateAlias",
+                skip: 1,
+                lands: false,
+                signal: "INT",
+                after_ms: 592,
+            },
+        )
+    });
+}
