@@ -37,6 +37,8 @@ mod realism;
 mod realism_writers;
 mod rollback;
 mod rollback_cancel;
+mod safety;
+mod safety_review;
 mod survive;
 mod untrusted;
 mod validate;

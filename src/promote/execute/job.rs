@@ -3,8 +3,10 @@
 
 use tokio::time::Instant;
 
+use super::coordinator::Coordinator;
 use super::failure::Failure;
 use super::shift::Moved;
+use super::warm::Warmed;
 use crate::aws::Write;
 use crate::aws::types::{AliasInfo, UpdateState};
 use crate::cancel::Cancel;
@@ -17,6 +19,10 @@ use crate::report::model::{CanaryRecord, StepRecord};
 
 pub struct Job<'a> {
     pub write: &'a Write,
+    /// The (account, region) part of `write`, for the coordinator's restore.
+    pub part: usize,
+    /// Hears of every alias write before it is made, and owns the way back.
+    pub coord: &'a Coordinator,
     pub env: &'a Environment,
     pub target: &'a FunctionTarget,
     /// The function's planned steps, which execute walks in order (`promote/plan.rs`).
@@ -29,6 +35,7 @@ pub struct Job<'a> {
     pub progress: &'a Progress,
     pub run_info: &'a RunInfo,
     pub deadline: Instant,
+    /// The run's signal or a sibling's failure (`coord.cancel()`): every wait ends on it.
     pub cancel: &'a Cancel,
     /// Progress lines for the run log.
     pub log: &'a (dyn Fn(&str) + Sync),
@@ -58,6 +65,9 @@ pub struct Outcome {
     pub version: Option<String>,
     /// Set once this run has written the alias.
     pub moved: Option<Moved>,
+    /// Provisioned concurrency given to the new version: the old version's is released
+    /// once the whole environment succeeded, the new one's removed once the alias is back.
+    pub warmed: Option<Warmed>,
     pub warnings: Vec<String>,
 }
 

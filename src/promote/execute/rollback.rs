@@ -1,8 +1,9 @@
 //! `rollback`'s writes: point each planned alias at its decided version, clearing any
-//! routing, all at once; if one write fails, put back those already written (with the
-//! restore handle, which a signal does not cut short), so the environment is rolled
-//! back whole or not at all.
+//! routing, all at once; if one write fails, put back those already written, all at once
+//! within the restore budget (with the restore handle, which a signal does not cut short,
+//! in the pacer's restore lane), so the environment is rolled back whole or not at all.
 
+use super::coordinator::RESTORE_BUDGET;
 use super::permit::Permit;
 use super::readback;
 use crate::aws::types::AliasInfo;
@@ -22,19 +23,33 @@ pub async fn apply_all(
     plans: &[RollbackPlan<'_, '_>],
     run_info: &RunInfo,
 ) -> Vec<Applied> {
-    // The writes end soon after a signal; putting back an alias already written does not.
-    let restore = Write::new(clients, Permit::new());
-    let write = restore.cancellable(cancel);
+    // The writes end soon after a signal; putting back an alias already written does not,
+    // and takes the pacer's restore lane.
+    let restore = Write::new(clients.restoring(), Permit::new());
+    let write = Write::new(clients, Permit::new()).cancellable(cancel);
     let mut applied =
         futures::future::join_all(plans.iter().map(|p| apply(&write, p, run_info))).await;
     if applied.iter().all(|a| a.written.is_ok()) {
         return applied;
     }
-    for (p, a) in plans.iter().zip(applied.iter_mut()) {
-        let Ok(Some(written)) = &a.written else {
+    // Every alias already written is put back at once, all within one budget.
+    let undone = futures::future::join_all(plans.iter().zip(applied.iter()).map(|(p, a)| {
+        let restore = &restore;
+        async move {
+            let Ok(Some(written)) = &a.written else {
+                return None;
+            };
+            let undone = tokio::time::timeout(RESTORE_BUDGET, undo(restore, p, written))
+                .await
+                .unwrap_or_else(|_| Err(timed_out(p)));
+            Some(undone)
+        }
+    }))
+    .await;
+    for (a, undone) in applied.iter_mut().zip(undone) {
+        let Some(undone) = undone else {
             continue;
         };
-        let undone = undo(&restore, p, written).await;
         a.steps.push(StepRecord {
             step: Step::Undo,
             status: if undone.is_ok() {
@@ -51,6 +66,18 @@ pub async fn apply_all(
         a.undone = Some(undone);
     }
     applied
+}
+
+/// The error of an undo that ran out of the restore budget.
+fn timed_out(p: &RollbackPlan<'_, '_>) -> AwsError {
+    let t = p.decision.target;
+    AwsError {
+        kind: crate::aws::ErrorKind::Network,
+        action: crate::aws::operations::UPDATE_ALIAS.action,
+        resource: format!("{}:{}", t.name, t.alias),
+        code: "Timeout".into(),
+        message: format!("not put back within {}s", RESTORE_BUDGET.as_secs()),
+    }
 }
 
 /// Takes the function's planned step: points the alias at the decided version,
@@ -103,7 +130,8 @@ async fn point_back(
 ) -> Result<AliasInfo, RollbackError> {
     let d = p.decision;
     let (f, a) = (d.target.name.as_str(), d.target.alias.as_str());
-    let description = provenance::alias_description(Some(&d.alias.version), run_info);
+    // Marked rolled back: a second `rollback` without `to-version` changes nothing.
+    let description = provenance::rolled_back_description(&d.alias.version, run_info);
     steps
         .run(
             Step::Rollback,

@@ -14,6 +14,7 @@ mod hang;
 mod http;
 mod moto;
 mod proxy;
+mod proxy_forward;
 mod proxy_http;
 mod proxy_request;
 mod proxy_rules;

@@ -11,7 +11,8 @@
 //! protocol), `proxy_rules` (fault rules, pure), `proxy_http` (framing), and `realism` (the
 //! stateful model of what AWS does and moto does not, off unless a test turns it on).
 
-use super::proxy_http::{Message, forward, read_body, read_head, write_message};
+use super::proxy_forward::{forward_to_moto, list_aliases, rewritten};
+use super::proxy_http::{Message, read_body, read_head, write_message};
 use super::proxy_request::{RequestInfo, error_response, rewrite_update_status, update_status_of};
 use super::proxy_rules::{Decision, Rule, Rules};
 use super::realism::{Answer as ModelAnswer, Lost, Realism};
@@ -148,6 +149,18 @@ impl Proxy {
 
     pub fn count(&self, op: &str) -> usize {
         self.counts().get(op).copied().unwrap_or(0)
+    }
+
+    /// Waits until `n` requests of `op` have arrived (answered or not); false on timeout.
+    pub fn wait_arrived(&self, op: &str, n: usize, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        while Instant::now() < deadline {
+            if self.shared.rules.lock().expect("rules").arrived(op) >= n {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        false
     }
 
     /// Waits until `op` has been requested `n` times; false on timeout.
@@ -390,66 +403,4 @@ async fn forwarded(
             landed,
         },
     })
-}
-
-/// Forwards to moto; a `GetMetricData` asks `Maximum` in place of any percentile, which
-/// moto answers with a 500 (`realism/metrics.rs`).
-async fn forward_to_moto(
-    request: &Message,
-    info: &RequestInfo,
-    upstream: u16,
-) -> std::io::Result<Message> {
-    let rewritten = (info.op == "GetMetricData")
-        .then(|| super::realism::without_percentiles(&request.body))
-        .flatten();
-    match rewritten {
-        Some(body) => {
-            let changed = Message {
-                head: request.head.clone(),
-                headers: request.headers.clone(),
-                body,
-            };
-            forward(&changed, upstream).await
-        }
-        None => forward(request, upstream).await,
-    }
-}
-
-/// The request as forwarded, with the rules' body replacements.
-fn rewritten(request: &Message, replacements: &[(String, String)]) -> Message {
-    let mut body = String::from_utf8_lossy(&request.body).into_owned();
-    for (from, to) in replacements {
-        body = body.replace(from.as_str(), to);
-    }
-    Message {
-        head: request.head.clone(),
-        headers: request.headers.clone(),
-        body: if replacements.is_empty() {
-            request.body.clone()
-        } else {
-            body.into_bytes()
-        },
-    }
-}
-
-/// moto's `ListAliases` of a function. moto routes a request to its service by the
-/// credential scope of `Authorization` (it checks no signature), so the binary's is reused.
-async fn list_aliases(
-    upstream: u16,
-    function: &str,
-    original: &Message,
-) -> std::io::Result<serde_json::Value> {
-    let mut headers = vec![("Host".into(), format!("127.0.0.1:{upstream}"))];
-    for name in ["authorization", "x-amz-date"] {
-        if let Some(v) = original.header(name) {
-            headers.push((name.to_owned(), v.to_owned()));
-        }
-    }
-    let request = Message {
-        head: format!("GET /2015-03-31/functions/{function}/aliases HTTP/1.1"),
-        headers,
-        body: Vec::new(),
-    };
-    let answer = forward(&request, upstream).await?;
-    Ok(serde_json::from_slice(&answer.body).unwrap_or_default())
 }
