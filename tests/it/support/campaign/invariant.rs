@@ -95,10 +95,12 @@ fn rolled_back(
     log: &[Seen],
 ) -> Option<String> {
     let said = r.output("rolled-back");
+    // For `rollback` the output says whether the environment is now rolled back (README,
+    // "Outputs"): true on success; a rollback undone after a failure or a signal is not one.
     let expected = match (s.command, success) {
-        (Command::Rollback, true) => true,
+        (Command::Rollback, rolled) => rolled,
         (Command::Promote, true) => false,
-        (_, false) => moved(log, before),
+        (Command::Promote, false) => moved(log, before),
     };
     // A write held past the client's end that never landed: the run fenced it without
     // knowing whether it had landed, so either answer is honest.
