@@ -29,6 +29,7 @@ mod harness;
 mod iam_policy;
 mod last_error;
 mod leaks;
+mod promises_deploy;
 mod promises_gates;
 mod promote;
 mod proxy;
