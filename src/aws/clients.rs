@@ -25,6 +25,9 @@ pub struct Clients {
     pub pacer: Arc<Pacer>,
     /// Set on the cancellable clients (`bounds.rs`): the pacer's own waits end on a signal.
     pub cancel: Option<crate::cancel::Cancel>,
+    /// The restore lane (`Clients::restoring`): no queue behind ordinary calls, and
+    /// throttled answers retried whatever the run's deadline (the caller bounds them).
+    pub restoring: bool,
 }
 
 impl Clients {
@@ -81,6 +84,15 @@ impl Clients {
             region,
             pacer,
             cancel: None,
+            restoring: false,
         })
+    }
+
+    /// The same clients in the pacer's restore lane (README, "Safety").
+    pub fn restoring(&self) -> Clients {
+        Clients {
+            restoring: true,
+            ..self.clone()
+        }
     }
 }

@@ -5,6 +5,7 @@
 mod accounts;
 pub mod accounts_world;
 mod aws;
+pub mod campaign;
 mod cloudwatch;
 pub mod github_api;
 pub mod github_e2e;
@@ -16,6 +17,7 @@ mod hang;
 mod http;
 mod moto;
 mod proxy;
+mod proxy_forward;
 mod proxy_http;
 mod proxy_request;
 mod proxy_rules;
@@ -41,9 +43,9 @@ pub use proxy_rules::{Action, Fault, Match, Rule, Rules, SplitMix};
 pub use quota::Quotas;
 pub use realism::{LogFormat, Lost, Realism, lambda_stream};
 pub use recorder::Recorder;
-pub use run::Run;
+pub use run::{Run, Running};
 pub use run_result::{RunResult, parse_outputs};
-pub use stage::{FUNCTION, GROUP, SMOKE, Stage, canary, dev_contract};
+pub use stage::{FUNCTION, GROUP, SMOKE, Stage, canary, contract as stage_contract, dev_contract};
 
 use std::net::TcpListener;
 use std::path::PathBuf;

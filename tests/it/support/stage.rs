@@ -1,7 +1,7 @@
 //! One promotion target for the canary and fault tests: moto seeded with function `worker`
 //! (version 1 on image v1, alias `live` → 1), images v1 and v2 in ECR, its log group with an
-//! old-version stream, and a fault proxy in front; the binary talks to the proxy, the test
-//! reads moto directly.
+//! old-version stream, and a fault proxy in front running the realism model (what AWS does
+//! and moto does not); the binary talks to the proxy, the test reads moto directly.
 
 use super::seed::{function_on_v1, world};
 use super::{Aws, Moto, Proxy, Realism, Run, Seen, today};
@@ -28,16 +28,32 @@ impl Stage {
         Self::start_functions(seed, &[FUNCTION], log_group)
     }
 
-    /// A stage whose proxy models what AWS does and moto does not (`Realism::new()`).
+    /// A stage whose proxy models what AWS does and moto does not (`Realism::new()`): what
+    /// every stage does (the name stays for the tests that say it).
     pub fn realistic(seed: u64) -> Stage {
-        let stage = Self::start(seed);
+        Self::start(seed)
+    }
+
+    /// A stage on bare moto, without the realism model: only for a test that says why
+    /// (`reason`), such as one that measures the proxy's own fault rules in isolation.
+    pub fn bare(seed: u64, reason: &str) -> Stage {
+        assert!(
+            !reason.trim().is_empty(),
+            "a bare stage needs a stated reason"
+        );
+        Self::start_bare(seed, &[FUNCTION], true)
+    }
+
+    /// Functions `names`, each at version 1 on image v1 behind alias `live`; the log group
+    /// is `worker`'s. The proxy runs the realism model (issue 19: the default for every
+    /// binary test; `Stage::bare` opts out with a reason).
+    pub fn start_functions(seed: u64, names: &[&str], log_group: bool) -> Stage {
+        let stage = Self::start_bare(seed, names, log_group);
         stage.proxy.model(Realism::new());
         stage
     }
 
-    /// Functions `names`, each at version 1 on image v1 behind alias `live`; the log group
-    /// is `worker`'s.
-    pub fn start_functions(seed: u64, names: &[&str], log_group: bool) -> Stage {
+    fn start_bare(seed: u64, names: &[&str], log_group: bool) -> Stage {
         let moto = Moto::start();
         let functions = names.iter().map(|name| function_on_v1(name)).collect();
         let mut spec = world(&["v1", "v2"], functions);

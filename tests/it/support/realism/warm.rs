@@ -8,9 +8,12 @@
 //!   <https://docs.aws.amazon.com/lambda/latest/api/API_GetProvisionedConcurrencyConfig.html>,
 //!   <https://docs.aws.amazon.com/lambda/latest/dg/provisioned-concurrency.html>.
 //! - SnapStart: a version published with SnapStart on is `State: Pending` while Lambda
-//!   makes its snapshot, then `Active`; invoking it meanwhile answers
-//!   `ResourceConflictException` —
-//!   <https://docs.aws.amazon.com/lambda/latest/dg/snapstart-activate.html#snapstart-function-states>.
+//!   makes its snapshot, then `Active` —
+//!   <https://docs.aws.amazon.com/lambda/latest/dg/snapstart-activate.html#snapstart-function-states>;
+//!   invoking it before it is `Active` answers `SnapStartNotReadyException` (HTTP 409),
+//!   "Lambda is initializing your function" —
+//!   <https://docs.aws.amazon.com/lambda/latest/dg/snapstart-troubleshooting.html>,
+//!   <https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html> ("Errors").
 
 use super::{Answer, Target};
 use serde_json::{Value, json};
@@ -80,15 +83,15 @@ impl Warm {
         }
     }
 
-    /// Invoking a version that is still `Pending`.
+    /// Invoking a SnapStart version that is still `Pending`.
     pub fn check_invoke(&self, t: &Target, now: Instant) -> Option<Answer> {
         let q = t.qualifier.clone()?;
         let until = self.pending.get(&(t.function.clone(), q))?;
         (now < *until).then(|| {
             Answer::error(
                 409,
-                "ResourceConflictException",
-                "The operation cannot be performed at this time. The function is currently in the following state: Pending",
+                "SnapStartNotReadyException",
+                "Lambda is initializing your function. It will be ready to invoke once your function state becomes ACTIVE.",
             )
         })
     }
