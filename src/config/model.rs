@@ -180,6 +180,23 @@ impl Contract {
         names.dedup();
         names
     }
+
+    /// The job env vars whose values are compared ignoring case (CloudFront
+    /// distribution ids), so the scrubber finds them in any case.
+    pub fn folded_secret_env_names(&self) -> Vec<&str> {
+        let mut names = Vec::new();
+        for env in &self.environments {
+            for check in &env.checks {
+                if let Check::Cloudfront {
+                    id_env: Some(n), ..
+                } = &check.value
+                {
+                    names.push(n.as_str());
+                }
+            }
+        }
+        names
+    }
 }
 
 /// The account, region and role settings of the whole contract.
