@@ -29,6 +29,7 @@ mod iam_policy;
 mod iam_roles;
 mod last_error;
 mod leaks;
+mod leaks_channels;
 mod promote;
 mod proxy;
 mod readme_tables;
