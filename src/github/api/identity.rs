@@ -46,7 +46,14 @@ impl GitHub {
             Err(e) => return Err(e),
         }
         let query = serde_json::json!({ "query": "query { viewer { login } }" });
-        match self.post::<Viewer, _>(&self.graphql_url(), &query).await {
+        let client = self.graphql_client()?;
+        let request = async {
+            client
+                .post::<_, Viewer>("/graphql", Some(&query))
+                .await
+                .map_err(|e| super::error::from_octocrab(e, &self.token))
+        };
+        match super::retry::timed(&self.policy, request).await {
             Ok(Viewer {
                 data: Some(ViewerData { viewer }),
             }) if !viewer.login.is_empty() => Ok(Some(viewer.login)),
@@ -55,12 +62,25 @@ impl GitHub {
         }
     }
 
-    /// GitHub.com's `https://api.github.com/graphql`; an Enterprise Server's
-    /// `https://HOST/api/graphql` beside its `https://HOST/api/v3`.
-    fn graphql_url(&self) -> String {
-        match self.api_url.strip_suffix("/api/v3") {
-            Some(host) => format!("{host}/api/graphql"),
-            None => format!("{}/graphql", self.api_url),
-        }
+    /// A client at GraphQL's base: GitHub.com's `https://api.github.com`
+    /// (`/graphql`), an Enterprise Server's `https://HOST/api` beside its
+    /// `https://HOST/api/v3` (the REST client would put `/api/v3` in front).
+    fn graphql_client(&self) -> Result<octocrab::Octocrab, Failure> {
+        let base = match self.api_url.strip_suffix("/v3") {
+            Some(api) if api.ends_with("/api") => api,
+            _ => self.api_url.as_str(),
+        };
+        let timeout = Some(self.policy.request_timeout);
+        octocrab::Octocrab::builder()
+            .base_uri(base)
+            .and_then(|b| {
+                b.personal_token(self.token.expose().to_string())
+                    .add_retry_config(octocrab::service::middleware::retry::RetryConfig::None)
+                    .set_connect_timeout(timeout)
+                    .set_read_timeout(timeout)
+                    .set_write_timeout(timeout)
+                    .build()
+            })
+            .map_err(|e| Failure::Fatal(super::error::scrub(&e.to_string(), &self.token)))
     }
 }
