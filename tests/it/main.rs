@@ -24,6 +24,7 @@ mod github_e2e;
 mod github_e2e_deployments;
 mod github_errors;
 mod github_owner;
+mod guards;
 mod harness;
 mod iam_policy;
 mod iam_roles;
