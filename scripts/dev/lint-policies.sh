@@ -52,7 +52,8 @@ for i, (label, policy) in enumerate(docs):
     print(f"lint-policies: {label}")
 PY
   for policy in "$work/$name"-*.policy.json; do
-    findings="$(parliament --file "$policy")"
+    # parliament reads a policy from stdin when stdin is not a terminal.
+    findings="$(parliament <"$policy")"
     if [[ -n "$findings" ]]; then
       echo "$findings"
       found=1

@@ -32,6 +32,8 @@ step "zizmor" zizmor --offline --no-progress --config .github/zizmor.yml "${work
 # may flag on purpose is listed with its reason in .github/zizmor.yml.
 step "zizmor (auditor)" zizmor --offline --no-progress --persona auditor --config .github/zizmor.yml "${workflows[@]}"
 step "hadolint" hadolint Dockerfile
+# The policies `iam-policy` prints for the README's contracts: parliament finds nothing.
+step "parliament" scripts/dev/lint-policies.sh
 step "shellcheck" shellcheck -x .ci/run scripts/*.sh scripts/*/*.sh
 # Not --offline: `cargo metadata` may need to fetch other platforms' crates from
 # crates.io on a fresh machine; nothing else is fetched.
