@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 #: Lints everything that is not Rust code: action metadata, workflows (the
-#: project's and the examples users copy), the Dockerfile, shell scripts, and
-#: the dependency tree (cargo-deny). Install the tools first with
+#: project's and the examples users copy), the Dockerfile, shell scripts, the
+#: IAM policies of the README's contracts (parliament), and the dependency tree
+#: (cargo-deny). Install the tools first with
 #: scripts/dev/install-linters.sh. Runs offline: cargo-deny's advisories check needs
 #: the RustSec database from the network, so only the GitHub workflow runs it.
 set -euo pipefail

@@ -9,7 +9,6 @@
 //! to GitHub (the Deployment and its statuses).
 
 use crate::support::{Action, Fault, GitHubStandIn, Match, Rule, Run, RunResult, Stage, canary};
-use serde_json::json;
 
 const GH_TOKEN: &str = "ghs_ChannelLeakTokenNeverShown987654";
 const SESSION_TOKEN: &str = "IQoJb3JpZ2luX2VjEJr/LeakTestSessionToken+Q1w2E3r4T5y6U7i8O9p0==";
