@@ -26,6 +26,7 @@ mod github_errors;
 mod github_owner;
 mod guards;
 mod harness;
+mod iam_calls;
 mod iam_policy;
 mod iam_roles;
 mod last_error;
