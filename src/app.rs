@@ -23,7 +23,7 @@ use crate::{cli, config, inputs};
 pub async fn run(argv: Vec<OsString>, cancel: Cancel, scrubber: Shared) -> anyhow::Result<End> {
     let (raw, action_mode) = match cli::parse(argv)? {
         Some(raw) => (raw, false),
-        None => (inputs::from_env(std::env::vars())?, true),
+        None => (inputs::from_env(utf8_env()?)?, true),
     };
     let runner = RunnerEnv::capture();
     let settings = settings::resolve(raw, action_mode, runner.workspace.as_deref())?;
@@ -45,10 +45,23 @@ pub async fn run(argv: Vec<OsString>, cancel: Cancel, scrubber: Shared) -> anyho
         emitter.mask(s.expose());
     }
     let token = settings.github_token.as_ref().map(|t| t.expose());
+    let aws = aws_env_secrets();
     emitter.set_scrubber(Scrubber::new(
-        job.secrets().map(|s| s.expose()).chain(token),
+        job.secrets()
+            .map(|s| s.expose())
+            .chain(token)
+            .chain(aws.iter().map(String::as_str)),
         Some(&contract),
     ));
+    // A CloudFront id is compared ignoring case, so it is hidden in any case.
+    for s in contract.folded_secret_env_names() {
+        if let Some(v) = job.get(s) {
+            emitter.add_folded_secret(v.expose());
+        }
+    }
+    for s in &aws {
+        emitter.mask(s);
+    }
     // iam-policy is CLI only and reads no event.
     let event = if action_mode && settings.command != Command::IamPolicy {
         event::load(&runner.event_name, runner.event_path.as_deref())?
@@ -65,6 +78,49 @@ pub async fn run(argv: Vec<OsString>, cancel: Cancel, scrubber: Shared) -> anyho
         runner,
     };
     dispatch(run).await
+}
+
+/// The action's environment, as text. Action mode is for the runner only:
+/// elsewhere a bare `lambda-promote` would print `::add-mask::` commands (the
+/// secrets in clear) to a terminal or a log, so it is a usage error.
+/// A variable that is not UTF-8 is an error when it is an input, else ignored
+/// (`std::env::vars` would panic on it).
+fn utf8_env() -> Result<Vec<(String, String)>, UsageError> {
+    if std::env::var_os("GITHUB_ACTIONS").is_none_or(|v| v != "true") {
+        return Err(UsageError::input(
+            "command",
+            "no command given: run `lambda-promote --help` (without arguments it runs as a GitHub Action, only where GITHUB_ACTIONS=true)",
+        ));
+    }
+    let mut vars = Vec::new();
+    for (k, v) in std::env::vars_os() {
+        match (k.into_string(), v.into_string()) {
+            (Ok(k), Ok(v)) => vars.push((k, v)),
+            (Ok(k), Err(_)) if k.starts_with("INPUT_") => {
+                return Err(UsageError::input(
+                    &k["INPUT_".len()..].to_ascii_lowercase(),
+                    "is not valid UTF-8",
+                ));
+            }
+            _ => {}
+        }
+    }
+    Ok(vars)
+}
+
+/// The AWS secret key and session token of the environment: the SDK signs
+/// with them, and AWS quotes the token back in some errors
+/// (`SignatureDoesNotMatch` quotes the canonical request).
+fn aws_env_secrets() -> Vec<String> {
+    [
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_SECURITY_TOKEN",
+    ]
+    .iter()
+    .filter_map(|n| std::env::var(n).ok())
+    .filter(|v| !v.trim().is_empty())
+    .collect()
 }
 
 async fn dispatch(run: Run) -> anyhow::Result<End> {

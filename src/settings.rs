@@ -91,6 +91,8 @@ pub struct Settings {
     pub action_mode: bool,
     /// The `shard` input: one `ENVIRONMENT/ACCOUNT/REGION` of plan's `matrix`.
     pub shard: Option<String>,
+    /// `iam-policy --pull-request-trust`: deploy roles also trust pull-request jobs.
+    pub pull_request_trust: bool,
 }
 
 /// The contract path when the `contract` input is not set.
@@ -158,6 +160,7 @@ pub fn resolve(
             .shard
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty()),
+        pull_request_trust: raw.pull_request_trust,
     })
 }
 

@@ -3,11 +3,13 @@
 //! Never writes.
 
 use crate::aws::Read;
+use crate::aws::types::Lookup;
 use crate::check::{self, Context};
-use crate::config::model::{Contract, Environment};
+use crate::config::model::{Check, Contract, Environment};
 use crate::finding::Finding;
 use crate::jobenv::JobEnv;
 use crate::observe::{self, Observed};
+use crate::report::emit::Emitter;
 
 /// The findings of the environments' checks, and the snapshot they were made on
 /// (promotion reuses it instead of reading again).
@@ -17,9 +19,13 @@ pub async fn findings(
     envs: &[&Environment],
     job: &JobEnv,
     fork: bool,
+    emitter: &Emitter,
 ) -> (Vec<Finding>, Observed) {
     let needs = observe::needs(contract, envs, job);
     let observed = observe::observe(read, &needs).await;
+    for value in env_values_read(envs, &observed) {
+        emitter.add_secret(value);
+    }
     let ctx = Context {
         contract,
         job,
@@ -27,4 +33,26 @@ pub async fn findings(
         observed: &observed,
     };
     (check::run(&ctx, envs), observed)
+}
+
+/// The Lambda environment values the `function-env` checks read: secrets
+/// from now on (a key such as `OPENROUTER_API_KEY` holds one), so no channel
+/// shows them even when AWS or a log line quotes them.
+fn env_values_read<'o>(envs: &[&Environment], observed: &'o Observed) -> Vec<&'o str> {
+    let mut out = Vec::new();
+    for env in envs {
+        for check in &env.checks {
+            let Check::FunctionEnv { function, keys, .. } = &check.value else {
+                continue;
+            };
+            if let Some(Lookup::Found(info)) = observed.functions.get(function) {
+                out.extend(
+                    keys.iter()
+                        .filter_map(|k| info.env.get(k))
+                        .map(|v| v.expose()),
+                );
+            }
+        }
+    }
+    out
 }

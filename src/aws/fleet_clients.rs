@@ -74,9 +74,13 @@ impl<'a> Fleet<'a> {
             )),
             None => None,
         };
-        let clients = Clients::load_as(Some(region), (self.setup.pacer)(), credentials)
-            .await
-            .map_err(FleetError::Clients)?;
+        let (clients, secrets) =
+            Clients::load_learning(Some(region), (self.setup.pacer)(), credentials)
+                .await
+                .map_err(FleetError::Clients)?;
+        for s in secrets {
+            (self.setup.secret)(&s);
+        }
         cache.insert(key, clients.clone());
         Ok(clients)
     }

@@ -70,8 +70,15 @@ async fn all_shards(
         let contract = super::shards::narrow_group(&run.contract, &group);
         let clients = super::shards::clients(run, fleet, &group[0]).await?;
         let envs: Vec<&Environment> = contract.environments.iter().collect();
-        let (found, _) =
-            crate::validate::findings(&Read::new(clients), &contract, &envs, &run.job, fork).await;
+        let (found, _) = crate::validate::findings(
+            &Read::new(clients),
+            &contract,
+            &envs,
+            &run.job,
+            fork,
+            &run.emitter,
+        )
+        .await;
         findings.extend(found);
     }
     Ok(findings)

@@ -182,6 +182,29 @@ impl Contract {
         names.dedup();
         names
     }
+
+    /// The job env vars whose values are compared ignoring case (CloudFront
+    /// distribution ids, in checks and invalidations alike), so the scrubber
+    /// finds them in any case.
+    pub fn folded_secret_env_names(&self) -> Vec<&str> {
+        let mut names = Vec::new();
+        for env in &self.environments {
+            names.extend(
+                env.invalidate
+                    .iter()
+                    .map(|i| i.distribution_id_env.as_str()),
+            );
+            for check in &env.checks {
+                if let Check::Cloudfront {
+                    id_env: Some(n), ..
+                } = &check.value
+                {
+                    names.push(n.as_str());
+                }
+            }
+        }
+        names
+    }
 }
 
 /// The account, region and role settings of the whole contract.

@@ -12,6 +12,7 @@ use super::diag::{Code, Diagnostic};
 use super::model::{
     Contract, Environment, FunctionTarget, ImageSource, Invalidate, Pos, SmokeTest, Spot, Trigger,
 };
+use super::names;
 use super::strategy::strategy;
 use super::trigger::trigger;
 use super::validate::{self, Places};
@@ -69,7 +70,10 @@ fn contract(sink: &mut Sink, root: &Yaml, file_label: &str) -> Option<Contract> 
     }
     let top = fields(sink, root, "contract", TOP_KEYS)?;
     let version_ok = version(sink, &top);
-    let region = top.get("region").and_then(|y| string(sink, y, "region"));
+    let region = top
+        .get("region")
+        .and_then(|y| super::accounts::region(sink, y, "region"))
+        .map(|r| r.value);
     let account = top
         .get("account")
         .and_then(|y| super::accounts::account(sink, y));
@@ -287,10 +291,20 @@ fn functions(sink: &mut Sink, y: &Yaml, path: &str) -> Option<Vec<FunctionTarget
 
 fn function(sink: &mut Sink, y: &Yaml, path: &str) -> Option<FunctionTarget> {
     let f = fields(sink, y, path, &["name", "alias", "region"])?;
-    let name = f
-        .require(sink, "name")
-        .and_then(|n| string(sink, n, &f.child("name")));
-    let alias = optional(f.get("alias"), |a| string(sink, a, &f.child("alias")));
+    let name = f.require(sink, "name").and_then(|n| {
+        let path = f.child("name");
+        names::checked(
+            sink,
+            n,
+            &path,
+            names::is_function_name,
+            names::FUNCTION_RULE,
+        )
+    });
+    let alias = optional(f.get("alias"), |a| {
+        let path = f.child("alias");
+        names::checked(sink, a, &path, names::is_alias_name, names::ALIAS_RULE)
+    });
     Some(FunctionTarget {
         name: name?,
         alias: alias?.unwrap_or_else(|| "live".to_string()),

@@ -90,7 +90,15 @@ pub async fn prepare<'e>(
 async fn validate_all(run: &Run, parts: &[Part], report: &mut Report) -> Option<Vec<Observed>> {
     let fork = run.event.is_fork_pr();
     let all = futures::future::join_all(parts.iter().map(|p| async move {
-        validate::findings(&p.read, &p.contract, &[p.env()], &run.job, fork).await
+        validate::findings(
+            &p.read,
+            &p.contract,
+            &[p.env()],
+            &run.job,
+            fork,
+            &run.emitter,
+        )
+        .await
     }))
     .await;
     let mut observed = Vec::new();

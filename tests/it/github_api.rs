@@ -93,6 +93,21 @@ async fn two_pages_with_ours_on_page_two(server: &MockServer, base_path: &str) {
         .expect(1)
         .mount(server)
         .await;
+    // GraphQL's viewer names the installation token's bot (GitHub.com's `/graphql`, an
+    // Enterprise Server's `/api/graphql` beside `/api/v3`).
+    let graphql = match base_path.strip_suffix("/v3") {
+        Some(api) => format!("{api}/graphql"),
+        None => format!("{base_path}/graphql"),
+    };
+    Mock::given(method("POST"))
+        .and(path(graphql))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"data": {"viewer": {"login": "github-actions[bot]"}}})),
+        )
+        .expect(1)
+        .mount(server)
+        .await;
 }
 
 #[tokio::test]
@@ -113,6 +128,7 @@ async fn a_second_run_updates_the_comment_found_on_page_two() {
             "GET /repos/octo-org/app/issues/7/comments?per_page=100",
             "GET /repos/octo-org/app/issues/7/comments?per_page=100&page=2",
             "GET /user",
+            "POST /graphql",
             "PATCH /repos/octo-org/app/issues/comments/4242"
         ]
     );
@@ -135,6 +151,7 @@ async fn enterprise_server_base_path_is_kept_for_every_page_and_write() {
             "GET /api/v3/repos/octo-org/app/issues/7/comments?per_page=100",
             "GET /api/v3/repos/octo-org/app/issues/7/comments?per_page=100&page=2",
             "GET /api/v3/user",
+            "POST /api/graphql",
             "PATCH /api/v3/repos/octo-org/app/issues/comments/4242"
         ]
     );
@@ -166,6 +183,14 @@ async fn fixed_drift_updates_the_same_comment_with_the_new_body() {
         .mount(&server)
         .await;
     expect_updated(&server, "", 900, "✅ no drift").await;
+    Mock::given(method("POST"))
+        .and(path("/graphql"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"data": {"viewer": {"login": "github-actions[bot]"}}})),
+        )
+        .mount(&server)
+        .await;
     expect_no_post(&server).await;
     let second = gh.upsert_comment(7, MARKER, "✅ no drift").await;
     assert_eq!(second, Ok(CommentAction::Updated(900)));

@@ -40,7 +40,8 @@ async fn the_first_run_creates_the_comment() {
     assert!(posted.contains("https://github.example.test/acme/app/actions/runs/9876"));
     // Secrets are redacted in the comment exactly as in the summary.
     assert!(!posted.contains(&cf_id), "{posted}");
-    assert!(posted.contains(&lambda_promote::secret::redact(&cf_id)));
+    let shown = lambda_promote::secret::redact(&cf_id).replace('*', "&#42;");
+    assert!(posted.contains(&shown), "{shown} in {posted}");
     assert_token_never_printed(&result);
 }
 
@@ -78,6 +79,13 @@ async fn mock_two_pages(github: &MockServer, ours: u64, old_body: &str) {
         .await;
     let route = format!("/repos/acme/app/issues/comments/{ours}");
     example(github, "PATCH", &route, 200, |c| c["id"] = json!(ours)).await;
+    viewer_is_the_bot(github).await;
+}
+
+/// GraphQL's viewer: the Actions bot, as for `GITHUB_TOKEN` (`GET /user` refuses it).
+async fn viewer_is_the_bot(github: &MockServer) {
+    let viewer = json!({"data": {"viewer": {"login": "github-actions[bot]"}}});
+    answer(github, "POST", Some("/graphql"), 200, viewer).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -97,12 +105,13 @@ async fn a_later_run_updates_the_comment_found_on_page_two() {
             format!("GET {COMMENTS}?per_page=100"),
             format!("GET {COMMENTS}?per_page=100&page=2"),
             "GET /user".to_owned(),
+            "POST /graphql".to_owned(),
             "PATCH /repos/acme/app/issues/comments/777".to_owned(),
         ],
         "no second comment is created"
     );
     assert_authorised(&seen);
-    let patched = comment_body(&seen[3]);
+    let patched = comment_body(&seen[4]);
     assert!(
         patched.starts_with(MARKER) && patched.contains("**No drift"),
         "{patched}"
@@ -142,6 +151,7 @@ async fn fixing_the_drift_updates_the_same_comment_to_a_clean_verdict() {
     answer(&github, "GET", Some(COMMENTS), 200, listed).await;
     let route = "/repos/acme/app/issues/comments/900";
     example(&github, "PATCH", route, 200, |c| c["id"] = json!(900)).await;
+    viewer_is_the_bot(&github).await;
     let fixed = execute(pull_request(&moto, &github, &cf_id)).await;
     fixed.assert_code(0);
     let seen = requests(&github).await;
@@ -151,10 +161,11 @@ async fn fixing_the_drift_updates_the_same_comment_to_a_clean_verdict() {
         [
             format!("GET {COMMENTS}?per_page=100"),
             "GET /user".to_owned(),
+            "POST /graphql".to_owned(),
             "PATCH /repos/acme/app/issues/comments/900".to_owned()
         ]
     );
-    let updated = comment_body(&seen[2]);
+    let updated = comment_body(&seen[3]);
     assert!(updated.starts_with(MARKER), "{updated}");
     assert!(
         updated.contains("**success**") && updated.contains("**No drift"),

@@ -17,7 +17,6 @@ use crate::promote::canary_window::{
 };
 use crate::promote::verdict::Verdict;
 use crate::report::model::{CanaryRecord, StepMetrics};
-use crate::report::shorten::shorten;
 
 /// Events counted for "events examined" per step, at most.
 const EXAMINE_CAP: u64 = 100_000;
@@ -129,7 +128,8 @@ impl Step<'_, '_> {
         }
         self.log_failures = 0;
         self.record.errors = log.errors;
-        self.record.first_errors = log.first.iter().map(|l| shorten(l, 200)).collect();
+        // Whole lines: the report cuts them after scrubbing (`scrub::ERROR_LINE_CHARS`).
+        self.record.first_errors = log.first.clone();
         (log.errors > u64::from(self.w.canary.max_errors)).then(|| CanaryError::TooManyErrors {
             version: self.w.new_version.to_string(),
             errors: log.errors,

@@ -83,6 +83,17 @@ pub fn check(request: &Request) -> Result<&'static str, String> {
     // GitHub Enterprise Server serves the same API under /api/v3.
     let path = path.strip_prefix("/api/v3").unwrap_or(path);
     let shown = format!("{verb} {path}");
+    // GraphQL is not part of the REST description: GitHub's one GraphQL endpoint takes a POST
+    // whose JSON body holds the query text
+    // (<https://docs.github.com/en/graphql/guides/forming-calls-with-graphql>). The comment
+    // owner's identity asks it for `viewer` when `GET /user` refuses an installation token.
+    if path == "/graphql" || path == "/api/graphql" {
+        let body: Value = serde_json::from_slice(&request.body).unwrap_or(Value::Null);
+        return match (verb, body["query"].as_str()) {
+            ("POST", Some(q)) if !q.trim().is_empty() => Ok("/graphql"),
+            _ => Err(format!("{shown}: a GraphQL call is a POST with a `query` string")),
+        };
+    }
     let (template, op, path_params) = operation(verb, path)
         .ok_or_else(|| format!("{shown}: no such operation in GitHub's REST API description"))?;
     let params: Vec<&Value> = op["parameters"]

@@ -27,7 +27,7 @@ mod recorder;
 mod run;
 mod run_result;
 pub mod seed;
-mod stage;
+pub mod stage;
 mod state;
 
 pub use accounts::{OidcStandIn, alias_in, seed_in};
