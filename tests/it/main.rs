@@ -31,6 +31,7 @@ mod last_error;
 mod leaks;
 mod promises_deploy;
 mod promises_gates;
+mod promises_warm;
 mod promote;
 mod proxy;
 mod readme_tables;

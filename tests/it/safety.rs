@@ -39,12 +39,7 @@ pub fn writes_of(stage: &Stage, function: &str) -> Vec<crate::support::Seen> {
 fn a_failing_canary_stops_its_sibling_at_once() {
     // Reproduction 1: the first function's new version logs ERROR; the second's canary
     // must not carry on to its next step, and both aliases are back within seconds.
-    let stage = Stage::bare_functions(
-        191,
-        &[FUNCTION, "jobs"],
-        true,
-        "written against moto's manners; fails under the realism model (issue 19 report)",
-    );
+    let stage = Stage::start_functions(191, &[FUNCTION, "jobs"], true);
     stage.aws.create_group("/aws/lambda/jobs");
     let running = promote_all(&stage, &[FUNCTION, "jobs"], "v2", &canary("[10, 50]", "8s"))
         .timeout(Duration::from_secs(120))

@@ -79,10 +79,7 @@ fn the_new_versions_provisioned_concurrency_goes_only_after_its_alias_is_back() 
 fn throttled_canary_log_reads_are_retried_not_failed_closed() {
     // Five 429s in a row on the canary's Logs reads (the default pattern reads every event):
     // throttling is never a rollback (README, "Choices").
-    let stage = Stage::bare(
-        198,
-        "written against moto's manners; fails under the realism model (issue 19 report)",
-    );
+    let stage = Stage::start(198);
     stage
         .proxy
         .add(Rule::new(Match::op("FilterLogEvents"), Action::Fail(Fault::Throttle)).times(5));
