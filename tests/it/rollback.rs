@@ -53,8 +53,10 @@ fn rollback_returns_to_the_recorded_previous_version_then_to_an_explicit_one() {
     assert_eq!(back.out("version"), "1");
     let (version, description) = moto.alias("worker-dev", "live");
     assert_eq!(version, "1");
-    // The rollback records what it replaced, so a second rollback goes forward again.
-    assert!(description.contains("previous=2"), "{description}");
+    // The rollback marks the alias rolled back: a second one without `to-version` changes
+    // nothing (SPEC "Rollback is idempotent"); `to-version` goes forward on purpose.
+    assert!(description.contains("rolled-back-from=2"), "{description}");
+    assert!(!description.contains("previous="), "{description}");
     assert!(back.summary.contains("rollback"), "{}", back.summary);
 
     let forward = rollback(&moto).input("to-version", "2").execute();

@@ -80,6 +80,8 @@ fn throttled_canary_log_reads_are_retried_not_failed_closed() {
     // Five 429s in a row on the canary's Logs reads (the default pattern reads every event):
     // throttling is never a rollback (README, "Choices").
     let stage = Stage::start(198);
+    // A stream of the version to come, so the canary reads events.
+    stage.log("2", "0a1b2c", &["INFO fine"]);
     stage
         .proxy
         .add(Rule::new(Match::op("FilterLogEvents"), Action::Fail(Fault::Throttle)).times(5));

@@ -12,6 +12,7 @@ use std::time::Duration;
 use tokio::sync::watch;
 
 use super::fence::{self, Back};
+pub use super::restore::Entry;
 use super::restore::Restored;
 use crate::aws::types::AliasInfo;
 use crate::aws::{AwsError, ErrorKind, Write};
@@ -21,26 +22,6 @@ use crate::cancel::{Abort, Cancel};
 /// of the run's deadline, and inside the runner's window after a cancel (SIGINT, SIGTERM
 /// 7.5 s later, SIGKILL 2.5 s after that), leaving time to write the report.
 pub const RESTORE_BUDGET: Duration = Duration::from_secs(6);
-
-/// One alias a task may have moved.
-#[derive(Clone, Debug)]
-pub struct Entry {
-    /// The (account, region) part whose handle restores it.
-    pub part: usize,
-    pub function: String,
-    pub alias: String,
-    /// The alias before the run; `None` when this run creates it.
-    pub before: Option<AliasInfo>,
-    /// The description this run writes on the alias: how its own writes are recognised.
-    pub ours: String,
-    /// A write of this run was answered: the alias has moved.
-    pub landed: bool,
-    /// A write whose answer never came (lost, cut, retries exhausted): it may have
-    /// landed, or may still land.
-    pub uncertain: bool,
-    /// Another writer changed the alias under this run: it is theirs, not restored.
-    pub theirs: bool,
-}
 
 /// How an alias write ended, as the task saw it.
 pub enum Written {

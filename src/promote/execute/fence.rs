@@ -5,9 +5,8 @@
 //! <https://docs.aws.amazon.com/lambda/latest/api/API_UpdateAlias.html>). What is reported
 //! is what the last read shows, never what was hoped.
 
-use super::coordinator::Entry;
 use super::readback::is_our_alias;
-use super::restore::{fix_command, left_moved};
+use super::restore::{Entry, fix_command, left_moved};
 use crate::aws::types::{AliasInfo, Lookup};
 use crate::aws::{AwsError, ErrorKind, Write};
 use crate::report::model::LeftMoved;

@@ -6,7 +6,6 @@ use tokio::time::Instant;
 use super::coordinator::Coordinator;
 use super::failure::Failure;
 use super::shift::Moved;
-use super::warm::Warmed;
 use crate::aws::Write;
 use crate::aws::types::{AliasInfo, UpdateState};
 use crate::cancel::Cancel;
@@ -76,4 +75,16 @@ pub(super) fn cancelled(job: &Job<'_>) -> Result<(), Status> {
         Some(sig) => Err(Status::Cancelled(sig)),
         None => Ok(()),
     }
+}
+
+/// How much provisioned concurrency the new version was given, and whether the old
+/// version had its own configuration (to remove once the new one serves the alias).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Warmed {
+    /// The new version given it.
+    pub version: String,
+    /// The version the alias served before, whose own configuration may be released.
+    pub old_version: Option<String>,
+    pub amount: i32,
+    pub old_had_own: bool,
 }

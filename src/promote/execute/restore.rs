@@ -2,12 +2,33 @@
 //! and, for an alias that could not be put back, where it is and the exact command that
 //! fixes it.
 
-use super::coordinator::Entry;
 use crate::aws::Read;
+use crate::aws::types::AliasInfo;
 use crate::report::model::LeftMoved;
 
 /// Reading back an alias whose restore failed: short, the run is ending.
 const READ_BACK_BUDGET: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// One alias a task may have moved.
+/// (Recorded by the coordinator, `coordinator.rs`.)
+#[derive(Clone, Debug)]
+pub struct Entry {
+    /// The (account, region) part whose handle restores it.
+    pub part: usize,
+    pub function: String,
+    pub alias: String,
+    /// The alias before the run; `None` when this run creates it.
+    pub before: Option<AliasInfo>,
+    /// The description this run writes on the alias: how its own writes are recognised.
+    pub ours: String,
+    /// A write of this run was answered: the alias has moved.
+    pub landed: bool,
+    /// A write whose answer never came (lost, cut, retries exhausted): it may have
+    /// landed, or may still land.
+    pub uncertain: bool,
+    /// Another writer changed the alias under this run: it is theirs, not restored.
+    pub theirs: bool,
+}
 
 #[derive(Debug, Default)]
 pub struct Restored {
@@ -62,7 +83,6 @@ pub fn fix_command(e: &Entry, region: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::aws::types::AliasInfo;
 
     fn entry(before: Option<&str>) -> Entry {
         Entry {

@@ -4,10 +4,12 @@
 //! in the pacer's restore lane), so the environment is rolled back whole or not at all.
 
 use super::coordinator::RESTORE_BUDGET;
+use super::fence::{self, Back};
 use super::permit::Permit;
 use super::readback;
 use crate::aws::types::AliasInfo;
-use crate::aws::{AwsError, Clients, Write};
+use super::restore::Entry;
+use crate::aws::{AwsError, Clients, ErrorKind, Write};
 use crate::cancel::Cancel;
 use crate::promote::provenance::{self, RunInfo};
 use crate::promote::rollback::{Applied, RollbackError, RollbackPlan};
@@ -32,17 +34,15 @@ pub async fn apply_all(
     if applied.iter().all(|a| a.written.is_ok()) {
         return applied;
     }
-    // Every alias already written is put back at once, all within one budget.
+    // Every alias written, or whose write's answer never came, is put back at once, fenced
+    // and read back (`fence.rs`), all within one budget.
     let undone = futures::future::join_all(plans.iter().zip(applied.iter()).map(|(p, a)| {
         let restore = &restore;
         async move {
-            let Ok(Some(written)) = &a.written else {
-                return None;
-            };
-            let undone = tokio::time::timeout(RESTORE_BUDGET, undo(restore, p, written))
+            let entry = undo_entry(p, a, run_info)?;
+            tokio::time::timeout(RESTORE_BUDGET, undo(restore, &entry))
                 .await
-                .unwrap_or_else(|_| Err(timed_out(p)));
-            Some(undone)
+                .unwrap_or_else(|_| Some(Err(timed_out(p))))
         }
     }))
     .await;
@@ -72,7 +72,7 @@ pub async fn apply_all(
 fn timed_out(p: &RollbackPlan<'_, '_>) -> AwsError {
     let t = p.decision.target;
     AwsError {
-        kind: crate::aws::ErrorKind::Network,
+        kind: ErrorKind::Network,
         action: crate::aws::operations::UPDATE_ALIAS.action,
         resource: format!("{}:{}", t.name, t.alias),
         code: "Timeout".into(),
@@ -151,23 +151,43 @@ async fn point_back(
         .map_err(RollbackError::from)
 }
 
-/// Puts an alias this rollback moved back as it was (version, routing,
-/// description), guarded by the revision id of our own write.
-async fn undo(
-    restore: &Write,
-    p: &RollbackPlan<'_, '_>,
-    written: &AliasInfo,
-) -> Result<(), AwsError> {
-    let (d, before) = (p.decision, &p.decision.alias);
-    restore
-        .update_alias(
-            &d.target.name,
-            &d.target.alias,
-            &before.version,
-            &before.routing,
-            Some(&before.description),
-            written.revision_id.as_deref(),
-        )
-        .await
-        .map(|_| ())
+/// What putting back `p`'s alias needs: its state before, this rollback's description, and
+/// whether the write landed or may have (`None`: no write was attempted, or it was refused).
+fn undo_entry(p: &RollbackPlan<'_, '_>, a: &Applied, run_info: &RunInfo) -> Option<Entry> {
+    let landed = match &a.written {
+        Ok(Some(_)) => true,
+        // Cut or lost: it may have landed, or may still.
+        Err(RollbackError::Aws(e)) if e.kind != ErrorKind::Precondition => false,
+        _ => return None,
+    };
+    let d = p.decision;
+    Some(Entry {
+        part: 0,
+        function: d.target.name.clone(),
+        alias: d.target.alias.clone(),
+        before: Some(d.alias.clone()),
+        ours: provenance::rolled_back_description(&d.alias.version, run_info),
+        landed,
+        // Fenced either way: the answer read first decides what is written.
+        uncertain: true,
+        theirs: false,
+    })
+}
+
+/// Puts an alias this rollback moved (or may have) back as it was: fenced, read back;
+/// `None` when it had not moved.
+async fn undo(restore: &Write, e: &Entry) -> Option<Result<(), AwsError>> {
+    let refused = |why: String| AwsError {
+        kind: ErrorKind::Other,
+        action: crate::aws::operations::UPDATE_ALIAS.action,
+        resource: format!("{}:{}", e.function, e.alias),
+        code: "NotRestored".into(),
+        message: why,
+    };
+    match fence::put_back(restore, e).await {
+        Back::Unmoved => None,
+        Back::Restored => Some(Ok(())),
+        Back::Theirs(why) => Some(Err(refused(why))),
+        Back::Left(left, why) => Some(Err(refused(format!("{why}; {}", left.sentence())))),
+    }
 }

@@ -4,8 +4,9 @@
 //! concurrency is released by the environment, once every function succeeded.
 
 use super::failure::Failure;
+use super::job::Warmed;
 use super::job::{Job, Outcome, Status};
-use super::warm::{self, Warmed};
+use super::warm;
 use crate::aws::types::Published;
 use crate::promote::steps::Steps;
 use crate::report::shorten::shorten;

@@ -9,21 +9,9 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use super::job::Job;
+use super::job::{Job, Warmed};
 use crate::aws::Write;
 use crate::aws::warm::Provisioned;
-
-/// How much provisioned concurrency the new version was given, and whether the old
-/// version had its own configuration (to remove once the new one serves the alias).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Warmed {
-    /// The new version given it.
-    pub version: String,
-    /// The version the alias served before, whose own configuration may be released.
-    pub old_version: Option<String>,
-    pub amount: i32,
-    pub old_had_own: bool,
-}
 
 /// Delays between polls: 0.5 s doubling to 5 s (provisioned concurrency takes minutes).
 fn delays() -> impl Iterator<Item = Duration> {
