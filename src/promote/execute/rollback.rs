@@ -39,7 +39,7 @@ pub async fn apply_all(
     let undone = futures::future::join_all(plans.iter().zip(applied.iter()).map(|(p, a)| {
         let restore = &restore;
         async move {
-            let entry = undo_entry(p, a, run_info)?;
+            let entry = undo_entry(p, a, run_info, cancel.signal().is_some())?;
             tokio::time::timeout(RESTORE_BUDGET, undo(restore, &entry))
                 .await
                 .unwrap_or_else(|_| Some(Err(timed_out(p))))
@@ -153,11 +153,17 @@ async fn point_back(
 
 /// What putting back `p`'s alias needs: its state before, this rollback's description, and
 /// whether the write landed or may have (`None`: no write was attempted, or it was refused).
-fn undo_entry(p: &RollbackPlan<'_, '_>, a: &Applied, run_info: &RunInfo) -> Option<Entry> {
+fn undo_entry(
+    p: &RollbackPlan<'_, '_>,
+    a: &Applied,
+    run_info: &RunInfo,
+    cancelled: bool,
+) -> Option<Entry> {
     let landed = match &a.written {
         Ok(Some(_)) => true,
-        // Cut or lost: it may have landed, or may still.
-        Err(RollbackError::Aws(e)) if e.kind != ErrorKind::Precondition => false,
+        // Cut or lost: it may have landed, or may still. After a signal, a 412 may answer
+        // the SDK's retry of our own write that landed while its attempt was being cut.
+        Err(RollbackError::Aws(e)) if e.kind != ErrorKind::Precondition || cancelled => false,
         _ => return None,
     };
     let d = p.decision;

@@ -89,7 +89,11 @@ pub async fn write(
     };
     let how = match &result {
         Ok(_) => Written::Landed,
-        Err(e) if e.kind == ErrorKind::Precondition => Written::Theirs,
+        // After a signal or an abort, a 412 may answer the SDK's retry of our own write
+        // that landed while its attempt was being cut: the fence's read tells.
+        Err(e) if e.kind == ErrorKind::Precondition && t.coord.cancel().signal().is_none() => {
+            Written::Theirs
+        }
         Err(_) => Written::Unknown,
     };
     t.coord.written(t.function, t.alias, how);
