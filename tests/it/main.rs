@@ -37,6 +37,7 @@ mod leaks;
 mod leaks_channels;
 mod promises_deploy;
 mod promises_gates;
+mod promises_warm;
 mod promote;
 mod proxy;
 mod readme_tables;

@@ -195,7 +195,7 @@ fn auto_validates_on_a_pull_request() {
     let fx = Fixture::new();
     let before = fx.state();
     let r = Run::action()
-        .endpoint(&fx.moto.endpoint())
+        .endpoint(&fx.endpoint())
         .contract_text(CONTRACT)
         .input("pr-comment", "false")
         .execute();

@@ -37,11 +37,16 @@ impl Stage {
     /// A stage on bare moto, without the realism model: only for a test that says why
     /// (`reason`), such as one that measures the proxy's own fault rules in isolation.
     pub fn bare(seed: u64, reason: &str) -> Stage {
+        Self::bare_functions(seed, &[FUNCTION], true, reason)
+    }
+
+    /// [`Stage::start_functions`] on bare moto, for a test that says why (`reason`).
+    pub fn bare_functions(seed: u64, names: &[&str], log_group: bool, reason: &str) -> Stage {
         assert!(
             !reason.trim().is_empty(),
             "a bare stage needs a stated reason"
         );
-        Self::start_bare(seed, &[FUNCTION], true)
+        Self::start_bare(seed, names, log_group)
     }
 
     /// Functions `names`, each at version 1 on image v1 behind alias `live`; the log group

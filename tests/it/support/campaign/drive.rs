@@ -31,6 +31,32 @@ fn alias_written(world: &World, function: Option<&str>) -> bool {
     })
 }
 
+/// Sends `signal` `after_ms` after `ready` holds, unless the binary ended first.
+fn signal_when(running: &mut Running, ready: impl FnMut() -> bool, after_ms: u64, signal: &str) {
+    if until(running, ready) {
+        sleep(Duration::from_millis(after_ms));
+        running.try_signal(signal);
+    }
+}
+
+/// Writes an error line into function `name`'s new-version stream once its traffic moved.
+fn log_errors(world: &World, running: &mut Running, name: &str) {
+    if until(running, || alias_written(world, Some(name))) {
+        let stream = lambda_stream("2", now_ms(), "campaign");
+        let group = format!("/aws/lambda/{name}");
+        world
+            .aws
+            .put_events(&group, &stream, &["ERROR the new version fails"]);
+    }
+}
+
+/// Puts the canary's alarm into `ALARM` once traffic moved.
+fn fire_alarm(world: &World, running: &mut Running) {
+    if until(running, || alias_written(world, None)) {
+        world.aws.set_alarm(ALARM, StateValue::Alarm);
+    }
+}
+
 /// Starts the run, plays the fault, waits for the end and for any held write to land.
 pub fn drive(world: &World, s: &Scenario, command: super::scenario::Command) -> RunResult {
     let mut running = world.run(s, command).spawn();
@@ -39,35 +65,17 @@ pub fn drive(world: &World, s: &Scenario, command: super::scenario::Command) -> 
             signal,
             after_requests,
             after_ms,
-        } => {
-            if until(&mut running, || world.proxy.log().len() >= *after_requests) {
-                sleep(Duration::from_millis(*after_ms));
-                running.try_signal(signal);
-            }
-        }
+        } => signal_when(
+            &mut running,
+            || world.proxy.log().len() >= *after_requests,
+            *after_ms,
+            signal,
+        ),
         Fault::HangThenSignal {
             signal, after_ms, ..
-        } => {
-            if until(&mut running, || world.proxy.held() > 0) {
-                sleep(Duration::from_millis(*after_ms));
-                running.try_signal(signal);
-            }
-        }
-        Fault::LogErrors { function } => {
-            let name = &s.names()[*function];
-            if until(&mut running, || alias_written(world, Some(name))) {
-                let stream = lambda_stream("2", now_ms(), "campaign");
-                let group = format!("/aws/lambda/{name}");
-                world
-                    .aws
-                    .put_events(&group, &stream, &["ERROR the new version fails"]);
-            }
-        }
-        Fault::AlarmFires => {
-            if until(&mut running, || alias_written(world, None)) {
-                world.aws.set_alarm(ALARM, StateValue::Alarm);
-            }
-        }
+        } => signal_when(&mut running, || world.proxy.held() > 0, *after_ms, signal),
+        Fault::LogErrors { function } => log_errors(world, &mut running, &s.names()[*function]),
+        Fault::AlarmFires => fire_alarm(world, &mut running),
         _ => {}
     }
     let r = running.wait();

@@ -141,6 +141,7 @@ impl Realism {
             requested: amount,
             ready_at: None,
             put_at: now,
+            fails: false,
         };
         self.warm
             .configs
@@ -163,6 +164,13 @@ impl Realism {
             .configs
             .get(&(function.to_owned(), qualifier.to_owned()))
             .map(|c| (c.requested, c.put_at, c.ready_at))
+    }
+
+    /// New SnapStart versions of `function` end `Failed`; provisioned concurrency put from
+    /// now on ends `FAILED`.
+    pub fn warm_up_fails(&mut self, function: &str) {
+        self.warm.snapshot_fails.insert(function.to_owned());
+        self.warm.allocation_fails = true;
     }
 
     /// SnapStart is on for `function`: a new version stays `Pending` for `takes`.
