@@ -41,6 +41,7 @@ pub mod fault;
 pub mod finding;
 pub mod github;
 pub mod glob;
+pub mod input_names;
 pub mod inputs;
 pub mod jobenv;
 pub mod observe;

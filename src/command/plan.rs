@@ -18,16 +18,24 @@ pub async fn run(run: &Run, command: Command) -> anyhow::Result<End> {
 }
 
 /// An environment that takes its image from the `image` input needs one,
-/// before any AWS call.
+/// before any AWS call; one that takes it `from:` another ignores the input,
+/// and says so.
 pub(super) fn require_image(run: &Run, env: &Environment) -> Result<(), UsageError> {
-    if env.image == ImageSource::Input && run.settings.image.is_none() {
-        return Err(UsageError::input(
+    match (&env.image, &run.settings.image) {
+        (ImageSource::Input, None) => Err(UsageError::input(
             "image",
             format!(
                 "environment `{}` takes its image from the `image` input, which is empty",
                 env.name
             ),
-        ));
+        )),
+        (ImageSource::From(from), Some(_)) => {
+            run.emitter.run_warning(&format!(
+                "input `image` is ignored: environment `{}` promotes the image `{from}` serves (`image: {{ from: {from} }}`); remove the input, or set `image: input` in the contract",
+                env.name
+            ));
+            Ok(())
+        }
+        _ => Ok(()),
     }
-    Ok(())
 }

@@ -92,7 +92,7 @@ fn environments<'c>(
             contract.environment(name).ok_or_else(|| {
                 UsageError::input(
                     "environment",
-                    format!("no environment `{name}` in {}", settings.contract.display()),
+                    contract.unknown_environment(name, &settings.contract),
                 )
             })
         })

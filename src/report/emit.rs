@@ -17,6 +17,9 @@ pub struct Emitter {
     files: RunnerFiles,
     /// Every line and report leaves through it (see `scrub`).
     scrubber: Shared,
+    /// Warnings about the run as a whole (an input's spelling), added to
+    /// every report so the summary shows them too.
+    run_warnings: std::sync::Mutex<Vec<String>>,
 }
 
 impl Emitter {
@@ -32,6 +35,15 @@ impl Emitter {
                 RunnerFiles::default()
             },
             scrubber,
+            run_warnings: Default::default(),
+        }
+    }
+
+    /// A warning now, and in the report's warnings when it is emitted.
+    pub fn run_warning(&self, message: &str) {
+        self.warning(message);
+        if let Ok(mut w) = self.run_warnings.lock() {
+            w.push(message.to_string());
         }
     }
 
@@ -144,7 +156,13 @@ impl Emitter {
 
     /// The whole report, on every channel of the mode.
     pub fn report(&self, report: &Report) -> anyhow::Result<()> {
-        let report = &self.scrubbed(report);
+        let mut report = self.scrubbed(report);
+        if let Ok(early) = self.run_warnings.lock() {
+            let early = early.iter().filter(|w| !report.warnings.contains(w));
+            let early: Vec<String> = early.map(|w| self.scrub(w)).collect();
+            report.warnings.splice(0..0, early);
+        }
+        let report = &report;
         if !self.action_mode {
             let out = match self.output {
                 OutputFormat::Text => text::render(report),

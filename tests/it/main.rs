@@ -16,6 +16,7 @@ mod canary;
 mod canary_gates;
 mod canary_metrics;
 mod faults;
+mod first_hour;
 mod fleet;
 mod footguns;
 mod github_api;
