@@ -77,9 +77,7 @@ fn parse_any(s: &str) -> Result<Duration, String> {
 }
 
 fn invalid(text: &str) -> String {
-    format!(
-        "invalid duration `{text}`; write e.g. `90s`, `5m`, `1h30m` or `500ms`"
-    )
+    format!("invalid duration `{text}`; write e.g. `90s`, `5m`, `1h30m` or `500ms`")
 }
 
 /// The shortest spelling `parse` reads back to the same value, for messages.

@@ -59,7 +59,9 @@ pub fn spell(
             {
                 return Err(UsageError::input(
                     &hyphenated,
-                    format!("set twice with different values, as {runner_key} and as {key}; keep {runner_key}"),
+                    format!(
+                        "set twice with different values, as {runner_key} and as {key}; keep {runner_key}"
+                    ),
                 ));
             }
             warnings.push(format!(
@@ -123,8 +125,11 @@ mod tests {
 
     #[test]
     fn underscore_spellings_are_renamed_with_a_warning() {
-        let (vars, warnings) =
-            spell(pairs(&[("INPUT_TO_VERSION", "2"), ("INPUT_DRY_RUN", "true")])).unwrap();
+        let (vars, warnings) = spell(pairs(&[
+            ("INPUT_TO_VERSION", "2"),
+            ("INPUT_DRY_RUN", "true"),
+        ]))
+        .unwrap();
         assert_eq!(
             vars,
             pairs(&[("INPUT_TO-VERSION", "2"), ("INPUT_DRY-RUN", "true")])
@@ -135,11 +140,17 @@ mod tests {
 
     #[test]
     fn both_spellings_must_agree() {
-        let same = spell(pairs(&[("INPUT_TO-VERSION", "2"), ("INPUT_TO_VERSION", "2")]));
+        let same = spell(pairs(&[
+            ("INPUT_TO-VERSION", "2"),
+            ("INPUT_TO_VERSION", "2"),
+        ]));
         assert!(same.is_ok());
-        let err = spell(pairs(&[("INPUT_TO-VERSION", "2"), ("INPUT_TO_VERSION", "3")]))
-            .unwrap_err()
-            .to_string();
+        let err = spell(pairs(&[
+            ("INPUT_TO-VERSION", "2"),
+            ("INPUT_TO_VERSION", "3"),
+        ]))
+        .unwrap_err()
+        .to_string();
         assert!(err.contains("to-version") && err.contains("twice"), "{err}");
     }
 
@@ -153,8 +164,14 @@ mod tests {
         ]))
         .unwrap();
         assert_eq!(vars.len(), 4);
-        assert!(warnings[0].contains("did you mean `environment`"), "{warnings:?}");
-        assert!(warnings[1].contains("the inputs are command"), "{warnings:?}");
+        assert!(
+            warnings[0].contains("did you mean `environment`"),
+            "{warnings:?}"
+        );
+        assert!(
+            warnings[1].contains("the inputs are command"),
+            "{warnings:?}"
+        );
         assert_eq!(warnings.len(), 2);
     }
 

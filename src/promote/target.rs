@@ -64,7 +64,10 @@ fn rollback_default<'c>(
             .environment(name)
             .map(Target::Environment)
             .ok_or_else(|| {
-                UsageError::input("shard", contract.unknown_environment(name, &settings.contract))
+                UsageError::input(
+                    "shard",
+                    contract.unknown_environment(name, &settings.contract),
+                )
             });
     }
     match contract.environments.as_slice() {

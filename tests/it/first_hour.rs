@@ -43,7 +43,8 @@ fn an_underscored_input_is_honoured_and_named_the_runners_way() {
     r.assert_code(0);
     assert_eq!(r.out("version"), "1", "INPUT_TO_VERSION was read");
     assert_eq!(moto.alias("worker-dev", "live").0, "1");
-    let said = "INPUT_TO_VERSION is read as input `to-version`; the runner spells it INPUT_TO-VERSION";
+    let said =
+        "INPUT_TO_VERSION is read as input `to-version`; the runner spells it INPUT_TO-VERSION";
     assert!(r.stdout.contains("::warning"), "{}", r.stdout);
     assert!(r.stdout.contains(said), "{}", r.stdout);
     assert!(summary(&r).contains(said), "{}", r.summary);
@@ -84,7 +85,10 @@ fn the_image_input_for_a_from_environment_is_a_warning() {
     let moto = Moto::start();
     let on_v1 = |name: &str| function(name, &["v1"], 1, None);
     let staging_on_v2 = function("worker-staging", &["v1", "v2"], 2, None);
-    moto.seed(world(&["v1", "v2"], vec![on_v1("worker-dev"), staging_on_v2]));
+    moto.seed(world(
+        &["v1", "v2"],
+        vec![on_v1("worker-dev"), staging_on_v2],
+    ));
     let r = Run::action()
         .endpoint(&moto.endpoint())
         .contract_text(TWO)

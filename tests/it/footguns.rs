@@ -38,7 +38,12 @@ fn a_bare_number_timeout_exits_2_naming_the_input_and_the_fix() {
             "an annotation tells the fix:\n{}",
             r.stdout
         );
-        assert_eq!(r.stderr.matches("m` or `").count(), 1, "said once: {}", r.stderr);
+        assert_eq!(
+            r.stderr.matches("m` or `").count(),
+            1,
+            "said once: {}",
+            r.stderr
+        );
         assert_eq!(r.output("result"), None, "no report after a usage error");
         recorder.assert_no_requests();
     }

@@ -117,9 +117,11 @@ fn a_failed_restore_names_the_alias_left_split_and_the_fix() {
     stage
         .proxy
         .add(Rule::new(Match::op("UpdateAlias"), Action::Fail(Fault::ServerError)).skip(1));
+    // At least 6s of canary; the slow update makes the 6s timeout expire at 50%.
+    stage.slow_update(3);
     let r = stage
-        .promote("v2", &canary("[50]", "30s"))
-        .input("timeout", "3s")
+        .promote("v2", &canary("[50]", "3s"))
+        .input("timeout", "6s")
         .execute();
     r.assert_end(1, "failed", false);
     // What the alias serves at the end: version 1, with half the traffic on 2.
