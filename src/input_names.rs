@@ -25,13 +25,16 @@ pub const KNOWN: &[&str] = &[
 
 const PREFIX: &str = "INPUT_";
 
+/// Environment variables as (name, value).
+pub type Vars = Vec<(String, String)>;
+
 /// `vars` with the underscore spellings of hyphenated inputs renamed to the
 /// runner's, and one warning per variable renamed or not known. The same
 /// input given both ways with different values is an input error.
 pub fn spell(
     vars: impl IntoIterator<Item = (String, String)>,
-) -> Result<(Vec<(String, String)>, Vec<String>), UsageError> {
-    let vars: Vec<(String, String)> = vars.into_iter().collect();
+) -> Result<(Vars, Vec<String>), UsageError> {
+    let vars: Vars = vars.into_iter().collect();
     let mut out = Vec::with_capacity(vars.len());
     let mut warnings = Vec::new();
     for (key, value) in &vars {
