@@ -55,4 +55,5 @@ pub mod settings;
 pub mod shard;
 pub mod shard_checks;
 pub mod step;
+pub mod unreachable;
 pub mod validate;

@@ -17,6 +17,8 @@ pub enum Outcome {
     RolledBack,
     Skipped,
     Planned,
+    /// AWS could not be reached (no credentials, the network): nothing was judged.
+    Error,
 }
 
 impl Outcome {
@@ -29,6 +31,7 @@ impl Outcome {
             Outcome::RolledBack => "rolled-back",
             Outcome::Skipped => "skipped",
             Outcome::Planned => "planned",
+            Outcome::Error => "error",
         }
     }
 }

@@ -17,6 +17,7 @@ mod canary_gates;
 mod canary_metrics;
 mod faults;
 mod first_hour;
+mod first_hour_errors;
 mod first_hour_plan;
 mod fleet;
 mod footguns;
