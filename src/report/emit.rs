@@ -131,7 +131,8 @@ impl Emitter {
         }
     }
 
-    /// Contract errors become annotations on the contract file, one per error.
+    /// Contract errors become annotations on the contract file, one per error,
+    /// and the job summary lists them all.
     pub fn contract_error(&self, err: &UsageError) {
         let UsageError::Contract(diags) = err else {
             return;
@@ -151,6 +152,10 @@ impl Emitter {
                     col: Some(d.at.col),
                 })
             );
+        }
+        let summary = self.scrub(&super::contract_md::summary(diags));
+        if let Err(e) = self.files.append_summary(&summary) {
+            eprintln!("warning: the job summary was not written: {e}");
         }
     }
 

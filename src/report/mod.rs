@@ -2,6 +2,7 @@
 
 pub mod annotations;
 mod canary_md;
+mod contract_md;
 pub mod chart;
 pub mod emit;
 pub mod escape;

@@ -53,3 +53,21 @@ fn a_prerelease_tag_that_selects_nothing_names_the_rule() {
     assert!(r.stdout.contains(said), "{}", r.stdout);
     recorder.assert_no_requests();
 }
+
+#[test]
+fn contract_errors_fill_the_job_summary_too() {
+    let recorder = Recorder::start();
+    let r = recorder
+        .action("version: 1\nenvironments:\n  dev:\n    imag: input\n    functions: [{ name: f }]\n")
+        .own_pull_request()
+        .execute();
+    r.assert_code(2);
+    assert!(r.stdout.contains("::error "), "annotations: {}", r.stdout);
+    let summary = r.summary.replace("&#96;", "`");
+    assert!(summary.contains("the contract has 2 error(s)"), "{summary}");
+    assert!(
+        summary.contains(".github/lambda-promote.yml:4:5: unknown key `imag`"),
+        "{summary}"
+    );
+    recorder.assert_no_requests();
+}
