@@ -29,8 +29,11 @@ mod tests {
 
     #[test]
     fn every_error_with_its_place() {
-        let diags = parse("c.yml", "version: 1\nenvironments:\n  dev:\n    imag: input\n")
-            .unwrap_err();
+        let diags = parse(
+            "c.yml",
+            "version: 1\nenvironments:\n  dev:\n    imag: input\n",
+        )
+        .unwrap_err();
         let md = summary(&diags);
         assert!(md.contains(&format!("the contract has {} error(s)", diags.len())));
         assert!(md.contains("c.yml:4:5"), "{md}");

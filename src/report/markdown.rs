@@ -97,7 +97,9 @@ fn verdict(report: &Report) -> String {
         text.push_str(&counts(report));
         text.push_str(".\n\n");
     }
-    if report.rolled_back {
+    if let Some(moves) = report.rollback_moves().filter(|_| report.rolled_back) {
+        text.push_str(&format!("{moves}.\n\n"));
+    } else if report.rolled_back {
         text.push_str("The alias was restored to the version it served before this run.\n\n");
     }
     text

@@ -2,8 +2,8 @@
 
 pub mod annotations;
 mod canary_md;
-mod contract_md;
 pub mod chart;
+mod contract_md;
 pub mod emit;
 pub mod escape;
 mod fit;

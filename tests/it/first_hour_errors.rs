@@ -2,7 +2,8 @@
 //! one line naming the fix, result `error` (never `drift`), not an SDK dump per check; a
 //! pre-release tag that selects nothing names the `prerelease` rule.
 
-use crate::support::{Recorder, Run};
+use crate::support::seed::{function, world};
+use crate::support::{Aws, Moto, Recorder, Run, dev_contract};
 
 const CONTRACT: &str = r#"version: 1
 region: us-east-1
@@ -58,7 +59,9 @@ fn a_prerelease_tag_that_selects_nothing_names_the_rule() {
 fn contract_errors_fill_the_job_summary_too() {
     let recorder = Recorder::start();
     let r = recorder
-        .action("version: 1\nenvironments:\n  dev:\n    imag: input\n    functions: [{ name: f }]\n")
+        .action(
+            "version: 1\nenvironments:\n  dev:\n    imag: input\n    functions: [{ name: f }]\n",
+        )
         .own_pull_request()
         .execute();
     r.assert_code(2);
@@ -70,4 +73,30 @@ fn contract_errors_fill_the_job_summary_too() {
         "{summary}"
     );
     recorder.assert_no_requests();
+}
+
+#[test]
+fn a_rollback_says_what_moved_where_and_fills_the_image_outputs() {
+    let moto = Moto::start();
+    moto.seed(world(
+        &["v1", "v2", "v3"],
+        vec![function("worker-dev", &["v1", "v2", "v3"], 3, None)],
+    ));
+    let r = Run::action()
+        .endpoint(&moto.endpoint())
+        .contract_text(&dev_contract("dev", &["worker-dev"], ""))
+        .input("command", "rollback")
+        .input("to-version", "1")
+        .execute();
+    r.assert_code(0);
+    let said = "Rolled back alias live of worker-dev: version 3 → 1.";
+    assert!(r.summary.contains(said), "{}", r.summary);
+    assert!(!r.summary.contains("the version it served before this run"));
+    let digest = Aws::new(&moto.endpoint()).digest_of("worker-dev", "1");
+    assert_eq!(r.out("image-digest"), digest);
+    assert!(
+        r.out("image-uri").ends_with(&format!("/worker@{digest}")),
+        "{}",
+        r.out("image-uri")
+    );
 }
