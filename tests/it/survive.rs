@@ -87,7 +87,8 @@ fn a_panic_after_an_all_at_once_write_puts_the_alias_back() {
 fn a_canary_interval_no_clock_can_hold_is_a_contract_error_before_any_aws_call() {
     let stage = Stage::start(45);
     let r = stage
-        .promote("v2", &canary("[10]", "10000000000000000000"))
+        // (A bare number is refused for its missing unit first: the unit is written here.)
+        .promote("v2", &canary("[10]", "99999999h"))
         .execute();
     r.assert_code(2);
     let all = format!("{}{}", r.stdout, r.stderr);
