@@ -15,19 +15,27 @@ use crate::report::model::{Outcome, Report};
 use crate::run::{End, Run, RunnerEnv};
 use crate::scrub::{Scrubber, Shared};
 use crate::settings::{self, Command};
-use crate::{cli, config, inputs};
+use crate::{cli, config, input_names, inputs};
 
 /// Parses the arguments (CLI mode) or the `INPUT_*` env (action mode) and runs.
 /// Errors that reach `main` are printed once there, through `scrubber`, which
 /// knows every secret from the moment it is read.
 pub async fn run(argv: Vec<OsString>, cancel: Cancel, scrubber: Shared) -> anyhow::Result<End> {
+    let mut spelling = Vec::new();
     let (raw, action_mode) = match cli::parse(argv)? {
         Some(raw) => (raw, false),
-        None => (inputs::from_env(utf8_env()?)?, true),
+        None => {
+            let (vars, warnings) = input_names::spell(utf8_env()?)?;
+            spelling = warnings;
+            (inputs::from_env(vars)?, true)
+        }
     };
     let runner = RunnerEnv::capture();
     let settings = settings::resolve(raw, action_mode, runner.workspace.as_deref())?;
     let emitter = Emitter::new(&settings, &runner.files, scrubber);
+    for w in &spelling {
+        emitter.run_warning(w);
+    }
     if let Some(token) = &settings.github_token {
         emitter.mask(token.expose());
         emitter.set_scrubber(Scrubber::new([token.expose()], None));

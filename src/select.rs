@@ -102,7 +102,7 @@ fn looks_like_version(tag: &str) -> bool {
 
 /// `v` + a semantic version with a pre-release part: `v1.0.0-rc.1`, not
 /// `v1.0.0` nor `v1.0.0+build.5` (build metadata is no pre-release).
-fn is_prerelease_tag(tag: &str) -> bool {
+pub(crate) fn is_prerelease_tag(tag: &str) -> bool {
     tag.strip_prefix('v')
         .and_then(|v| semver::Version::parse(v).ok())
         .is_some_and(|v| !v.pre.is_empty())

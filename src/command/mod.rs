@@ -8,6 +8,7 @@ pub mod plan;
 pub mod promote;
 mod promote_parts;
 pub mod rollback;
+mod rollback_image;
 mod rollback_shard;
 mod shards;
 pub mod validate;

@@ -118,7 +118,9 @@ async fn one(
     if env.functions.is_empty() {
         return Ok(nothing_to_undo(run, shard, report));
     }
-    Ok(super::rollback_shard::environment(run, raw, &read, env, dry_run, report).await)
+    let outcome = super::rollback_shard::environment(run, raw, &read, env, dry_run, report).await;
+    super::rollback_image::fill(&read, report).await;
+    Ok(outcome)
 }
 
 /// With the `shard` input inside a workflow run (the rollback-all job), only

@@ -32,6 +32,9 @@ pub(super) async fn run(
         let ids: Vec<String> = shards.iter().map(Shard::id).collect();
         report.notices.push(format!("shards {}", ids.join(", ")));
     }
+    if let Some(n) = crate::promote::canary_time::notice(env, run.settings.timeout) {
+        report.notices.push(n);
+    }
     let (clients, parts) = parts(run, fleet, shards).await?;
     let resolved = match source(run, fleet, shards, &parts, env, region).await {
         Ok(r) => r,
@@ -66,6 +69,9 @@ async fn promote(
     let ready = match environment::prepare(run, parts, resolved, report).await? {
         Prepared::Done(outcome) => return Ok(End::Done(outcome)),
         Prepared::Ready(ready) if dry_run => {
+            report
+                .notices
+                .extend(crate::promote::plan::after_words(parts[0].env()));
             return Ok(End::Done(environment::planned(ready, parts, report)));
         }
         Prepared::Ready(ready) => ready,

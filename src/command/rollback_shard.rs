@@ -70,6 +70,9 @@ async fn decide<'e>(
         observed: &observed,
     };
     report.findings = check::run(&ctx, &[]);
+    if crate::unreachable::collapse(report) {
+        return Err(Outcome::Error);
+    }
     if report.drift() {
         report.result = Outcome::Drift;
         report.error = Some(

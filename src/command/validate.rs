@@ -33,7 +33,9 @@ pub async fn run(run: &Run) -> anyhow::Result<End> {
         sig = run.cancel.cancelled() => return Ok(End::Cancelled(Cancelled(sig))),
     };
     report.findings = findings;
-    report.result = if report.drift() {
+    report.result = if crate::unreachable::collapse(&mut report) {
+        Outcome::Error
+    } else if report.drift() {
         Outcome::Drift
     } else {
         Outcome::Success
@@ -99,7 +101,7 @@ fn environments<'c>(
             contract.environment(name).ok_or_else(|| {
                 UsageError::input(
                     "environment",
-                    format!("no environment `{name}` in {}", settings.contract.display()),
+                    contract.unknown_environment(name, &settings.contract),
                 )
             })
         })

@@ -160,6 +160,21 @@ impl Contract {
         self.environments.iter().find(|e| e.name == name)
     }
 
+    /// The names of the environments, for messages: `dev, staging, production`.
+    pub fn environment_names(&self) -> String {
+        let names: Vec<&str> = self.environments.iter().map(|e| e.name.as_str()).collect();
+        names.join(", ")
+    }
+
+    /// The error for an `environment` input naming none of the contract's.
+    pub fn unknown_environment(&self, name: &str, shown: &std::path::Path) -> String {
+        format!(
+            "no environment `{name}` in {}; known: {}",
+            shown.display(),
+            self.environment_names()
+        )
+    }
+
     /// Every job env var the contract names; their values are secrets.
     pub fn secret_env_names(&self) -> Vec<&str> {
         let mut names = Vec::new();

@@ -45,6 +45,9 @@ pub async fn prepare<'e>(
     report: &mut Report,
 ) -> Result<Prepared<'e>, UsageError> {
     let Some(observed) = validate_all(run, parts, report).await else {
+        if crate::unreachable::collapse(report) {
+            return Ok(done(report, Outcome::Error));
+        }
         return Ok(done(report, Outcome::Drift));
     };
     let (first, env) = (&parts[0], parts[0].env());

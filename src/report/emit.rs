@@ -20,6 +20,9 @@ pub struct Emitter {
     scrubber: Shared,
     /// The warning about secrets too short to scrub was given.
     warned_short: AtomicBool,
+    /// Warnings about the run as a whole (an input's spelling), added to
+    /// every report so the summary shows them too.
+    run_warnings: std::sync::Mutex<Vec<String>>,
 }
 
 impl Emitter {
@@ -36,6 +39,15 @@ impl Emitter {
             },
             scrubber,
             warned_short: AtomicBool::new(false),
+            run_warnings: Default::default(),
+        }
+    }
+
+    /// A warning now, and in the report's warnings when it is emitted.
+    pub fn run_warning(&self, message: &str) {
+        self.warning(message);
+        if let Ok(mut w) = self.run_warnings.lock() {
+            w.push(message.to_string());
         }
     }
 
@@ -147,7 +159,8 @@ impl Emitter {
         }
     }
 
-    /// Contract errors become annotations on the contract file, one per error.
+    /// Contract errors become annotations on the contract file, one per error,
+    /// and the job summary lists them all.
     pub fn contract_error(&self, err: &UsageError) {
         let UsageError::Contract(diags) = err else {
             return;
@@ -168,11 +181,23 @@ impl Emitter {
                 })
             );
         }
+        let summary = self.scrub(&super::contract_md::summary(diags));
+        if let Err(e) = self.files.append_summary(&summary) {
+            eprintln!("warning: the job summary was not written: {e}");
+        }
     }
 
     /// The whole report, on every channel of the mode.
     pub fn report(&self, report: &Report) -> anyhow::Result<()> {
-        let report = &self.scrubbed(report);
+        // The run's early warnings join the report before it is scrubbed: the
+        // scrubbed report is the only one the renderers accept.
+        let mut whole = report.clone();
+        if let Ok(early) = self.run_warnings.lock() {
+            let early = early.iter().filter(|w| !whole.warnings.contains(w));
+            let early: Vec<String> = early.cloned().collect();
+            whole.warnings.splice(0..0, early);
+        }
+        let report = &self.scrubbed(&whole);
         if !self.action_mode {
             let out = match self.output {
                 OutputFormat::Text => text::render(report),

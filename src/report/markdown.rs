@@ -98,7 +98,9 @@ fn verdict(report: &Report) -> String {
         text.push_str(&counts(report));
         text.push_str(".\n\n");
     }
-    if report.rolled_back {
+    if let Some(moves) = report.rollback_moves().filter(|_| report.rolled_back) {
+        text.push_str(&format!("{moves}.\n\n"));
+    } else if report.rolled_back {
         text.push_str("The alias was restored to the version it served before this run.\n\n");
     }
     text
@@ -200,9 +202,12 @@ fn check_row(f: &Finding) -> String {
     )
 }
 
-/// `report.error`, and each function's error when the promotion is shown.
+/// `report.error`; without one, each function's error when the promotion is shown. The run's
+/// error already tells the functions' failure (a canary's, a rollback's refusals), and each
+/// function's section shows its own: one more line of the same would say it twice.
 fn errors(report: &Report, with_functions: bool) -> Option<Part> {
     let mut items: Vec<String> = report.error.iter().cloned().collect();
+    let with_functions = with_functions && items.is_empty();
     if let Some(p) = report.promotion.as_ref().filter(|_| with_functions) {
         items.extend(
             p.functions

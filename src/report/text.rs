@@ -25,7 +25,9 @@ pub fn render(report: &Clean<Report>) -> String {
         },
         report.result.as_str()
     );
-    if report.rolled_back {
+    if let Some(moves) = report.rollback_moves().filter(|_| report.rolled_back) {
+        out.push_str(&format!("{moves}\n"));
+    } else if report.rolled_back {
         out.push_str("the alias was restored to the version it served before this run\n");
     }
     if let Some(e) = &report.error {

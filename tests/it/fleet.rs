@@ -102,7 +102,8 @@ fn a_fleet_over_the_quota_is_throttled_retried_and_promoted_without_rollback() {
     // The figures of the progress line, in the summary.
     let notices = r.report()["notices"].to_string();
     assert!(
-        notices.contains("promote prod: 24/24 updated, 24 published, 24 aliases moved"),
+        notices
+            .contains("promote prod: 24/24 updated, 24 published, 24 aliases on the new version"),
         "{notices}"
     );
     assert!(

@@ -181,6 +181,7 @@ fn plan_and_dry_run_write_nothing() {
     let dry_rollback = fx
         .push_branch("dev")
         .input("command", "rollback")
+        .input("environment", "dev")
         .input("dry-run", "true")
         .input("to-version", "1")
         .execute();

@@ -91,7 +91,9 @@ pub fn check(request: &Request) -> Result<&'static str, String> {
         let body: Value = serde_json::from_slice(&request.body).unwrap_or(Value::Null);
         return match (verb, body["query"].as_str()) {
             ("POST", Some(q)) if !q.trim().is_empty() => Ok("/graphql"),
-            _ => Err(format!("{shown}: a GraphQL call is a POST with a `query` string")),
+            _ => Err(format!(
+                "{shown}: a GraphQL call is a POST with a `query` string"
+            )),
         };
     }
     let (template, op, path_params) = operation(verb, path)

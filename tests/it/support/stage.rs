@@ -4,7 +4,7 @@
 //! and moto does not); the binary talks to the proxy, the test reads moto directly.
 
 use super::seed::{function_on_v1, world};
-use super::{Aws, Moto, Proxy, Realism, Run, Seen, today};
+use super::{Action, Aws, Match, Moto, Proxy, Realism, Rule, Run, Seen, today};
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -159,6 +159,17 @@ impl Stage {
     pub fn log(&self, version: &str, suffix: &str, messages: &[&str]) {
         let stream = format!("{}/[{version}]{suffix}", today());
         self.aws.put_events(GROUP, &stream, messages);
+    }
+
+    /// The update's settling takes `secs` longer (one `GetFunction` after the update held):
+    /// a `timeout` shorter than the canary is refused before any write, so a test that needs
+    /// the deadline to pass mid-canary lets a slow update eat part of it, as in life.
+    pub fn slow_update(&self, secs: u64) {
+        self.proxy.add(
+            Rule::new(Match::op("GetFunction"), Action::hold(secs, None))
+                .after("UpdateFunctionCode")
+                .times(1),
+        );
     }
 
     /// Asserts the alias is on `version` with no routing.
