@@ -30,8 +30,18 @@ enum Sub {
     Promote(Opts),
     /// Point the alias back to --to-version or the recorded previous version.
     Rollback(Opts),
-    /// Print the least-privilege IAM policy JSON for the contract.
-    IamPolicy(Opts),
+    /// Print the least-privilege IAM policy JSON for the contract, role by role.
+    IamPolicy(IamOpts),
+}
+
+#[derive(Debug, Args)]
+struct IamOpts {
+    #[command(flatten)]
+    opts: Opts,
+    /// Let every pull-request job of the repository assume the deploy roles
+    /// (README, "Security"); by default only the read-only validate role trusts them.
+    #[arg(long)]
+    pull_request_trust: bool,
 }
 
 #[derive(Debug, Args)]
@@ -71,12 +81,12 @@ pub fn parse(argv: impl IntoIterator<Item = OsString>) -> Result<Option<RawArgs>
     let Some(sub) = cli.command else {
         return Ok(None);
     };
-    let (command, opts) = match sub {
-        Sub::Validate(o) => ("validate", o),
-        Sub::Plan(o) => ("plan", o),
-        Sub::Promote(o) => ("promote", o),
-        Sub::Rollback(o) => ("rollback", o),
-        Sub::IamPolicy(o) => ("iam-policy", o),
+    let (command, opts, pull_request_trust) = match sub {
+        Sub::Validate(o) => ("validate", o, false),
+        Sub::Plan(o) => ("plan", o, false),
+        Sub::Promote(o) => ("promote", o, false),
+        Sub::Rollback(o) => ("rollback", o, false),
+        Sub::IamPolicy(o) => ("iam-policy", o.opts, o.pull_request_trust),
     };
     Ok(Some(RawArgs {
         command: Some(command.to_string()),
@@ -91,6 +101,7 @@ pub fn parse(argv: impl IntoIterator<Item = OsString>) -> Result<Option<RawArgs>
         github_deployment: None,
         output: opts.output,
         shard: opts.shard,
+        pull_request_trust,
     }))
 }
 

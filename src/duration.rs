@@ -1,6 +1,7 @@
 //! Human durations as written in the contract and the `timeout` input:
-//! `90s`, `5m`, `1h30m`, `500ms`, `2m30s`, or a bare integer of seconds
-//! (the `timeout` input refuses the bare integer: see settings.rs).
+//! `90s`, `5m`, `1h30m`, `500ms`, `2m30s`, always with a unit. A bare number
+//! (`interval: 20`, `timeout: 30`) reads as seconds to some and minutes to
+//! others, so both places refuse it with the same words.
 
 use std::time::Duration;
 
@@ -30,10 +31,9 @@ fn parse_any(s: &str) -> Result<Duration, String> {
         return Err("empty duration; write e.g. `90s`, `5m` or `1h30m`".to_string());
     }
     if text.bytes().all(|b| b.is_ascii_digit()) {
-        return text
-            .parse::<u64>()
-            .map(Duration::from_secs)
-            .map_err(|_| format!("duration `{text}` is too large"));
+        return Err(format!(
+            "`{text}` has no unit; write `{text}m` or `{text}s`"
+        ));
     }
 
     let mut total = Duration::ZERO;
@@ -77,9 +77,7 @@ fn parse_any(s: &str) -> Result<Duration, String> {
 }
 
 fn invalid(text: &str) -> String {
-    format!(
-        "invalid duration `{text}`; write e.g. `90s`, `5m`, `1h30m`, `500ms` or a number of seconds"
-    )
+    format!("invalid duration `{text}`; write e.g. `90s`, `5m`, `1h30m` or `500ms`")
 }
 
 /// The shortest spelling `parse` reads back to the same value, for messages.
@@ -113,9 +111,7 @@ mod tests {
             ("500ms", 500),
             ("2m30s", 150_000),
             ("1h2m3s4ms", 3_723_004),
-            ("42", 42_000),
             (" 15m ", 900_000),
-            ("0", 0),
             ("0s", 0),
         ];
         for (input, ms) in cases {
@@ -141,6 +137,8 @@ mod tests {
             "10000000000000000000",
             "841h1ms",
             "5M",
+            "42",
+            "0",
         ] {
             assert!(parse(input).is_err(), "{input:?} should fail");
         }
@@ -149,10 +147,18 @@ mod tests {
     #[test]
     fn the_longest_accepted_duration_fits_any_clock() {
         assert_eq!(parse("840h"), Ok(MAX));
-        assert_eq!(parse("3024000"), Ok(MAX));
-        let err = parse("3024001").unwrap_err();
+        assert_eq!(parse("50400m"), Ok(MAX));
+        let err = parse("3024001s").unwrap_err();
         assert!(err.contains("too long"), "{err}");
         assert!(std::time::Instant::now().checked_add(MAX).is_some());
+    }
+
+    #[test]
+    fn a_bare_number_names_both_units_once() {
+        assert_eq!(
+            parse(" 30 ").unwrap_err(),
+            "`30` has no unit; write `30m` or `30s`"
+        );
     }
 
     #[test]

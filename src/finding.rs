@@ -56,6 +56,8 @@ kebab_codes! {
         AwsAccessDenied = "aws-access-denied",
         /// A read failed for another reason than access.
         AwsError = "aws-error",
+        /// AWS could not be reached: no credentials, or the network.
+        AwsUnreachable = "aws-unreachable",
         /// A job env var the check compares with is unset or empty.
         SecretUnset = "secret-unset",
         /// A function to deploy to is a zip function.
@@ -91,6 +93,7 @@ impl Code {
             Code::AccountMismatch
             | Code::AwsAccessDenied
             | Code::AwsError
+            | Code::AwsUnreachable
             | Code::SecretUnset
             | Code::NotAnImageFunction
             | Code::FunctionNotFound

@@ -91,24 +91,43 @@ fn class(body: &[char]) -> Option<(Vec<(char, char)>, usize)> {
     Some((ranges, end + 1))
 }
 
+/// A walk over the name with the set of pattern positions it may be at (an
+/// NFA simulation): time `O(pattern × name)`, where trying every split of each
+/// `*` took time exponential in the number of stars (`*a*a*a*a…b`).
 fn matches_from(tokens: &[Token], name: &[char]) -> bool {
-    let Some((first, rest)) = tokens.split_first() else {
-        return name.is_empty();
-    };
-    match first {
-        Token::Literal(c) => name.first() == Some(c) && matches_from(rest, &name[1..]),
-        Token::One => name.first().is_some_and(|&c| c != '/') && matches_from(rest, &name[1..]),
-        Token::Class(ranges) => {
-            name.first()
-                .is_some_and(|&c| ranges.iter().any(|&(lo, hi)| lo <= c && c <= hi))
-                && matches_from(rest, &name[1..])
+    let mut at = vec![false; tokens.len() + 1];
+    at[0] = true;
+    close(tokens, &mut at);
+    for &c in name {
+        let mut next = vec![false; tokens.len() + 1];
+        for (i, token) in tokens.iter().enumerate().filter(|(i, _)| at[*i]) {
+            match token {
+                Token::Literal(l) if *l == c => next[i + 1] = true,
+                Token::One if c != '/' => next[i + 1] = true,
+                Token::Class(ranges) if ranges.iter().any(|&(lo, hi)| lo <= c && c <= hi) => {
+                    next[i + 1] = true
+                }
+                // A star takes one more character and stays.
+                Token::Star if c != '/' => next[i] = true,
+                Token::DoubleStar => next[i] = true,
+                _ => {}
+            }
         }
-        Token::Star => {
-            // Try every split up to the next `/`, which `*` never crosses.
-            let limit = name.iter().position(|&c| c == '/').unwrap_or(name.len());
-            (0..=limit).any(|k| matches_from(rest, &name[k..]))
+        close(tokens, &mut next);
+        if !next.iter().any(|&b| b) {
+            return false;
         }
-        Token::DoubleStar => (0..=name.len()).any(|k| matches_from(rest, &name[k..])),
+        at = next;
+    }
+    at[tokens.len()]
+}
+
+/// A star may also match nothing: being before it is being after it too.
+fn close(tokens: &[Token], at: &mut [bool]) {
+    for i in 0..tokens.len() {
+        if at[i] && matches!(tokens[i], Token::Star | Token::DoubleStar) {
+            at[i + 1] = true;
+        }
     }
 }
 
@@ -172,5 +191,19 @@ mod tests {
         for &(pattern, name, want) in cases {
             assert_eq!(matches(pattern, name), want, "{pattern:?} vs {name:?}");
         }
+    }
+
+    #[test]
+    fn many_stars_take_linear_time() {
+        let pattern = format!("{}b", "*a".repeat(40));
+        let name = "a".repeat(5_000);
+        let start = std::time::Instant::now();
+        assert!(!matches(&pattern, &name));
+        assert!(matches(&format!("{}**", "**a".repeat(40)), &name));
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(2),
+            "{:?}",
+            start.elapsed()
+        );
     }
 }

@@ -31,6 +31,9 @@ pub struct RawArgs {
     pub output: Option<String>,
     /// `ENVIRONMENT/ACCOUNT/REGION`: promote or roll back one shard only.
     pub shard: Option<String>,
+    /// `iam-policy --pull-request-trust` (CLI only, never an input).
+    #[serde(skip)]
+    pub pull_request_trust: bool,
 }
 
 const PREFIX: &str = "INPUT_";
@@ -128,6 +131,7 @@ mod tests {
                 github_deployment: Some("TRUE".into()),
                 output: Some("json".into()),
                 shard: None,
+                pull_request_trust: false,
             }
         );
     }

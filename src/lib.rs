@@ -28,6 +28,7 @@
 //! "Exit codes and results", printing its last error through the scrubber.
 
 pub mod app;
+pub mod auto;
 pub mod aws;
 pub mod cancel;
 pub mod check;
@@ -41,6 +42,7 @@ pub mod fault;
 pub mod finding;
 pub mod github;
 pub mod glob;
+pub mod input_names;
 pub mod inputs;
 pub mod jobenv;
 pub mod observe;
@@ -54,4 +56,5 @@ pub mod settings;
 pub mod shard;
 pub mod shard_checks;
 pub mod step;
+pub mod unreachable;
 pub mod validate;

@@ -11,7 +11,9 @@ use lambda_promote::error::{UsageError, exit};
 use lambda_promote::scrub::Shared;
 
 fn main() -> ExitCode {
-    let action_mode = std::env::args_os().len() <= 1;
+    // As `app::run` decides: no arguments, and on a runner.
+    let action_mode = std::env::args_os().len() <= 1
+        && std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true");
     let scrubber = Shared::default();
     // A panic is a bug, but the user still gets one clear line, not a backtrace.
     let hook_scrubber = scrubber.clone();

@@ -31,7 +31,9 @@ impl End {
             End::Done(Outcome::Success | Outcome::NoOp | Outcome::Skipped | Outcome::Planned) => {
                 exit::OK
             }
-            End::Done(Outcome::Drift | Outcome::Failed | Outcome::RolledBack) => exit::FAILED,
+            End::Done(Outcome::Drift | Outcome::Failed | Outcome::RolledBack | Outcome::Error) => {
+                exit::FAILED
+            }
             End::Cancelled(Cancelled(2)) => exit::SIGINT,
             End::Cancelled(_) => exit::SIGTERM,
         }

@@ -1,21 +1,75 @@
 //! The one place secret values are taken out of text before it reaches any
 //! channel (log, summary, outputs, PR comment, Deployment). AWS and GitHub
-//! put resource names and ARNs in their own error messages, so a secret can
-//! arrive inside text this program never formatted; every report is passed
-//! through here as it leaves, rather than each error where it is made.
+//! put resource names, ARNs and even request headers in their own error
+//! messages, so a secret can arrive inside text this program never
+//! formatted; every report is passed through here as it leaves, rather than
+//! each error where it is made. The renderers take only a [`Clean`] report,
+//! which nothing but this module can make (README, "Security").
+
+mod forms;
+mod report;
 
 use std::sync::{Arc, PoisonError, RwLock};
 
-use crate::config::model::{Check, Contract, DistributionSelector};
-use crate::finding::{Finding, Shown};
-use crate::report::model::{FunctionRun, LeftMoved, Promotion, Report};
+pub use forms::MIN_LEN;
+pub use report::ERROR_LINE_CHARS;
+
+use crate::config::model::Contract;
 use crate::secret::redact;
 
-/// Secret values to replace by their redacted form (`E2…ZL`).
+/// A value that has been through the scrubber. Only this module makes one, so
+/// a renderer that takes `&Clean<Report>` cannot be handed an unscrubbed field.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Clean<T>(T);
+
+impl<T> std::ops::Deref for Clean<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> Clean<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+
+    /// For the renderers' own unit tests, whose samples hold no secret.
+    #[cfg(test)]
+    pub(crate) fn trusted(value: T) -> Self {
+        Clean(value)
+    }
+}
+
+/// Secret values to replace by their redacted form (`E2…ZL`, or `***`).
 #[derive(Clone, Debug, Default)]
 pub struct Scrubber {
-    /// Longest first, so a secret that contains another is replaced whole.
-    values: Vec<String>,
+    /// The values themselves, for their redacted form.
+    secrets: Vec<String>,
+    /// Every form of every secret (see `forms.rs`).
+    patterns: Vec<Pattern>,
+    /// Secrets shorter than [`MIN_LEN`]: not patterns (the emitter warns once).
+    too_short: usize,
+}
+
+#[derive(Clone, Debug)]
+struct Pattern {
+    /// As it is searched for: lowercase when `folded`.
+    needle: String,
+    /// Matched ignoring ASCII case, as the value is compared (a CloudFront id).
+    folded: bool,
+    /// Index into `secrets`, when this is the value itself (another form,
+    /// or a line of it, is replaced by `***`: its redacted form would show
+    /// characters of the whole value, not of what was matched).
+    secret: Option<usize>,
+}
+
+/// One range of the text to replace; `secret` when it is a match of that one.
+#[derive(Clone, Copy, Debug)]
+struct Hit {
+    start: usize,
+    end: usize,
+    secret: Option<usize>,
 }
 
 impl Scrubber {
@@ -26,203 +80,163 @@ impl Scrubber {
         secrets: impl IntoIterator<Item = &'a str>,
         contract: Option<&Contract>,
     ) -> Self {
-        let plain = contract.map(plain_values).unwrap_or_default();
-        let mut values: Vec<String> = secrets
-            .into_iter()
-            .map(str::trim)
-            .filter(|v| !v.is_empty() && !plain.iter().any(|p| p == v))
-            .map(str::to_string)
-            .collect();
-        values.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
-        values.dedup();
-        Self { values }
+        let plain = contract.map(report::plain_values).unwrap_or_default();
+        let mut s = Self::default();
+        for v in secrets {
+            if !plain.iter().any(|p| p == v.trim()) {
+                s.add(v);
+            }
+        }
+        s
     }
 
     /// One more secret (a token or credential received during the run).
     pub fn add(&mut self, value: &str) {
+        self.learn(value, false);
+    }
+
+    /// One more secret compared ignoring ASCII case, so found in any case.
+    pub fn add_folded(&mut self, value: &str) {
+        self.learn(value, true);
+    }
+
+    fn learn(&mut self, value: &str, folded: bool) {
         let v = value.trim();
-        if v.is_empty() || self.values.iter().any(|x| x == v) {
+        if v.is_empty() {
             return;
         }
-        self.values.push(v.to_string());
-        self.values
-            .sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+        if v.chars().count() < MIN_LEN {
+            self.too_short += 1;
+            return;
+        }
+        let known = self.secrets.iter().position(|s| s == v);
+        let folded_already = |i| {
+            self.patterns
+                .iter()
+                .any(|p| p.secret == Some(i) && p.folded)
+        };
+        if known.is_some_and(|i| !folded || folded_already(i)) {
+            return;
+        }
+        let secret = known.unwrap_or_else(|| {
+            self.secrets.push(v.to_string());
+            self.secrets.len() - 1
+        });
+        for (n, form) in forms::forms(v).into_iter().enumerate() {
+            let needle = if folded {
+                form.to_ascii_lowercase()
+            } else {
+                form
+            };
+            self.patterns.push(Pattern {
+                needle,
+                folded,
+                secret: (n == 0).then_some(secret),
+            });
+        }
+    }
+
+    /// How many secrets were too short to look for.
+    pub fn too_short(&self) -> usize {
+        self.too_short
     }
 
     /// `text` with every secret replaced by its redacted form.
+    pub fn clean(&self, text: &str) -> Clean<String> {
+        Clean(self.text(text))
+    }
+
+    /// `text` with every match of every form of every secret replaced, in one
+    /// pass over the union of the ranges: overlapping secrets become one `***`
+    /// rather than one replaced after the other (which showed the second's tail).
     pub fn text(&self, text: &str) -> String {
-        let mut out = text.to_string();
-        for v in &self.values {
-            if out.contains(v.as_str()) {
-                out = out.replace(v.as_str(), &redact(v));
-            }
+        let mut hits = self.hits(text);
+        if hits.is_empty() {
+            return text.to_string();
         }
+        hits.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+        let mut out = String::with_capacity(text.len());
+        let mut at = 0;
+        let mut i = 0;
+        while i < hits.len() {
+            let (start, mut end, mut secret) = (hits[i].start, hits[i].end, hits[i].secret);
+            i += 1;
+            // The first hit is the longest of those that start here: when it
+            // covers the whole group, its own redacted form stands for it.
+            while i < hits.len() && hits[i].start < end {
+                if hits[i].end > end {
+                    end = hits[i].end;
+                    secret = None;
+                }
+                i += 1;
+            }
+            out.push_str(&text[at..start]);
+            out.push_str(&secret.map_or_else(|| "***".to_string(), |s| redact(&self.secrets[s])));
+            at = end;
+        }
+        out.push_str(&text[at..]);
         out
     }
 
-    fn in_place(&self, s: &mut String) {
-        if self.values.iter().any(|v| s.contains(v.as_str())) {
-            *s = self.text(s);
-        }
-    }
-
-    fn all(&self, items: &mut [String]) {
-        items.iter_mut().for_each(|s| self.in_place(s));
-    }
-
-    fn opt(&self, s: &mut Option<String>) {
-        if let Some(s) = s {
-            self.in_place(s);
-        }
-    }
-
-    /// A copy of the report with every string scrubbed. The destructuring is
-    /// exhaustive on purpose: a new field does not compile until it is scrubbed.
-    pub fn report(&self, report: &Report) -> Report {
-        let mut r = report.clone();
-        let Report {
-            command,
-            result: _,
-            environment,
-            contract,
-            findings,
-            promotion,
-            error,
-            warnings,
-            notices,
-            rolled_back: _,
-            left_moved,
-        } = &mut r;
-        for s in [command, environment, contract] {
-            self.in_place(s);
-        }
-        findings.iter_mut().for_each(|f| self.finding(f));
-        if let Some(p) = promotion {
-            self.promotion(p);
-        }
-        self.opt(error);
-        self.all(warnings);
-        self.all(notices);
-        left_moved.iter_mut().for_each(|l| self.left_moved(l));
-        r
-    }
-
-    fn finding(&self, f: &mut Finding) {
-        let Finding {
-            environment,
-            check,
-            resource,
-            // A code is a fixed text: no secret can be in it.
-            code: _,
-            status: _,
-            expected,
-            live,
-            message,
-            at: _,
-        } = f;
-        for s in [environment, check, resource, message] {
-            self.in_place(s);
-        }
-        for shown in [expected, live] {
-            if let Shown::Plain(s) | Shown::Redacted(s) = shown {
-                self.in_place(s);
+    /// Every match, and every secret's beginning cut off by a `…`: text
+    /// shortened before it reached here still shows no piece of a secret.
+    fn hits(&self, text: &str) -> Vec<Hit> {
+        let lower = self
+            .patterns
+            .iter()
+            .any(|p| p.folded)
+            .then(|| text.to_ascii_lowercase());
+        let cuts: Vec<usize> = text.match_indices('…').map(|(i, _)| i).collect();
+        let mut hits = Vec::new();
+        for p in &self.patterns {
+            let hay = match (&lower, p.folded) {
+                (Some(l), true) => l.as_str(),
+                _ => text,
+            };
+            for start in occurrences(hay, &p.needle) {
+                hits.push(Hit {
+                    start,
+                    end: start + p.needle.len(),
+                    secret: p.secret,
+                });
+            }
+            for &cut in &cuts {
+                if let Some(len) = cut_prefix(&hay[..cut], &p.needle) {
+                    hits.push(Hit {
+                        start: cut - len,
+                        end: cut,
+                        secret: None,
+                    });
+                }
             }
         }
-    }
-
-    fn promotion(&self, p: &mut Promotion) {
-        let Promotion {
-            source,
-            image_uri,
-            image_digest,
-            strategy,
-            functions,
-            invalidation_id,
-        } = p;
-        for s in [source, image_uri, image_digest, strategy] {
-            self.in_place(s);
-        }
-        self.opt(invalidation_id);
-        functions.iter_mut().for_each(|f| self.function(f));
-    }
-
-    fn function(&self, f: &mut FunctionRun) {
-        let FunctionRun {
-            function,
-            alias,
-            previous_version,
-            version,
-            steps,
-            canary,
-            links,
-            error,
-        } = f;
-        for s in [
-            function,
-            alias,
-            &mut links.function,
-            &mut links.alias,
-            &mut links.log_group,
-        ] {
-            self.in_place(s);
-        }
-        for s in [previous_version, version, error] {
-            self.opt(s);
-        }
-        for step in steps {
-            self.in_place(&mut step.detail);
-        }
-        for c in canary {
-            self.in_place(&mut c.verdict);
-            self.all(&mut c.first_errors);
-        }
-    }
-
-    fn left_moved(&self, l: &mut LeftMoved) {
-        let LeftMoved {
-            function,
-            alias,
-            version,
-            routing: _,
-            fix,
-        } = l;
-        for s in [function, alias, fix] {
-            self.in_place(s);
-        }
-        self.opt(version);
+        hits
     }
 }
 
-/// Every value the contract writes in plain (names, groups, comments, paths).
-fn plain_values(contract: &Contract) -> Vec<String> {
-    let mut out: Vec<String> = contract.region.iter().cloned().collect();
-    out.extend(contract.account.iter().map(|a| a.value.clone()));
-    for env in &contract.environments {
-        out.push(env.name.clone());
-        for f in &env.functions {
-            out.push(f.name.clone());
-            out.push(f.alias.clone());
-        }
-        for check in &env.checks {
-            match &check.value {
-                Check::Cloudfront { by, .. } => match by {
-                    DistributionSelector::Comment(s) | DistributionSelector::Alias(s) => {
-                        out.push(s.clone())
-                    }
-                },
-                Check::FunctionEnv { function, keys, .. } => {
-                    out.push(function.clone());
-                    out.extend(keys.iter().cloned());
-                }
-                Check::LogGroup { name } => out.push(name.clone()),
-                Check::Function { .. } => {}
-            }
-        }
-        if let Some(inv) = &env.invalidate {
-            out.extend(inv.paths.iter().cloned());
-        }
-    }
-    out
+/// Every start of `needle` in `hay`, overlapping ones included.
+fn occurrences<'a>(hay: &'a str, needle: &'a str) -> impl Iterator<Item = usize> + 'a {
+    let step = needle.chars().next().map_or(1, char::len_utf8);
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let i = from + hay.get(from..)?.find(needle)?;
+        from = i + step;
+        Some(i)
+    })
+}
+
+/// The length in bytes of the longest beginning of `needle` (at least
+/// [`MIN_LEN`] characters) that `before` ends with.
+fn cut_prefix(before: &str, needle: &str) -> Option<usize> {
+    let ends: Vec<usize> = needle
+        .char_indices()
+        .map(|(i, _)| i)
+        .skip(MIN_LEN)
+        .chain(std::iter::once(needle.len()))
+        .collect();
+    ends.into_iter()
+        .rev()
+        .find(|&b| before.ends_with(&needle[..b]))
 }
 
 /// One scrubber shared by the emitter and `main.rs`, which prints the error or panic that
@@ -237,76 +251,40 @@ impl Shared {
 
     /// One more secret (a token or credential received during the run).
     pub fn add(&self, value: &str) {
-        self.0
-            .write()
-            .unwrap_or_else(PoisonError::into_inner)
-            .add(value);
+        self.write(|s| s.add(value));
+    }
+
+    /// One more secret compared ignoring ASCII case.
+    pub fn add_folded(&self, value: &str) {
+        self.write(|s| s.add_folded(value));
+    }
+
+    fn write(&self, f: impl FnOnce(&mut Scrubber)) {
+        f(&mut self.0.write().unwrap_or_else(PoisonError::into_inner));
+    }
+
+    fn read<T>(&self, f: impl FnOnce(&Scrubber) -> T) -> T {
+        f(&self.0.read().unwrap_or_else(PoisonError::into_inner))
     }
 
     /// `text` with every secret known so far replaced by its redacted form.
     pub fn text(&self, text: &str) -> String {
-        self.0
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .text(text)
+        self.read(|s| s.text(text))
     }
 
     /// A copy of the report with every string scrubbed.
-    pub fn report(&self, report: &Report) -> Report {
-        self.0
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .report(report)
+    pub fn report(
+        &self,
+        report: &crate::report::model::Report,
+    ) -> Clean<crate::report::model::Report> {
+        self.read(|s| s.report(report))
+    }
+
+    /// How many secrets were too short to look for.
+    pub fn too_short(&self) -> usize {
+        self.read(Scrubber::too_short)
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::report::samples;
-
-    #[test]
-    fn secrets_in_aws_messages_are_redacted() {
-        let s = Scrubber::new(["secret-function-name", ""], None);
-        let msg = "User: arn:aws:sts::123456789012:assumed-role/r/s is not authorized to perform: \
-                   lambda:GetFunction on resource: arn:aws:lambda:us-east-1:123456789012:function:secret-function-name";
-        let out = s.text(msg);
-        assert!(!out.contains("secret-function-name"), "{out}");
-        assert!(out.ends_with("function:se…me"), "{out}");
-    }
-
-    #[test]
-    fn the_longer_secret_is_replaced_whole() {
-        let s = Scrubber::new(["abcdefghijkl", "abcdefghijklmnop"], None);
-        assert_eq!(s.text("x abcdefghijklmnop y"), "x ab…op y");
-    }
-
-    #[test]
-    fn every_string_of_a_report_is_scrubbed() {
-        let mut r = samples::rolled_back();
-        let secret = "leaky-secret-value-42";
-        r.error = Some(format!("boom {secret}"));
-        r.warnings.push(secret.into());
-        r.findings[0].message = format!("x {secret}");
-        if let Some(p) = &mut r.promotion {
-            p.functions[0].steps[0].detail = secret.into();
-            p.functions[0].error = Some(secret.into());
-        }
-        let out = Scrubber::new([secret], None).report(&r);
-        let json = serde_json::to_string(&out).unwrap();
-        assert!(!json.contains(secret), "{json}");
-        assert!(json.contains("le…42"), "{json}");
-    }
-
-    #[test]
-    fn a_shared_scrubber_set_later_scrubs_for_every_holder() {
-        let shared = Shared::default();
-        let main = shared.clone();
-        assert_eq!(
-            main.text("x leaky-secret-value-42"),
-            "x leaky-secret-value-42"
-        );
-        shared.set(Scrubber::new(["leaky-secret-value-42"], None));
-        assert_eq!(main.text("x leaky-secret-value-42"), "x le…42");
-    }
-}
+mod tests;

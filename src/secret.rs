@@ -21,18 +21,22 @@ impl Secret {
     }
 
     /// `E2…ZL`: first and last two characters, only when the value is long
-    /// enough that four characters do not give it away.
+    /// enough (16 characters) that four characters do not give it away.
     pub fn redacted(&self) -> String {
         redact(&self.0)
     }
 }
+
+/// Below this many characters a redacted value shows none of them: four
+/// characters of a twelve-character secret would be a third of it.
+pub const SHOWN_FROM: usize = 16;
 
 /// The redacted form of any sensitive string.
 pub fn redact(value: &str) -> String {
     let chars: Vec<char> = value.chars().collect();
     if chars.is_empty() {
         "(empty)".to_string()
-    } else if chars.len() < 10 {
+    } else if chars.len() < SHOWN_FROM {
         "***".to_string()
     } else {
         let head: String = chars[..2].iter().collect();
@@ -65,12 +69,13 @@ mod tests {
 
     #[test]
     fn long_values_keep_two_characters_each_side() {
-        assert_eq!(Secret::new("E2ABCDEFGHIJZL").to_string(), "E2…ZL");
+        assert_eq!(Secret::new("E2ABCDEFGHIJKLZL").to_string(), "E2…ZL");
     }
 
     #[test]
     fn short_values_are_fully_hidden() {
         assert_eq!(redact("abc"), "***");
+        assert_eq!(redact("fifteen-chars-x"), "***");
         assert_eq!(redact(""), "(empty)");
     }
 

@@ -1,10 +1,9 @@
-//! Pure choices made before any AWS call: which environment a git ref
-//! selects, and what `command: auto` means for the triggering event.
+//! A pure choice made before any AWS call: which environment a git ref
+//! selects (what `command: auto` means for the event is `auto.rs`).
 
 use crate::config::model::{Contract, Environment};
 use crate::error::UsageError;
 use crate::glob;
-use crate::settings::Command;
 
 /// The environment whose `when:` matches `git_ref` (`refs/heads/B` against
 /// `branch`, `refs/tags/T` against `tag`); `None` when none does, or for any
@@ -103,7 +102,7 @@ fn looks_like_version(tag: &str) -> bool {
 
 /// `v` + a semantic version with a pre-release part: `v1.0.0-rc.1`, not
 /// `v1.0.0` nor `v1.0.0+build.5` (build metadata is no pre-release).
-fn is_prerelease_tag(tag: &str) -> bool {
+pub(crate) fn is_prerelease_tag(tag: &str) -> bool {
     tag.strip_prefix('v')
         .and_then(|v| semver::Version::parse(v).ok())
         .is_some_and(|v| !v.pre.is_empty())
@@ -112,23 +111,6 @@ fn is_prerelease_tag(tag: &str) -> bool {
 fn is_semver_tag(tag: &str) -> bool {
     tag.strip_prefix('v')
         .is_some_and(|v| semver::Version::parse(v).is_ok())
-}
-
-/// What `command: auto` does for the event that started the workflow (README, "Commands").
-pub fn decide_command(command: Command, event_name: &str) -> Result<Command, UsageError> {
-    if command != Command::Auto {
-        return Ok(command);
-    }
-    match event_name {
-        "pull_request" | "pull_request_target" => Ok(Command::Validate),
-        "push" | "workflow_dispatch" => Ok(Command::Promote),
-        "" => Err(UsageError::Selection(
-            "command `auto` needs the triggering GitHub event, and GITHUB_EVENT_NAME is not set; choose a command (validate, plan, promote or rollback)".to_string(),
-        )),
-        other => Err(UsageError::Selection(format!(
-            "command `auto` has no meaning for the `{other}` event (it validates on pull_request / pull_request_target and promotes on push / workflow_dispatch); set the `command` input"
-        ))),
-    }
 }
 
 #[cfg(test)]
@@ -256,44 +238,5 @@ environments:
                 .map(|e| e.name.as_str()),
             Some("b")
         );
-    }
-
-    #[test]
-    fn auto_follows_the_event() {
-        let cases = [
-            ("pull_request", Command::Validate),
-            ("pull_request_target", Command::Validate),
-            ("push", Command::Promote),
-            ("workflow_dispatch", Command::Promote),
-        ];
-        for (event, want) in cases {
-            assert_eq!(
-                decide_command(Command::Auto, event).unwrap(),
-                want,
-                "{event}"
-            );
-        }
-    }
-
-    #[test]
-    fn auto_refuses_other_events_by_name() {
-        for event in ["schedule", "release", "merge_group"] {
-            let err = decide_command(Command::Auto, event).unwrap_err();
-            assert!(matches!(&err, UsageError::Selection(m) if m.contains(&format!("`{event}`"))));
-        }
-        let err = decide_command(Command::Auto, "").unwrap_err();
-        assert!(err.to_string().contains("GITHUB_EVENT_NAME"));
-    }
-
-    #[test]
-    fn explicit_commands_pass_through() {
-        for command in [
-            Command::Validate,
-            Command::Plan,
-            Command::Promote,
-            Command::Rollback,
-        ] {
-            assert_eq!(decide_command(command, "schedule").unwrap(), command);
-        }
     }
 }

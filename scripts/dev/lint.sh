@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 #: Lints everything that is not Rust code: action metadata, workflows (the
-#: project's and the examples users copy), the Dockerfile, shell scripts, and
-#: the dependency tree (cargo-deny). Install the tools first with
+#: project's and the examples users copy), the Dockerfile, shell scripts, the
+#: IAM policies of the README's contracts (parliament), and the dependency tree
+#: (cargo-deny). Install the tools first with
 #: scripts/dev/install-linters.sh. Runs offline: cargo-deny's advisories check needs
 #: the RustSec database from the network, so only the GitHub workflow runs it.
 set -euo pipefail
@@ -32,6 +33,8 @@ step "zizmor" zizmor --offline --no-progress --config .github/zizmor.yml "${work
 # may flag on purpose is listed with its reason in .github/zizmor.yml.
 step "zizmor (auditor)" zizmor --offline --no-progress --persona auditor --config .github/zizmor.yml "${workflows[@]}"
 step "hadolint" hadolint Dockerfile
+# The policies `iam-policy` prints for the README's contracts: parliament finds nothing.
+step "parliament" scripts/dev/lint-policies.sh
 step "shellcheck" shellcheck -x .ci/run scripts/*.sh scripts/*/*.sh
 # Not --offline: `cargo metadata` may need to fetch other platforms' crates from
 # crates.io on a fresh machine; nothing else is fetched.

@@ -31,6 +31,26 @@ pub enum AssumeError {
         message: String,
     },
     #[error(
+        "AWS STS refused the GitHub OIDC token for role {role} as expired ({code}: {message}): \
+         a token lives about five minutes and lambda-promote asks for a fresh one for each role \
+         exchange; check the runner's clock, then re-run the job"
+    )]
+    ExpiredToken {
+        role: String,
+        code: String,
+        message: String,
+    },
+    #[error(
+        "AWS STS rejected a claim of the GitHub OIDC token for role {role} ({code}: {message}): \
+         the token's audience must be sts.amazonaws.com and its subject must match the \
+         provider's and the role's conditions (print them with `lambda-promote iam-policy`)"
+    )]
+    RejectedClaim {
+        role: String,
+        code: String,
+        message: String,
+    },
+    #[error(
         "AWS STS refused to let this workflow assume role {role} ({code}: {message}): the role's \
          trust policy must allow sts:AssumeRoleWithWebIdentity for this repository and GitHub \
          environment (print it with `lambda-promote iam-policy`)"
@@ -92,6 +112,8 @@ pub async fn assume(
     token: &Secret,
     session: &Session<'_>,
 ) -> Result<Credentials, AssumeError> {
+    // unpaced: the unsigned exchange runs once per role (and on renewal), before the role's
+    // clients and their pacer exist, and the SDK's standard retry handles STS throttling here.
     let out = sts
         .assume_role_with_web_identity()
         .role_arn(role)
@@ -142,13 +164,21 @@ where
     let message = message.replace(token.expose(), &token.redacted());
     let (role, code) = (role.to_string(), code);
     match code.as_str() {
-        "InvalidIdentityToken" | "IDPRejectedClaim" | "ExpiredTokenException" | "ExpiredToken" => {
-            AssumeError::InvalidToken {
-                role,
-                code,
-                message,
-            }
-        }
+        "ExpiredTokenException" | "ExpiredToken" => AssumeError::ExpiredToken {
+            role,
+            code,
+            message,
+        },
+        "IDPRejectedClaim" => AssumeError::RejectedClaim {
+            role,
+            code,
+            message,
+        },
+        "InvalidIdentityToken" => AssumeError::InvalidToken {
+            role,
+            code,
+            message,
+        },
         "AccessDenied" | "AccessDeniedException" => AssumeError::Denied {
             role,
             code,

@@ -97,6 +97,7 @@ impl Clients {
             region: self.region.clone(),
             pacer: Arc::clone(&self.pacer),
             cancel: Some(cancel.clone()),
+            restoring: self.restoring,
         }
     }
 }

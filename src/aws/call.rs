@@ -3,7 +3,8 @@
 //! `Rate exceeded`) with jittered backoff, honouring `Retry-After`, until the
 //! run's deadline. The SDK's own retry stays for other transient errors
 //! (bounded attempts); `retry_classifier.rs` takes throttling away from it so
-//! throttled retries are paced too and never exhaust its attempt count.
+//! throttled retries are paced too and never exhaust its attempt count. Restores take the
+//! pacer's restore lane (`Clients::restoring`): no queue, retried within their own budget.
 
 use std::future::Future;
 use std::time::Duration;
@@ -34,7 +35,10 @@ impl Clients {
         let pool = quota::pool_of(op.action);
         let mut attempt = 0;
         loop {
-            let result = {
+            let result = if self.restoring {
+                self.pacer.restore_slot();
+                send().await
+            } else {
                 let Some(_permit) = self.until_cancelled(self.pacer.slot(pool)).await else {
                     return Err(cancelled(op, resource));
                 };
@@ -52,7 +56,12 @@ impl Clients {
                 self.pacer.answered(pool);
                 return Err(err);
             }
-            match self.pacer.throttled_answer(pool, retry_after(&e), attempt) {
+            let wait = if self.restoring {
+                Some(self.pacer.throttled_restore(pool, retry_after(&e), attempt))
+            } else {
+                self.pacer.throttled_answer(pool, retry_after(&e), attempt)
+            };
+            match wait {
                 Some(wait) => {
                     if self
                         .until_cancelled(tokio::time::sleep(wait))
@@ -109,7 +118,10 @@ impl Clients {
                     if !last.has_next() {
                         return Ok(out);
                     }
-                    drop(self.pacer.slot(pool).await);
+                    match self.restoring {
+                        true => self.pacer.restore_slot(),
+                        false => drop(self.pacer.slot(pool).await),
+                    }
                 }
                 match stream.next().await {
                     Some(page) => out.push(page?),
@@ -158,4 +170,34 @@ fn retry_after<E>(e: &SdkError<E, HttpResponse>) -> Option<Duration> {
     let value = e.raw_response()?.headers().get("retry-after")?;
     let secs: f64 = value.trim().parse().ok()?;
     (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs.min(60.0)))
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every SDK call in the adapters is sent inside `Clients::call` or `Clients::pages*`
+    /// (so paced and retried when throttled), or carries an `unpaced:` comment saying why.
+    #[test]
+    fn every_sdk_call_goes_through_the_pacer() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/aws");
+        let mut bypass = Vec::new();
+        for entry in std::fs::read_dir(dir).expect("src/aws") {
+            let path = entry.expect("entry").path();
+            let text = std::fs::read_to_string(&path).expect("source");
+            for (at, _) in text.match_indices(".send()") {
+                // The statement holding the send: from the last `;` before it.
+                let statement = &text[text[..at].rfind(';').unwrap_or(0)..at];
+                let paced = [".call(", ".pages(", ".pages_until(", "unpaced:"]
+                    .iter()
+                    .any(|w| statement.contains(w));
+                if !paced && !path.ends_with("call.rs") {
+                    let line = text[..at].lines().count();
+                    bypass.push(format!("{}:{line}", path.display()));
+                }
+            }
+        }
+        assert!(
+            bypass.is_empty(),
+            "AWS calls bypassing the pacer: {bypass:?}"
+        );
+    }
 }

@@ -25,6 +25,9 @@ pub struct Clients {
     pub pacer: Arc<Pacer>,
     /// Set on the cancellable clients (`bounds.rs`): the pacer's own waits end on a signal.
     pub cancel: Option<crate::cancel::Cancel>,
+    /// The restore lane (`Clients::restoring`): no queue behind ordinary calls, and
+    /// throttled answers retried whatever the run's deadline (the caller bounds them).
+    pub restoring: bool,
 }
 
 impl Clients {
@@ -42,6 +45,20 @@ impl Clients {
         pacer: Arc<Pacer>,
         credentials: Option<aws_sdk_sts::config::SharedCredentialsProvider>,
     ) -> anyhow::Result<Self> {
+        Ok(Self::load_learning(region, pacer, credentials).await?.0)
+    }
+
+    /// As `load_as`, with the secret key and session token the SDK's
+    /// credential chain resolved when no `credentials` are given (a profile, a
+    /// web identity file, the container's role): the scrubber learns them
+    /// before any call, as AWS can quote the token back (`SignatureDoesNotMatch`).
+    /// None when the chain finds nothing: the first call reports that.
+    pub async fn load_learning(
+        region: Option<&str>,
+        pacer: Arc<Pacer>,
+        credentials: Option<aws_sdk_sts::config::SharedCredentialsProvider>,
+    ) -> anyhow::Result<(Self, Vec<String>)> {
+        let chain = credentials.is_none();
         // 5xx and network errors are retried by the SDK with jittered exponential
         // backoff, a bounded number of attempts. Throttling is not: `Clients::call`
         // retries it, paced, until the run's deadline.
@@ -59,6 +76,10 @@ impl Clients {
             loader = loader.credentials_provider(c);
         }
         let conf = loader.load().await;
+        let secrets = match conf.credentials_provider().filter(|_| chain) {
+            Some(p) => chain_secrets(&p).await,
+            None => Vec::new(),
+        };
         let region = conf.region().map(|r| r.to_string()).ok_or_else(|| {
             anyhow::anyhow!("no AWS region: set `region:` in the contract or AWS_REGION")
         })?;
@@ -71,7 +92,7 @@ impl Clients {
                 )
             };
         }
-        Ok(Self {
+        let clients = Self {
             lambda: client!(aws_sdk_lambda),
             cloudfront: client!(aws_sdk_cloudfront),
             logs: client!(aws_sdk_cloudwatchlogs),
@@ -81,6 +102,26 @@ impl Clients {
             region,
             pacer,
             cancel: None,
-        })
+            restoring: false,
+        };
+        Ok((clients, secrets))
+    }
+
+    /// The same clients in the pacer's restore lane (README, "Safety").
+    pub fn restoring(&self) -> Clients {
+        Clients {
+            restoring: true,
+            ..self.clone()
+        }
+    }
+}
+
+async fn chain_secrets(provider: &aws_sdk_sts::config::SharedCredentialsProvider) -> Vec<String> {
+    use aws_sdk_sts::config::ProvideCredentials;
+    match provider.provide_credentials().await {
+        Ok(c) => std::iter::once(c.secret_access_key().to_string())
+            .chain(c.session_token().map(str::to_string))
+            .collect(),
+        Err(_) => Vec::new(),
     }
 }

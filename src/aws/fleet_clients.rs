@@ -1,20 +1,21 @@
 //! One set of clients per (account, region), made on first use. With a role,
-//! the job's GitHub OIDC token is fetched once per run and exchanged once per
-//! role, and the role's credentials renew themselves before they expire
+//! a fresh GitHub OIDC token is fetched for each role exchange (a token lives about
+//! five minutes, so one fetched at the start may have expired by the time a later role
+//! is first needed), no failure is kept for later, and the role's credentials renew
+//! themselves before they expire
 //! (`oidc_role`); without one, the SDK's own credential chain applies as
 //! before (README, "Many accounts and regions").
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use tokio::sync::{Mutex, OnceCell};
+use tokio::sync::Mutex;
 
 use super::Clients;
 pub use super::fleet_error::FleetError;
 use super::oidc::{OidcError, OidcRequest};
 use super::oidc_role::{OidcRole, RoleSetup, SecretSink};
 use super::pace::Pacer;
-use crate::secret::Secret;
 use aws_sdk_sts::config::SharedCredentialsProvider;
 
 /// Who runs, for session names, and which environments share each role.
@@ -33,7 +34,6 @@ pub struct FleetSetup<'a> {
 
 pub struct Fleet<'a> {
     setup: FleetSetup<'a>,
-    token: OnceCell<Result<Secret, OidcError>>,
     roles: Mutex<BTreeMap<String, OidcRole>>,
     clients: Mutex<BTreeMap<(Option<String>, String), Clients>>,
 }
@@ -45,7 +45,6 @@ impl<'a> Fleet<'a> {
         }
         Self {
             setup,
-            token: OnceCell::new(),
             roles: Mutex::new(BTreeMap::new()),
             clients: Mutex::new(BTreeMap::new()),
         }
@@ -75,15 +74,19 @@ impl<'a> Fleet<'a> {
             )),
             None => None,
         };
-        let clients = Clients::load_as(Some(region), (self.setup.pacer)(), credentials)
-            .await
-            .map_err(FleetError::Clients)?;
+        let (clients, secrets) =
+            Clients::load_learning(Some(region), (self.setup.pacer)(), credentials)
+                .await
+                .map_err(FleetError::Clients)?;
+        for s in secrets {
+            (self.setup.secret)(&s);
+        }
         cache.insert(key, clients.clone());
         Ok(clients)
     }
 
-    /// The role's self-renewing credentials, exchanged now (with the run's
-    /// one token) so a refused token or role fails before any other call.
+    /// The role's self-renewing credentials, exchanged now (with a fresh token) so a
+    /// refused token or role fails before any other call. Only a success is kept.
     async fn role(
         &self,
         role: &str,
@@ -94,7 +97,6 @@ impl<'a> Fleet<'a> {
         if let Some(r) = held.get(role) {
             return Ok(r.clone());
         }
-        let token = self.token(role, environment).await?;
         let Some(oidc) = self.setup.oidc.clone() else {
             return Err(FleetError::Token {
                 environment: environment.to_string(),
@@ -118,35 +120,9 @@ impl<'a> Fleet<'a> {
             sts: sts_client(region).await,
             secret: self.setup.secret.clone(),
         });
-        provider.exchange(Some(token)).await?;
+        provider.exchange(None).await?;
         held.insert(role.to_string(), provider.clone());
         Ok(provider)
-    }
-
-    /// The job's token, fetched on first need only.
-    async fn token(&self, role: &str, environment: &str) -> Result<Secret, FleetError> {
-        let fail = |source| FleetError::Token {
-            environment: environment.to_string(),
-            role: role.to_string(),
-            source,
-        };
-        let Some(request) = &self.setup.oidc else {
-            return Err(fail(OidcError::Missing));
-        };
-        let got = self
-            .token
-            .get_or_init(|| async {
-                let t = request.fetch().await;
-                if let Ok(t) = &t {
-                    (self.setup.secret)(t.expose());
-                }
-                t
-            })
-            .await;
-        match got {
-            Ok(t) => Ok(t.clone()),
-            Err(e) => Err(fail(e.clone())),
-        }
     }
 }
 

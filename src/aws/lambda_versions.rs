@@ -12,16 +12,18 @@ impl Read {
     /// Every published version (never `$LATEST`) with its description, all pages.
     pub async fn described_versions(&self, function: &str) -> Result<Vec<Published>, AwsError> {
         let mut out = Vec::new();
-        let mut pages = self
+        let req = self
             .c()
             .lambda
             .list_versions_by_function()
-            .function_name(function)
-            .into_paginator()
-            .send();
-        while let Some(page) = pages.next().await {
-            let page =
-                page.map_err(|e| AwsError::classify(ops::LIST_VERSIONS_BY_FUNCTION, function, &e))?;
+            .function_name(function);
+        let pages = self
+            .c()
+            .pages(ops::LIST_VERSIONS_BY_FUNCTION, function, || {
+                req.clone().into_paginator().send()
+            })
+            .await?;
+        for page in pages {
             out.extend(
                 page.versions()
                     .iter()

@@ -116,26 +116,34 @@ impl Read {
     ) -> Result<Vec<LogEvent>, AwsError> {
         let mut out = Vec::new();
         for chunk in streams.chunks(MAX_STREAM_NAMES) {
-            let mut pages = self
+            let req = self
                 .c()
                 .logs
                 .filter_log_events()
                 .log_group_name(group)
                 .set_log_stream_names(Some(chunk.to_vec()))
-                .start_time(start_ms)
-                .into_paginator()
-                .send();
-            while let Some(page) = pages.next().await {
-                let page =
-                    page.map_err(|e| AwsError::classify(ops::FILTER_LOG_EVENTS, group, &e))?;
+                .start_time(start_ms);
+            // Paced and throttling retried like every call: a 429 on a canary's read is
+            // waited out, never taken for an unreadable log.
+            let seen = out.len();
+            let pages = self
+                .c()
+                .pages_until(
+                    ops::FILTER_LOG_EVENTS,
+                    group,
+                    || req.clone().into_paginator().send(),
+                    |pages| seen + pages.iter().map(|p| p.events().len()).sum::<usize>() >= cap,
+                )
+                .await?;
+            for page in pages {
                 out.extend(page.events().iter().map(|e| LogEvent {
                     id: e.event_id().unwrap_or_default().to_string(),
                     timestamp: e.timestamp().unwrap_or_default(),
                     message: e.message().unwrap_or_default().trim().to_string(),
                 }));
-                if out.len() >= cap {
-                    return Ok(out);
-                }
+            }
+            if out.len() >= cap {
+                return Ok(out);
             }
         }
         Ok(out)

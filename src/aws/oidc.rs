@@ -1,4 +1,4 @@
-//! The job's GitHub OIDC token, asked for once per run with audience
+//! The job's GitHub OIDC token, asked for afresh for each role exchange, with audience
 //! `sts.amazonaws.com` (README, "Many accounts and regions"). The runner
 //! sets `ACTIONS_ID_TOKEN_REQUEST_URL` and `ACTIONS_ID_TOKEN_REQUEST_TOKEN`
 //! only when the job has `permissions: id-token: write`.

@@ -82,8 +82,8 @@ impl OidcRole {
         }
     }
 
-    /// Exchanges `token` (or, when `None`, a fresh one from GitHub) for the
-    /// role's credentials, and keeps them for the SDK's first ask.
+    /// Exchanges `token` (or, when `None`, a fresh one from GitHub: a token is used for
+    /// one exchange only) for the role's credentials, and keeps them for the SDK's first ask.
     pub async fn exchange(&self, token: Option<Secret>) -> Result<Credentials, FleetError> {
         let i = &self.inner;
         let token = match token {

@@ -18,6 +18,9 @@ pub enum Resource {
     Distribution,
     /// `arn:aws:ecr:REGION:ACCOUNT:repository/NAME`
     Repository,
+    /// `arn:aws:cloudwatch:REGION:ACCOUNT:alarm:NAME` (metric alarms: a composite
+    /// alarm needs `*`, <https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarms.html>).
+    Alarm,
 }
 
 /// Which commands need an operation: validate-only reads, or promotion writes.
@@ -70,7 +73,7 @@ ops! {
     DESCRIBE_LOG_STREAMS = "logs:DescribeLogStreams", LogGroup, Promote;
     CREATE_INVALIDATION = "cloudfront:CreateInvalidation", Distribution, Promote;
     GET_METRIC_DATA = "cloudwatch:GetMetricData", Any, Promote;
-    DESCRIBE_ALARMS = "cloudwatch:DescribeAlarms", Any, Promote;
+    DESCRIBE_ALARMS = "cloudwatch:DescribeAlarms", Alarm, Promote;
     LIST_PROVISIONED_CONCURRENCY = "lambda:ListProvisionedConcurrencyConfigs", Function, Promote;
     GET_PROVISIONED_CONCURRENCY = "lambda:GetProvisionedConcurrencyConfig", FunctionQualified, Promote;
     PUT_PROVISIONED_CONCURRENCY = "lambda:PutProvisionedConcurrencyConfig", FunctionQualified, Promote;

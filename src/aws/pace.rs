@@ -153,6 +153,28 @@ impl Pacer {
             .unwrap_or_else(|_| unreachable!("the in-flight semaphore is never closed"))
     }
 
+    /// The restore lane (README, "Safety"): a restore after a failure does not queue behind
+    /// the pool's ordinary calls, nor for a place among those in flight; it is counted.
+    /// The few restores of a run may briefly exceed `limits:`; AWS's 429 is then retried
+    /// within the restore budget ([`Pacer::throttled_restore`]).
+    pub fn restore_slot(&self) {
+        self.requests.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// A throttled answer to a restore: slows the pool like any other, and says how long to
+    /// wait before retrying, whatever the run's deadline (the restore has its own budget).
+    pub fn throttled_restore(
+        &self,
+        pool: Option<Pool>,
+        retry_after: Option<Duration>,
+        attempt: u32,
+    ) -> Duration {
+        self.throttled_answer(pool, retry_after, attempt)
+            .unwrap_or_else(|| {
+                backoff(attempt.min(2), jitter()).max(retry_after.unwrap_or_default())
+            })
+    }
+
     /// An answer that was not throttled: the pool's pace creeps back to its ceiling.
     pub fn answered(&self, pool: Option<Pool>) {
         if let Some(bucket) = pool.and_then(|p| self.buckets.get(&p)) {
@@ -304,6 +326,25 @@ mod tests {
         held.pop();
         let _permit = pacer.slot(None).await;
         assert_eq!(IN_FLIGHT, 32);
+    }
+
+    #[tokio::test]
+    async fn a_restore_skips_the_queue_and_retries_past_the_deadline() {
+        let pacer = Pacer::new(
+            &[(Pool::LambdaControlPlane, 1)],
+            Some(Instant::now() + Duration::from_millis(10)),
+        );
+        let pool = Some(Pool::LambdaControlPlane);
+        // Ten ordinary calls queued: the next ordinary slot is seconds away.
+        for _ in 0..10 {
+            bucket(&pacer, Pool::LambdaControlPlane).reserve(Instant::now());
+        }
+        pacer.restore_slot();
+        assert_eq!(pacer.requests(), 1);
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert_eq!(pacer.throttled_answer(pool, None, 0), None);
+        let wait = pacer.throttled_restore(pool, Some(Duration::from_millis(300)), 5);
+        assert!(wait >= Duration::from_millis(300) && wait <= Duration::from_secs(1));
     }
 
     #[tokio::test]

@@ -104,6 +104,7 @@ enum Kind {
     LogGroups,
     Distributions,
     Repositories,
+    Alarms,
 }
 
 impl Kind {
@@ -116,6 +117,7 @@ impl Kind {
             Resource::LogGroup => Kind::LogGroups,
             Resource::Distribution => Kind::Distributions,
             Resource::Repository => Kind::Repositories,
+            Resource::Alarm => Kind::Alarms,
         }
     }
 
@@ -128,6 +130,7 @@ impl Kind {
             Kind::LogGroups => "LogGroups",
             Kind::Distributions => "Distributions",
             Kind::Repositories => "Repositories",
+            Kind::Alarms => "Alarms",
         }
     }
 }
@@ -140,9 +143,6 @@ fn resources(op: &Operation, contract: &Contract, arns: &Arns) -> BTreeSet<Strin
         // The canary's CloudWatch reads, only where a canary uses them.
         Kind::Unscoped if *op == operations::GET_METRIC_DATA => {
             unscoped(canaries(envs).any(|c| c.gates.metrics.is_some()))
-        }
-        Kind::Unscoped if *op == operations::DESCRIBE_ALARMS => {
-            unscoped(canaries(envs).any(|c| !c.gates.alarms.is_empty()))
         }
         Kind::Unscoped => unscoped(true),
         Kind::Functions => function_names(op, envs)
@@ -181,6 +181,11 @@ fn resources(op: &Operation, contract: &Contract, arns: &Arns) -> BTreeSet<Strin
         Kind::Distributions => envs_use(envs, |e| e.invalidate.is_some())
             .then(|| arns.distributions())
             .into_iter()
+            .collect(),
+        // The alarms the canaries name, by ARN: no other alarm is readable.
+        Kind::Alarms => canaries(envs)
+            .flat_map(|c| c.gates.alarms.iter())
+            .map(|a| arns.alarm(a))
             .collect(),
         // The image, and so its repository, comes from the `image` input at run
         // time (directly, or through `from:` chains that start at such an
@@ -289,6 +294,15 @@ impl Arns<'_> {
         format!("arn:{partition}:cloudfront::{account}:distribution/*")
     }
 
+    fn alarm(&self, name: &str) -> String {
+        let Arns {
+            partition,
+            region,
+            account,
+        } = self;
+        format!("arn:{partition}:cloudwatch:{region}:{account}:alarm:{name}")
+    }
+
     fn repositories(&self) -> String {
         let Arns {
             partition,
@@ -324,6 +338,7 @@ mod tests {
             strategy: Strategy::AllAtOnce,
             keep_versions: None,
             invalidate: None,
+            url: None,
         }
     }
 

@@ -1,8 +1,9 @@
 //! `iam-policy` for a contract whose environments act in several accounts or
-//! regions, or assume roles: one entry per account with the role to create,
-//! its permissions (every region the account's shards use), its trust
-//! policy, and the read-only permissions of a separate pull-request role
-//! (README, "Creating the roles"). Pure: no AWS call, no I/O.
+//! regions, or assume roles: one entry per role, trusted by only the GitHub
+//! environments that name it and allowed only those environments' resources,
+//! and one entry per account with the read-only `validate-policy` that
+//! pull-request jobs assume (README, "Creating the roles", "Security").
+//! Pure: no AWS call, no I/O.
 
 use std::collections::BTreeMap;
 
@@ -10,24 +11,44 @@ use serde_json::{Value, json};
 
 use super::operations::Needed;
 use super::policy::{ACCOUNT_PLACEHOLDER, EVERY_COMMAND, policy_for};
-use super::trust_policy::trust_policy;
-use crate::config::model::Contract;
+use super::trust_policy::{Trusted, trust_policy};
+use crate::config::model::{Contract, ImageSource};
 use crate::shard::{self, Shard};
 
-/// `{"accounts": {ACCOUNT: {"roles", "environments", "regions", "policy",
-/// "trust-policy", "validate-policy"}}}`.
-/// `default_region` places functions the contract places nowhere.
-pub fn per_account(contract: &Contract, default_region: &str, repository: &str) -> Value {
+/// `{"roles": {ROLE: {"account", "environments", "regions", "policy",
+/// "trust-policy"}}, "accounts": {ACCOUNT: {"roles", "environments",
+/// "regions", "validate-policy", "validate-trust-policy"[, "policy"]}}}`.
+/// An account's `policy` covers its environments that name no role (the
+/// SDK's credentials). `default_region` places functions the contract places
+/// nowhere; `pull_requests`: `--pull-request-trust`.
+pub fn per_role(
+    contract: &Contract,
+    default_region: &str,
+    repository: &str,
+    pull_requests: bool,
+) -> Value {
     let mut by_account: BTreeMap<String, Vec<Shard>> = BTreeMap::new();
+    let mut by_role: BTreeMap<String, Vec<Shard>> = BTreeMap::new();
     for env in &contract.environments {
         for s in shard::shards(contract, env, default_region) {
             let key = s
                 .account
                 .clone()
                 .unwrap_or_else(|| ACCOUNT_PLACEHOLDER.to_string());
+            if let Some(role) = &s.role {
+                by_role.entry(role.clone()).or_default().push(s.clone());
+            }
             by_account.entry(key).or_default().push(s);
         }
     }
+    let roles: serde_json::Map<String, Value> = by_role
+        .iter()
+        .map(|(role, shards)| {
+            let account = account_of(role, shards);
+            let entry = role_entry(contract, &account, shards, repository, pull_requests);
+            (role.clone(), entry)
+        })
+        .collect();
     let accounts: serde_json::Map<String, Value> = by_account
         .into_iter()
         .map(|(account, shards)| {
@@ -35,26 +56,99 @@ pub fn per_account(contract: &Contract, default_region: &str, repository: &str) 
             (account, entry)
         })
         .collect();
-    json!({ "accounts": accounts })
+    json!({ "roles": roles, "accounts": accounts })
 }
 
-fn account_entry(contract: &Contract, account: &str, shards: &[Shard], repository: &str) -> Value {
-    let mut envs: Vec<String> = shards.iter().map(|s| s.environment.clone()).collect();
-    envs.dedup();
-    let mut roles: Vec<String> = shards.iter().filter_map(|s| s.role.clone()).collect();
-    roles.sort();
-    roles.dedup();
+/// The account of `arn:aws:iam::ACCOUNT:role/NAME`, else the shards'.
+fn account_of(role: &str, shards: &[Shard]) -> String {
+    role.split(':')
+        .nth(4)
+        .filter(|a| !a.is_empty())
+        .map(str::to_string)
+        .or_else(|| shards.iter().find_map(|s| s.account.clone()))
+        .unwrap_or_else(|| ACCOUNT_PLACEHOLDER.to_string())
+}
+
+fn environments(shards: &[Shard]) -> Vec<String> {
+    let mut envs: Vec<String> = Vec::new();
+    for s in shards {
+        if !envs.contains(&s.environment) {
+            envs.push(s.environment.clone());
+        }
+    }
+    envs
+}
+
+fn regions(shards: &[Shard]) -> Vec<&str> {
     let mut regions: Vec<&str> = shards.iter().map(|s| s.region.as_str()).collect();
     regions.sort();
     regions.dedup();
+    regions
+}
+
+/// One role: only its environments' jobs may assume it, and it may act only
+/// on their resources. The environments whose `from:` names one of them read
+/// the source's image with this role, so they are trusted too, in their own
+/// statement; pull-request jobs only when asked.
+fn role_entry(
+    contract: &Contract,
+    account: &str,
+    shards: &[Shard],
+    repository: &str,
+    pull_requests: bool,
+) -> Value {
+    let envs = environments(shards);
+    let readers: Vec<String> = contract
+        .environments
+        .iter()
+        .filter(|t| !envs.contains(&t.name))
+        .filter(|t| matches!(&t.image, ImageSource::From(s) if envs.contains(s)))
+        .map(|t| t.name.clone())
+        .collect();
+    let regions = regions(shards);
+    let who = Trusted {
+        environments: &envs,
+        readers: &readers,
+        pull_requests,
+    };
     json!({
-        "roles": roles,
+        "account": account,
         "environments": envs,
         "regions": regions,
         "policy": statements(contract, account, shards, &regions, EVERY_COMMAND),
-        "trust-policy": trust_policy(account, repository, &envs, true),
-        "validate-policy": statements(contract, account, shards, &regions, &[Needed::Validate]),
+        "trust-policy": trust_policy(account, repository, &who),
     })
+}
+
+/// One account: the read-only policy and trust of its pull-request role, and
+/// the permissions of its environments that assume no role.
+fn account_entry(contract: &Contract, account: &str, shards: &[Shard], repository: &str) -> Value {
+    let mut roles: Vec<String> = shards.iter().filter_map(|s| s.role.clone()).collect();
+    roles.sort();
+    roles.dedup();
+    let regions = regions(shards);
+    let pull_requests = Trusted {
+        environments: &[],
+        readers: &[],
+        pull_requests: true,
+    };
+    let mut entry = json!({
+        "roles": roles,
+        "environments": environments(shards),
+        "regions": regions,
+        "validate-policy": statements(contract, account, shards, &regions, &[Needed::Validate]),
+        "validate-trust-policy": trust_policy(account, repository, &pull_requests),
+    });
+    let own: Vec<Shard> = shards
+        .iter()
+        .filter(|s| s.role.is_none())
+        .cloned()
+        .collect();
+    if !own.is_empty() {
+        let own_regions = self::regions(&own);
+        entry["policy"] = statements(contract, account, &own, &own_regions, EVERY_COMMAND);
+    }
+    entry
 }
 
 /// The permissions of `needed` for the account's shards, in every region
@@ -93,7 +187,7 @@ mod tests {
     use crate::config::parse;
 
     #[test]
-    fn one_entry_per_account_with_its_roles_regions_and_trust() {
+    fn one_entry_per_role_with_its_environments_regions_and_trust() {
         let text = "\
 version: 1
 environments:
@@ -111,29 +205,25 @@ environments:
         region: us-east-1
 ";
         let c = parse("c.yml", text).unwrap();
-        let v = per_account(&c, "eu-west-1", "octo-org/worker");
-        let prod = &v["accounts"]["333333333333"];
-        assert_eq!(
-            prod["roles"],
-            json!(["arn:aws:iam::333333333333:role/deploy"])
-        );
+        let v = per_role(&c, "eu-west-1", "octo-org/worker", false);
+        let prod = &v["roles"]["arn:aws:iam::333333333333:role/deploy"];
+        assert_eq!(prod["account"], "333333333333");
         assert_eq!(prod["regions"], json!(["eu-west-1", "us-east-1"]));
         let text = prod["policy"].to_string();
         assert!(
             text.contains("arn:aws:lambda:us-east-1:333333333333:function:w-prod-us"),
             "{text}"
         );
-        assert!(
-            text.contains("arn:aws:lambda:eu-west-1:333333333333:function:w-prod"),
-            "{text}"
-        );
         assert!(!text.contains("w-dev"), "{text}");
-        let sub = &prod["trust-policy"]["Statement"][0]["Condition"]["StringEquals"]["token.actions.githubusercontent.com:sub"];
-        assert_eq!(sub[0], "repo:octo-org/worker:environment:production");
-        assert!(
-            v["accounts"]["111111111111"]["policy"]
-                .to_string()
-                .contains("w-dev")
-        );
+        let trust = &prod["trust-policy"]["Statement"];
+        let sub = &trust[0]["Condition"]["StringEquals"]["token.actions.githubusercontent.com:sub"];
+        assert_eq!(sub, &json!(["repo:octo-org/worker:environment:production"]));
+        assert_eq!(trust.as_array().map(Vec::len), Some(1), "{trust}");
+        // Production reads dev's image with dev's role.
+        let dev = &v["roles"]["arn:aws:iam::111111111111:role/deploy"]["trust-policy"];
+        assert_eq!(dev["Statement"][1]["Sid"], "FromEnvironments");
+        let pr = &v["accounts"]["333333333333"]["validate-trust-policy"]["Statement"];
+        assert_eq!(pr[0]["Sid"], "PullRequestJobs");
+        assert_eq!(pr.as_array().map(Vec::len), Some(1));
     }
 }

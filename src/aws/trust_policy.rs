@@ -19,22 +19,42 @@ pub const REPOSITORY_PLACEHOLDER: &str = "OWNER/REPO";
 /// "Creating the roles", "Pull requests and the deploy roles").
 pub const PULL_REQUEST_SID: &str = "PullRequestJobs";
 
-/// The trust policy for a role in `account` assumed by the jobs of
-/// `repository` that run in the GitHub `environments`, and by its
-/// pull-request jobs when `pull_requests` (the `validate` check), in a
-/// statement of their own.
-pub fn trust_policy(
-    account: &str,
-    repository: &str,
-    environments: &[String],
-    pull_requests: bool,
-) -> Value {
-    let subs: Vec<String> = environments
-        .iter()
-        .map(|e| format!("repo:{repository}:environment:{e}"))
-        .collect();
-    let mut statements = vec![statement(account, "GitHubEnvironments", json!(subs))];
-    if pull_requests {
+/// The `Sid` of the statement that lets the jobs of environments whose
+/// `from:` reads this role's environment assume it (the source's image is read
+/// with the source's role).
+pub const FROM_SID: &str = "FromEnvironments";
+
+/// Who may assume one role: the jobs of `repository` that run in the GitHub
+/// `environments` naming it; the jobs of `readers`, environments whose
+/// `from:` reads one of them; and every pull-request job only when
+/// `pull_requests` (`--pull-request-trust`), each group in a statement of its own.
+pub struct Trusted<'a> {
+    pub environments: &'a [String],
+    pub readers: &'a [String],
+    pub pull_requests: bool,
+}
+
+/// The trust policy for a role in `account` assumed by `who`.
+pub fn trust_policy(account: &str, repository: &str, who: &Trusted<'_>) -> Value {
+    let subs = |envs: &[String]| -> Value {
+        json!(
+            envs.iter()
+                .map(|e| format!("repo:{repository}:environment:{e}"))
+                .collect::<Vec<_>>()
+        )
+    };
+    let mut statements = Vec::new();
+    if !who.environments.is_empty() {
+        statements.push(statement(
+            account,
+            "GitHubEnvironments",
+            subs(who.environments),
+        ));
+    }
+    if !who.readers.is_empty() {
+        statements.push(statement(account, FROM_SID, subs(who.readers)));
+    }
+    if who.pull_requests {
         let sub = json!([format!("repo:{repository}:pull_request")]);
         statements.push(statement(account, PULL_REQUEST_SID, sub));
     }
@@ -63,12 +83,13 @@ mod tests {
 
     #[test]
     fn sub_is_scoped_to_repository_and_environment() {
-        let p = trust_policy(
-            "333333333333",
-            "octo-org/worker",
-            &["production".into()],
-            false,
-        );
+        let envs = ["production".to_string()];
+        let who = Trusted {
+            environments: &envs,
+            readers: &[],
+            pull_requests: false,
+        };
+        let p = trust_policy("333333333333", "octo-org/worker", &who);
         let s = &p["Statement"][0];
         assert_eq!(
             s["Principal"]["Federated"],
@@ -85,7 +106,13 @@ mod tests {
             json!(["repo:octo-org/worker:environment:production"])
         );
         assert_eq!(p["Statement"].as_array().map(Vec::len), Some(1));
-        let p = trust_policy("1", "o/r", &["dev".into()], true);
+        let envs = ["dev".to_string()];
+        let who = Trusted {
+            environments: &envs,
+            readers: &[],
+            pull_requests: true,
+        };
+        let p = trust_policy("1", "o/r", &who);
         let pr = &p["Statement"][1];
         assert_eq!(pr["Sid"], PULL_REQUEST_SID);
         let subs = &pr["Condition"]["StringEquals"]["token.actions.githubusercontent.com:sub"];

@@ -118,6 +118,7 @@ impl<'a> Sink<'a> {
     fn failed_lookup(&mut self, resource: impl Into<String>, err: &AwsError) {
         let code = match err.kind {
             ErrorKind::AccessDenied => Code::AwsAccessDenied,
+            ErrorKind::Network => Code::AwsUnreachable,
             _ => Code::AwsError,
         };
         self.push(resource, code, Shown::None, Shown::None, err.to_string());

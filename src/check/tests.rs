@@ -65,6 +65,7 @@ fn contract(checks: Vec<Spot<Check>>, account: Option<&str>) -> Contract {
             strategy: Strategy::AllAtOnce,
             keep_versions: None,
             invalidate: None,
+            url: None,
         }],
         limits: Default::default(),
         placement: Default::default(),

@@ -1,8 +1,9 @@
 //! `iam-policy` (CLI only): print the least-privilege IAM policy for the
 //! contract, in the region the other commands would work in. A contract with
 //! roles, or environments in several accounts or regions, gets one entry per
-//! account with the role's trust policy (README, "Creating the roles").
-//! Calls no AWS API.
+//! role (trusted by only the environments that name it, allowed only their
+//! resources) and one per account with the read-only policy pull-request jobs
+//! assume (README, "Creating the roles", "Security"). Calls no AWS API.
 
 use crate::aws::{policy, policy_accounts, trust_policy};
 use crate::report::model::Outcome;
@@ -21,15 +22,22 @@ pub async fn run(run: &Run) -> anyhow::Result<End> {
             }
             r => r,
         };
-        let doc = policy_accounts::per_account(&run.contract, &region, repository);
+        let trust_prs = run.settings.pull_request_trust;
+        let doc = policy_accounts::per_role(&run.contract, &region, repository, trust_prs);
         println!("{}", serde_json::to_string_pretty(&doc)?);
-        eprintln!(
-            "note: the statement `{}` of each trust policy lets every pull-request job of {repository} \
-             assume that deploy role (so `validate` can check the environment), and with it do all \
-             the role may; remove it from the roles of protected environments, or give pull requests \
-             a read-only role (`validate-policy`): README, \"Creating the roles\"",
-            trust_policy::PULL_REQUEST_SID
-        );
+        if trust_prs {
+            eprintln!(
+                "warning: --pull-request-trust: the statement `{}` of each deploy role's trust policy lets \
+                 every pull-request job of {repository} assume it and do all the role may, past the \
+                 environments' protection rules: README, \"Security\"",
+                trust_policy::PULL_REQUEST_SID
+            );
+        } else {
+            eprintln!(
+                "note: pull-request jobs assume no deploy role: give them each account's read-only \
+                 `validate-policy` role (trust: `validate-trust-policy`): README, \"Creating the roles\""
+            );
+        }
         return Ok(End::Done(Outcome::Success));
     }
     let region = run::region(&run.contract).await?;

@@ -8,6 +8,7 @@ pub mod plan;
 pub mod promote;
 mod promote_parts;
 pub mod rollback;
+mod rollback_image;
 mod rollback_shard;
 mod shards;
 pub mod validate;
@@ -83,6 +84,21 @@ async fn finish(
     }
     run.emitter.report(&report)?;
     Ok(end)
+}
+
+/// A command stopped on `error` before its end: its Deployment gets `error`
+/// (never left `in_progress`); the error goes on to `main` as it was.
+async fn abandon(run: &Run, deployment: Option<Deployment>, error: anyhow::Error) -> anyhow::Error {
+    if let Some(deployment) = deployment {
+        let shown = run.emitter.scrub(&format!("{error:#}"));
+        if let Some(w) = deployment
+            .abandon(&shown, run.cancel.signal().is_some())
+            .await
+        {
+            run.emitter.warning(&w);
+        }
+    }
+    error
 }
 
 /// A signal that cut a read short before any write (a check or the image

@@ -8,7 +8,7 @@ use crate::aws::Read;
 use crate::aws::fleet_clients::Fleet;
 use crate::aws::types::Lookup;
 use crate::config::model::Environment;
-use crate::github::sync::Deployment;
+use crate::github::sync::{self, Deployment};
 use crate::report::matrix::{self, Entry};
 use crate::report::model::{Outcome, Report};
 use crate::run::{End, Run};
@@ -78,10 +78,20 @@ async fn rollback(
         let ids: Vec<String> = shards.iter().map(Shard::id).collect();
         report.notices.push(format!("shards {}", ids.join(", ")));
     }
-    let deployment = Deployment::start(run, env, Command::Rollback, dry_run);
+    let url = match (&env.url, sync::deploys(run, dry_run)) {
+        (Some(url), true) => Some(url.clone()),
+        (None, true) if env.invalidate.is_some() => {
+            let read = Read::new(super::shards::clients(run, fleet, &shards[0]).await?);
+            sync::environment_url(run, env, &read, dry_run).await
+        }
+        _ => None,
+    };
+    let deployment = Deployment::start(run, env, Command::Rollback, dry_run, url);
     for (i, s) in shards.iter().enumerate() {
         let mut part = Report::new(shown, env.name.clone(), run.contract_label());
-        one(run, fleet, s, dry_run, &mut part).await?;
+        if let Err(e) = one(run, fleet, s, dry_run, &mut part).await {
+            return Err(super::abandon(run, Some(deployment), e).await);
+        }
         if i == 0 {
             report.result = part.result;
             report.rolled_back = part.rolled_back;
@@ -108,7 +118,9 @@ async fn one(
     if env.functions.is_empty() {
         return Ok(nothing_to_undo(run, shard, report));
     }
-    Ok(super::rollback_shard::environment(run, raw, &read, env, dry_run, report).await)
+    let outcome = super::rollback_shard::environment(run, raw, &read, env, dry_run, report).await;
+    super::rollback_image::fill(&read, report).await;
+    Ok(outcome)
 }
 
 /// With the `shard` input inside a workflow run (the rollback-all job), only

@@ -15,6 +15,6 @@ pub async fn run(run: &Run) -> anyhow::Result<End> {
     let Some(env) = super::environment(run, Command::Promote)? else {
         return Ok(End::Done(Outcome::Skipped));
     };
-    super::plan::require_image(run, env)?;
+    super::plan::before_any_call(run, env)?;
     super::per_shard::run(run, env, Command::Promote, Act::Promote).await
 }

@@ -7,7 +7,7 @@
 use crate::aws::fleet_clients::Fleet;
 use crate::aws::{Clients, Read};
 use crate::config::model::{Environment, FunctionTarget};
-use crate::github::sync::Deployment;
+use crate::github::sync::{self, Deployment};
 use crate::promote::environment::{self, Prepared};
 use crate::promote::image::Resolved;
 use crate::promote::part::Part;
@@ -32,6 +32,9 @@ pub(super) async fn run(
         let ids: Vec<String> = shards.iter().map(Shard::id).collect();
         report.notices.push(format!("shards {}", ids.join(", ")));
     }
+    if let Some(n) = crate::promote::canary_time::notice(env, run.settings.timeout) {
+        report.notices.push(n);
+    }
     let (clients, parts) = parts(run, fleet, shards).await?;
     let resolved = match source(run, fleet, shards, &parts, env, region).await {
         Ok(r) => r,
@@ -41,9 +44,16 @@ pub(super) async fn run(
             return super::finish(run, End::Done(Outcome::Failed), None, report).await;
         }
     };
-    let deployment = (!dry_run).then(|| Deployment::start(run, env, Command::Promote, false));
-    let end = promote(run, clients, &parts, resolved, dry_run, &mut report).await?;
-    super::finish(run, end, deployment, report).await
+    let deployment = if dry_run {
+        None
+    } else {
+        let url = sync::environment_url(run, env, &parts[0].read, false).await;
+        Some(Deployment::start(run, env, Command::Promote, false, url))
+    };
+    match promote(run, clients, &parts, resolved, dry_run, &mut report).await {
+        Ok(end) => super::finish(run, end, deployment, report).await,
+        Err(e) => Err(super::abandon(run, deployment, e).await),
+    }
 }
 
 /// The read side over every part, then, unless only planning, execute (handed each
@@ -59,6 +69,9 @@ async fn promote(
     let ready = match environment::prepare(run, parts, resolved, report).await? {
         Prepared::Done(outcome) => return Ok(End::Done(outcome)),
         Prepared::Ready(ready) if dry_run => {
+            report
+                .notices
+                .extend(crate::promote::plan::after_words(parts[0].env()));
             return Ok(End::Done(environment::planned(ready, parts, report)));
         }
         Prepared::Ready(ready) => ready,

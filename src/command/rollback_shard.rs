@@ -26,6 +26,18 @@ pub(super) async fn environment(
         Err(outcome) => return outcome,
     };
     let plans = rollback::plan(&decisions);
+    if !dry_run && plans.iter().all(|p| !p.writes) {
+        // Already where a rollback would put it (rolled back before): nothing is written,
+        // and the run says so (SPEC "Rollback is idempotent").
+        let functions = rollback::planned(read.region(), &plans);
+        report
+            .notices
+            .extend(plans.iter().map(|p| p.step.detail.clone()));
+        conclude(report, functions, Vec::new(), false);
+        report.rolled_back = false;
+        report.result = Outcome::NoOp;
+        return Outcome::NoOp;
+    }
     let (functions, failed) = if dry_run {
         (rollback::planned(read.region(), &plans), Vec::new())
     } else {
@@ -58,6 +70,9 @@ async fn decide<'e>(
         observed: &observed,
     };
     report.findings = check::run(&ctx, &[]);
+    if crate::unreachable::collapse(report) {
+        return Err(Outcome::Error);
+    }
     if report.drift() {
         report.result = Outcome::Drift;
         report.error = Some(

@@ -33,7 +33,9 @@ pub async fn run(run: &Run) -> anyhow::Result<End> {
         sig = run.cancel.cancelled() => return Ok(End::Cancelled(Cancelled(sig))),
     };
     report.findings = findings;
-    report.result = if report.drift() {
+    report.result = if crate::unreachable::collapse(&mut report) {
+        Outcome::Error
+    } else if report.drift() {
         Outcome::Drift
     } else {
         Outcome::Success
@@ -70,10 +72,15 @@ async fn all_shards(
         let contract = super::shards::narrow_group(&run.contract, &group);
         let clients = super::shards::clients(run, fleet, &group[0]).await?;
         let envs: Vec<&Environment> = contract.environments.iter().collect();
-        let read = Read::new(clients);
-        let log = |line: &str| run.emitter.log(line);
-        let (found, _) =
-            crate::validate::findings(&read, &contract, &envs, &run.job, fork, &log).await;
+        let (found, _) = crate::validate::findings(
+            &Read::new(clients),
+            &contract,
+            &envs,
+            &run.job,
+            fork,
+            &run.emitter,
+        )
+        .await;
         findings.extend(found);
     }
     Ok(findings)
@@ -94,7 +101,7 @@ fn environments<'c>(
             contract.environment(name).ok_or_else(|| {
                 UsageError::input(
                     "environment",
-                    format!("no environment `{name}` in {}", settings.contract.display()),
+                    contract.unknown_environment(name, &settings.contract),
                 )
             })
         })

@@ -211,7 +211,7 @@ fn role(sink: &mut Sink, y: &Yaml, path: &str) -> Option<Spot<String>> {
     Some(Spot { value, at: y.at })
 }
 
-fn region(sink: &mut Sink, y: &Yaml, path: &str) -> Option<Spot<String>> {
+pub(super) fn region(sink: &mut Sink, y: &Yaml, path: &str) -> Option<Spot<String>> {
     let value = string(sink, y, path)?;
     if !is_region(&value) {
         sink.error(

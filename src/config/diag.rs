@@ -33,8 +33,8 @@ kebab_codes! {
         ConflictingKeys = "conflicting-keys",
         /// `account` is not 12 digits.
         BadAccount = "bad-account",
-        /// An environment name with other characters than letters, digits, `_`
-        /// and `-`.
+        /// An environment, function or alias name outside its grammar (letters,
+        /// digits, `_` and `-`; a function may be an ARN, an alias is not only digits).
         BadName = "bad-name",
         /// A value outside the ones the key allows.
         BadValue = "bad-value",

@@ -7,6 +7,7 @@ pub mod diag;
 mod limits;
 pub mod metrics;
 pub mod model;
+mod names;
 mod parse;
 mod strategy;
 mod trigger;

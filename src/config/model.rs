@@ -60,6 +60,8 @@ pub struct Environment {
     /// `keep-versions:`; `None` keeps every version.
     pub keep_versions: Option<u32>,
     pub invalidate: Option<Invalidate>,
+    /// `url:`: where the environment is served; the GitHub Deployment's `environment_url`.
+    pub url: Option<String>,
 }
 
 /// `when:` — which refs select this environment. Both may be set; either matches.
@@ -158,6 +160,21 @@ impl Contract {
         self.environments.iter().find(|e| e.name == name)
     }
 
+    /// The names of the environments, for messages: `dev, staging, production`.
+    pub fn environment_names(&self) -> String {
+        let names: Vec<&str> = self.environments.iter().map(|e| e.name.as_str()).collect();
+        names.join(", ")
+    }
+
+    /// The error for an `environment` input naming none of the contract's.
+    pub fn unknown_environment(&self, name: &str, shown: &std::path::Path) -> String {
+        format!(
+            "no environment `{name}` in {}; known: {}",
+            shown.display(),
+            self.environment_names()
+        )
+    }
+
     /// Every job env var the contract names; their values are secrets.
     pub fn secret_env_names(&self) -> Vec<&str> {
         let mut names = Vec::new();
@@ -178,6 +195,29 @@ impl Contract {
         }
         names.sort_unstable();
         names.dedup();
+        names
+    }
+
+    /// The job env vars whose values are compared ignoring case (CloudFront
+    /// distribution ids, in checks and invalidations alike), so the scrubber
+    /// finds them in any case.
+    pub fn folded_secret_env_names(&self) -> Vec<&str> {
+        let mut names = Vec::new();
+        for env in &self.environments {
+            names.extend(
+                env.invalidate
+                    .iter()
+                    .map(|i| i.distribution_id_env.as_str()),
+            );
+            for check in &env.checks {
+                if let Check::Cloudfront {
+                    id_env: Some(n), ..
+                } = &check.value
+                {
+                    names.push(n.as_str());
+                }
+            }
+        }
         names
     }
 }

@@ -12,6 +12,7 @@ use super::diag::{Code, Diagnostic};
 use super::model::{
     Contract, Environment, FunctionTarget, ImageSource, Invalidate, Pos, SmokeTest, Spot, Trigger,
 };
+use super::names;
 use super::strategy::strategy;
 use super::trigger::trigger;
 use super::validate::{self, Places};
@@ -35,6 +36,7 @@ const ENV_KEYS: &[&str] = &[
     "post-traffic",
     "keep-versions",
     "invalidate",
+    "url",
     "account",
     "region",
     "role",
@@ -68,7 +70,10 @@ fn contract(sink: &mut Sink, root: &Yaml, file_label: &str) -> Option<Contract> 
     }
     let top = fields(sink, root, "contract", TOP_KEYS)?;
     let version_ok = version(sink, &top);
-    let region = top.get("region").and_then(|y| string(sink, y, "region"));
+    let region = top
+        .get("region")
+        .and_then(|y| super::accounts::region(sink, y, "region"))
+        .map(|r| r.value);
     let account = top
         .get("account")
         .and_then(|y| super::accounts::account(sink, y));
@@ -198,6 +203,7 @@ fn environment(sink: &mut Sink, name: &str, at: Pos, y: &Yaml) -> (Option<Enviro
     let invalidate = optional(f.get("invalidate"), |y| {
         invalidate(sink, y, &f.child("invalidate"))
     });
+    let url = optional(f.get("url"), |y| url(sink, y, &f.child("url")));
     let env = (|| {
         Some(Environment {
             name: name.to_string(),
@@ -211,6 +217,7 @@ fn environment(sink: &mut Sink, name: &str, at: Pos, y: &Yaml) -> (Option<Enviro
             post_traffic: post_traffic?,
             keep_versions: keep_versions?,
             invalidate: invalidate?,
+            url: url?,
         })
     })();
     (env, place)
@@ -284,10 +291,20 @@ fn functions(sink: &mut Sink, y: &Yaml, path: &str) -> Option<Vec<FunctionTarget
 
 fn function(sink: &mut Sink, y: &Yaml, path: &str) -> Option<FunctionTarget> {
     let f = fields(sink, y, path, &["name", "alias", "region"])?;
-    let name = f
-        .require(sink, "name")
-        .and_then(|n| string(sink, n, &f.child("name")));
-    let alias = optional(f.get("alias"), |a| string(sink, a, &f.child("alias")));
+    let name = f.require(sink, "name").and_then(|n| {
+        let path = f.child("name");
+        names::checked(
+            sink,
+            n,
+            &path,
+            names::is_function_name,
+            names::FUNCTION_RULE,
+        )
+    });
+    let alias = optional(f.get("alias"), |a| {
+        let path = f.child("alias");
+        names::checked(sink, a, &path, names::is_alias_name, names::ALIAS_RULE)
+    });
     Some(FunctionTarget {
         name: name?,
         alias: alias?.unwrap_or_else(|| "live".to_string()),
@@ -340,6 +357,23 @@ fn keep_versions(sink: &mut Sink, y: &Yaml, path: &str) -> Option<u32> {
             None
         }
     }
+}
+
+/// `url:`, shown by GitHub as the Deployment's link: `https://` or `http://` only.
+fn url(sink: &mut Sink, y: &Yaml, path: &str) -> Option<String> {
+    let u = string(sink, y, path)?;
+    let rest = u
+        .strip_prefix("https://")
+        .or_else(|| u.strip_prefix("http://"));
+    if rest.is_some_and(|r| !r.is_empty() && !r.contains(char::is_whitespace)) {
+        return Some(u);
+    }
+    sink.error(
+        y.at,
+        Code::BadValue,
+        format!("`{path}` must be an http(s) URL such as https://app.example.com, found `{u}`"),
+    );
+    None
 }
 
 fn invalidate(sink: &mut Sink, y: &Yaml, path: &str) -> Option<Invalidate> {

@@ -169,6 +169,7 @@ fn steps(sink: &mut Sink, y: &Yaml, path: &str) -> Option<Vec<u8>> {
 fn interval(sink: &mut Sink, y: &Yaml, path: &str) -> Option<Duration> {
     let text = match &y.node {
         Node::Str(s) => s.clone(),
+        // A bare number has no unit: `duration::parse` says so with the fix.
         Node::Int(n) => n.to_string(),
         _ => {
             sink.wrong_type(y, path, "a duration such as `5m`");

@@ -1,8 +1,9 @@
 //! The event that started the workflow, read from `GITHUB_EVENT_PATH`: only
-//! what lambda-promote needs (the pull request and whether it comes from a
-//! fork, where secrets are empty). Every field is optional in the payload, so
-//! a hand-written payload (`act`, tests) still loads.
-//! <https://docs.github.com/en/webhooks/webhook-events-and-payloads#pull_request>
+//! what lambda-promote needs (the activity, a push's `deleted`, the release,
+//! the pull request and whether it comes from a fork, where secrets are
+//! empty). Every field is optional in the payload, so a hand-written payload
+//! (`act`, tests) still loads.
+//! <https://docs.github.com/en/webhooks/webhook-events-and-payloads>
 
 use std::path::Path;
 
@@ -13,7 +14,23 @@ use serde_json::Value;
 pub struct Event {
     /// `GITHUB_EVENT_NAME`: `pull_request`, `push`, …
     pub name: String,
+    /// The payload's `action`: `opened`, `published`, `checks_requested`, …
+    pub action: Option<String>,
+    /// A `push` that deleted its ref (`"deleted": true`).
+    pub deleted: bool,
+    /// The `release` of a release event.
+    pub release: Option<Release>,
     pub pull_request: Option<PullRequest>,
+}
+
+/// What a `release` event says about its release.
+/// <https://docs.github.com/en/webhooks/webhook-events-and-payloads#release>
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Release {
+    /// `tag_name`: GitHub sets `GITHUB_REF` to `refs/tags/<tag_name>`.
+    pub tag: String,
+    /// Marked as a pre-release on GitHub.
+    pub prerelease: bool,
 }
 
 impl Event {
@@ -40,7 +57,7 @@ pub fn load(name: &str, path: Option<&Path>) -> Result<Event, anyhow::Error> {
     let Some(path) = path else {
         return Ok(Event {
             name: name.to_string(),
-            pull_request: None,
+            ..Event::default()
         });
     };
     let text = std::fs::read_to_string(path)
@@ -52,8 +69,25 @@ pub fn load(name: &str, path: Option<&Path>) -> Result<Event, anyhow::Error> {
 /// The payload's JSON, tolerant of every missing field.
 pub fn parse(name: &str, json: &str) -> Result<Event, anyhow::Error> {
     let payload: Value = serde_json::from_str(json)?;
+    let release = payload
+        .get("release")
+        .filter(|v| v.is_object())
+        .map(|r| Release {
+            tag: r
+                .get("tag_name")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string(),
+            prerelease: r.get("prerelease").and_then(Value::as_bool) == Some(true),
+        });
     Ok(Event {
         name: name.to_string(),
+        action: payload
+            .get("action")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        deleted: payload.get("deleted").and_then(Value::as_bool) == Some(true),
+        release,
         pull_request: pull_request(&payload),
     })
 }
@@ -186,6 +220,27 @@ mod tests {
     }
 
     #[test]
+    fn action_deletion_and_release_are_read() {
+        let e = parse(
+            "release",
+            r#"{"action": "published", "release": {"tag_name": "v1.2.3", "prerelease": true}}"#,
+        )
+        .unwrap();
+        assert_eq!(e.action.as_deref(), Some("published"));
+        assert_eq!(
+            e.release,
+            Some(Release {
+                tag: "v1.2.3".into(),
+                prerelease: true
+            })
+        );
+        let e = parse("push", r#"{"ref": "refs/tags/v1", "deleted": true}"#).unwrap();
+        assert!(e.deleted && e.action.is_none() && e.release.is_none());
+        let e = parse("push", r#"{"deleted": "yes", "release": null}"#).unwrap();
+        assert!(!e.deleted && e.release.is_none());
+    }
+
+    #[test]
     fn load_reads_the_file_or_reports_it() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("event.json");
@@ -204,7 +259,7 @@ mod tests {
             e,
             Event {
                 name: "push".into(),
-                pull_request: None
+                ..Event::default()
             }
         );
 

@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use tokio::task::JoinHandle;
 
+use crate::aws::Read;
 use crate::config::model::Environment;
-use crate::github::api::{DeploymentState, GitHub};
+use crate::github::api::{DeploymentState, GitHub, NewDeployment};
 use crate::report::markdown;
 use crate::report::model::{Outcome, Report};
 use crate::run::Run;
@@ -66,17 +67,62 @@ fn warn(run: &Run, report: &mut Report, message: String) {
     report.warnings.push(message);
 }
 
+/// Whether this run records a GitHub Deployment (`github-deployment: true`, on the runner).
+pub fn deploys(run: &Run, dry_run: bool) -> bool {
+    run.settings.github_deployment && !dry_run && run.emitter.action_mode()
+}
+
+/// Where `env` is served, for the Deployment's `environment_url`: its `url:`, else
+/// `https://` + the first alternate domain (CNAME) of the distribution its `invalidate` names (read with
+/// `ListDistributions`; a refused read only means no URL). `None` when no
+/// Deployment is recorded, so no AWS call is made for nothing.
+pub async fn environment_url(
+    run: &Run,
+    env: &Environment,
+    read: &Read,
+    dry_run: bool,
+) -> Option<String> {
+    if !deploys(run, dry_run) {
+        return None;
+    }
+    if let Some(url) = &env.url {
+        return Some(url.clone());
+    }
+    let id = run.job.get(&env.invalidate.as_ref()?.distribution_id_env)?;
+    match read.distributions().await {
+        Ok(all) => all
+            .into_iter()
+            .find(|d| d.id == id.expose())
+            // A wildcard alternate domain (`*.example.com`) is no address to link.
+            .and_then(|d| d.aliases.into_iter().find(|a| !a.starts_with('*')))
+            .map(|alias| format!("https://{alias}")),
+        Err(e) => {
+            run.emitter
+                .log(&format!("GitHub Deployment without environment_url: {e}"));
+            None
+        }
+    }
+}
+
 /// A GitHub Deployment recorded alongside the AWS work: created (with
 /// `in_progress`) in the background as the run starts, finished at the end.
 pub struct Deployment {
     task: Option<JoinHandle<Result<(GitHub, u64), String>>>,
     /// The run's page, linked from every status.
     log_url: String,
+    /// Where the environment is served, on every status.
+    url: Option<String>,
 }
 
 impl Deployment {
-    pub fn start(run: &Run, env: &Environment, command: Command, dry_run: bool) -> Self {
-        if !run.settings.github_deployment || dry_run || !run.emitter.action_mode() {
+    pub fn start(
+        run: &Run,
+        env: &Environment,
+        command: Command,
+        dry_run: bool,
+        url: Option<String>,
+    ) -> Self {
+        if !deploys(run, dry_run) {
             return Self::none();
         }
         let gh = match client(run) {
@@ -94,13 +140,20 @@ impl Deployment {
         // A release-candidate environment is no production environment.
         let production = env.when.tag.is_some() && !env.when.prerelease;
         let description = format!("lambda-promote {} of {environment}", command.as_str());
+        let key = format!("{}/{}/{}", info.run_id, info.run_attempt, command.as_str());
+        let shown = url.clone();
         let task = tokio::spawn(async move {
             let work = async {
-                let id = gh
-                    .create_deployment(&info.sha, &environment, production, &description)
-                    .await
-                    .map_err(|e| e.to_string())?;
-                gh.set_deployment_status(id, DeploymentState::InProgress, &log_url, &description)
+                let new = NewDeployment {
+                    sha: &info.sha,
+                    environment: &environment,
+                    production,
+                    description: &description,
+                    key: &key,
+                };
+                let id = gh.create_deployment(new).await.map_err(|e| e.to_string())?;
+                let state = DeploymentState::InProgress;
+                gh.set_deployment_status(id, state, &log_url, &description, shown.as_deref())
                     .await
                     .map_err(|e| e.to_string())?;
                 Ok((gh, id))
@@ -112,6 +165,7 @@ impl Deployment {
         Self {
             task: Some(task),
             log_url: own_url,
+            url,
         }
     }
 
@@ -120,12 +174,34 @@ impl Deployment {
         Self {
             task: None,
             log_url: String::new(),
+            url: None,
         }
     }
 
     /// Posts `success` or `failure`; returns a warning when GitHub refused.
     /// `cancelled`: the job got a signal, so every wait is short.
     pub async fn finish(self, report: &Report, cancelled: bool) -> Option<String> {
+        let state = match report.result {
+            Outcome::Success | Outcome::NoOp => DeploymentState::Success,
+            _ => DeploymentState::Failure,
+        };
+        self.post(state, status_description(report), cancelled)
+            .await
+    }
+
+    /// The run stopped on `error` before its end: `error`, so the Deployment
+    /// is never left `in_progress`. `error` passed the run's scrubber.
+    pub async fn abandon(self, error: &str, cancelled: bool) -> Option<String> {
+        self.post(DeploymentState::Error, error.to_string(), cancelled)
+            .await
+    }
+
+    async fn post(
+        self,
+        state: DeploymentState,
+        description: String,
+        cancelled: bool,
+    ) -> Option<String> {
         let task = self.task?;
         let budget = if cancelled { CANCELLED_BUDGET } else { BUDGET };
         let (gh, id) = match tokio::time::timeout(budget, task).await {
@@ -138,14 +214,10 @@ impl Deployment {
                 );
             }
         };
-        let state = match report.result {
-            Outcome::Success | Outcome::NoOp => DeploymentState::Success,
-            _ => DeploymentState::Failure,
-        };
-        let description = status_description(report);
+        let url = self.url.as_deref();
         match tokio::time::timeout(
             budget,
-            gh.set_deployment_status(id, state, &self.log_url, &description),
+            gh.set_deployment_status(id, state, &self.log_url, &description, url),
         )
         .await
         {

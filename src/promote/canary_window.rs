@@ -75,6 +75,24 @@ pub fn ingestion_margin(interval: Duration) -> Duration {
     interval.min(Duration::from_secs(10))
 }
 
+/// How long after a step's end its last metrics read waits, so Lambda's per-minute
+/// metrics are complete (they arrive a minute or two late): two minutes, or the interval
+/// when that is shorter (README, "Canary verdicts").
+pub fn metrics_lag(interval: Duration) -> Duration {
+    interval.min(Duration::from_secs(120))
+}
+
+/// How long a step waits after its interval before it is judged: the logs' ingestion
+/// margin, or the metrics' lag when the step reads metrics.
+pub fn step_wait(interval: Duration, metrics: bool) -> Duration {
+    let margin = ingestion_margin(interval);
+    if metrics {
+        margin.max(metrics_lag(interval))
+    } else {
+        margin
+    }
+}
+
 /// How often to count errors during a step: a tenth of the interval, between
 /// half a second and five seconds, so detection is quick but Logs calls stay few.
 pub fn poll_every(interval: Duration) -> Duration {

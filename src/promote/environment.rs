@@ -45,6 +45,9 @@ pub async fn prepare<'e>(
     report: &mut Report,
 ) -> Result<Prepared<'e>, UsageError> {
     let Some(observed) = validate_all(run, parts, report).await else {
+        if crate::unreachable::collapse(report) {
+            return Ok(done(report, Outcome::Error));
+        }
         return Ok(done(report, Outcome::Drift));
     };
     let (first, env) = (&parts[0], parts[0].env());
@@ -89,10 +92,16 @@ pub async fn prepare<'e>(
 /// `None` (the report saying so) when any found drift.
 async fn validate_all(run: &Run, parts: &[Part], report: &mut Report) -> Option<Vec<Observed>> {
     let fork = run.event.is_fork_pr();
-    let log = |line: &str| run.emitter.log(line);
-    let log = &log;
     let all = futures::future::join_all(parts.iter().map(|p| async move {
-        validate::findings(&p.read, &p.contract, &[p.env()], &run.job, fork, log).await
+        validate::findings(
+            &p.read,
+            &p.contract,
+            &[p.env()],
+            &run.job,
+            fork,
+            &run.emitter,
+        )
+        .await
     }))
     .await;
     let mut observed = Vec::new();

@@ -6,6 +6,7 @@
 
 pub mod canary_logs;
 pub mod canary_match;
+pub mod canary_time;
 pub mod canary_window;
 pub mod environment;
 pub mod execute;

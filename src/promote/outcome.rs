@@ -38,7 +38,13 @@ pub fn conclude(
 ) -> End {
     let all_ok = executed.all_ok();
     let restored = &executed.restored;
-    let folded = fold(plans, executed.outcomes, &restored.functions, region_of);
+    let folded = fold(
+        plans,
+        executed.outcomes,
+        all_ok,
+        &restored.functions,
+        region_of,
+    );
     promotion.functions = folded.functions.clone();
     // `version` is what the alias serves at the end, also when it could not be put back.
     for left in &restored.left {
@@ -63,6 +69,7 @@ pub fn conclude(
     report.notices.push(executed.progress);
     report.warnings.extend(folded.warnings.iter().cloned());
     report.warnings.extend(executed.warnings);
+    report.warnings.extend(restored.warnings.iter().cloned());
     // `rolled-back` promises the environment is back as it was: every moved alias restored.
     report.rolled_back = !restored.functions.is_empty() && restored.left.is_empty();
     report.left_moved = restored.left.clone();
@@ -111,14 +118,15 @@ fn cancelled(report: &mut Report, sig: i32, restored: &Restored) -> End {
     End::Cancelled(Cancelled(sig))
 }
 
-/// `outcomes` are those of the plans that were not no-ops, in the same order.
+/// `outcomes` are those of the plans that were not no-ops, in the same order; `all_ok`:
+/// the environment succeeded (each function, and nothing restored).
 pub fn fold(
     plans: &[FunctionPlan<'_>],
     outcomes: Vec<Outcome>,
+    all_ok: bool,
     restored: &[String],
     region_of: &dyn Fn(&FunctionTarget) -> String,
 ) -> Folded {
-    let all_ok = outcomes.iter().all(|o| matches!(o.status, Status::Success));
     let mut folded = Folded::default();
     let mut by_name = BTreeMap::new();
     for (p, o) in plans.iter().filter(|p| !p.noop).zip(outcomes) {
@@ -135,7 +143,8 @@ pub fn fold(
         };
         match o.status {
             Status::Success if all_ok => fr.version = o.version.clone(),
-            Status::Success => {
+            // Stopped by a sibling's failure (the coordinator's abort), or succeeded before it.
+            Status::Success | Status::Cancelled(crate::cancel::ABORTED) => {
                 let note = if restored.contains(&p.target.name) {
                     "alias restored because another function of the environment failed"
                 } else {

@@ -3,6 +3,8 @@
 
 use crate::aws::types::AliasInfo;
 use crate::config::model::{Environment, FunctionTarget, Strategy};
+use crate::duration::display;
+use crate::promote::canary_window::step_wait;
 use crate::report::model::{FunctionRun, Links, StepRecord, StepStatus};
 use crate::step::Step;
 
@@ -91,12 +93,14 @@ fn steps(
         )),
         Strategy::Canary(c) => {
             let gates = c.gates.plan_words();
+            let wait = step_wait(c.interval, c.gates.metrics.is_some());
             for p in &c.steps {
                 s.push(planned(
                     Step::Canary,
                     format!(
-                        "{p}% for {}s, at most {} error(s){gates}",
-                        c.interval.as_secs(),
+                        "{p}% for {} (+{} for late signals), at most {} error(s){gates}",
+                        display(c.interval),
+                        display(wait),
                         c.max_errors
                     ),
                 ));
@@ -132,6 +136,17 @@ pub fn after(env: &Environment) -> Vec<Step> {
         steps.push(Step::Invalidate);
     }
     steps
+}
+
+/// What `plan` says of the environment's own last step, which no function's row
+/// shows: the CloudFront invalidation.
+pub fn after_words(env: &Environment) -> Option<String> {
+    let inv = env.invalidate.as_ref()?;
+    Some(format!(
+        "after every function is promoted: invalidate the CloudFront distribution in `{}`, paths {}",
+        inv.distribution_id_env,
+        inv.paths.join(", ")
+    ))
 }
 
 /// The report row of a function that was planned or skipped.
@@ -180,6 +195,7 @@ mod tests {
             strategy: Strategy::AllAtOnce,
             keep_versions: Some(3),
             invalidate: None,
+            url: None,
         }
     }
 

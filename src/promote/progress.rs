@@ -45,10 +45,11 @@ impl Progress {
         counter.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// `promote production: 137/300 updated, 120 published, 98 aliases moved, 41 throttled answers`
+    /// `promote production: 137/300 updated, 120 published, 98 aliases on the new version, 41
+    /// throttled answers`: an alias a canary moved and then restored is not on it.
     pub fn line(&self, environment: &str, throttled: u64) -> String {
         format!(
-            "promote {environment}: {}/{} updated, {} published, {} aliases moved, {throttled} throttled answers",
+            "promote {environment}: {}/{} updated, {} published, {} aliases on the new version, {throttled} throttled answers",
             self.updated.load(Ordering::Relaxed),
             self.total,
             self.published.load(Ordering::Relaxed),
@@ -116,7 +117,7 @@ mod tests {
         p.reached(Milestone::Published);
         assert_eq!(
             p.line("production", 41),
-            "promote production: 2/300 updated, 1 published, 0 aliases moved, 41 throttled answers"
+            "promote production: 2/300 updated, 1 published, 0 aliases on the new version, 41 throttled answers"
         );
     }
 

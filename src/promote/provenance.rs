@@ -13,6 +13,8 @@ pub struct RunInfo {
     pub sha: String,
     pub git_ref: String,
     pub run_id: String,
+    /// `GITHUB_RUN_ATTEMPT`: 1, then 2, … for each re-run of the same run id.
+    pub run_attempt: String,
     pub server_url: String,
 }
 
@@ -24,6 +26,7 @@ impl RunInfo {
             sha: v("GITHUB_SHA"),
             git_ref: v("GITHUB_REF"),
             run_id: v("GITHUB_RUN_ID"),
+            run_attempt: v("GITHUB_RUN_ATTEMPT"),
             server_url: get("GITHUB_SERVER_URL")
                 .unwrap_or_else(|| "https://github.com".to_string()),
         }
@@ -67,6 +70,29 @@ pub fn alias_description(previous: Option<&str>, run: &RunInfo) -> String {
     shorten(&s, MAX_DESCRIPTION)
 }
 
+/// The alias description after a rollback moved it from version `from`: marked rolled
+/// back, with no `previous=`, so a second `rollback` changes nothing (README, "Safety").
+pub fn rolled_back_description(from: &str, run: &RunInfo) -> String {
+    let s = format!(
+        "lambda-promote rolled-back-from={from} run={}",
+        if run.run_id.is_empty() {
+            "local"
+        } else {
+            &run.run_id
+        }
+    );
+    shorten(&s, MAX_DESCRIPTION)
+}
+
+/// The version a rollback moved the alias from, when its description marks it rolled back.
+pub fn rolled_back_from(alias_description: &str) -> Option<String> {
+    alias_description
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("rolled-back-from="))
+        .filter(|v| !v.is_empty() && v.chars().all(|c| c.is_ascii_digit()))
+        .map(str::to_string)
+}
+
 /// The previous version recorded by `alias_description`, if any.
 pub fn previous_version(alias_description: &str) -> Option<String> {
     alias_description
@@ -86,6 +112,7 @@ mod tests {
             sha: "0123456789abcdef0123".into(),
             git_ref: "refs/tags/v1.2.3".into(),
             run_id: "42".into(),
+            run_attempt: "1".into(),
             server_url: "https://github.com".into(),
         }
     }
@@ -119,6 +146,18 @@ mod tests {
         assert_eq!(previous_version(&d), Some("7".to_string()));
         assert_eq!(previous_version(&alias_description(None, &run())), None);
         assert_eq!(previous_version("hand-written"), None);
+    }
+
+    #[test]
+    fn a_rolled_back_alias_records_no_previous_version() {
+        let d = rolled_back_description("7", &run());
+        assert_eq!(d, "lambda-promote rolled-back-from=7 run=42");
+        assert_eq!(rolled_back_from(&d), Some("7".to_string()));
+        assert_eq!(previous_version(&d), None);
+        assert_eq!(
+            rolled_back_from(&alias_description(Some("7"), &run())),
+            None
+        );
     }
 
     #[test]

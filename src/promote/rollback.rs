@@ -35,6 +35,9 @@ pub struct Decision<'c> {
     pub target: &'c FunctionTarget,
     pub alias: AliasInfo,
     pub version: String,
+    /// The alias is marked rolled back from this version and no `to-version` was given:
+    /// nothing to do (SPEC "Rollback is idempotent").
+    pub already_from: Option<String>,
 }
 
 /// One function's rollback as planned: its step, and whether it writes at all.
@@ -71,15 +74,19 @@ pub async fn decide<'c>(
         }
         Lookup::Failed(e) => return Err(e.into()),
     };
-    let version = match to_version {
-        Some(v) => v.to_string(),
-        None => {
+    let already_from = provenance::rolled_back_from(&alias.description);
+    let version = match (to_version, &already_from) {
+        (Some(v), _) => v.to_string(),
+        // Rolled back already: a second `rollback` stays where the first one put it.
+        (None, Some(_)) => alias.version.clone(),
+        (None, None) => {
             provenance::previous_version(&alias.description).ok_or(RollbackError::NoPrevious {
                 function: f.clone(),
                 alias: a,
             })?
         }
     };
+    let already_from = already_from.filter(|_| to_version.is_none());
     let info = match Lookup::from_result(read.get_function(&f, Some(&version)).await) {
         Lookup::Found(info) => info,
         Lookup::Missing => {
@@ -100,6 +107,7 @@ pub async fn decide<'c>(
         target,
         alias,
         version,
+        already_from,
     })
 }
 
@@ -112,6 +120,10 @@ pub fn plan<'d, 'c>(decisions: &'d [Decision<'c>]) -> Vec<RollbackPlan<'d, 'c>> 
             let writes = d.alias.version != *version || d.alias.is_split();
             let detail = if writes {
                 format!("{a}: {} → {version}, routing cleared", d.alias.version)
+            } else if let Some(from) = &d.already_from {
+                format!(
+                    "{a} was already rolled back from version {from} to {version}: nothing to do"
+                )
             } else {
                 format!("{a} already serves version {version}")
             };

@@ -10,11 +10,12 @@ use crate::finding::{Finding, Shown, Status};
 use crate::github::commands::{Annotation, Level};
 use crate::report::model::Report;
 use crate::report::shorten::shorten;
+use crate::scrub::Clean;
 
 /// Annotations of one level GitHub shows per step.
 pub const PER_LEVEL: usize = 10;
 
-pub fn annotations(report: &Report) -> Vec<Annotation> {
+pub fn annotations(report: &Clean<Report>) -> Vec<Annotation> {
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     if let Some(e) = &report.error {
@@ -86,7 +87,7 @@ mod tests {
 
     #[test]
     fn one_per_failing_or_warning_finding_at_its_line() {
-        let a = annotations(&samples::drift());
+        let a = annotations(&Clean::trusted(samples::drift()));
         let lines: Vec<String> = a.iter().map(annotation).collect();
         insta::assert_snapshot!("annotations_drift", lines.join("\n"));
         assert_eq!(a.len(), 5, "pass findings are not annotated");
@@ -98,7 +99,7 @@ mod tests {
 
     #[test]
     fn run_error_comes_first() {
-        let a = annotations(&samples::rolled_back());
+        let a = annotations(&Clean::trusted(samples::rolled_back()));
         assert_eq!(a.len(), 1);
         assert_eq!(a[0].level, Level::Error);
         assert_eq!(a[0].file, None);
@@ -107,12 +108,12 @@ mod tests {
 
     #[test]
     fn clean_report_has_none() {
-        assert!(annotations(&samples::clean_validate()).is_empty());
+        assert!(annotations(&Clean::trusted(samples::clean_validate())).is_empty());
     }
 
     #[test]
     fn at_most_ten_of_a_level_the_last_counting_the_rest() {
-        let a = annotations(&samples::huge(100));
+        let a = annotations(&Clean::trusted(samples::huge(100)));
         let errors: Vec<&Annotation> = a.iter().filter(|a| a.level == Level::Error).collect();
         assert_eq!(errors.len(), PER_LEVEL);
         let failing = samples::huge(100).count(Status::Error);

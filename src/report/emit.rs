@@ -2,13 +2,14 @@
 //! summary and step outputs; on a terminal text or JSON on stdout.
 
 use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::error::UsageError;
 use crate::github::commands::{self, Annotation, Level};
 use crate::github::files::RunnerFiles;
 use crate::report::model::Report;
 use crate::report::{annotations, json, markdown, outputs, text};
-use crate::scrub::{Scrubber, Shared};
+use crate::scrub::{Clean, MIN_LEN, Scrubber, Shared};
 use crate::settings::{OutputFormat, Settings};
 
 pub struct Emitter {
@@ -17,6 +18,11 @@ pub struct Emitter {
     files: RunnerFiles,
     /// Every line and report leaves through it (see `scrub`).
     scrubber: Shared,
+    /// The warning about secrets too short to scrub was given.
+    warned_short: AtomicBool,
+    /// Warnings about the run as a whole (an input's spelling), added to
+    /// every report so the summary shows them too.
+    run_warnings: std::sync::Mutex<Vec<String>>,
 }
 
 impl Emitter {
@@ -32,12 +38,23 @@ impl Emitter {
                 RunnerFiles::default()
             },
             scrubber,
+            warned_short: AtomicBool::new(false),
+            run_warnings: Default::default(),
+        }
+    }
+
+    /// A warning now, and in the report's warnings when it is emitted.
+    pub fn run_warning(&self, message: &str) {
+        self.warning(message);
+        if let Ok(mut w) = self.run_warnings.lock() {
+            w.push(message.to_string());
         }
     }
 
     /// From now on, these values never leave in clear through this emitter.
     pub fn set_scrubber(&self, scrubber: Scrubber) {
         self.scrubber.set(scrubber);
+        self.warn_short();
     }
 
     /// A secret received during the run (an OIDC token, assumed credentials):
@@ -45,6 +62,25 @@ impl Emitter {
     pub fn add_secret(&self, value: &str) {
         self.mask(value);
         self.scrubber.add(value);
+        self.warn_short();
+    }
+
+    /// A secret the run compares ignoring case (a CloudFront distribution id):
+    /// scrubbed in any case.
+    pub fn add_folded_secret(&self, value: &str) {
+        self.mask(value);
+        self.scrubber.add_folded(value);
+        self.warn_short();
+    }
+
+    /// Once per run: a secret under 4 characters is not scrubbed (it would
+    /// rewrite every such piece of every report), as GitHub does not mask it.
+    fn warn_short(&self) {
+        if self.scrubber.too_short() > 0 && !self.warned_short.swap(true, Ordering::Relaxed) {
+            self.warning(&format!(
+                "a secret value is shorter than {MIN_LEN} characters, so it is not hidden in what this run prints (README, \"Security\")"
+            ));
+        }
     }
 
     /// `text` without secrets, for a channel that does not go through here (GitHub).
@@ -52,8 +88,8 @@ impl Emitter {
         self.scrubber.text(text)
     }
 
-    /// The report without secrets in any of its strings.
-    pub fn scrubbed(&self, report: &Report) -> Report {
+    /// The report without secrets in any of its strings: what every renderer takes.
+    pub fn scrubbed(&self, report: &Report) -> Clean<Report> {
         self.scrubber.report(report)
     }
 
@@ -61,10 +97,14 @@ impl Emitter {
         self.action_mode
     }
 
-    /// `::add-mask::` so the runner hides the value in every later log line.
+    /// `::add-mask::` so the runner hides the value in every later log line;
+    /// one command per line, as the runner reads one line per command.
     pub fn mask(&self, value: &str) {
-        if self.action_mode && !value.trim().is_empty() {
-            println!("{}", commands::add_mask(value));
+        if !self.action_mode {
+            return;
+        }
+        for line in value.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            println!("{}", commands::add_mask(line));
         }
     }
 
@@ -119,7 +159,8 @@ impl Emitter {
         }
     }
 
-    /// Contract errors become annotations on the contract file, one per error.
+    /// Contract errors become annotations on the contract file, one per error,
+    /// and the job summary lists them all.
     pub fn contract_error(&self, err: &UsageError) {
         let UsageError::Contract(diags) = err else {
             return;
@@ -132,7 +173,7 @@ impl Emitter {
                 "{}",
                 commands::annotation(&Annotation {
                     level: Level::Error,
-                    message: d.message.clone(),
+                    message: self.scrub(&d.message),
                     title: Some(format!("contract: {}", d.code)),
                     file: Some(d.file.clone()),
                     line: Some(d.at.line),
@@ -140,11 +181,23 @@ impl Emitter {
                 })
             );
         }
+        let summary = self.scrub(&super::contract_md::summary(diags));
+        if let Err(e) = self.files.append_summary(&summary) {
+            eprintln!("warning: the job summary was not written: {e}");
+        }
     }
 
     /// The whole report, on every channel of the mode.
     pub fn report(&self, report: &Report) -> anyhow::Result<()> {
-        let report = &self.scrubbed(report);
+        // The run's early warnings join the report before it is scrubbed: the
+        // scrubbed report is the only one the renderers accept.
+        let mut whole = report.clone();
+        if let Ok(early) = self.run_warnings.lock() {
+            let early = early.iter().filter(|w| !whole.warnings.contains(w));
+            let early: Vec<String> = early.cloned().collect();
+            whole.warnings.splice(0..0, early);
+        }
+        let report = &self.scrubbed(&whole);
         if !self.action_mode {
             let out = match self.output {
                 OutputFormat::Text => text::render(report),

@@ -48,7 +48,7 @@ pub fn status_rank(status: Status) -> u8 {
 pub fn outcome_icon(outcome: Outcome) -> &'static str {
     match outcome {
         Outcome::Success | Outcome::NoOp => "✅",
-        Outcome::Drift | Outcome::Failed => "❌",
+        Outcome::Drift | Outcome::Failed | Outcome::Error => "❌",
         Outcome::RolledBack => "↩️",
         Outcome::Skipped => "⏭️",
         Outcome::Planned => "📝",

@@ -9,6 +9,7 @@ use crate::report::fit::{Part, fit};
 use crate::report::format::{check_counts, outcome_icon, plural, rows, status_icon, status_rank};
 use crate::report::markdown_promotion::promotion_parts;
 use crate::report::model::Report;
+use crate::scrub::Clean;
 
 /// Under GitHub's 1 MiB step-summary limit, with room for a heading another
 /// step of the job may have written.
@@ -19,7 +20,7 @@ pub const COMMENT_BUDGET: usize = 65_000;
 
 /// The job summary: verdict, contract checks, promotion, errors, warnings
 /// and notices.
-pub fn summary(report: &Report) -> String {
+pub fn summary(report: &Clean<Report>) -> String {
     let mut parts = vec![Part::text(verdict(report))];
     parts.extend(errors(report, true));
     parts.push(Part::text("#### Contract checks\n\n"));
@@ -42,7 +43,7 @@ pub fn marker_line(marker: &str) -> String {
 
 /// The validation part of the report for a pull-request comment, starting
 /// with [`marker_line`].
-pub fn pr_comment(report: &Report, marker: &str, run_url: Option<&str>) -> String {
+pub fn pr_comment(report: &Clean<Report>, marker: &str, run_url: Option<&str>) -> String {
     let mut parts = vec![Part::text(format!(
         "{}\n{}",
         marker_line(marker),
@@ -97,7 +98,9 @@ fn verdict(report: &Report) -> String {
         text.push_str(&counts(report));
         text.push_str(".\n\n");
     }
-    if report.rolled_back {
+    if let Some(moves) = report.rollback_moves().filter(|_| report.rolled_back) {
+        text.push_str(&format!("{moves}.\n\n"));
+    } else if report.rolled_back {
         text.push_str("The alias was restored to the version it served before this run.\n\n");
     }
     text
@@ -199,9 +202,12 @@ fn check_row(f: &Finding) -> String {
     )
 }
 
-/// `report.error`, and each function's error when the promotion is shown.
+/// `report.error`; without one, each function's error when the promotion is shown. The run's
+/// error already tells the functions' failure (a canary's, a rollback's refusals), and each
+/// function's section shows its own: one more line of the same would say it twice.
 fn errors(report: &Report, with_functions: bool) -> Option<Part> {
     let mut items: Vec<String> = report.error.iter().cloned().collect();
+    let with_functions = with_functions && items.is_empty();
     if let Some(p) = report.promotion.as_ref().filter(|_| with_functions) {
         items.extend(
             p.functions
@@ -236,10 +242,19 @@ mod tests {
 
     #[test]
     fn summary_snapshots() {
-        insta::assert_snapshot!("summary_clean", summary(&samples::clean_validate()));
-        insta::assert_snapshot!("summary_drift", summary(&samples::drift()));
-        insta::assert_snapshot!("summary_promotion", summary(&samples::promotion()));
-        insta::assert_snapshot!("summary_rolled_back", summary(&samples::rolled_back()));
+        insta::assert_snapshot!(
+            "summary_clean",
+            summary(&Clean::trusted(samples::clean_validate()))
+        );
+        insta::assert_snapshot!("summary_drift", summary(&Clean::trusted(samples::drift())));
+        insta::assert_snapshot!(
+            "summary_promotion",
+            summary(&Clean::trusted(samples::promotion()))
+        );
+        insta::assert_snapshot!(
+            "summary_rolled_back",
+            summary(&Clean::trusted(samples::rolled_back()))
+        );
     }
 
     #[test]
@@ -247,25 +262,29 @@ mod tests {
         let marker = "lambda-promote:validate";
         insta::assert_snapshot!(
             "pr_comment_clean",
-            pr_comment(&samples::clean_validate(), marker, Some(RUN))
+            pr_comment(
+                &Clean::trusted(samples::clean_validate()),
+                marker,
+                Some(RUN)
+            )
         );
         insta::assert_snapshot!(
             "pr_comment_drift",
-            pr_comment(&samples::drift(), marker, Some(RUN))
+            pr_comment(&Clean::trusted(samples::drift()), marker, Some(RUN))
         );
         insta::assert_snapshot!(
             "pr_comment_promotion",
-            pr_comment(&samples::promotion(), marker, None)
+            pr_comment(&Clean::trusted(samples::promotion()), marker, None)
         );
         insta::assert_snapshot!(
             "pr_comment_rolled_back",
-            pr_comment(&samples::rolled_back(), marker, Some(RUN))
+            pr_comment(&Clean::trusted(samples::rolled_back()), marker, Some(RUN))
         );
     }
 
     #[test]
     fn pr_comment_starts_with_the_marker_and_says_no_drift() {
-        let c = pr_comment(&samples::clean_validate(), "lp:dev", None);
+        let c = pr_comment(&Clean::trusted(samples::clean_validate()), "lp:dev", None);
         assert!(c.starts_with("<!-- lp:dev -->\n"));
         assert!(c.contains("**No drift: 4 checks pass.**"));
         assert!(!c.contains("Promotion"));
@@ -273,7 +292,7 @@ mod tests {
 
     #[test]
     fn nothing_from_aws_or_the_user_is_left_unescaped() {
-        let md = summary(&samples::drift());
+        let md = summary(&Clean::trusted(samples::drift()));
         assert!(!md.contains("<script>"));
         assert!(!md.contains("`tick`"));
         assert!(md.contains("name&#124;with&lt;script&gt;"));
@@ -287,7 +306,7 @@ mod tests {
 
     #[test]
     fn secrets_appear_only_redacted() {
-        let md = summary(&samples::drift());
+        let md = summary(&Clean::trusted(samples::drift()));
         assert!(md.contains("E2…ZL"));
         assert!(md.contains("(hidden)"));
     }
@@ -295,7 +314,7 @@ mod tests {
     #[test]
     fn limits_hold_for_twenty_thousand_findings() {
         let report = samples::huge(20_000);
-        let md = summary(&report);
+        let md = summary(&Clean::trusted(report.clone()));
         assert!(md.len() <= 1024 * 1024, "summary is {} bytes", md.len());
         assert!(md.contains("more rows not shown._"));
         assert!(
@@ -304,7 +323,7 @@ mod tests {
         );
         assert!(md.contains("| dev | function-env |"));
 
-        let c = pr_comment(&report, "lp", Some(RUN));
+        let c = pr_comment(&Clean::trusted(report), "lp", Some(RUN));
         assert!(
             c.chars().count() <= 65_536,
             "comment is {} chars",

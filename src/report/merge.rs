@@ -15,6 +15,7 @@ fn rank(o: Outcome) -> u8 {
         Outcome::RolledBack => 4,
         Outcome::Drift => 5,
         Outcome::Failed => 6,
+        Outcome::Error => 7,
     }
 }
 

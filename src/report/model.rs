@@ -17,6 +17,8 @@ pub enum Outcome {
     RolledBack,
     Skipped,
     Planned,
+    /// AWS could not be reached (no credentials, the network): nothing was judged.
+    Error,
 }
 
 impl Outcome {
@@ -29,6 +31,7 @@ impl Outcome {
             Outcome::RolledBack => "rolled-back",
             Outcome::Skipped => "skipped",
             Outcome::Planned => "planned",
+            Outcome::Error => "error",
         }
     }
 }
@@ -109,6 +112,27 @@ impl Report {
             rolled_back: false,
             left_moved: Vec::new(),
         }
+    }
+
+    /// What a `rollback` moved where (`alias live of worker: version 3 → 1`), for the
+    /// summary's first lines; `None` for any other command, or when nothing is known.
+    pub fn rollback_moves(&self) -> Option<String> {
+        let p = self
+            .promotion
+            .as_ref()
+            .filter(|_| self.command == "rollback")?;
+        let moves: Vec<String> = p
+            .functions
+            .iter()
+            .filter_map(|f| {
+                let (from, to) = (f.previous_version.as_deref()?, f.version.as_deref()?);
+                Some(format!(
+                    "alias {} of {}: version {from} → {to}",
+                    f.alias, f.function
+                ))
+            })
+            .collect();
+        (!moves.is_empty()).then(|| format!("Rolled back {}", moves.join("; ")))
     }
 
     /// True when any finding fails the run.

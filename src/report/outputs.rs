@@ -3,8 +3,9 @@
 
 use crate::report::json;
 use crate::report::model::Report;
+use crate::scrub::Clean;
 
-pub fn outputs(report: &Report) -> Vec<(&'static str, String)> {
+pub fn outputs(report: &Clean<Report>) -> Vec<(&'static str, String)> {
     let promotion = report.promotion.as_ref();
     let first = promotion.and_then(|p| p.functions.first());
     let text = |v: Option<&String>| v.cloned().unwrap_or_default();
@@ -39,7 +40,7 @@ mod tests {
 
     #[test]
     fn every_spec_output_in_order() {
-        let names: Vec<&str> = outputs(&samples::clean_validate())
+        let names: Vec<&str> = outputs(&Clean::trusted(samples::clean_validate()))
             .into_iter()
             .map(|(n, _)| n)
             .collect();
@@ -61,7 +62,7 @@ mod tests {
 
     #[test]
     fn validation_leaves_promotion_outputs_empty() {
-        let o = outputs(&samples::drift());
+        let o = outputs(&Clean::trusted(samples::drift()));
         assert_eq!(get(&o, "result"), "drift");
         assert_eq!(get(&o, "environment"), "dev");
         assert_eq!(get(&o, "image-uri"), "");
@@ -72,7 +73,7 @@ mod tests {
 
     #[test]
     fn promotion_outputs_come_from_the_first_function() {
-        let o = outputs(&samples::promotion());
+        let o = outputs(&Clean::trusted(samples::promotion()));
         assert_eq!(get(&o, "result"), "success");
         assert_eq!(
             get(&o, "image-uri"),
@@ -83,7 +84,7 @@ mod tests {
         assert_eq!(get(&o, "previous-version"), "12");
         assert_eq!(get(&o, "drift"), "false");
 
-        let o = outputs(&samples::rolled_back());
+        let o = outputs(&Clean::trusted(samples::rolled_back()));
         assert_eq!(get(&o, "result"), "rolled-back");
         assert_eq!(get(&o, "rolled-back"), "true");
         assert_eq!(get(&o, "version"), "12");
@@ -92,8 +93,8 @@ mod tests {
     #[test]
     fn report_output_is_the_one_line_json() {
         let r = samples::drift();
-        let json = get(&outputs(&r), "report");
-        assert_eq!(json, json::render(&r));
+        let json = get(&outputs(&Clean::trusted(r.clone())), "report");
+        assert_eq!(json, json::render(&Clean::trusted(r)));
         assert!(!json.contains('\n'));
         let v: serde_json::Value = serde_json::from_str(&json).unwrap();
         assert_eq!(v["findings"][1]["expected"]["kind"], "redacted");

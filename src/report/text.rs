@@ -9,11 +9,12 @@ use crate::report::format::{
 };
 use crate::report::model::{FunctionRun, Promotion, Report};
 use crate::report::shorten::shorten;
+use crate::scrub::Clean;
 
 /// Widest column before a value is shortened; the JSON output has it whole.
 const COLUMN: usize = 48;
 
-pub fn render(report: &Report) -> String {
+pub fn render(report: &Clean<Report>) -> String {
     let mut out = format!(
         "lambda-promote {}{}: {}\n",
         clean(&report.command),
@@ -24,7 +25,9 @@ pub fn render(report: &Report) -> String {
         },
         report.result.as_str()
     );
-    if report.rolled_back {
+    if let Some(moves) = report.rollback_moves().filter(|_| report.rolled_back) {
+        out.push_str(&format!("{moves}\n"));
+    } else if report.rolled_back {
         out.push_str("the alias was restored to the version it served before this run\n");
     }
     if let Some(e) = &report.error {
@@ -220,10 +223,19 @@ mod tests {
     #[test]
     fn text_snapshots() {
         use crate::report::samples;
-        insta::assert_snapshot!("text_clean", render(&samples::clean_validate()));
-        insta::assert_snapshot!("text_drift", render(&samples::drift()));
-        insta::assert_snapshot!("text_promotion", render(&samples::promotion()));
-        insta::assert_snapshot!("text_rolled_back", render(&samples::rolled_back()));
+        insta::assert_snapshot!(
+            "text_clean",
+            render(&Clean::trusted(samples::clean_validate()))
+        );
+        insta::assert_snapshot!("text_drift", render(&Clean::trusted(samples::drift())));
+        insta::assert_snapshot!(
+            "text_promotion",
+            render(&Clean::trusted(samples::promotion()))
+        );
+        insta::assert_snapshot!(
+            "text_rolled_back",
+            render(&Clean::trusted(samples::rolled_back()))
+        );
     }
 
     #[test]
@@ -231,7 +243,7 @@ mod tests {
         let mut r = crate::report::samples::drift();
         r.findings[0].resource = "evil\u{1b}[2Jname".into();
         r.error = Some("line one\nline two".into());
-        let out = render(&r);
+        let out = render(&Clean::trusted(r));
         assert!(!out.contains('\u{1b}'));
         assert!(out.contains("error: line one line two\n"));
     }

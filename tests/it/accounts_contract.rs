@@ -42,7 +42,7 @@ fn a_bad_role_is_a_contract_error_before_any_call() {
 }
 
 #[test]
-fn iam_policy_prints_each_accounts_policy_and_trust() {
+fn iam_policy_prints_each_roles_policy_and_trust() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("c.yml");
     std::fs::write(&file, World::contract()).unwrap();
@@ -52,8 +52,8 @@ fn iam_policy_prints_each_accounts_policy_and_trust() {
     r.assert_code(0);
     let doc: Value = serde_json::from_str(&r.stdout).expect("JSON");
     for (account, env) in [(DEV, "dev"), (STAGING, "staging"), (PROD, "production")] {
-        let entry = &doc["accounts"][account];
-        assert_eq!(entry["roles"][0], role(account));
+        let entry = &doc["roles"][role(account)];
+        assert_eq!(entry["account"], account);
         let trust = &entry["trust-policy"]["Statement"];
         let sub = |i: usize| {
             trust[i]["Condition"]["StringEquals"]["token.actions.githubusercontent.com:sub"].clone()
@@ -63,12 +63,8 @@ fn iam_policy_prints_each_accounts_policy_and_trust() {
             sub(0),
             serde_json::json!([format!("repo:octo-org/worker:environment:{env}")])
         );
-        // Pull-request jobs in a statement of their own: one edit removes them.
-        assert_eq!(trust[1]["Sid"], "PullRequestJobs");
-        assert_eq!(
-            sub(1),
-            serde_json::json!(["repo:octo-org/worker:pull_request"])
-        );
+        // No pull-request job may assume a deploy role by default.
+        assert!(!entry.to_string().contains("pull_request"), "{entry}");
         for s in trust.as_array().unwrap() {
             assert_eq!(
                 s["Condition"]["StringEquals"]["token.actions.githubusercontent.com:aud"],
@@ -76,7 +72,8 @@ fn iam_policy_prints_each_accounts_policy_and_trust() {
             );
         }
         // The read-only role's permissions: reads only, on the same functions.
-        let reads = entry["validate-policy"].to_string();
+        let acc = &doc["accounts"][account];
+        let reads = acc["validate-policy"].to_string();
         for write in [
             "UpdateFunctionCode",
             "UpdateAlias",
@@ -86,13 +83,12 @@ fn iam_policy_prints_each_accounts_policy_and_trust() {
             assert!(!reads.contains(write), "{write} in {reads}");
         }
         assert!(reads.contains("lambda:GetFunction"), "{reads}");
+        let pr = &acc["validate-trust-policy"]["Statement"];
+        assert_eq!(pr[0]["Sid"], "PullRequestJobs");
+        assert_eq!(pr.as_array().unwrap().len(), 1, "{pr}");
     }
-    assert!(
-        r.stderr.contains("PullRequestJobs") && r.stderr.contains("Creating the roles"),
-        "{}",
-        r.stderr
-    );
-    let prod = doc["accounts"][PROD]["policy"].to_string();
+    assert!(r.stderr.contains("validate-policy"), "{}", r.stderr);
+    let prod = doc["roles"][role(PROD)]["policy"].to_string();
     assert!(
         prod.contains("arn:aws:lambda:eu-west-1:333333333333:function:worker-prod-eu"),
         "{prod}"

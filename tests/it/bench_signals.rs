@@ -58,7 +58,12 @@ fn bench_canary_signals() {
     let poll = lambda_promote::promote::canary_window::poll_every(
         lambda_promote::duration::parse(&interval).expect("BENCH_INTERVAL"),
     );
-    let stage = Stage::start(400);
+    // The README's detection figures are the binary's own latency: the model's ingestion
+    // delay (1 s) would be added to every one of them.
+    let stage = Stage::bare(
+        400,
+        "measures the binary's detection latency, not Logs' ingestion",
+    );
     stage.aws.create_alarm("worker-errors");
     let mut rng = crate::support::SplitMix::new(7);
     let new_version = |s: &Stage| {

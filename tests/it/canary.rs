@@ -101,9 +101,12 @@ fn errors_of_the_old_version_do_not_count() {
 #[test]
 fn a_timeout_mid_canary_rolls_back() {
     let stage = Stage::start(4);
+    // The canary takes at least 8s (2 × (2s + 2s for late signals)): the timeout just fits,
+    // and the 3s the update takes to settle make it expire mid-canary.
+    stage.slow_update(3);
     let r = stage
-        .promote("v2", &canary("[10, 50]", "5s"))
-        .input("timeout", "7s")
+        .promote("v2", &canary("[10, 50]", "2s"))
+        .input("timeout", "8s")
         .execute();
     r.assert_end(1, "rolled-back", true);
     stage.assert_alias("1");
@@ -183,9 +186,11 @@ fn a_restore_refused_by_another_run_is_reported_as_failed() {
         )
         .skip(1),
     );
+    // At least 6s of canary; the slow update makes the 6s timeout expire at 50%.
+    stage.slow_update(3);
     let r = stage
-        .promote("v2", &canary("[50]", "30s"))
-        .input("timeout", "4s")
+        .promote("v2", &canary("[50]", "3s"))
+        .input("timeout", "6s")
         .execute();
     r.assert_end(1, "failed", false);
     let error = r.error();

@@ -81,7 +81,7 @@ fn a_slow_update_is_waited_for_and_noticed_within_a_second() {
         .at;
     let lag = noticed.duration_since(held_from + Duration::from_secs(3));
     assert!(
-        lag < Duration::from_millis(1500),
+        lag < Duration::from_secs(1),
         "noticed {lag:?} after completion"
     );
 }

@@ -34,9 +34,15 @@ fn a_bare_number_timeout_exits_2_naming_the_input_and_the_fix() {
             assert!(r.stderr.contains(&needle), "{needle}: {}", r.stderr);
         }
         assert!(
-            r.stdout.contains("::error::") && r.stdout.contains("30m"),
+            r.stdout.contains("::error::") && r.stdout.contains(&format!("`{n}m`")),
             "an annotation tells the fix:\n{}",
             r.stdout
+        );
+        assert_eq!(
+            r.stderr.matches("m` or `").count(),
+            1,
+            "said once: {}",
+            r.stderr
         );
         assert_eq!(r.output("result"), None, "no report after a usage error");
         recorder.assert_no_requests();

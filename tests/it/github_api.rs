@@ -13,10 +13,11 @@ use wiremock::matchers::{bearer_token, method, path, query_param, query_param_is
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::support::github_api::*;
+use crate::support::github_stand_in::example;
 
 #[tokio::test]
 async fn first_comment_is_created() {
-    let server = MockServer::start().await;
+    let server = crate::support::github_stand_in::server().await;
     Mock::given(method("GET"))
         .and(path(comments_path("")))
         .and(query_param("per_page", "100"))
@@ -92,11 +93,26 @@ async fn two_pages_with_ours_on_page_two(server: &MockServer, base_path: &str) {
         .expect(1)
         .mount(server)
         .await;
+    // GraphQL's viewer names the installation token's bot (GitHub.com's `/graphql`, an
+    // Enterprise Server's `/api/graphql` beside `/api/v3`).
+    let graphql = match base_path.strip_suffix("/v3") {
+        Some(api) => format!("{api}/graphql"),
+        None => format!("{base_path}/graphql"),
+    };
+    Mock::given(method("POST"))
+        .and(path(graphql))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"data": {"viewer": {"login": "github-actions[bot]"}}})),
+        )
+        .expect(1)
+        .mount(server)
+        .await;
 }
 
 #[tokio::test]
 async fn a_second_run_updates_the_comment_found_on_page_two() {
-    let server = MockServer::start().await;
+    let server = crate::support::github_stand_in::server().await;
     two_pages_with_ours_on_page_two(&server, "").await;
     expect_updated(&server, "", 4242, "new report").await;
     expect_no_post(&server).await;
@@ -112,6 +128,7 @@ async fn a_second_run_updates_the_comment_found_on_page_two() {
             "GET /repos/octo-org/app/issues/7/comments?per_page=100",
             "GET /repos/octo-org/app/issues/7/comments?per_page=100&page=2",
             "GET /user",
+            "POST /graphql",
             "PATCH /repos/octo-org/app/issues/comments/4242"
         ]
     );
@@ -120,7 +137,7 @@ async fn a_second_run_updates_the_comment_found_on_page_two() {
 
 #[tokio::test]
 async fn enterprise_server_base_path_is_kept_for_every_page_and_write() {
-    let server = MockServer::start().await;
+    let server = crate::support::github_stand_in::server().await;
     two_pages_with_ours_on_page_two(&server, "/api/v3").await;
     expect_updated(&server, "/api/v3", 4242, "ghes").await;
 
@@ -134,6 +151,7 @@ async fn enterprise_server_base_path_is_kept_for_every_page_and_write() {
             "GET /api/v3/repos/octo-org/app/issues/7/comments?per_page=100",
             "GET /api/v3/repos/octo-org/app/issues/7/comments?per_page=100&page=2",
             "GET /api/v3/user",
+            "POST /api/graphql",
             "PATCH /api/v3/repos/octo-org/app/issues/comments/4242"
         ]
     );
@@ -142,7 +160,7 @@ async fn enterprise_server_base_path_is_kept_for_every_page_and_write() {
 
 #[tokio::test]
 async fn fixed_drift_updates_the_same_comment_with_the_new_body() {
-    let server = MockServer::start().await;
+    let server = crate::support::github_stand_in::server().await;
     let gh = client(&server.uri());
 
     // Run 1: drift found, no comment yet.
@@ -165,6 +183,14 @@ async fn fixed_drift_updates_the_same_comment_with_the_new_body() {
         .mount(&server)
         .await;
     expect_updated(&server, "", 900, "✅ no drift").await;
+    Mock::given(method("POST"))
+        .and(path("/graphql"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"data": {"viewer": {"login": "github-actions[bot]"}}})),
+        )
+        .mount(&server)
+        .await;
     expect_no_post(&server).await;
     let second = gh.upsert_comment(7, MARKER, "✅ no drift").await;
     assert_eq!(second, Ok(CommentAction::Updated(900)));
@@ -172,7 +198,7 @@ async fn fixed_drift_updates_the_same_comment_with_the_new_body() {
 
 #[tokio::test]
 async fn forbidden_comment_names_the_pull_requests_permission_and_is_not_retried() {
-    let server = MockServer::start().await;
+    let server = crate::support::github_stand_in::server().await;
     list_comments(&server, json!([])).await;
     Mock::given(method("POST"))
         .and(path(comments_path("")))
@@ -205,7 +231,7 @@ async fn forbidden_comment_names_the_pull_requests_permission_and_is_not_retried
 
 #[tokio::test]
 async fn a_bad_gateway_is_retried_with_the_default_policy() {
-    let server = MockServer::start().await;
+    let server = crate::support::github_stand_in::server().await;
     Mock::given(method("POST"))
         .and(path("/repos/octo-org/app/deployments"))
         .respond_with(ResponseTemplate::new(502).set_body_string("Bad Gateway"))
@@ -213,25 +239,30 @@ async fn a_bad_gateway_is_retried_with_the_default_policy() {
         .expect(1)
         .mount(&server)
         .await;
-    Mock::given(method("POST"))
-        .and(path("/repos/octo-org/app/deployments"))
-        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 77, "sha": "0123abc"})))
-        .expect(1)
-        .mount(&server)
-        .await;
+    // Before trying again it looks for the deployment: GitHub lists only others.
+    let route = "/repos/octo-org/app/deployments";
+    example(&server, "GET", route, 200, |_| {}).await;
+    example(&server, "POST", route, 201, |d| d["id"] = json!(77)).await;
 
     let gh = GitHub::new(&server.uri(), &Secret::new(TOKEN), "octo-org/app").expect("client");
     let id = gh
-        .create_deployment("0123abc", "staging", false, "promote")
+        .create_deployment(deployment("0123abc", "staging", "promote"))
         .await;
 
     assert_eq!(id, Ok(77));
-    assert_eq!(seen(&server).await.len(), 2);
+    assert_eq!(
+        seen(&server).await,
+        [
+            "POST /repos/octo-org/app/deployments",
+            "GET /repos/octo-org/app/deployments?sha=0123abc&environment=staging&per_page=100",
+            "POST /repos/octo-org/app/deployments",
+        ]
+    );
 }
 
 #[tokio::test]
 async fn a_retried_comment_searches_again_before_posting() {
-    let server = MockServer::start().await;
+    let server = crate::support::github_stand_in::server().await;
     Mock::given(method("GET"))
         .and(path(comments_path("")))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
@@ -264,7 +295,7 @@ async fn a_retried_comment_searches_again_before_posting() {
 
 #[tokio::test]
 async fn server_errors_give_up_after_three_attempts() {
-    let server = MockServer::start().await;
+    let server = crate::support::github_stand_in::server().await;
     Mock::given(method("POST"))
         .and(path("/repos/octo-org/app/deployments/77/statuses"))
         .respond_with(ResponseTemplate::new(503).set_body_json(json!({"message": "unavailable"})))
@@ -273,7 +304,13 @@ async fn server_errors_give_up_after_three_attempts() {
         .await;
 
     let err = client(&server.uri())
-        .set_deployment_status(77, DeploymentState::Success, "https://x/run/1", "done")
+        .set_deployment_status(
+            77,
+            DeploymentState::Success,
+            "https://x/run/1",
+            "done",
+            None,
+        )
         .await
         .unwrap_err();
 
@@ -285,8 +322,9 @@ async fn server_errors_give_up_after_three_attempts() {
 
 #[tokio::test]
 async fn a_silent_server_is_bounded_by_the_request_timeout() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
+    let server = crate::support::github_stand_in::server().await;
+    // Every request, the search before a retried create too, goes unanswered.
+    Mock::given(wiremock::matchers::any())
         .respond_with(
             ResponseTemplate::new(201)
                 .set_body_json(json!({"id": 1}))
@@ -304,7 +342,7 @@ async fn a_silent_server_is_bounded_by_the_request_timeout() {
 
     let started = std::time::Instant::now();
     let err = gh
-        .create_deployment("0123abc", "staging", false, "promote")
+        .create_deployment(deployment("0123abc", "staging", "promote"))
         .await
         .unwrap_err();
 

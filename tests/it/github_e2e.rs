@@ -13,7 +13,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 async fn the_first_run_creates_the_comment() {
     let moto = Moto::start();
     let cf_id = distribution_id(&seed(&moto));
-    let github = MockServer::start().await;
+    let github = server().await;
     mock_empty_comment_list(&github).await;
     mock_create_comment(&github, 501).await;
 
@@ -40,7 +40,8 @@ async fn the_first_run_creates_the_comment() {
     assert!(posted.contains("https://github.example.test/acme/app/actions/runs/9876"));
     // Secrets are redacted in the comment exactly as in the summary.
     assert!(!posted.contains(&cf_id), "{posted}");
-    assert!(posted.contains(&lambda_promote::secret::redact(&cf_id)));
+    let shown = lambda_promote::secret::redact(&cf_id).replace('*', "&#42;");
+    assert!(posted.contains(&shown), "{shown} in {posted}");
     assert_token_never_printed(&result);
 }
 
@@ -57,8 +58,12 @@ async fn mock_two_pages(github: &MockServer, ours: u64, old_body: &str) {
                     format!("<{next}>; rel=\"next\", <{next}>; rel=\"last\""),
                 )
                 .set_body_json(json!([
-                    {"id": 11, "body": "LGTM"},
-                    {"id": 12, "body": "lambda-promote report, but not the marker"}
+                    listed_comment(11, Some("LGTM"), "octocat"),
+                    listed_comment(
+                        12,
+                        Some("lambda-promote report, but not the marker"),
+                        "octocat"
+                    )
                 ])),
         )
         .mount(github)
@@ -67,23 +72,27 @@ async fn mock_two_pages(github: &MockServer, ours: u64, old_body: &str) {
         .and(path(COMMENTS))
         .and(query_param("page", "2"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!([
-            {"id": 13, "body": null},
-            {"id": ours, "body": old_body, "user": {"login": "github-actions[bot]", "type": "Bot"}}
+            listed_comment(13, None, "octocat"),
+            listed_comment(ours, Some(old_body), "github-actions[bot]")
         ])))
         .mount(github)
         .await;
-    Mock::given(method("PATCH"))
-        .and(path(format!("/repos/acme/app/issues/comments/{ours}")))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": ours})))
-        .mount(github)
-        .await;
+    let route = format!("/repos/acme/app/issues/comments/{ours}");
+    example(github, "PATCH", &route, 200, |c| c["id"] = json!(ours)).await;
+    viewer_is_the_bot(github).await;
+}
+
+/// GraphQL's viewer: the Actions bot, as for `GITHUB_TOKEN` (`GET /user` refuses it).
+async fn viewer_is_the_bot(github: &MockServer) {
+    let viewer = json!({"data": {"viewer": {"login": "github-actions[bot]"}}});
+    answer(github, "POST", Some("/graphql"), 200, viewer).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_later_run_updates_the_comment_found_on_page_two() {
     let moto = Moto::start();
     let cf_id = distribution_id(&seed(&moto));
-    let github = MockServer::start().await;
+    let github = server().await;
     mock_two_pages(&github, 777, &format!("{MARKER}\nold report")).await;
 
     let result = execute(pull_request(&moto, &github, &cf_id)).await;
@@ -96,12 +105,13 @@ async fn a_later_run_updates_the_comment_found_on_page_two() {
             format!("GET {COMMENTS}?per_page=100"),
             format!("GET {COMMENTS}?per_page=100&page=2"),
             "GET /user".to_owned(),
+            "POST /graphql".to_owned(),
             "PATCH /repos/acme/app/issues/comments/777".to_owned(),
         ],
         "no second comment is created"
     );
     assert_authorised(&seen);
-    let patched = comment_body(&seen[3]);
+    let patched = comment_body(&seen[4]);
     assert!(
         patched.starts_with(MARKER) && patched.contains("**No drift"),
         "{patched}"
@@ -115,7 +125,7 @@ async fn fixing_the_drift_updates_the_same_comment_to_a_clean_verdict() {
     let cf_id = distribution_id(&seed(&moto));
 
     // Run 1: the secret is wrong, the comment is created saying so.
-    let github = MockServer::start().await;
+    let github = server().await;
     mock_empty_comment_list(&github).await;
     mock_create_comment(&github, 900).await;
     let drift = execute(pull_request(&moto, &github, "EWRONGDISTRIB1")).await;
@@ -136,17 +146,12 @@ async fn fixing_the_drift_updates_the_same_comment_to_a_clean_verdict() {
     assert!(!first.contains("EWRONGDISTRIB1"), "{first}");
 
     // Run 2: GitHub now lists that comment; the fixed secret updates it in place.
-    github.reset().await;
-    Mock::given(method("GET"))
-        .and(path(COMMENTS))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([{"id": 900, "body": first, "user": {"login": "github-actions[bot]", "type": "Bot"}}])))
-        .mount(&github)
-        .await;
-    Mock::given(method("PATCH"))
-        .and(path("/repos/acme/app/issues/comments/900"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": 900})))
-        .mount(&github)
-        .await;
+    reset(&github).await;
+    let listed = json!([listed_comment(900, Some(&first), "github-actions[bot]")]);
+    answer(&github, "GET", Some(COMMENTS), 200, listed).await;
+    let route = "/repos/acme/app/issues/comments/900";
+    example(&github, "PATCH", route, 200, |c| c["id"] = json!(900)).await;
+    viewer_is_the_bot(&github).await;
     let fixed = execute(pull_request(&moto, &github, &cf_id)).await;
     fixed.assert_code(0);
     let seen = requests(&github).await;
@@ -156,10 +161,11 @@ async fn fixing_the_drift_updates_the_same_comment_to_a_clean_verdict() {
         [
             format!("GET {COMMENTS}?per_page=100"),
             "GET /user".to_owned(),
+            "POST /graphql".to_owned(),
             "PATCH /repos/acme/app/issues/comments/900".to_owned()
         ]
     );
-    let updated = comment_body(&seen[2]);
+    let updated = comment_body(&seen[3]);
     assert!(updated.starts_with(MARKER), "{updated}");
     assert!(
         updated.contains("**success**") && updated.contains("**No drift"),
@@ -174,7 +180,7 @@ async fn fixing_the_drift_updates_the_same_comment_to_a_clean_verdict() {
 async fn a_403_is_a_warning_naming_the_permission_and_keeps_the_exit_code() {
     let moto = Moto::start();
     let cf_id = distribution_id(&seed(&moto));
-    let github = MockServer::start().await;
+    let github = server().await;
     mock_empty_comment_list(&github).await;
     Mock::given(method("POST"))
         .and(path(COMMENTS))

@@ -5,11 +5,11 @@ use crate::support::github_api::*;
 use lambda_promote::github::api::{DeploymentState, GitHubError};
 use serde_json::json;
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, ResponseTemplate};
 
 #[tokio::test]
 async fn the_token_shows_in_no_error() {
-    let server = MockServer::start().await;
+    let server = crate::support::github_stand_in::server().await;
     // A misbehaving proxy that echoes the credential back in its error.
     let echo = json!({"message": format!("bad credentials: Bearer {TOKEN}")});
     Mock::given(method("GET"))
@@ -35,13 +35,13 @@ async fn the_token_shows_in_no_error() {
 
     let errors = [
         gh.upsert_comment(7, MARKER, "x").await.unwrap_err(),
-        gh.create_deployment("abc", "dev", false, "d")
+        gh.create_deployment(deployment("abc", "dev", "d"))
             .await
             .unwrap_err(),
-        gh.set_deployment_status(1, DeploymentState::Success, LOG_URL, "d")
+        gh.set_deployment_status(1, DeploymentState::Success, LOG_URL, "d", None)
             .await
             .unwrap_err(),
-        gh.set_deployment_status(2, DeploymentState::Success, LOG_URL, "d")
+        gh.set_deployment_status(2, DeploymentState::Success, LOG_URL, "d", None)
             .await
             .unwrap_err(),
     ];
@@ -56,7 +56,7 @@ async fn the_token_shows_in_no_error() {
         listener.local_addr().expect("addr")
     };
     let err = client(&format!("http://{closed}"))
-        .create_deployment("abc", "dev", false, "d")
+        .create_deployment(deployment("abc", "dev", "d"))
         .await
         .unwrap_err();
     assert!(err.to_string().contains("after 3 attempts"), "{err}");
@@ -65,7 +65,7 @@ async fn the_token_shows_in_no_error() {
 
 #[tokio::test]
 async fn an_exhausted_rate_limit_is_not_blamed_on_permissions() {
-    let server = MockServer::start().await;
+    let server = crate::support::github_stand_in::server().await;
     Mock::given(method("POST"))
         .and(path("/repos/octo-org/app/deployments"))
         .respond_with(
@@ -79,7 +79,7 @@ async fn an_exhausted_rate_limit_is_not_blamed_on_permissions() {
         .await;
 
     let err = client(&server.uri())
-        .create_deployment("abc", "dev", false, "d")
+        .create_deployment(deployment("abc", "dev", "d"))
         .await
         .unwrap_err();
 

@@ -41,6 +41,7 @@ fn environment(name: &str, image: ImageSource, function: &str) -> Environment {
         post_traffic: None,
         keep_versions: None,
         invalidate: None,
+        url: None,
     }
 }
 
@@ -179,7 +180,12 @@ fn sample_contract_gets_exactly_the_expected_grants() {
         ("cloudfront:ListDistributions", anything.clone()),
         // Only production runs a canary: its metrics and its alarm.
         ("cloudwatch:GetMetricData", anything.clone()),
-        ("cloudwatch:DescribeAlarms", anything.clone()),
+        (
+            "cloudwatch:DescribeAlarms",
+            set(&[&format!(
+                "arn:aws:cloudwatch:{REGION}:{ACCOUNT}:alarm:worker-prod-errors"
+            )]),
+        ),
         // Provisioned concurrency is matched on every promotion.
         ("lambda:GetProvisionedConcurrencyConfig", both.clone()),
         (
@@ -258,7 +264,6 @@ fn statements_are_valid_iam_and_unique() {
                 strings(&statement["Action"]),
                 set(&[
                     "cloudfront:ListDistributions",
-                    "cloudwatch:DescribeAlarms",
                     "cloudwatch:GetMetricData",
                     "logs:DescribeLogGroups",
                     "sts:GetCallerIdentity"

@@ -271,8 +271,26 @@ fn a_promotion_against_the_model_waits_for_the_update_and_guards_every_write() {
         .collect();
     assert!(statuses.iter().any(|s| s == "InProgress"), "{statuses:?}");
     assert_eq!(statuses.last().map(String::as_str), Some("Successful"));
-    // Every write went through its revision guard: none was refused.
-    assert!(stage.proxy.log().iter().all(|s| s.status != 412));
+    // Every write went through its revision guard: each carried a RevisionId, none was
+    // refused.
+    let writes: Vec<_> = stage
+        .proxy
+        .log()
+        .into_iter()
+        .filter(|s| {
+            ["UpdateFunctionCode", "PublishVersion", "UpdateAlias"].contains(&s.op.as_str())
+        })
+        .collect();
+    assert_eq!(writes.len(), 3, "{writes:#?}");
+    for w in &writes {
+        assert!(
+            w.body.contains("\"RevisionId\""),
+            "{} sent no RevisionId: {}",
+            w.op,
+            w.body
+        );
+        assert_ne!(w.status, 412, "{w:?}");
+    }
 }
 
 #[test]
@@ -289,9 +307,18 @@ fn a_canary_against_the_model_promotes_or_rolls_back() {
         .aws
         .put_events(GROUP, &stream, &["ERROR in the canary"]);
     let r = running.wait();
-    r.assert_code(1);
-    assert_eq!(r.output("result"), Some("rolled-back"));
+    r.assert_end(1, "rolled-back", true);
     stage.assert_alias("2");
+    // Rolled back for the error line of the new version, not for anything else.
+    let records = r.canary_records();
+    assert_eq!(records[0]["verdict"], "failed", "{records:#?}");
+    assert_eq!(records[0]["errors"], 1, "{records:#?}");
+    assert!(
+        records[0]["first_errors"]
+            .to_string()
+            .contains("ERROR in the canary"),
+        "{records:#?}"
+    );
 }
 
 #[test]

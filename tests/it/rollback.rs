@@ -1,14 +1,42 @@
-//! `rollback` at the binary level against moto: back to the version recorded on the alias,
+//! `rollback` at the binary level against moto behind the realism proxy: back to the version recorded on the alias,
 //! to an explicit `to-version`, and a clear refusal of a version that does not exist.
 
 use crate::support::seed::{function, function_on_v1, world};
-use crate::support::{Action, Fault, Match, Moto, Proxy, Rule, Run, dev_contract};
+use crate::support::{Action, Fault, Match, Moto, Proxy, Realism, Rule, Run, dev_contract};
 use serde_json::json;
+use std::ops::Deref;
+
+/// moto behind the realism proxy: `endpoint()` is the proxy's, for the binary; every other
+/// read (`alias`, `lambda_state`, `seed`) goes to moto directly.
+struct World {
+    moto: Moto,
+    proxy: Proxy,
+}
+
+impl World {
+    fn start() -> World {
+        let moto = Moto::start();
+        let proxy = Proxy::start(moto.port(), 9);
+        proxy.model(Realism::new());
+        World { moto, proxy }
+    }
+
+    fn endpoint(&self) -> String {
+        self.proxy.endpoint()
+    }
+}
+
+impl Deref for World {
+    type Target = Moto;
+    fn deref(&self) -> &Moto {
+        &self.moto
+    }
+}
 
 const REPO: &str = "123456789012.dkr.ecr.us-east-1.amazonaws.com/worker";
 
-fn moto() -> Moto {
-    let moto = Moto::start();
+fn moto() -> World {
+    let moto = World::start();
     moto.seed(world(
         &["v1", "v2"],
         vec![
@@ -21,7 +49,7 @@ fn moto() -> Moto {
 }
 
 /// dev promoted to image v2 (version 2), so its alias records version 1 as the previous.
-fn promote_v2(moto: &Moto) {
+fn promote_v2(moto: &World) {
     Run::action()
         .endpoint(&moto.endpoint())
         .contract_text(&dev_contract("dev", &["worker-dev"], ""))
@@ -31,7 +59,7 @@ fn promote_v2(moto: &Moto) {
         .assert_code(0);
 }
 
-fn rollback(moto: &Moto) -> Run {
+fn rollback(moto: &World) -> Run {
     Run::action()
         .endpoint(&moto.endpoint())
         .contract_text(&dev_contract("dev", &["worker-dev"], ""))
@@ -53,8 +81,10 @@ fn rollback_returns_to_the_recorded_previous_version_then_to_an_explicit_one() {
     assert_eq!(back.out("version"), "1");
     let (version, description) = moto.alias("worker-dev", "live");
     assert_eq!(version, "1");
-    // The rollback records what it replaced, so a second rollback goes forward again.
-    assert!(description.contains("previous=2"), "{description}");
+    // The rollback marks the alias rolled back: a second one without `to-version` changes
+    // nothing (SPEC "Rollback is idempotent"); `to-version` goes forward on purpose.
+    assert!(description.contains("rolled-back-from=2"), "{description}");
+    assert!(!description.contains("previous="), "{description}");
     assert!(back.summary.contains("rollback"), "{}", back.summary);
 
     let forward = rollback(&moto).input("to-version", "2").execute();
@@ -65,7 +95,7 @@ fn rollback_returns_to_the_recorded_previous_version_then_to_an_explicit_one() {
 
 #[test]
 fn rollback_clears_a_routing_split() {
-    let moto = Moto::start();
+    let moto = World::start();
     let mut split = function("worker-dev", &["v1", "v2"], 1, None);
     split["aliases"][0]["weights"] = json!({"2": 0.5});
     moto.seed(world(&["v1", "v2"], vec![split]));
@@ -131,7 +161,7 @@ fn rollback_refuses_a_version_that_is_not_an_image() {
 
 #[test]
 fn rollback_moves_no_alias_when_one_function_of_the_environment_cannot_roll_back() {
-    let moto = Moto::start();
+    let moto = World::start();
     let two_versions =
         |name: &str, description: &str| function(name, &["v1", "v2"], 2, Some(description));
     // worker-a records its previous version; worker-b was set by hand and records none.
@@ -180,6 +210,7 @@ fn a_failed_alias_write_puts_back_the_functions_already_rolled_back() {
     moto.seed(world(&["v1", "v2"], vec![rolled("api"), rolled("jobs")]));
     // Every write to the second function's alias is refused, after its reads succeeded.
     let proxy = Proxy::start(moto.port(), 1);
+    proxy.model(Realism::new());
     proxy.add(Rule::new(
         Match::op("UpdateAlias").path("/functions/jobs/aliases/live"),
         Action::Fail(Fault::status(500, "ServiceException", "injected")),

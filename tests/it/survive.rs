@@ -87,7 +87,8 @@ fn a_panic_after_an_all_at_once_write_puts_the_alias_back() {
 fn a_canary_interval_no_clock_can_hold_is_a_contract_error_before_any_aws_call() {
     let stage = Stage::start(45);
     let r = stage
-        .promote("v2", &canary("[10]", "10000000000000000000"))
+        // (A bare number is refused for its missing unit first: the unit is written here.)
+        .promote("v2", &canary("[10]", "99999999h"))
         .execute();
     r.assert_code(2);
     let all = format!("{}{}", r.stdout, r.stderr);
@@ -117,9 +118,11 @@ fn a_failed_restore_names_the_alias_left_split_and_the_fix() {
     stage
         .proxy
         .add(Rule::new(Match::op("UpdateAlias"), Action::Fail(Fault::ServerError)).skip(1));
+    // At least 6s of canary; the slow update makes the 6s timeout expire at 50%.
+    stage.slow_update(3);
     let r = stage
-        .promote("v2", &canary("[50]", "30s"))
-        .input("timeout", "3s")
+        .promote("v2", &canary("[50]", "3s"))
+        .input("timeout", "6s")
         .execute();
     r.assert_end(1, "failed", false);
     // What the alias serves at the end: version 1, with half the traffic on 2.

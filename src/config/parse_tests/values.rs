@@ -31,11 +31,14 @@ fn canary_interval_and_limits() {
     };
     assert_eq!(codes(&env("interval: 5 minutes")), ["bad-duration"]);
     assert_eq!(codes(&env("interval: 0s")), ["bad-duration"]);
+    // A bare number has no unit, as for the `timeout` input.
+    assert_eq!(codes(&env("interval: 90")), ["bad-duration"]);
+    assert_eq!(codes(&env("interval: '20'")), ["bad-duration"]);
     assert_eq!(codes(&env("max-errors: -1")), ["out-of-range"]);
     assert_eq!(codes(&env("error-pattern: ''")), ["empty-value"]);
     let c = parse(
         "c.yml",
-        &env("interval: 90, max-errors: 3, error-pattern: '?ERROR ?Task'"),
+        &env("interval: 90s, max-errors: 3, error-pattern: '?ERROR ?Task'"),
     )
     .unwrap();
     let Strategy::Canary(canary) = &c.environments[0].strategy else {
@@ -142,4 +145,17 @@ fn keep_versions_and_invalidate() {
         codes(&env("invalidate: { paths: ['/*'] }")),
         ["missing-key"]
     );
+}
+
+#[test]
+fn an_environment_url_is_http_or_https() {
+    let env = |s: &str| with_env(&format!("{MINIMAL_ENV}{s}\n"));
+    let ok = parse("c.yml", &env("url: https://app.example.com")).expect("valid");
+    assert_eq!(
+        ok.environments[0].url.as_deref(),
+        Some("https://app.example.com")
+    );
+    assert_eq!(codes(&env("url: app.example.com")), ["bad-value"]);
+    assert_eq!(codes(&env("url: 'https://'")), ["bad-value"]);
+    assert_eq!(codes(&env("url: [x]")), ["wrong-type"]);
 }

@@ -140,7 +140,8 @@ impl GitHub {
         let mine = if marked.is_empty() {
             None
         } else {
-            ours(&marked, &self.own_login().await?)
+            // An unknown identity owns nothing: a new comment, never an edit.
+            self.own_login().await?.and_then(|me| ours(&marked, &me))
         };
         match mine {
             Some(id) => {

@@ -1,9 +1,17 @@
 //! GitHub Deployments: one per promoted environment, with `in_progress`, then
-//! `success` or `failure` statuses that point at the run's log.
+//! `success`, `failure` or `error` statuses that point at the run's log and,
+//! when the environment has one, its URL.
 //! <https://docs.github.com/en/rest/deployments/deployments#create-a-deployment>
+//!
+//! A create whose answer never came may have landed: before trying again we
+//! look for the Deployment by the key in its `payload`, so a retry never makes
+//! a second one.
 
-use serde::Serialize;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use serde::de::IgnoredAny;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use super::error::{DEPLOYMENTS_PERMISSION, GitHubError};
 use super::{Created, GitHub, retry};
@@ -15,6 +23,23 @@ pub enum DeploymentState {
     InProgress,
     Success,
     Failure,
+    /// The run stopped on an error before its end.
+    Error,
+}
+
+/// The `payload` key that names the run which created a Deployment.
+const PAYLOAD_KEY: &str = "lambda-promote";
+
+/// What a Deployment is made of.
+#[derive(Debug, Clone, Copy)]
+pub struct NewDeployment<'a> {
+    /// The commit deployed (`GITHUB_SHA`).
+    pub sha: &'a str,
+    pub environment: &'a str,
+    pub production: bool,
+    pub description: &'a str,
+    /// Unique to the run and attempt (`RUN_ID/ATTEMPT/COMMAND`): finds a create that landed.
+    pub key: &'a str,
 }
 
 /// GitHub's limit on a deployment status description.
@@ -37,11 +62,12 @@ pub fn truncate_description(description: &str) -> String {
 }
 
 #[derive(Serialize)]
-struct NewDeployment<'a> {
+struct Body<'a> {
     #[serde(rename = "ref")]
     sha: &'a str,
     environment: &'a str,
     description: String,
+    payload: Value,
     // Never merge the default branch into the ref: we deploy exactly this commit.
     auto_merge: bool,
     // The workflow already gates on its checks; an empty list skips GitHub's own.
@@ -55,32 +81,44 @@ struct NewStatus<'a> {
     state: DeploymentState,
     log_url: &'a str,
     description: String,
+    // GitHub links the environment to this URL ("View deployment").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    environment_url: Option<&'a str>,
+}
+
+#[derive(Deserialize)]
+struct Listed {
+    id: u64,
+    #[serde(default)]
+    payload: Value,
 }
 
 impl GitHub {
-    /// Records a deployment of commit `sha` to `environment`; returns its id.
-    pub async fn create_deployment(
-        &self,
-        sha: &str,
-        environment: &str,
-        production: bool,
-        description: &str,
-    ) -> Result<u64, GitHubError> {
+    /// Records a deployment; returns its id. A retry first looks for the one
+    /// an unanswered attempt may have made.
+    pub async fn create_deployment(&self, new: NewDeployment<'_>) -> Result<u64, GitHubError> {
         let route = self.repo_route("/deployments");
-        let body = NewDeployment {
-            sha,
-            environment,
-            description: truncate_description(description),
+        let body = Body {
+            sha: new.sha,
+            environment: new.environment,
+            description: truncate_description(new.description),
+            payload: serde_json::json!({ PAYLOAD_KEY: new.key }),
             auto_merge: false,
             required_contexts: [],
-            production_environment: production,
+            production_environment: new.production,
             transient_environment: false,
         };
+        let tried = AtomicBool::new(false);
         retry::run(
             &self.policy,
             DEPLOYMENTS_PERMISSION,
             "deployment",
             || async {
+                if tried.swap(true, Ordering::SeqCst)
+                    && let Some(id) = self.find_deployment(&route, new).await?
+                {
+                    return Ok(id);
+                }
                 let created: Created = self.post(&route, &body).await?;
                 Ok(created.id)
             },
@@ -88,19 +126,41 @@ impl GitHub {
         .await
     }
 
-    /// Adds a status to deployment `id`; `log_url` links to the workflow run.
+    /// The Deployment of `new.sha` to `new.environment` whose payload holds `new.key`.
+    /// <https://docs.github.com/en/rest/deployments/deployments#list-deployments>
+    async fn find_deployment(
+        &self,
+        route: &str,
+        new: NewDeployment<'_>,
+    ) -> Result<Option<u64>, super::error::Failure> {
+        let query = [
+            ("sha", new.sha),
+            ("environment", new.environment),
+            ("per_page", "100"),
+        ];
+        let listed: Vec<Listed> = self.get(route, Some(&query)).await?;
+        Ok(listed
+            .iter()
+            .find(|d| d.payload.get(PAYLOAD_KEY).and_then(Value::as_str) == Some(new.key))
+            .map(|d| d.id))
+    }
+
+    /// Adds a status to deployment `id`; `log_url` links to the workflow run,
+    /// `environment_url` to where the environment is served.
     pub async fn set_deployment_status(
         &self,
         id: u64,
         state: DeploymentState,
         log_url: &str,
         description: &str,
+        environment_url: Option<&str>,
     ) -> Result<(), GitHubError> {
         let route = self.repo_route(&format!("/deployments/{id}/statuses"));
         let body = NewStatus {
             state,
             log_url,
             description: truncate_description(description),
+            environment_url,
         };
         retry::run(
             &self.policy,
@@ -125,9 +185,10 @@ mod tests {
             DeploymentState::InProgress,
             DeploymentState::Success,
             DeploymentState::Failure,
+            DeploymentState::Error,
         ])
         .unwrap();
-        assert_eq!(json, r#"["in_progress","success","failure"]"#);
+        assert_eq!(json, r#"["in_progress","success","failure","error"]"#);
     }
 
     #[test]

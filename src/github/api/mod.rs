@@ -21,7 +21,7 @@ use serde::Serialize;
 use crate::secret::Secret;
 
 pub use comment::{CommentAction, marker_tag};
-pub use deployment::{DeploymentState, truncate_description};
+pub use deployment::{DeploymentState, NewDeployment, truncate_description};
 pub use error::{COMMENTS_PERMISSION, DEPLOYMENTS_PERMISSION, GitHubError};
 pub use retry::RetryPolicy;
 

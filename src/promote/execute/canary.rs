@@ -8,8 +8,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use tokio::time::Instant;
 
 use super::canary_gates::GateWatch;
+use super::coordinator::Coordinator;
 use super::failure::CanaryError;
-use super::shift::{self, Moved, ShiftFailure};
+use super::shift::{self, AliasTarget, Moved, ShiftFailure};
 use crate::aws::Write;
 use crate::aws::types::AliasInfo;
 use crate::cancel::Cancel;
@@ -20,6 +21,8 @@ use crate::report::model::CanaryRecord;
 
 pub struct Watch<'a> {
     pub write: &'a Write,
+    pub coord: &'a Coordinator,
+    pub part: usize,
     pub function: &'a str,
     pub alias: &'a str,
     pub before: Option<&'a AliasInfo>,
@@ -48,18 +51,10 @@ pub async fn shift(
     };
     // With no version serving traffic yet there is nothing to split against.
     let Some(before) = w.before else {
-        return shift::all_at_once(
-            w.write,
-            w.function,
-            w.alias,
-            None,
-            w.new_version,
-            w.description,
-            moved,
-        )
-        .await
-        .map(|_| records)
-        .map_err(|e| fail(Vec::new(), e.into(), false));
+        return shift::all_at_once(&target(&w), w.new_version, moved)
+            .await
+            .map(|_| records)
+            .map_err(|e| fail(Vec::new(), e.into(), false));
     };
     // The group the new version logs to (`LoggingConfig`), read before any traffic moves:
     // counting errors in the wrong group would pass every step.
@@ -102,18 +97,10 @@ pub async fn shift(
             }
         }
     }
-    shift::all_at_once(
-        w.write,
-        w.function,
-        w.alias,
-        Some(before),
-        w.new_version,
-        w.description,
-        moved,
-    )
-    .await
-    .map(|_| records.clone())
-    .map_err(|e| fail(records, e.into(), true))
+    shift::all_at_once(&target(&w), w.new_version, moved)
+        .await
+        .map(|_| records.clone())
+        .map_err(|e| fail(records, e.into(), true))
 }
 
 /// The canary's gates, kept across its steps, against the version the alias served.
@@ -131,28 +118,27 @@ fn gate_watch<'w>(w: &Watch<'w>, before: &'w AliasInfo) -> GateWatch<'w> {
     }
 }
 
-/// Routes `percent` of the alias to the new version, guarded by our last write's revision.
+/// The alias as the canary writes it.
+fn target<'w>(w: &Watch<'w>) -> AliasTarget<'w> {
+    AliasTarget {
+        write: w.write,
+        coord: w.coord,
+        part: w.part,
+        function: w.function,
+        alias: w.alias,
+        before: w.before,
+        description: w.description,
+    }
+}
+
+/// Routes `percent` of the alias to the new version (the version it served keeps the rest).
 async fn route(
     w: &Watch<'_>,
     before: &AliasInfo,
     percent: u8,
     moved: &mut Option<Moved>,
 ) -> Result<(), crate::aws::AwsError> {
-    let guard = moved
-        .as_ref()
-        .and_then(|m| m.revision_id.clone())
-        .or_else(|| before.revision_id.clone());
     let weights = BTreeMap::from([(w.new_version.to_string(), f64::from(percent) / 100.0)]);
-    let after = super::readback::update_alias(
-        w.write,
-        w.function,
-        w.alias,
-        &before.version,
-        &weights,
-        w.description,
-        guard.as_deref(),
-    )
-    .await?;
-    shift::record(moved, w.function, w.alias, Some(before), &after);
+    shift::write(&target(w), &before.version, &weights, moved).await?;
     Ok(())
 }

@@ -3,19 +3,14 @@
 //! `verdict.rs`). A read that fails is an error the caller counts: it fails closed.
 
 use std::collections::BTreeSet;
-use std::time::Duration;
 
 use crate::aws::metrics::MetricsQuery;
 use crate::aws::{AwsError, Read};
 use crate::config::metrics::Gates;
 use crate::promote::verdict::{Verdict, VersionStats, judge};
 
-/// How long after a step's end its last metrics read waits, so Lambda's per-minute
-/// metrics are complete (they arrive a minute or two late): two minutes, or the interval
-/// when that is shorter (README, "Canary verdicts").
-pub fn metrics_lag(interval: Duration) -> Duration {
-    interval.min(Duration::from_secs(120))
-}
+// The metrics' lag lives with the other step timings, which `plan` reads too.
+pub use crate::promote::canary_window::metrics_lag;
 
 /// Extensions of an inconclusive step, each one interval long, before `on-inconclusive`.
 pub const MAX_EXTENSIONS: u32 = 2;
@@ -143,6 +138,7 @@ impl GateWatch<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     #[test]
     fn the_lag_is_two_minutes_or_the_interval() {

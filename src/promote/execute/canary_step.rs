@@ -7,17 +7,16 @@
 use tokio::time::Instant;
 
 use super::canary::Watch;
-use super::canary_gates::{GateWatch, MAX_EXTENSIONS, metrics_lag};
+use super::canary_gates::{GateWatch, MAX_EXTENSIONS};
 use super::failure::CanaryError;
 use crate::aws::AwsError;
 use crate::config::metrics::OnInconclusive;
 use crate::promote::canary_logs::StepLog;
 use crate::promote::canary_window::{
-    MAX_LOG_FAILURES, PROGRESS_EVERY, ingestion_margin, now_ms, poll_every,
+    MAX_LOG_FAILURES, PROGRESS_EVERY, now_ms, poll_every, step_wait,
 };
 use crate::promote::verdict::Verdict;
 use crate::report::model::{CanaryRecord, StepMetrics};
-use crate::report::shorten::shorten;
 
 /// Events counted for "events examined" per step, at most.
 const EXAMINE_CAP: u64 = 100_000;
@@ -49,10 +48,7 @@ pub async fn watch(
 ) -> StepResult {
     let started = Instant::now();
     let end = started + w.canary.interval;
-    let mut lag = ingestion_margin(w.canary.interval);
-    if w.canary.gates.metrics.is_some() {
-        lag = lag.max(metrics_lag(w.canary.interval));
-    }
+    let lag = step_wait(w.canary.interval, w.canary.gates.metrics.is_some());
     let mut s = Step {
         w,
         percent,
@@ -129,7 +125,8 @@ impl Step<'_, '_> {
         }
         self.log_failures = 0;
         self.record.errors = log.errors;
-        self.record.first_errors = log.first.iter().map(|l| shorten(l, 200)).collect();
+        // Whole lines: the report cuts them after scrubbing (`scrub::ERROR_LINE_CHARS`).
+        self.record.first_errors = log.first.clone();
         (log.errors > u64::from(self.w.canary.max_errors)).then(|| CanaryError::TooManyErrors {
             version: self.w.new_version.to_string(),
             errors: log.errors,

@@ -23,6 +23,7 @@ pub async fn promote(job: Job<'_>) -> Outcome {
         canary: Vec::new(),
         version: None,
         moved: None,
+        warmed: None,
         warnings: Vec::new(),
     };
     let mut steps = Steps::default();

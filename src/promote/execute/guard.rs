@@ -79,6 +79,7 @@ async fn after_panic(
         canary: Vec::new(),
         version: None,
         moved,
+        warmed: None,
         warnings,
     }
 }

@@ -14,10 +14,12 @@ pub async fn run(ctx: &Context<'_>, executed: &mut Executed) {
         ));
         return;
     };
-    // The same reference for a retried request makes it idempotent.
+    // The same reference for a retried request makes it idempotent; a re-run
+    // (a new GITHUB_RUN_ATTEMPT) must invalidate again, not get the old one back.
+    // <https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CreateInvalidation.html>
     let reference = format!(
-        "lambda-promote-{}-{}",
-        ctx.run_info.run_id, ctx.image.digest
+        "lambda-promote-{}-{}-{}",
+        ctx.run_info.run_id, ctx.run_info.run_attempt, ctx.image.digest
     );
     // CloudFront is global, and the parts share the environment's account.
     match ctx.write[0]

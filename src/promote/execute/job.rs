@@ -3,6 +3,7 @@
 
 use tokio::time::Instant;
 
+use super::coordinator::Coordinator;
 use super::failure::Failure;
 use super::shift::Moved;
 use crate::aws::Write;
@@ -17,6 +18,10 @@ use crate::report::model::{CanaryRecord, StepRecord};
 
 pub struct Job<'a> {
     pub write: &'a Write,
+    /// The (account, region) part of `write`, for the coordinator's restore.
+    pub part: usize,
+    /// Hears of every alias write before it is made, and owns the way back.
+    pub coord: &'a Coordinator,
     pub env: &'a Environment,
     pub target: &'a FunctionTarget,
     /// The function's planned steps, which execute walks in order (`promote/plan.rs`).
@@ -29,6 +34,7 @@ pub struct Job<'a> {
     pub progress: &'a Progress,
     pub run_info: &'a RunInfo,
     pub deadline: Instant,
+    /// The run's signal or a sibling's failure (`coord.cancel()`): every wait ends on it.
     pub cancel: &'a Cancel,
     /// Progress lines for the run log.
     pub log: &'a (dyn Fn(&str) + Sync),
@@ -58,6 +64,9 @@ pub struct Outcome {
     pub version: Option<String>,
     /// Set once this run has written the alias.
     pub moved: Option<Moved>,
+    /// Provisioned concurrency given to the new version: the old version's is released
+    /// once the whole environment succeeded, the new one's removed once the alias is back.
+    pub warmed: Option<Warmed>,
     pub warnings: Vec<String>,
 }
 
@@ -66,4 +75,16 @@ pub(super) fn cancelled(job: &Job<'_>) -> Result<(), Status> {
         Some(sig) => Err(Status::Cancelled(sig)),
         None => Ok(()),
     }
+}
+
+/// How much provisioned concurrency the new version was given, and whether the old
+/// version had its own configuration (to remove once the new one serves the alias).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Warmed {
+    /// The new version given it.
+    pub version: String,
+    /// The version the alias served before, whose own configuration may be released.
+    pub old_version: Option<String>,
+    pub amount: i32,
+    pub old_had_own: bool,
 }

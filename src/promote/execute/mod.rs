@@ -1,16 +1,20 @@
 //! Execute, the only phase that writes (README, "Architecture"): only its functions are
 //! handed the [`Write`] handles. For one environment: every function's promotion at once,
 //! in every (account, region) part, each under the panic guard and with its part's
-//! handle; on any failure, every moved alias put back in every part; once the whole
-//! environment succeeded, the environment's own steps (pruning, the CloudFront
-//! invalidation), which must wait for it: a sibling's failure restores each alias onto
-//! the version it left, which must still exist. What happened is returned as data for
-//! the pure fold (`promote/outcome.rs`).
+//! handle, and one restore coordinator (`coordinator.rs`) that hears of every alias write
+//! before it is made: the first failure, timeout or signal aborts the siblings and puts
+//! back every alias at once (README, "Safety"). Once the whole environment succeeded, the
+//! environment's own steps (the old versions' provisioned concurrency, pruning, the
+//! CloudFront invalidation), which must wait for it: a sibling's failure restores each
+//! alias onto the version it left, which must still exist and stay warm. What happened is
+//! returned as data for the pure fold (`promote/outcome.rs`).
 
 pub mod canary;
 pub mod canary_gates;
 pub mod canary_step;
+pub mod coordinator;
 pub mod failure;
+pub mod fence;
 pub mod function;
 pub mod guard;
 pub mod housekeeping;
@@ -25,7 +29,9 @@ pub mod rollback;
 pub mod shift;
 pub mod traffic;
 pub mod warm;
+pub mod warm_after;
 
+use coordinator::Coordinator;
 use job::{Job, Status};
 use permit::Permit;
 use restore::Restored;
@@ -62,10 +68,13 @@ pub struct Context<'a> {
     pub run: &'a Run,
     /// The environment's (account, region) parts: which function lives where.
     pub parts: &'a [Part],
-    /// Per part, cancellable: every call ends soon after a signal.
+    /// Per part, cancellable: every call ends soon after a signal or a sibling's failure.
     pub write: &'a [Write],
-    /// Per part, not cancellable: restores must still run after a signal (each is bounded).
+    /// Per part, not cancellable and in the pacer's restore lane: restores must still run
+    /// after a signal (bounded by the coordinator's budget).
     pub restore: &'a [Write],
+    /// The environment's restore coordinator.
+    pub coord: &'a Coordinator,
     /// The environment (strategy, pruning and invalidation are the same in every part).
     pub env: &'a Environment,
     pub run_info: &'a RunInfo,
@@ -91,10 +100,14 @@ pub struct Executed {
 }
 
 impl Executed {
+    /// Every function succeeded and nothing was restored (a signal after the last write
+    /// still restores, and the run then did not succeed).
     pub fn all_ok(&self) -> bool {
-        self.outcomes
-            .iter()
-            .all(|o| matches!(o.status, Status::Success))
+        !self.restored.ran
+            && self
+                .outcomes
+                .iter()
+                .all(|o| matches!(o.status, Status::Success))
     }
 }
 
@@ -105,21 +118,23 @@ pub async fn environment(
     clients: Vec<Clients>,
     plans: &[FunctionPlan<'_>],
 ) -> Executed {
-    // Every call of the promotion ends soon after a signal; the restores that follow a
-    // signal use `restore`, which a signal does not cut short (each is bounded on its own).
+    // Every call of the promotion ends soon after a signal or a sibling's failure; the
+    // restores use `restore`, which neither cuts short, in the pacer's restore lane.
+    let coord = Coordinator::new(&input.run.cancel);
     let restore: Vec<Write> = clients
-        .into_iter()
-        .map(|c| Write::new(c, Permit::new()))
-        .collect();
-    let write: Vec<Write> = restore
         .iter()
-        .map(|w| w.cancellable(&input.run.cancel))
+        .map(|c| Write::new(c.restoring(), Permit::new()))
+        .collect();
+    let write: Vec<Write> = clients
+        .into_iter()
+        .map(|c| Write::new(c, Permit::new()).cancellable(coord.cancel()))
         .collect();
     let ctx = Context {
         run: input.run,
         parts: input.parts,
         write: &write,
         restore: &restore,
+        coord: &coord,
         env: input.env,
         run_info: input.run_info,
         image: input.image,
@@ -130,14 +145,15 @@ pub async fn environment(
 
 async fn walk_environment(ctx: &Context<'_>, plans: &[FunctionPlan<'_>]) -> Executed {
     let mut executed = Executed::default();
-    (executed.outcomes, executed.progress) = run_jobs(ctx, plans).await;
+    (executed.outcomes, executed.progress, executed.restored) = run_jobs(ctx, plans).await;
     if !executed.all_ok() {
-        let restore_of = |m: &shift::Moved| {
-            &ctx.restore[part::index_of_function(ctx.parts, &m.function, &m.alias)]
-        };
-        executed.restored = restore::all(restore_of, &executed.outcomes).await;
+        // The new versions' provisioned concurrency goes only once their aliases are back.
+        let warnings = warm_after::undo_new(ctx, plans, &executed).await;
+        executed.warnings.extend(warnings);
         return executed;
     }
+    let warnings = warm_after::release_old(ctx, plans, &executed.outcomes).await;
+    executed.warnings.extend(warnings);
     for step in plan::after(ctx.env) {
         match step {
             Step::Prune => prune(ctx, plans, &mut executed).await,
@@ -204,15 +220,21 @@ fn idle_state(observed: &Observed, function: &str) -> Option<UpdateState> {
 }
 
 /// Every function's promotion at once (all-or-nothing, canary windows side by side),
-/// with a progress line while they run; the pacer bounds the requests in flight.
-async fn run_jobs(ctx: &Context<'_>, plans: &[FunctionPlan<'_>]) -> (Vec<job::Outcome>, String) {
+/// with a progress line while they run; the pacer bounds the requests in flight. The first
+/// to fail aborts the others, and the coordinator's restores start at once, alongside.
+async fn run_jobs(
+    ctx: &Context<'_>,
+    plans: &[FunctionPlan<'_>],
+) -> (Vec<job::Outcome>, String, Restored) {
     let deadline = tokio::time::Instant::now() + ctx.run.settings.timeout;
     let log = |line: &str| ctx.run.emitter.log(line);
     let progress = Progress::new(plans.iter().filter(|p| !p.noop).count());
     let jobs = plans.iter().filter(|p| !p.noop).map(|p| {
         let i = part::index_of(ctx.parts, p.target);
-        guard::promote(Job {
+        let job = Job {
             write: &ctx.write[i],
+            part: i,
+            coord: ctx.coord,
             env: ctx.env,
             target: p.target,
             plan: &p.steps,
@@ -222,16 +244,34 @@ async fn run_jobs(ctx: &Context<'_>, plans: &[FunctionPlan<'_>]) -> (Vec<job::Ou
             progress: &progress,
             run_info: ctx.run_info,
             deadline,
-            cancel: &ctx.run.cancel,
+            cancel: ctx.coord.cancel(),
             log: &log,
-        })
+        };
+        async {
+            let mut outcome = guard::promote(job).await;
+            // A failure after the abort is the abort's doing: the first cause is reported.
+            if !matches!(outcome.status, Status::Success)
+                && !ctx.coord.abort()
+                && let Some(sig) = ctx.coord.cancel().signal()
+            {
+                outcome.status = Status::Cancelled(sig);
+            }
+            outcome
+        }
     });
     let throttled = || ctx.write.iter().map(|w| w.read().throttled()).sum();
     let progress_line = || progress.line(&ctx.env.name, throttled());
-    let outcomes =
-        progress::while_running(futures::future::join_all(jobs), progress::EVERY, || {
-            ctx.run.emitter.log(&progress_line())
-        })
-        .await;
-    (outcomes, progress_line())
+    let all = async {
+        let outcomes =
+            progress::while_running(futures::future::join_all(jobs), progress::EVERY, || {
+                ctx.run.emitter.log(&progress_line())
+            })
+            .await;
+        let all_ok = outcomes.iter().all(|o| matches!(o.status, Status::Success));
+        ctx.coord.finish(all_ok);
+        outcomes
+    };
+    let restores = ctx.coord.restore_when_aborted(|i| &ctx.restore[i]);
+    let (outcomes, restored) = futures::future::join(all, restores).await;
+    (outcomes, progress_line(), restored)
 }

@@ -30,12 +30,16 @@ pub async fn run(
                 .run(
                     Step::MoveAlias,
                     shift::all_at_once(
-                        job.write,
-                        f,
-                        &job.target.alias,
-                        job.before.as_ref(),
+                        &shift::AliasTarget {
+                            write: job.write,
+                            coord: job.coord,
+                            part: job.part,
+                            function: f,
+                            alias: &job.target.alias,
+                            before: job.before.as_ref(),
+                            description: &alias_description,
+                        },
                         &published.version,
-                        &alias_description,
                         &mut out.moved,
                     ),
                     |a| format!("{} → {}", job.target.alias, a.version),
@@ -43,6 +47,10 @@ pub async fn run(
                 .await;
             match result {
                 Ok(_) => Ok(()),
+                // Stopped by a signal or a sibling's failure: the coordinator restores.
+                Err(_) if job.cancel.signal().is_some() => {
+                    Err(Status::Cancelled(job.cancel.signal().unwrap_or_default()))
+                }
                 // A failed write may still have landed (a timeout after the
                 // request was sent); restoring is then the safe side.
                 Err(e) if e.kind == ErrorKind::Precondition => Err(Status::Conflict(e.into())),
@@ -75,6 +83,8 @@ async fn canary(
     let result = super::canary::shift(
         super::canary::Watch {
             write: job.write,
+            coord: job.coord,
+            part: job.part,
             function: &job.target.name,
             alias: &job.target.alias,
             before: job.before.as_ref(),

@@ -1,12 +1,15 @@
 //! `rollback`'s writes: point each planned alias at its decided version, clearing any
-//! routing, all at once; if one write fails, put back those already written (with the
-//! restore handle, which a signal does not cut short), so the environment is rolled
-//! back whole or not at all.
+//! routing, all at once; if one write fails, put back those already written, all at once
+//! within the restore budget (with the restore handle, which a signal does not cut short,
+//! in the pacer's restore lane), so the environment is rolled back whole or not at all.
 
+use super::coordinator::RESTORE_BUDGET;
+use super::fence::{self, Back};
 use super::permit::Permit;
 use super::readback;
+use super::restore::Entry;
 use crate::aws::types::AliasInfo;
-use crate::aws::{AwsError, Clients, Write};
+use crate::aws::{AwsError, Clients, ErrorKind, Write};
 use crate::cancel::Cancel;
 use crate::promote::provenance::{self, RunInfo};
 use crate::promote::rollback::{Applied, RollbackError, RollbackPlan};
@@ -22,19 +25,31 @@ pub async fn apply_all(
     plans: &[RollbackPlan<'_, '_>],
     run_info: &RunInfo,
 ) -> Vec<Applied> {
-    // The writes end soon after a signal; putting back an alias already written does not.
-    let restore = Write::new(clients, Permit::new());
-    let write = restore.cancellable(cancel);
+    // The writes end soon after a signal; putting back an alias already written does not,
+    // and takes the pacer's restore lane.
+    let restore = Write::new(clients.restoring(), Permit::new());
+    let write = Write::new(clients, Permit::new()).cancellable(cancel);
     let mut applied =
         futures::future::join_all(plans.iter().map(|p| apply(&write, p, run_info))).await;
     if applied.iter().all(|a| a.written.is_ok()) {
         return applied;
     }
-    for (p, a) in plans.iter().zip(applied.iter_mut()) {
-        let Ok(Some(written)) = &a.written else {
+    // Every alias written, or whose write's answer never came, is put back at once, fenced
+    // and read back (`fence.rs`), all within one budget.
+    let undone = futures::future::join_all(plans.iter().zip(applied.iter()).map(|(p, a)| {
+        let restore = &restore;
+        async move {
+            let entry = undo_entry(p, a, run_info, cancel.signal().is_some())?;
+            tokio::time::timeout(RESTORE_BUDGET, undo(restore, &entry))
+                .await
+                .unwrap_or_else(|_| Some(Err(timed_out(p))))
+        }
+    }))
+    .await;
+    for (a, undone) in applied.iter_mut().zip(undone) {
+        let Some(undone) = undone else {
             continue;
         };
-        let undone = undo(&restore, p, written).await;
         a.steps.push(StepRecord {
             step: Step::Undo,
             status: if undone.is_ok() {
@@ -51,6 +66,18 @@ pub async fn apply_all(
         a.undone = Some(undone);
     }
     applied
+}
+
+/// The error of an undo that ran out of the restore budget.
+fn timed_out(p: &RollbackPlan<'_, '_>) -> AwsError {
+    let t = p.decision.target;
+    AwsError {
+        kind: ErrorKind::Network,
+        action: crate::aws::operations::UPDATE_ALIAS.action,
+        resource: format!("{}:{}", t.name, t.alias),
+        code: "Timeout".into(),
+        message: format!("not put back within {}s", RESTORE_BUDGET.as_secs()),
+    }
 }
 
 /// Takes the function's planned step: points the alias at the decided version,
@@ -103,7 +130,8 @@ async fn point_back(
 ) -> Result<AliasInfo, RollbackError> {
     let d = p.decision;
     let (f, a) = (d.target.name.as_str(), d.target.alias.as_str());
-    let description = provenance::alias_description(Some(&d.alias.version), run_info);
+    // Marked rolled back: a second `rollback` without `to-version` changes nothing.
+    let description = provenance::rolled_back_description(&d.alias.version, run_info);
     steps
         .run(
             Step::Rollback,
@@ -123,23 +151,49 @@ async fn point_back(
         .map_err(RollbackError::from)
 }
 
-/// Puts an alias this rollback moved back as it was (version, routing,
-/// description), guarded by the revision id of our own write.
-async fn undo(
-    restore: &Write,
+/// What putting back `p`'s alias needs: its state before, this rollback's description, and
+/// whether the write landed or may have (`None`: no write was attempted, or it was refused).
+fn undo_entry(
     p: &RollbackPlan<'_, '_>,
-    written: &AliasInfo,
-) -> Result<(), AwsError> {
-    let (d, before) = (p.decision, &p.decision.alias);
-    restore
-        .update_alias(
-            &d.target.name,
-            &d.target.alias,
-            &before.version,
-            &before.routing,
-            Some(&before.description),
-            written.revision_id.as_deref(),
-        )
-        .await
-        .map(|_| ())
+    a: &Applied,
+    run_info: &RunInfo,
+    cancelled: bool,
+) -> Option<Entry> {
+    let landed = match &a.written {
+        Ok(Some(_)) => true,
+        // Cut or lost: it may have landed, or may still. After a signal, a 412 may answer
+        // the SDK's retry of our own write that landed while its attempt was being cut.
+        Err(RollbackError::Aws(e)) if e.kind != ErrorKind::Precondition || cancelled => false,
+        _ => return None,
+    };
+    let d = p.decision;
+    Some(Entry {
+        part: 0,
+        function: d.target.name.clone(),
+        alias: d.target.alias.clone(),
+        before: Some(d.alias.clone()),
+        ours: provenance::rolled_back_description(&d.alias.version, run_info),
+        landed,
+        // Fenced either way: the answer read first decides what is written.
+        uncertain: true,
+        theirs: false,
+    })
+}
+
+/// Puts an alias this rollback moved (or may have) back as it was: fenced, read back;
+/// `None` when it had not moved.
+async fn undo(restore: &Write, e: &Entry) -> Option<Result<(), AwsError>> {
+    let refused = |why: String| AwsError {
+        kind: ErrorKind::Other,
+        action: crate::aws::operations::UPDATE_ALIAS.action,
+        resource: format!("{}:{}", e.function, e.alias),
+        code: "NotRestored".into(),
+        message: why,
+    };
+    match fence::put_back(restore, e).await {
+        Back::Unmoved => None,
+        Back::Restored => Some(Ok(())),
+        Back::Theirs(why) => Some(Err(refused(why))),
+        Back::Left(left, why) => Some(Err(refused(format!("{why}; {}", left.sentence())))),
+    }
 }

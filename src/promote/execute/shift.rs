@@ -1,12 +1,14 @@
 //! Moving an alias to the new version: the replaceable step of a promotion.
 //! `all-at-once` points it at once; a canary strategy routes shares first.
-//! Every write is recorded in `Moved` so a rollback knows what to restore.
+//! Every write is told to the restore coordinator before it is made (`coordinator.rs`),
+//! which owns the way back; `Moved` keeps the revision id that guards the next write.
 
 use std::collections::BTreeMap;
 
+use super::coordinator::{Coordinator, Written};
 use super::failure::CanaryError;
 use crate::aws::types::AliasInfo;
-use crate::aws::{AwsError, Write};
+use crate::aws::{AwsError, ErrorKind, Write};
 use crate::report::model::CanaryRecord;
 
 /// An alias this run has written, and what it was before.
@@ -29,41 +31,74 @@ pub struct ShiftFailure {
     pub rollback: bool,
 }
 
+/// One alias as this run writes it: where, what it was, what this run writes on it, and
+/// the coordinator that hears of each write before it is made.
+pub struct AliasTarget<'a> {
+    pub write: &'a Write,
+    pub coord: &'a Coordinator,
+    /// The (account, region) part the write handle belongs to.
+    pub part: usize,
+    pub function: &'a str,
+    pub alias: &'a str,
+    /// The alias before the run; `None` when this run creates it.
+    pub before: Option<&'a AliasInfo>,
+    /// This run's alias description (it records the previous version).
+    pub description: &'a str,
+}
+
 /// Points the alias wholly at `version`, clearing any routing, recording the
 /// previous version in its description.
 pub async fn all_at_once(
-    write: &Write,
-    function: &str,
-    alias: &str,
-    before: Option<&AliasInfo>,
+    t: &AliasTarget<'_>,
     version: &str,
-    description: &str,
     moved: &mut Option<Moved>,
 ) -> Result<AliasInfo, AwsError> {
-    let after = match before {
-        Some(b) => {
-            let guard = moved
-                .as_ref()
-                .and_then(|m| m.revision_id.clone())
-                .or_else(|| b.revision_id.clone());
-            super::readback::update_alias(
-                write,
-                function,
-                alias,
-                version,
-                &BTreeMap::new(),
-                description,
-                guard.as_deref(),
-            )
-            .await?
-        }
-        None => {
-            write
-                .create_alias(function, alias, version, description)
-                .await?
-        }
+    write(t, version, &BTreeMap::new(), moved).await
+}
+
+/// One alias write: recorded with the coordinator first (refused once the environment
+/// is aborted), guarded by our last write's revision id (or the one read before the
+/// run), then its outcome told to the coordinator and noted in `moved`.
+pub async fn write(
+    t: &AliasTarget<'_>,
+    version: &str,
+    weights: &BTreeMap<String, f64>,
+    moved: &mut Option<Moved>,
+) -> Result<AliasInfo, AwsError> {
+    t.coord
+        .intend(t.part, t.function, t.alias, t.before, t.description)?;
+    let guard = moved
+        .as_ref()
+        .and_then(|m| m.revision_id.clone())
+        .or_else(|| t.before.and_then(|b| b.revision_id.clone()));
+    let result = if t.before.is_none() && moved.is_none() {
+        t.write
+            .create_alias(t.function, t.alias, version, t.description)
+            .await
+    } else {
+        super::readback::update_alias(
+            t.write,
+            t.function,
+            t.alias,
+            version,
+            weights,
+            t.description,
+            guard.as_deref(),
+        )
+        .await
     };
-    record(moved, function, alias, before, &after);
+    let how = match &result {
+        Ok(_) => Written::Landed,
+        // After a signal or an abort, a 412 may answer the SDK's retry of our own write
+        // that landed while its attempt was being cut: the fence's read tells.
+        Err(e) if e.kind == ErrorKind::Precondition && t.coord.cancel().signal().is_none() => {
+            Written::Theirs
+        }
+        Err(_) => Written::Unknown,
+    };
+    t.coord.written(t.function, t.alias, how);
+    let after = result?;
+    record(moved, t.function, t.alias, t.before, &after);
     Ok(after)
 }
 
@@ -87,25 +122,5 @@ pub fn record(
                 revision_id: after.revision_id.clone(),
             })
         }
-    }
-}
-
-/// Puts an alias back as it was before the run: the previous version with no
-/// routing, or deleted if this run created it. Guarded by our own last revision
-/// id, so another run's later change is not overwritten.
-pub async fn restore(write: &Write, m: &Moved) -> Result<(), AwsError> {
-    match &m.before {
-        Some(b) => super::readback::update_alias(
-            write,
-            &m.function,
-            &m.alias,
-            &b.version,
-            &BTreeMap::new(),
-            &b.description,
-            m.revision_id.as_deref(),
-        )
-        .await
-        .map(|_| ()),
-        None => write.delete_alias(&m.function, &m.alias).await,
     }
 }

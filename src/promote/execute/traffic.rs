@@ -1,11 +1,12 @@
 //! Steps 6–7 of a promotion around the alias move: warm the new version (provisioned
 //! concurrency READY before any traffic), move the alias (`move_alias.rs`), check the alias
-//! once it serves the new version wholly (`post-traffic`), then release the old version's
-//! provisioned concurrency.
+//! once it serves the new version wholly (`post-traffic`). The old version's provisioned
+//! concurrency is released by the environment, once every function succeeded.
 
 use super::failure::Failure;
+use super::job::Warmed;
 use super::job::{Job, Outcome, Status};
-use super::warm::{self, Warmed};
+use super::warm;
 use crate::aws::types::Published;
 use crate::promote::steps::Steps;
 use crate::report::shorten::shorten;
@@ -17,31 +18,12 @@ pub async fn run(
     steps: &mut Steps,
     out: &mut Outcome,
 ) -> Result<(), Status> {
-    let warmed = provision(job, &published.version, steps).await?;
-    let moved = async {
-        super::move_alias::run(job, published, steps, out).await?;
-        post_traffic(job, published, steps).await
-    }
-    .await;
-    if let Err(status) = moved {
-        if warmed.is_some()
-            && let Err(e) = warm::undo(job, &published.version).await
-        {
-            out.warnings.push(format!(
-                "the provisioned concurrency given to version {} was not removed: {e}",
-                published.version
-            ));
-        }
-        return Err(status);
-    }
-    if let Some(w) = &warmed
-        && let Err(e) = warm::release_old(job, w).await
-    {
-        out.warnings.push(format!(
-            "the provisioned concurrency of the previous version was not removed: {e}"
-        ));
-    }
-    Ok(())
+    // What the new version was given is handed to the environment: the old version's is
+    // released only once every function succeeded, the new one's removed only once the
+    // alias is restored (`execute::environment`).
+    out.warmed = provision(job, &published.version, steps).await?;
+    super::move_alias::run(job, published, steps, out).await?;
+    post_traffic(job, published, steps).await
 }
 
 /// Gives the new version the alias's provisioned concurrency (or the old version's) and
@@ -69,7 +51,7 @@ async fn provision(
         Ok(w) => Ok(Some(w)),
         Err(e) => {
             // Nothing routes to the new version yet: remove what was asked for, then fail.
-            let _ = warm::undo(job, version).await;
+            let _ = warm::undo(job.write, &job.target.name, version).await;
             Err(Status::Failed(Failure::WarmUp(e)))
         }
     }

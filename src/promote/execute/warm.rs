@@ -2,23 +2,16 @@
 //! wait until Lambda reports it `Active` (a SnapStart version is `Pending` while its
 //! snapshot is made), and give it the provisioned concurrency the alias (or the version it
 //! replaces) has, waiting until that is `READY`. After success the old version's own
-//! configuration is removed; after a failure, the one this run added.
+//! configuration is removed once the whole environment succeeded; after a failure, the one
+//! this run added, once the alias is restored (`execute::environment`).
 
 use std::time::Duration;
 
 use tokio::time::Instant;
 
-use super::job::Job;
-use crate::aws::ErrorKind;
+use super::job::{Job, Warmed};
 use crate::aws::warm::Provisioned;
-
-/// How much provisioned concurrency the new version was given, and whether the old
-/// version had its own configuration (to remove once the new one serves the alias).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Warmed {
-    pub amount: i32,
-    pub old_had_own: bool,
-}
+use crate::aws::{ErrorKind, Write};
 
 /// Delays between polls: 0.5 s doubling to 5 s (provisioned concurrency takes minutes).
 fn delays() -> impl Iterator<Item = Duration> {
@@ -122,6 +115,8 @@ pub async fn provision(
         match seen.as_ref().map(|p| p.status.as_str()) {
             Some("READY") => {
                 return Ok(Warmed {
+                    version: version.to_string(),
+                    old_version: job.before.as_ref().map(|b| b.version.clone()),
                     amount,
                     old_had_own,
                 });
@@ -145,23 +140,23 @@ pub async fn provision(
     Err(format!("gave up waiting for {what}"))
 }
 
-/// After success: the old version's own configuration is no longer needed.
-pub async fn release_old(job: &Job<'_>, warmed: &Warmed) -> Result<(), String> {
-    match &job.before {
-        Some(b) if warmed.old_had_own => job
-            .write
-            .delete_provisioned(&job.target.name, &b.version)
+/// After the whole environment succeeded: the old version's own configuration is no
+/// longer needed.
+pub async fn release_old(write: &Write, function: &str, warmed: &Warmed) -> Result<(), String> {
+    match &warmed.old_version {
+        Some(old) if warmed.old_had_own => write
+            .delete_provisioned(function, old)
             .await
             .map_err(|e| e.to_string()),
         _ => Ok(()),
     }
 }
 
-/// After a failure: removes what this run added to the new version (best effort; the
-/// caller reports a failure as a warning).
-pub async fn undo(job: &Job<'_>, version: &str) -> Result<(), String> {
-    job.write
-        .delete_provisioned(&job.target.name, version)
+/// After a failure, once the alias no longer routes to it: removes what this run added to
+/// the new version (best effort; the caller reports a failure as a warning).
+pub async fn undo(write: &Write, function: &str, version: &str) -> Result<(), String> {
+    write
+        .delete_provisioned(function, version)
         .await
         .map_err(|e| e.to_string())
 }

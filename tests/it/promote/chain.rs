@@ -81,7 +81,7 @@ fn a_failing_smoke_test_leaves_the_alias_untouched() {
 fn auto_promotes_on_workflow_dispatch_to_the_named_environment() {
     let fx = Fixture::new();
     let r = Run::action()
-        .endpoint(&fx.moto.endpoint())
+        .endpoint(&fx.endpoint())
         .contract_text(CONTRACT)
         .event("workflow_dispatch", json!({"inputs": {}}))
         .git_ref("refs/heads/feature-x")

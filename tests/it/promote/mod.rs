@@ -8,7 +8,7 @@ mod refusals;
 mod siblings;
 
 pub use crate::support::seed::{function, function_on_v1, version, world};
-pub use crate::support::{Moto, Recorder, Run, dev_contract};
+pub use crate::support::{Moto, Proxy, Realism, Recorder, Run, dev_contract};
 pub use serde_json::{Value, json};
 
 pub const REPO: &str = "123456789012.dkr.ecr.us-east-1.amazonaws.com/worker";
@@ -48,8 +48,11 @@ pub fn seed_spec() -> Value {
     spec
 }
 
+/// moto seeded for a test, behind the realism proxy the binary talks to (what AWS does and
+/// moto does not: revision ids, update status, …); the test reads moto directly.
 pub struct Fixture {
     pub moto: Moto,
+    pub proxy: Proxy,
     pub seeded: Value,
 }
 
@@ -61,7 +64,18 @@ impl Fixture {
     pub fn with(spec: Value) -> Fixture {
         let moto = Moto::start();
         let seeded = moto.seed(spec);
-        Fixture { moto, seeded }
+        let proxy = Proxy::start(moto.port(), 3);
+        proxy.model(Realism::new());
+        Fixture {
+            moto,
+            proxy,
+            seeded,
+        }
+    }
+
+    /// Where the binary's AWS calls go: the realism proxy.
+    pub fn endpoint(&self) -> String {
+        self.proxy.endpoint()
     }
 
     pub fn digest(&self, image: &str) -> String {
@@ -74,7 +88,7 @@ impl Fixture {
     /// The action with `contract` on a push of `refs/heads/dev` against this moto.
     pub fn on_dev(&self, contract: &str) -> Run {
         Run::action()
-            .endpoint(&self.moto.endpoint())
+            .endpoint(&self.endpoint())
             .contract_text(contract)
             .push_branch("dev")
     }
@@ -82,14 +96,14 @@ impl Fixture {
     /// The action on a push of `refs/heads/BRANCH` against this moto.
     pub fn push_branch(&self, branch: &str) -> Run {
         Run::action()
-            .endpoint(&self.moto.endpoint())
+            .endpoint(&self.endpoint())
             .contract_text(CONTRACT)
             .push_branch(branch)
     }
 
     pub fn push_tag(&self, tag: &str) -> Run {
         Run::action()
-            .endpoint(&self.moto.endpoint())
+            .endpoint(&self.endpoint())
             .contract_text(CONTRACT)
             .push_tag(tag)
     }

@@ -181,6 +181,7 @@ fn plan_and_dry_run_write_nothing() {
     let dry_rollback = fx
         .push_branch("dev")
         .input("command", "rollback")
+        .input("environment", "dev")
         .input("dry-run", "true")
         .input("to-version", "1")
         .execute();
@@ -195,7 +196,7 @@ fn auto_validates_on_a_pull_request() {
     let fx = Fixture::new();
     let before = fx.state();
     let r = Run::action()
-        .endpoint(&fx.moto.endpoint())
+        .endpoint(&fx.endpoint())
         .contract_text(CONTRACT)
         .input("pr-comment", "false")
         .execute();

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use lambda_promote::github::api::{GitHub, GitHubError, RetryPolicy};
+use lambda_promote::github::api::{GitHub, GitHubError, NewDeployment, RetryPolicy};
 use lambda_promote::secret::Secret;
 use serde_json::{Value, json};
 use wiremock::matchers::{bearer_token, body_json, method, path};
@@ -20,6 +20,21 @@ pub fn quick() -> RetryPolicy {
     RetryPolicy {
         first_delay: Duration::from_millis(5),
         ..RetryPolicy::default()
+    }
+}
+
+/// A Deployment of `sha` to `environment`, as run 4242's first attempt makes it.
+pub fn deployment<'a>(
+    sha: &'a str,
+    environment: &'a str,
+    description: &'a str,
+) -> NewDeployment<'a> {
+    NewDeployment {
+        sha,
+        environment,
+        production: false,
+        description,
+        key: "4242/1/promote",
     }
 }
 

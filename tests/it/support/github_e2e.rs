@@ -1,7 +1,9 @@
 //! Shared by the end-to-end GitHub tests: the contract, the moto seed, the runner's env
 //! with the wiremock GitHub API, and what that server saw.
 
-pub use super::github_stand_in::{COMMENTS, answer, deployments};
+pub use super::github_stand_in::{
+    COMMENTS, answer, deployments, example, listed_comment, reset, server,
+};
 use super::{Moto, Run, RunResult};
 use serde_json::{Value, json};
 use wiremock::{MockServer, Request};
@@ -127,5 +129,5 @@ pub async fn mock_empty_comment_list(github: &MockServer) {
 }
 
 pub async fn mock_create_comment(github: &MockServer, id: u64) {
-    answer(github, "POST", Some(COMMENTS), 201, json!({"id": id})).await;
+    example(github, "POST", COMMENTS, 201, |c| c["id"] = json!(id)).await;
 }

@@ -3,6 +3,12 @@
 //! long as the function does, up to its timeout of at most 15 minutes:
 //! <https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html>), and a network path
 //! can do it to any call. moto always answers at once.
+//!
+//! `Action::Delay` is the other half: a call that is slow but lands. AWS applies a write
+//! whose client has given up (a timeout or a signal cuts the client, not the service), so
+//! the write takes effect after the client saw no answer —
+//! <https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html> ("the
+//! request may have been processed").
 
 use std::sync::Mutex;
 use std::time::Instant;
@@ -18,6 +24,7 @@ fn seen(info: &RequestInfo, at: Instant, body: String) -> Seen {
         op: info.op.clone(),
         status: 0,
         injected: true,
+        landed: false,
         body,
         update_status: None,
     }

@@ -11,7 +11,8 @@
 //! protocol), `proxy_rules` (fault rules, pure), `proxy_http` (framing), and `realism` (the
 //! stateful model of what AWS does and moto does not, off unless a test turns it on).
 
-use super::proxy_http::{Message, forward, read_body, read_head, write_message};
+use super::proxy_forward::{forward_to_moto, list_aliases, rewritten};
+use super::proxy_http::{Message, read_body, read_head, write_message};
 use super::proxy_request::{RequestInfo, error_response, rewrite_update_status, update_status_of};
 use super::proxy_rules::{Decision, Rule, Rules};
 use super::realism::{Answer as ModelAnswer, Lost, Realism};
@@ -32,6 +33,9 @@ pub struct Seen {
     pub status: u16,
     /// True when the proxy answered instead of moto.
     pub injected: bool,
+    /// True when moto got the request and answered 2xx: a write that took effect, even
+    /// when its answer was then lost.
+    pub landed: bool,
     /// The request body (lossy text).
     pub body: String,
     /// `LastUpdateStatus` in the answer, if it had one.
@@ -45,6 +49,8 @@ struct Shared {
     upstream: u16,
     /// AWS's request quotas, when enforced (`quota.rs`).
     quotas: Mutex<Option<Arc<super::quota::Quotas>>>,
+    /// Requests held by a `Hang` or `Delay` rule so far.
+    held: std::sync::atomic::AtomicUsize,
 }
 
 /// The running proxy; stops on drop.
@@ -72,6 +78,7 @@ impl Proxy {
             log: Mutex::new(Vec::new()),
             upstream,
             quotas: Mutex::new(None),
+            held: Default::default(),
         });
         let accept_shared = Arc::clone(&shared);
         runtime.spawn(async move {
@@ -126,6 +133,11 @@ impl Proxy {
         self.shared.log.lock().expect("log").clear();
     }
 
+    /// Requests a `Hang` or `Delay` rule has held so far (counted when they arrive).
+    pub fn held(&self) -> usize {
+        self.shared.held.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
     /// Requests per operation so far.
     pub fn counts(&self) -> BTreeMap<String, usize> {
         let mut counts = BTreeMap::new();
@@ -137,6 +149,18 @@ impl Proxy {
 
     pub fn count(&self, op: &str) -> usize {
         self.counts().get(op).copied().unwrap_or(0)
+    }
+
+    /// Waits until `n` requests of `op` have arrived (answered or not); false on timeout.
+    pub fn wait_arrived(&self, op: &str, n: usize, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        while Instant::now() < deadline {
+            if self.shared.rules.lock().expect("rules").arrived(op) >= n {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        false
     }
 
     /// Waits until `op` has been requested `n` times; false on timeout.
@@ -198,6 +222,7 @@ async fn serve(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
             op: info.op.clone(),
             status: answer.status,
             injected: answer.injected,
+            landed: answer.landed,
             body: body_text,
             update_status: update_status_of(&String::from_utf8_lossy(&answer.body)),
         };
@@ -206,19 +231,21 @@ async fn serve(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
             shared.log.lock().expect("log").push(seen);
             return Ok(());
         }
-        write_message(
+        let wrote = write_message(
             &mut write,
             &answer.head,
             &answer.headers,
             &answer.body,
             close,
         )
-        .await?;
+        .await;
         let seen = Seen {
             done: Instant::now(),
             ..seen
         };
+        // Logged even when the client is gone: a delayed write lands all the same.
         shared.log.lock().expect("log").push(seen);
+        wrote?;
         if close {
             return Ok(());
         }
@@ -235,18 +262,26 @@ struct Answered {
     injected: bool,
     /// Close the connection instead of answering.
     reset: bool,
+    /// moto applied the request (2xx), whatever the client is told.
+    landed: bool,
 }
 
 impl Answered {
     fn error(info: &RequestInfo, status: u16, code: &str, message: &str) -> Answered {
         let (headers, body) = error_response(info.protocol, code, message);
+        Answered::own(status, format!("HTTP/1.1 {status} Injected"), headers, body)
+    }
+
+    /// The proxy's own answer: moto never saw the request.
+    fn own(status: u16, head: String, headers: Vec<(String, String)>, body: Vec<u8>) -> Answered {
         Answered {
             status,
-            head: format!("HTTP/1.1 {status} Injected"),
+            head,
             headers,
             body,
             injected: true,
             reset: false,
+            landed: false,
         }
     }
 }
@@ -260,9 +295,17 @@ async fn respond(
     at: Instant,
 ) -> std::io::Result<Answered> {
     let decision = shared.rules.lock().expect("rules").decide(info, at);
+    if decision.hang || decision.delay.is_some() {
+        shared
+            .held
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
     if decision.hang {
         let body = String::from_utf8_lossy(&request.body).into_owned();
         super::hang::forever(&shared.log, info, at, body).await?;
+    }
+    if let Some(by) = decision.delay {
+        tokio::time::sleep(by).await;
     }
     let quotas = shared.quotas.lock().expect("quotas").clone();
     let over_quota = quotas.and_then(|q| q.over(info, at, decision.fail.is_none()));
@@ -273,15 +316,8 @@ async fn respond(
         answer.headers.extend(decision.headers.iter().cloned());
         return Ok(answer);
     }
-    if let Some((status, head, headers, body, injected)) = over_quota {
-        return Ok(Answered {
-            status,
-            head,
-            headers,
-            body,
-            injected,
-            reset: false,
-        });
+    if let Some((status, head, headers, body, _)) = over_quota {
+        return Ok(Answered::own(status, head, headers, body));
     }
     let modelled = shared.realism.lock().expect("realism").is_some();
     let aliases = match Realism::needs_aliases(info, target).filter(|_| modelled) {
@@ -300,24 +336,18 @@ async fn respond(
             return Ok(Answered::error(info, status, &code, &message));
         }
         Some(ModelAnswer::Json(status, body)) => {
-            return Ok(Answered {
+            let headers = vec![("Content-Type".into(), "application/json".into())];
+            let head = format!("HTTP/1.1 {status} Modelled");
+            return Ok(Answered::own(
                 status,
-                head: format!("HTTP/1.1 {status} Modelled"),
-                headers: vec![("Content-Type".into(), "application/json".into())],
-                body: body.to_string().into_bytes(),
-                injected: true,
-                reset: false,
-            });
+                head,
+                headers,
+                body.to_string().into_bytes(),
+            ));
         }
         Some(ModelAnswer::NoContent) => {
-            return Ok(Answered {
-                status: 204,
-                head: "HTTP/1.1 204 No Content".into(),
-                headers: Vec::new(),
-                body: Vec::new(),
-                injected: true,
-                reset: false,
-            });
+            let head = "HTTP/1.1 204 No Content".into();
+            return Ok(Answered::own(204, head, Vec::new(), Vec::new()));
         }
         None => {}
     }
@@ -352,10 +382,15 @@ async fn forwarded(
         }
     }
     headers.extend(decision.headers.iter().cloned());
+    let landed = (200..300).contains(&status);
     Ok(match lost {
-        Some(Lost::ServerError) => Answered::error(info, 500, "ServiceException", "lost answer"),
+        Some(Lost::ServerError) => Answered {
+            landed,
+            ..Answered::error(info, 500, "ServiceException", "lost answer")
+        },
         Some(Lost::Reset) => Answered {
             reset: true,
+            landed,
             ..Answered::error(info, 0, "Reset", "connection reset")
         },
         None => Answered {
@@ -365,68 +400,7 @@ async fn forwarded(
             body,
             injected: false,
             reset: false,
+            landed,
         },
     })
-}
-
-/// Forwards to moto; a `GetMetricData` asks `Maximum` in place of any percentile, which
-/// moto answers with a 500 (`realism/metrics.rs`).
-async fn forward_to_moto(
-    request: &Message,
-    info: &RequestInfo,
-    upstream: u16,
-) -> std::io::Result<Message> {
-    let rewritten = (info.op == "GetMetricData")
-        .then(|| super::realism::without_percentiles(&request.body))
-        .flatten();
-    match rewritten {
-        Some(body) => {
-            let changed = Message {
-                head: request.head.clone(),
-                headers: request.headers.clone(),
-                body,
-            };
-            forward(&changed, upstream).await
-        }
-        None => forward(request, upstream).await,
-    }
-}
-
-/// The request as forwarded, with the rules' body replacements.
-fn rewritten(request: &Message, replacements: &[(String, String)]) -> Message {
-    let mut body = String::from_utf8_lossy(&request.body).into_owned();
-    for (from, to) in replacements {
-        body = body.replace(from.as_str(), to);
-    }
-    Message {
-        head: request.head.clone(),
-        headers: request.headers.clone(),
-        body: if replacements.is_empty() {
-            request.body.clone()
-        } else {
-            body.into_bytes()
-        },
-    }
-}
-
-/// moto's `ListAliases` of a function. moto routes a request to its service by the
-/// credential scope of `Authorization` (it checks no signature), so the binary's is reused.
-async fn list_aliases(
-    upstream: u16,
-    function: &str,
-    original: &Message,
-) -> std::io::Result<serde_json::Value> {
-    let mut headers = vec![("Host".into(), format!("127.0.0.1:{upstream}"))];
-    for name in ["authorization", "x-amz-date"] {
-        if let Some(v) = original.header(name) {
-            headers.push((name.to_owned(), v.to_owned()));
-        }
-    }
-    let request = Message {
-        head: format!("GET /2015-03-31/functions/{function}/aliases HTTP/1.1"),
-        headers,
-        body: Vec::new(),
-    };
-    let answer = forward(&request, upstream).await?;
-    Ok(serde_json::from_slice(&answer.body).unwrap_or_default())
 }

@@ -125,6 +125,9 @@ pub enum Action {
     AddHeader(String, String),
     /// Accept the request and never answer (see `hang.rs`).
     Hang,
+    /// Hold the request this long, then go on with it (a slow call that lands late, after
+    /// the client gave up on it; the realism model's checks apply when it goes on).
+    Delay(Duration),
     /// Forward the request with `from` replaced by `to` in its body: a stand-in for
     /// what a test controls but the binary must not (a session shorter than AWS's
     /// minimum of 900 s, to see credentials renew within a test).
@@ -235,6 +238,8 @@ pub struct Decision {
     pub hang: bool,
     /// Replacements in the forwarded request's body.
     pub request: Vec<(String, String)>,
+    /// Hold the request this long first.
+    pub delay: Option<Duration>,
 }
 
 /// The rules and their counters: the pure part of the proxy.
@@ -243,6 +248,8 @@ pub struct Rules {
     rules: Vec<(Rule, RuleState)>,
     rng: SplitMix,
     ops_seen: BTreeSet<String>,
+    /// Requests per operation as they arrived (before any delay or answer).
+    arrived: std::collections::BTreeMap<String, usize>,
 }
 
 impl Rules {
@@ -251,6 +258,7 @@ impl Rules {
             rules: Vec::new(),
             rng: SplitMix::new(seed),
             ops_seen: BTreeSet::new(),
+            arrived: std::collections::BTreeMap::new(),
         }
     }
 
@@ -260,7 +268,13 @@ impl Rules {
 
     /// Decides for one request at `now`; the first failing rule wins, others may still
     /// rewrite the answer.
+    /// Requests of `op` that have arrived so far, answered or not.
+    pub fn arrived(&self, op: &str) -> usize {
+        self.arrived.get(op).copied().unwrap_or(0)
+    }
+
     pub fn decide(&mut self, req: &RequestInfo, now: Instant) -> Decision {
+        *self.arrived.entry(req.op.clone()).or_default() += 1;
         let mut d = Decision::default();
         for (rule, state) in &mut self.rules {
             if !rule.when.matches(req)
@@ -304,6 +318,10 @@ impl Rules {
                 Action::RewriteRequest(from, to) => {
                     state.fired += 1;
                     d.request.push((from.clone(), to.clone()));
+                }
+                Action::Delay(by) if d.delay.is_none() => {
+                    state.fired += 1;
+                    d.delay = Some(*by);
                 }
                 Action::Hang if !d.hang => {
                     state.fired += 1;

@@ -15,8 +15,12 @@
 //! `TooManyRequestsException` with `retryAfterSeconds`, which its model binds to the
 //! `Retry-After` header (https://docs.aws.amazon.com/lambda/latest/api/API_GetFunction.html,
 //! "Errors"), and a JSON body with `Type`, `message` and `Reason: CallerRateLimitExceeded`.
-//! CloudWatch Logs answers 400 `ThrottlingException` "Rate exceeded"
-//! (https://repost.aws/knowledge-center/cloudwatch-logs-throttling).
+//! CloudWatch Logs counts each API on its own: `FilterLogEvents`, `DescribeLogStreams` and
+//! `DescribeLogGroups` 5 per second each, per account and region
+//! (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch_limits_cwl.html,
+//! https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeLogStreams.html:
+//! "a limit of five transactions per second"), and answers 400 `ThrottlingException`
+//! "Rate exceeded" past one (https://repost.aws/knowledge-center/cloudwatch-logs-throttling).
 
 use super::proxy_request::{Protocol, RequestInfo};
 use std::sync::Mutex;
@@ -28,7 +32,10 @@ use std::time::Instant;
 pub enum QuotaPool {
     LambdaControlPlane,
     LambdaGetFunction,
-    Logs,
+    /// One pool per Logs API: a burst of `FilterLogEvents` leaves `DescribeLogStreams` alone.
+    LogsFilterLogEvents,
+    LogsDescribeLogStreams,
+    LogsDescribeLogGroups,
 }
 
 fn pool_of(req: &RequestInfo) -> Option<QuotaPool> {
@@ -36,9 +43,9 @@ fn pool_of(req: &RequestInfo) -> Option<QuotaPool> {
         (Protocol::RestJson, "Invoke") => None,
         (Protocol::RestJson, "GetFunction") => Some(QuotaPool::LambdaGetFunction),
         (Protocol::RestJson, _) => Some(QuotaPool::LambdaControlPlane),
-        (Protocol::Json11, "FilterLogEvents" | "DescribeLogStreams" | "DescribeLogGroups") => {
-            Some(QuotaPool::Logs)
-        }
+        (Protocol::Json11, "FilterLogEvents") => Some(QuotaPool::LogsFilterLogEvents),
+        (Protocol::Json11, "DescribeLogStreams") => Some(QuotaPool::LogsDescribeLogStreams),
+        (Protocol::Json11, "DescribeLogGroups") => Some(QuotaPool::LogsDescribeLogGroups),
         _ => None,
     }
 }
@@ -85,7 +92,7 @@ pub type Answer = (u16, Vec<(String, String)>, Vec<u8>);
 pub type ProxyAnswer = (u16, String, Vec<(String, String)>, Vec<u8>, bool);
 
 impl Quotas {
-    /// Lambda's two pools at these rates (to make a small fleet meet them), Logs at 5.
+    /// Lambda's two pools at these rates (to make a small fleet meet them), each Logs API at 5.
     pub fn lambda(control_plane: f64, get_function: f64) -> Quotas {
         let bucket = |pool, per_second| Bucket {
             pool,
@@ -98,7 +105,9 @@ impl Quotas {
             buckets: Mutex::new(vec![
                 bucket(QuotaPool::LambdaControlPlane, control_plane),
                 bucket(QuotaPool::LambdaGetFunction, get_function),
-                bucket(QuotaPool::Logs, 5.0),
+                bucket(QuotaPool::LogsFilterLogEvents, 5.0),
+                bucket(QuotaPool::LogsDescribeLogStreams, 5.0),
+                bucket(QuotaPool::LogsDescribeLogGroups, 5.0),
             ]),
             refused: AtomicUsize::new(0),
         }

@@ -295,6 +295,23 @@ impl Running {
         assert!(status.success(), "kill -{name} {} failed", self.child.id());
     }
 
+    /// Sends a signal unless the process has already ended; true when it was sent.
+    pub fn try_signal(&mut self, name: &str) -> bool {
+        if !matches!(self.child.try_wait(), Ok(None)) {
+            return false;
+        }
+        Command::new("kill")
+            .arg(format!("-{name}"))
+            .arg(self.child.id().to_string())
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+
+    /// Whether the process is still running.
+    pub fn running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
     /// Waits for exit (killing the process past the timeout) and collects the result.
     pub fn wait(mut self) -> RunResult {
         let status = loop {

@@ -1,10 +1,10 @@
 //! One promotion target for the canary and fault tests: moto seeded with function `worker`
 //! (version 1 on image v1, alias `live` → 1), images v1 and v2 in ECR, its log group with an
-//! old-version stream, and a fault proxy in front; the binary talks to the proxy, the test
-//! reads moto directly.
+//! old-version stream, and a fault proxy in front running the realism model (what AWS does
+//! and moto does not); the binary talks to the proxy, the test reads moto directly.
 
 use super::seed::{function_on_v1, world};
-use super::{Aws, Moto, Proxy, Realism, Run, Seen, today};
+use super::{Action, Aws, Match, Moto, Proxy, Realism, Rule, Run, Seen, today};
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -28,16 +28,37 @@ impl Stage {
         Self::start_functions(seed, &[FUNCTION], log_group)
     }
 
-    /// A stage whose proxy models what AWS does and moto does not (`Realism::new()`).
+    /// A stage whose proxy models what AWS does and moto does not (`Realism::new()`): what
+    /// every stage does (the name stays for the tests that say it).
     pub fn realistic(seed: u64) -> Stage {
-        let stage = Self::start(seed);
+        Self::start(seed)
+    }
+
+    /// A stage on bare moto, without the realism model: only for a test that says why
+    /// (`reason`), such as one that measures the proxy's own fault rules in isolation.
+    pub fn bare(seed: u64, reason: &str) -> Stage {
+        Self::bare_functions(seed, &[FUNCTION], true, reason)
+    }
+
+    /// [`Stage::start_functions`] on bare moto, for a test that says why (`reason`).
+    pub fn bare_functions(seed: u64, names: &[&str], log_group: bool, reason: &str) -> Stage {
+        assert!(
+            !reason.trim().is_empty(),
+            "a bare stage needs a stated reason"
+        );
+        Self::start_bare(seed, names, log_group)
+    }
+
+    /// Functions `names`, each at version 1 on image v1 behind alias `live`; the log group
+    /// is `worker`'s. The proxy runs the realism model (issue 19: the default for every
+    /// binary test; `Stage::bare` opts out with a reason).
+    pub fn start_functions(seed: u64, names: &[&str], log_group: bool) -> Stage {
+        let stage = Self::start_bare(seed, names, log_group);
         stage.proxy.model(Realism::new());
         stage
     }
 
-    /// Functions `names`, each at version 1 on image v1 behind alias `live`; the log group
-    /// is `worker`'s.
-    pub fn start_functions(seed: u64, names: &[&str], log_group: bool) -> Stage {
+    fn start_bare(seed: u64, names: &[&str], log_group: bool) -> Stage {
         let moto = Moto::start();
         let functions = names.iter().map(|name| function_on_v1(name)).collect();
         let mut spec = world(&["v1", "v2"], functions);
@@ -138,6 +159,17 @@ impl Stage {
     pub fn log(&self, version: &str, suffix: &str, messages: &[&str]) {
         let stream = format!("{}/[{version}]{suffix}", today());
         self.aws.put_events(GROUP, &stream, messages);
+    }
+
+    /// The update's settling takes `secs` longer (one `GetFunction` after the update held):
+    /// a `timeout` shorter than the canary is refused before any write, so a test that needs
+    /// the deadline to pass mid-canary lets a slow update eat part of it, as in life.
+    pub fn slow_update(&self, secs: u64) {
+        self.proxy.add(
+            Rule::new(Match::op("GetFunction"), Action::hold(secs, None))
+                .after("UpdateFunctionCode")
+                .times(1),
+        );
     }
 
     /// Asserts the alias is on `version` with no routing.

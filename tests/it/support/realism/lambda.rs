@@ -8,6 +8,12 @@
 //!   <https://docs.aws.amazon.com/lambda/latest/api/API_UpdateFunctionCode.html>.
 //!   Every change of `$LATEST` gets a new id (the update, its end, a publish), every alias
 //!   update a new alias id.
+//! - `PublishVersion` with `CodeSha256`: "Only publish a version if the hash value matches
+//!   the value that's specified" —
+//!   <https://docs.aws.amazon.com/lambda/latest/api/API_PublishVersion.html>; a mismatch is
+//!   400 `InvalidParameterValueException` "CodeSHA256 (…) is different from current
+//!   CodeSHA256 in $LATEST (…)", as measured against the service
+//!   (<https://github.com/floci-io/floci/issues/2822>).
 //! - Update status: `InProgress` while an update runs (writes meanwhile answer
 //!   `ResourceConflictException`, 409), then `Successful`, or `Failed` with
 //!   `LastUpdateStatusReasonCode`, which "remains set until the next update" —
@@ -81,8 +87,26 @@ pub fn check_function_write(
             ),
         ));
     }
+    if let Some(mismatch) = code_guard(f, req) {
+        return Some(mismatch);
+    }
     let given = req.get("RevisionId").and_then(Value::as_str)?;
     (given != revision_id(&t.function, f.revision)).then(precondition)
+}
+
+/// `PublishVersion`'s `CodeSha256` against `$LATEST`'s (when the model has seen it).
+fn code_guard(f: &Function, req: &Value) -> Option<Answer> {
+    let given = req.get("CodeSha256").and_then(Value::as_str)?;
+    let latest = f.code_sha256.as_deref()?;
+    (given != latest).then(|| {
+        Answer::error(
+            400,
+            "InvalidParameterValueException",
+            format!(
+                "CodeSHA256 ({given}) is different from current CodeSHA256 in $LATEST ({latest}). Please try again with the CodeSHA256 in $LATEST."
+            ),
+        )
+    })
 }
 
 /// `UpdateAlias` with a `RevisionId` other than the alias's latest.

@@ -17,11 +17,17 @@ pub struct LostRule {
     pub op: String,
     pub times: u32,
     pub how: Lost,
+    /// Answers to `op` delivered before the rule starts losing them.
+    pub skip: u32,
 }
 
 /// Whether this answer to `op` is lost; counts the rule down.
 pub fn take(rules: &mut [LostRule], op: &str) -> Option<Lost> {
     let rule = rules.iter_mut().find(|r| r.op == op && r.times > 0)?;
+    if rule.skip > 0 {
+        rule.skip -= 1;
+        return None;
+    }
     rule.times -= 1;
     Some(rule.how)
 }

@@ -4,7 +4,7 @@
 //!
 //! Each behaviour names the AWS documentation page it follows:
 //! - revision ids on functions and aliases, `PreconditionFailedException` (412) on a stale
-//!   one (`lambda.rs`);
+//!   one, and `PublishVersion`'s `CodeSha256` guard (`lambda.rs`);
 //! - `LastUpdateStatus` `InProgress` for a set time after `UpdateFunctionCode`, then
 //!   `Successful`, or `Failed` with a reason code that stays until the next update succeeds;
 //!   writes during an update answer `ResourceConflictException` (`lambda.rs`);
@@ -18,7 +18,9 @@
 //! - percentile statistics of `GetMetricData`, which moto does not compute (`metrics.rs`;
 //!   applied by the proxy with or without the model, as moto answers them with a 500).
 //!
-//! Room is left for hanging calls and quota throttling, which other rules add.
+//! Hanging and slow calls (`hang.rs`), quota throttling (`quota.rs`) and a second writer
+//! (`Realism` sees every write that goes through the proxy, whoever sends it) are the
+//! proxy's other layers.
 
 mod lambda;
 mod logs;
@@ -65,6 +67,8 @@ struct Function {
     next_failure: Option<(String, String)>,
     /// `LastModified` answered by `PublishVersion`.
     published_at: Option<i64>,
+    /// `$LATEST`'s `CodeSha256` as last answered by moto (`None` until read).
+    code_sha256: Option<String>,
 }
 
 /// The model. Build with [`Realism::new`], adjust, hand to `Proxy::model`.
@@ -137,6 +141,7 @@ impl Realism {
             requested: amount,
             ready_at: None,
             put_at: now,
+            fails: false,
         };
         self.warm
             .configs
@@ -161,6 +166,13 @@ impl Realism {
             .map(|c| (c.requested, c.put_at, c.ready_at))
     }
 
+    /// New SnapStart versions of `function` end `Failed`; provisioned concurrency put from
+    /// now on ends `FAILED`.
+    pub fn warm_up_fails(&mut self, function: &str) {
+        self.warm.snapshot_fails.insert(function.to_owned());
+        self.warm.allocation_fails = true;
+    }
+
     /// SnapStart is on for `function`: a new version stays `Pending` for `takes`.
     pub fn snapstart(&mut self, function: &str, takes: Duration) {
         self.warm.snapstart.insert(function.to_owned(), takes);
@@ -173,10 +185,16 @@ impl Realism {
 
     /// The next `times` answers to `op` are lost after moto applied the request.
     pub fn lose(&mut self, op: &str, times: u32, how: Lost) {
+        self.lose_after(op, 0, times, how);
+    }
+
+    /// The `times` answers to `op` after the first `skip` are lost after moto applied them.
+    pub fn lose_after(&mut self, op: &str, skip: u32, times: u32, how: Lost) {
         self.lost.push(lost::LostRule {
             op: op.to_owned(),
             times,
             how,
+            skip,
         });
     }
 
@@ -294,6 +312,11 @@ impl Realism {
                     Some(&mut *v)
                 };
                 if let Some(conf) = conf {
+                    if t.qualifier.is_none()
+                        && let Some(sha) = conf.get("CodeSha256").and_then(Value::as_str)
+                    {
+                        f.code_sha256 = Some(sha.to_owned());
+                    }
                     self.warm.read(t, conf, now);
                     logs::set_logging(conf, &t.function, f.logging.as_ref());
                     if t.qualifier.is_none() {

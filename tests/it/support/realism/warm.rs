@@ -8,11 +8,17 @@
 //!   <https://docs.aws.amazon.com/lambda/latest/api/API_ListProvisionedConcurrencyConfigs.html>,
 //!   <https://docs.aws.amazon.com/lambda/latest/api/API_PutProvisionedConcurrencyConfig.html>,
 //!   <https://docs.aws.amazon.com/lambda/latest/api/API_GetProvisionedConcurrencyConfig.html>,
-//!   <https://docs.aws.amazon.com/lambda/latest/dg/provisioned-concurrency.html>.
+//!   <https://docs.aws.amazon.com/lambda/latest/dg/provisioned-concurrency.html>; an
+//!   allocation that cannot be made ends `FAILED` with a `StatusReason`
+//!   (<https://docs.aws.amazon.com/lambda/latest/api/API_GetProvisionedConcurrencyConfig.html>).
 //! - SnapStart: a version published with SnapStart on is `State: Pending` while Lambda
-//!   makes its snapshot, then `Active`; invoking it meanwhile answers
-//!   `ResourceConflictException` —
-//!   <https://docs.aws.amazon.com/lambda/latest/dg/snapstart-activate.html#snapstart-function-states>.
+//!   makes its snapshot, then `Active` —
+//!   <https://docs.aws.amazon.com/lambda/latest/dg/snapstart-activate.html#snapstart-function-states>,
+//!   or `Failed` when the snapshot cannot be made;
+//!   invoking it before it is `Active` answers `SnapStartNotReadyException` (HTTP 409),
+//!   "Lambda is initializing your function" —
+//!   <https://docs.aws.amazon.com/lambda/latest/dg/snapstart-troubleshooting.html>,
+//!   <https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html> ("Errors").
 
 use super::{Answer, Target};
 use serde_json::{Value, json};
@@ -26,6 +32,8 @@ pub struct Config {
     /// When it becomes `READY` (`None`: it already is).
     pub ready_at: Option<Instant>,
     pub put_at: Instant,
+    /// Ends `FAILED` (with a `StatusReason`) instead of `READY`.
+    pub fails: bool,
 }
 
 /// The model's provisioned concurrency and SnapStart state.
@@ -39,6 +47,10 @@ pub struct Warm {
     pub snapstart: BTreeMap<String, Duration>,
     /// `(function, version)` → when it becomes `Active`.
     pub pending: BTreeMap<(String, String), Instant>,
+    /// Functions whose next SnapStart versions end `Failed` instead of `Active`.
+    pub snapshot_fails: std::collections::BTreeSet<String>,
+    /// Provisioned concurrency put from now on ends `FAILED` instead of `READY`.
+    pub allocation_fails: bool,
 }
 
 fn not_found(function: &str, qualifier: &str) -> Answer {
@@ -69,6 +81,7 @@ impl Warm {
                     requested,
                     ready_at: Some(now + self.allocation),
                     put_at: now,
+                    fails: self.allocation_fails,
                 };
                 self.configs.insert(key, config.clone());
                 Some(Answer::Json(202, body(&config, now)))
@@ -102,15 +115,15 @@ impl Warm {
         Answer::Json(200, json!({ "ProvisionedConcurrencyConfigs": items }))
     }
 
-    /// Invoking a version that is still `Pending`.
+    /// Invoking a SnapStart version that is still `Pending`.
     pub fn check_invoke(&self, t: &Target, now: Instant) -> Option<Answer> {
         let q = t.qualifier.clone()?;
         let until = self.pending.get(&(t.function.clone(), q))?;
         (now < *until).then(|| {
             Answer::error(
                 409,
-                "ResourceConflictException",
-                "The operation cannot be performed at this time. The function is currently in the following state: Pending",
+                "SnapStartNotReadyException",
+                "Lambda is initializing your function. It will be ready to invoke once your function state becomes ACTIVE.",
             )
         })
     }
@@ -134,7 +147,12 @@ impl Warm {
             return;
         };
         if let Some(until) = self.pending.get(&(t.function.clone(), q.clone())) {
-            set_state(conf, if now < *until { "Pending" } else { "Active" });
+            let done = if self.snapshot_fails.contains(&t.function) {
+                "Failed"
+            } else {
+                "Active"
+            };
+            set_state(conf, if now < *until { "Pending" } else { done });
         }
     }
 }
@@ -142,16 +160,36 @@ impl Warm {
 fn set_state(conf: &mut Value, state: &str) {
     if let Some(o) = conf.as_object_mut() {
         o.insert("State".into(), Value::from(state));
-        if state == "Pending" {
-            o.insert("StateReasonCode".into(), Value::from("Creating"));
-        } else {
-            o.remove("StateReasonCode");
+        match state {
+            "Pending" => {
+                o.insert("StateReasonCode".into(), Value::from("Creating"));
+            }
+            "Failed" => {
+                o.insert("StateReasonCode".into(), Value::from("InternalError"));
+                o.insert(
+                    "StateReason".into(),
+                    Value::from("SnapStart could not make the snapshot"),
+                );
+            }
+            _ => {
+                o.remove("StateReasonCode");
+            }
         }
     }
 }
 
 fn body(c: &Config, now: Instant) -> Value {
     let ready = c.ready_at.is_none_or(|t| now >= t);
+    if ready && c.fails {
+        return json!({
+            "RequestedProvisionedConcurrentExecutions": c.requested,
+            "AvailableProvisionedConcurrentExecutions": 0,
+            "AllocatedProvisionedConcurrentExecutions": 0,
+            "Status": "FAILED",
+            "StatusReason": "Insufficient concurrency available to allocate",
+            "LastModified": "2026-01-01T00:00:00+0000",
+        });
+    }
     json!({
         "RequestedProvisionedConcurrentExecutions": c.requested,
         "AvailableProvisionedConcurrentExecutions": if ready { c.requested } else { 0 },

@@ -1,0 +1,102 @@
+//! Errors that say what to do (issue 25), through the real binary: no AWS credentials is
+//! one line naming the fix, result `error` (never `drift`), not an SDK dump per check; a
+//! pre-release tag that selects nothing names the `prerelease` rule.
+
+use crate::support::seed::{function, world};
+use crate::support::{Aws, Moto, Recorder, Run, dev_contract};
+
+const CONTRACT: &str = r#"version: 1
+region: us-east-1
+environments:
+  dev:
+    when: { branch: dev }
+    image: input
+    functions: [{ name: worker-dev }]
+    checks:
+      - log-group: /aws/lambda/worker-dev
+  production:
+    when: { tag: "v*.*.*" }
+    image: { from: dev }
+    functions: [{ name: worker-prod }]
+"#;
+
+#[test]
+fn no_credentials_is_one_line_naming_the_fix_and_result_error() {
+    let recorder = Recorder::start();
+    let r = Run::action()
+        .endpoint(&recorder.endpoint())
+        .contract_text(CONTRACT)
+        .input("command", "validate")
+        .env("AWS_ACCESS_KEY_ID", "")
+        .env("AWS_SECRET_ACCESS_KEY", "")
+        .execute();
+    r.assert_code(1);
+    assert_eq!(r.out("result"), "error");
+    let said = "no AWS credentials: add aws-actions/configure-aws-credentials before this step, or set the contract's";
+    let summary = r.summary.replace("&#96;", "`");
+    assert_eq!(summary.matches(said).count(), 1, "{summary}");
+    assert!(summary.contains("id-token: write"), "{summary}");
+    for dump in ["dispatch failure", "DispatchFailure", "credential provider"] {
+        assert!(!summary.contains(dump), "{dump}: {summary}");
+        assert!(!r.stdout.contains(dump), "{dump}: {}", r.stdout);
+    }
+    assert!(summary.len() < 1500, "{} bytes: {summary}", summary.len());
+    recorder.assert_no_requests();
+}
+
+#[test]
+fn a_prerelease_tag_that_selects_nothing_names_the_rule() {
+    let recorder = Recorder::start();
+    let r = recorder.action(CONTRACT).push_tag("v1.2.0-rc.1").execute();
+    r.assert_code(0);
+    assert_eq!(r.output("result"), Some("skipped"));
+    let said = "`v1.2.0-rc.1` is a pre-release, and a pre-release tag goes only to an environment whose `when` says `prerelease: true`; `production` matches its tag glob but takes releases only";
+    assert!(r.stdout.contains(said), "{}", r.stdout);
+    recorder.assert_no_requests();
+}
+
+#[test]
+fn contract_errors_fill_the_job_summary_too() {
+    let recorder = Recorder::start();
+    let r = recorder
+        .action(
+            "version: 1\nenvironments:\n  dev:\n    imag: input\n    functions: [{ name: f }]\n",
+        )
+        .own_pull_request()
+        .execute();
+    r.assert_code(2);
+    assert!(r.stdout.contains("::error "), "annotations: {}", r.stdout);
+    let summary = r.summary.replace("&#96;", "`");
+    assert!(summary.contains("the contract has 2 error(s)"), "{summary}");
+    assert!(
+        summary.contains(".github/lambda-promote.yml:4:5: unknown key `imag`"),
+        "{summary}"
+    );
+    recorder.assert_no_requests();
+}
+
+#[test]
+fn a_rollback_says_what_moved_where_and_fills_the_image_outputs() {
+    let moto = Moto::start();
+    moto.seed(world(
+        &["v1", "v2", "v3"],
+        vec![function("worker-dev", &["v1", "v2", "v3"], 3, None)],
+    ));
+    let r = Run::action()
+        .endpoint(&moto.endpoint())
+        .contract_text(&dev_contract("dev", &["worker-dev"], ""))
+        .input("command", "rollback")
+        .input("to-version", "1")
+        .execute();
+    r.assert_code(0);
+    let said = "Rolled back alias live of worker-dev: version 3 → 1.";
+    assert!(r.summary.contains(said), "{}", r.summary);
+    assert!(!r.summary.contains("the version it served before this run"));
+    let digest = Aws::new(&moto.endpoint()).digest_of("worker-dev", "1");
+    assert_eq!(r.out("image-digest"), digest);
+    assert!(
+        r.out("image-uri").ends_with(&format!("/worker@{digest}")),
+        "{}",
+        r.out("image-uri")
+    );
+}
