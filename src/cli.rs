@@ -60,6 +60,9 @@ struct Opts {
     /// promote/rollback: act on one ENVIRONMENT/ACCOUNT/REGION shard (plan's `matrix`).
     #[arg(long, value_name = "SHARD")]
     shard: Option<String>,
+    /// promote: go on when the image a rollback would return to is gone from ECR.
+    #[arg(long)]
+    allow_no_rollback: bool,
 }
 
 /// Parses the command line (with the program name first). `Ok(None)` when no
@@ -91,6 +94,7 @@ pub fn parse(argv: impl IntoIterator<Item = OsString>) -> Result<Option<RawArgs>
         github_deployment: None,
         output: opts.output,
         shard: opts.shard,
+        allow_no_rollback: opts.allow_no_rollback.then(|| "true".to_string()),
     }))
 }
 

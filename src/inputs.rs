@@ -31,6 +31,8 @@ pub struct RawArgs {
     pub output: Option<String>,
     /// `ENVIRONMENT/ACCOUNT/REGION`: promote or roll back one shard only.
     pub shard: Option<String>,
+    /// promote: go on when the image a rollback would return to is gone from ECR.
+    pub allow_no_rollback: Option<String>,
 }
 
 const PREFIX: &str = "INPUT_";
@@ -47,6 +49,7 @@ pub fn from_env(vars: impl IntoIterator<Item = (String, String)>) -> Result<RawA
         ("dry-run", &raw.dry_run),
         ("pr-comment", &raw.pr_comment),
         ("github-deployment", &raw.github_deployment),
+        ("allow-no-rollback", &raw.allow_no_rollback),
     ] {
         if let Some(v) = value {
             parse_bool(name, v)?;
@@ -128,6 +131,7 @@ mod tests {
                 github_deployment: Some("TRUE".into()),
                 output: Some("json".into()),
                 shard: None,
+                allow_no_rollback: None,
             }
         );
     }

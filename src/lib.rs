@@ -44,6 +44,7 @@ pub mod glob;
 pub mod inputs;
 pub mod jobenv;
 pub mod observe;
+pub mod observe_preflight;
 pub mod promote;
 pub mod report;
 pub mod run;

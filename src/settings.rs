@@ -91,6 +91,8 @@ pub struct Settings {
     pub action_mode: bool,
     /// The `shard` input: one `ENVIRONMENT/ACCOUNT/REGION` of plan's `matrix`.
     pub shard: Option<String>,
+    /// The `allow-no-rollback` input: promote even when the way back's image is gone.
+    pub allow_no_rollback: bool,
 }
 
 /// The contract path when the `contract` input is not set.
@@ -137,6 +139,7 @@ pub fn resolve(
     let pr_comment = flag("pr-comment", &raw.pr_comment, true)?;
     let github_deployment = flag("github-deployment", &raw.github_deployment, false)?;
     let output = output(raw.output.as_deref())?;
+    let allow_no_rollback = flag("allow-no-rollback", &raw.allow_no_rollback, false)?;
     Ok(Settings {
         command,
         contract,
@@ -158,6 +161,7 @@ pub fn resolve(
             .shard
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty()),
+        allow_no_rollback,
     })
 }
 

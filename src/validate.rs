@@ -3,7 +3,7 @@
 //! Never writes.
 
 use crate::aws::Read;
-use crate::check::{self, Context};
+use crate::check::{self, Context, Stage};
 use crate::config::model::{Contract, Environment};
 use crate::finding::Finding;
 use crate::jobenv::JobEnv;
@@ -17,6 +17,7 @@ pub async fn findings(
     envs: &[&Environment],
     job: &JobEnv,
     fork: bool,
+    stage: Stage,
 ) -> (Vec<Finding>, Observed) {
     let needs = observe::needs(contract, envs, job);
     let observed = observe::observe(read, &needs).await;
@@ -25,6 +26,7 @@ pub async fn findings(
         job,
         fork,
         observed: &observed,
+        stage,
     };
     (check::run(&ctx, envs), observed)
 }

@@ -112,6 +112,7 @@ fn codes(c: &Contract, o: &Observed, job: &JobEnv, fork: bool) -> Vec<(Code, Sta
         job,
         fork,
         observed: o,
+        stage: Default::default(),
     };
     let envs: Vec<&Environment> = c.environments.iter().collect();
     run(&ctx, &envs)
@@ -218,6 +219,7 @@ fn secrets_are_never_in_findings() {
         job: &j,
         fork: false,
         observed: &observed(),
+        stage: Default::default(),
     };
     let json = serde_json::to_string(&run(&ctx, &[&c.environments[0]])).unwrap();
     for secret in [
@@ -334,6 +336,7 @@ fn a_failed_lookup_names_the_iam_action() {
         job: &JobEnv::default(),
         fork: false,
         observed: &o,
+        stage: Default::default(),
     };
     let f = run(&ctx, &[&c.environments[0]]);
     assert_eq!(f[0].code, Code::AwsAccessDenied);

@@ -5,6 +5,7 @@
 use anyhow::Context as _;
 
 use crate::aws::Read;
+use crate::check::Stage;
 use crate::aws::fleet_clients::Fleet;
 use crate::config::model::{Contract, Environment};
 use crate::error::{Cancelled, UsageError};
@@ -71,7 +72,7 @@ async fn all_shards(
         let clients = super::shards::clients(run, fleet, &group[0]).await?;
         let envs: Vec<&Environment> = contract.environments.iter().collect();
         let (found, _) =
-            crate::validate::findings(&Read::new(clients), &contract, &envs, &run.job, fork).await;
+            crate::validate::findings(&Read::new(clients), &contract, &envs, &run.job, fork, Stage::Validate).await;
         findings.extend(found);
     }
     Ok(findings)

@@ -8,6 +8,8 @@ use super::image::{self, ImageError, Resolved};
 use super::part::{self, Part};
 use super::plan::{self, FunctionPlan};
 use crate::aws::Read;
+use crate::check::Stage;
+use crate::settings::Command;
 use crate::aws::types::{AliasInfo, Lookup};
 use crate::config::model::{Environment, FunctionTarget, Strategy};
 use crate::error::UsageError;
@@ -89,8 +91,16 @@ pub async fn prepare<'e>(
 /// `None` (the report saying so) when any found drift.
 async fn validate_all(run: &Run, parts: &[Part], report: &mut Report) -> Option<Vec<Observed>> {
     let fork = run.event.is_fork_pr();
+    // `plan` and dry runs only report a missing way back; a promotion stops on it.
+    let stage = if run.settings.command == Command::Plan || run.settings.dry_run {
+        Stage::Validate
+    } else {
+        Stage::Promote {
+            allow_no_rollback: run.settings.allow_no_rollback,
+        }
+    };
     let all = futures::future::join_all(parts.iter().map(|p| async move {
-        validate::findings(&p.read, &p.contract, &[p.env()], &run.job, fork).await
+        validate::findings(&p.read, &p.contract, &[p.env()], &run.job, fork, stage).await
     }))
     .await;
     let mut observed = Vec::new();
