@@ -9,8 +9,8 @@ use futures::stream::{self, StreamExt};
 use crate::aws::Read;
 use crate::aws::types::{AliasInfo, Distribution, FunctionInfo, Lookup};
 use crate::config::model::{Check, Contract, Environment, Strategy};
-use crate::observe_preflight::{self, Preflight};
 use crate::jobenv::JobEnv;
+use crate::observe_preflight::{self, Preflight};
 
 /// How many AWS reads may be in flight at once: enough to be fast, few enough
 /// not to be throttled.

@@ -83,7 +83,9 @@ impl Read {
             .function_name(function);
         match self
             .c()
-            .call(ops::GET_FUNCTION_URL_CONFIG, function, || req.clone().send())
+            .call(ops::GET_FUNCTION_URL_CONFIG, function, || {
+                req.clone().send()
+            })
             .await
         {
             Ok(out) => Ok(Some(Trigger::Url {
@@ -146,7 +148,11 @@ pub fn service_invokers(policy: &str) -> Vec<Trigger> {
         let principal = s.get("Principal").and_then(|p| p.get("Service"));
         for service in strings(principal) {
             out.push(Trigger::Permission {
-                sid: s.get("Sid").and_then(Value::as_str).unwrap_or("").to_string(),
+                sid: s
+                    .get("Sid")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string(),
                 principal: service,
                 target: target.clone(),
             });

@@ -21,7 +21,11 @@ pub struct Expiring {
 pub fn governing(policy: &str, image: &ImageFacts) -> Option<Expiring> {
     let doc: Value = serde_json::from_str(policy).ok()?;
     let mut rules: Vec<&Value> = doc.get("rules")?.as_array()?.iter().collect();
-    rules.sort_by_key(|r| r.get("rulePriority").and_then(Value::as_i64).unwrap_or(i64::MAX));
+    rules.sort_by_key(|r| {
+        r.get("rulePriority")
+            .and_then(Value::as_i64)
+            .unwrap_or(i64::MAX)
+    });
     let rule = rules.into_iter().find(|r| selects(r, &image.tags))?;
     let sel = rule.get("selection")?;
     let n = sel.get("countNumber").and_then(Value::as_i64).unwrap_or(0);
@@ -29,7 +33,10 @@ pub fn governing(policy: &str, image: &ImageFacts) -> Option<Expiring> {
         Some("sinceImagePushed") => format!("{n} days after its push"),
         _ => format!("once more than {n} images match it and it is not among the newest {n}"),
     };
-    let priority = rule.get("rulePriority").and_then(Value::as_i64).unwrap_or(0);
+    let priority = rule
+        .get("rulePriority")
+        .and_then(Value::as_i64)
+        .unwrap_or(0);
     let rule = match rule.get("description").and_then(Value::as_str) {
         Some(d) if !d.is_empty() => format!("rule {priority} (\"{d}\")"),
         _ => format!("rule {priority}"),
@@ -45,7 +52,12 @@ fn selects(rule: &Value, tags: &[String]) -> bool {
     let list = |key: &str| -> Vec<String> {
         sel.get(key)
             .and_then(Value::as_array)
-            .map(|l| l.iter().filter_map(Value::as_str).map(str::to_string).collect())
+            .map(|l| {
+                l.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
             .unwrap_or_default()
     };
     match sel.get("tagStatus").and_then(Value::as_str) {
@@ -55,7 +67,9 @@ fn selects(rule: &Value, tags: &[String]) -> bool {
             let (prefixes, patterns) = (list("tagPrefixList"), list("tagPatternList"));
             // Every listed prefix (or pattern) must be matched by some tag of the image.
             !tags.is_empty()
-                && prefixes.iter().all(|p| tags.iter().any(|t| t.starts_with(p.as_str())))
+                && prefixes
+                    .iter()
+                    .all(|p| tags.iter().any(|t| t.starts_with(p.as_str())))
                 && patterns.iter().all(|p| tags.iter().any(|t| wildcard(p, t)))
         }
         _ => false,
@@ -69,8 +83,7 @@ fn wildcard(pattern: &str, text: &str) -> bool {
         return pattern == text;
     }
     let (first, last) = (parts[0], parts[parts.len() - 1]);
-    if !text.starts_with(first) || text.len() < first.len() + last.len() || !text.ends_with(last)
-    {
+    if !text.starts_with(first) || text.len() < first.len() + last.len() || !text.ends_with(last) {
         return false;
     }
     let mut rest = &text[first.len()..text.len() - last.len()];

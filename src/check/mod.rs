@@ -85,7 +85,14 @@ fn preflight_read_failed(sink: &mut Sink<'_>, resource: String, err: &AwsError) 
         _ => Code::AwsError,
     };
     let message = format!("pre-flight check not run: {err}");
-    sink.record(resource, code, Status::Warning, Shown::None, Shown::None, message);
+    sink.record(
+        resource,
+        code,
+        Status::Warning,
+        Shown::None,
+        Shown::None,
+        message,
+    );
 }
 
 /// Builds findings for one environment and check.

@@ -63,7 +63,9 @@ fn one_function(
 /// What the trigger invokes when that is not `alias`: `$LATEST` (the unqualified function)
 /// or `version N`. Another alias is that alias's business.
 fn bypassed(target: &str, alias: &str) -> Option<String> {
-    let after = target.split_once(":function:").map_or(target, |(_, rest)| rest);
+    let after = target
+        .split_once(":function:")
+        .map_or(target, |(_, rest)| rest);
     match after.split_once(':') {
         None => Some("$LATEST".to_string()),
         Some((_, "$LATEST")) => Some("$LATEST".to_string()),
@@ -113,8 +115,14 @@ mod tests {
     fn the_alias_and_other_aliases_are_not_bypasses() {
         let f = "arn:aws:lambda:us-east-1:1:function:api";
         assert_eq!(bypassed(f, "live").as_deref(), Some("$LATEST"));
-        assert_eq!(bypassed(&format!("{f}:$LATEST"), "live").as_deref(), Some("$LATEST"));
-        assert_eq!(bypassed(&format!("{f}:7"), "live").as_deref(), Some("version 7"));
+        assert_eq!(
+            bypassed(&format!("{f}:$LATEST"), "live").as_deref(),
+            Some("$LATEST")
+        );
+        assert_eq!(
+            bypassed(&format!("{f}:7"), "live").as_deref(),
+            Some("version 7")
+        );
         assert_eq!(bypassed(&format!("{f}:live"), "live"), None);
         assert_eq!(bypassed(&format!("{f}:beta"), "live"), None);
     }

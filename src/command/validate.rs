@@ -5,8 +5,8 @@
 use anyhow::Context as _;
 
 use crate::aws::Read;
-use crate::check::Stage;
 use crate::aws::fleet_clients::Fleet;
+use crate::check::Stage;
 use crate::config::model::{Contract, Environment};
 use crate::error::{Cancelled, UsageError};
 use crate::finding::Finding;
@@ -71,8 +71,15 @@ async fn all_shards(
         let contract = super::shards::narrow_group(&run.contract, &group);
         let clients = super::shards::clients(run, fleet, &group[0]).await?;
         let envs: Vec<&Environment> = contract.environments.iter().collect();
-        let (found, _) =
-            crate::validate::findings(&Read::new(clients), &contract, &envs, &run.job, fork, Stage::Validate).await;
+        let (found, _) = crate::validate::findings(
+            &Read::new(clients),
+            &contract,
+            &envs,
+            &run.job,
+            fork,
+            Stage::Validate,
+        )
+        .await;
         findings.extend(found);
     }
     Ok(findings)

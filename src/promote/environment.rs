@@ -8,14 +8,14 @@ use super::image::{self, ImageError, Resolved};
 use super::part::{self, Part};
 use super::plan::{self, FunctionPlan};
 use crate::aws::Read;
-use crate::check::Stage;
-use crate::settings::Command;
 use crate::aws::types::{AliasInfo, Lookup};
+use crate::check::Stage;
 use crate::config::model::{Environment, FunctionTarget, Strategy};
 use crate::error::UsageError;
 use crate::observe::Observed;
 use crate::report::model::{Outcome, Promotion, Report, StepStatus};
 use crate::run::Run;
+use crate::settings::Command;
 use crate::validate;
 
 /// What execute needs to promote an environment.

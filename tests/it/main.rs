@@ -28,6 +28,7 @@ mod harness;
 mod iam_policy;
 mod last_error;
 mod leaks;
+mod preflight;
 mod promote;
 mod proxy;
 mod readme_tables;
