@@ -32,6 +32,8 @@ enum Sub {
     Rollback(Opts),
     /// Print the least-privilege IAM policy JSON for the contract.
     IamPolicy(Opts),
+    /// Show what each environment's aliases serve now, and the way back (never writes).
+    Status(Opts),
 }
 
 #[derive(Debug, Args)]
@@ -80,6 +82,7 @@ pub fn parse(argv: impl IntoIterator<Item = OsString>) -> Result<Option<RawArgs>
         Sub::Promote(o) => ("promote", o),
         Sub::Rollback(o) => ("rollback", o),
         Sub::IamPolicy(o) => ("iam-policy", o),
+        Sub::Status(o) => ("status", o),
     };
     Ok(Some(RawArgs {
         command: Some(command.to_string()),

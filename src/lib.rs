@@ -54,5 +54,6 @@ pub mod select;
 pub mod settings;
 pub mod shard;
 pub mod shard_checks;
+pub mod status;
 pub mod step;
 pub mod validate;

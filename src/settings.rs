@@ -16,6 +16,8 @@ pub enum Command {
     Plan,
     Promote,
     Rollback,
+    /// Read-only: what each environment runs now.
+    Status,
     /// CLI only.
     IamPolicy,
 }
@@ -28,6 +30,7 @@ impl Command {
             Command::Plan => "plan",
             Command::Promote => "promote",
             Command::Rollback => "rollback",
+            Command::Status => "status",
             Command::IamPolicy => "iam-policy",
         }
     }
@@ -205,12 +208,13 @@ fn command(value: Option<&str>, action_mode: bool) -> Result<Command, UsageError
         Some("plan") => Command::Plan,
         Some("promote") => Command::Promote,
         Some("rollback") => Command::Rollback,
+        Some("status") => Command::Status,
         Some("iam-policy") => Command::IamPolicy,
         Some(other) => {
             return Err(UsageError::input(
                 "command",
                 format!(
-                    "`{other}` is not a command; use auto, validate, plan, promote or rollback"
+                    "`{other}` is not a command; use auto, validate, plan, promote, rollback or status"
                 ),
             ));
         }

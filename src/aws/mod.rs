@@ -16,6 +16,8 @@ pub mod fleet_error;
 mod handles;
 mod lambda_logging;
 mod lambda_read;
+mod lambda_status;
+pub use lambda_status::VersionFacts;
 mod lambda_versions;
 pub mod lambda_write;
 pub mod logs;

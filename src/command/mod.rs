@@ -10,6 +10,7 @@ mod promote_parts;
 pub mod rollback;
 mod rollback_shard;
 mod shards;
+pub mod status;
 pub mod validate;
 
 use std::sync::Arc;

@@ -86,7 +86,7 @@ async fn all_shards(
 }
 
 /// The environments `validate` covers: the `environment` input, or all.
-fn environments<'c>(
+pub(super) fn environments<'c>(
     settings: &Settings,
     contract: &'c Contract,
 ) -> Result<Vec<&'c Environment>, UsageError> {

@@ -17,4 +17,5 @@ pub mod outputs;
 #[cfg(test)]
 pub(crate) mod samples;
 pub mod shorten;
+pub mod status;
 pub mod text;

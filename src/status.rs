@@ -1,0 +1,182 @@
+//! `status` (README, "What runs where"): for each function of an environment, what its
+//! alias serves (with the weights of a canary under way), the image, the provenance the
+//! promotion wrote on the version, when it was published, the version a `rollback` would
+//! return to and whether its image is still in ECR, and the contract's drift. Read-only:
+//! the contract checks without the pre-flight reads, then one `GetFunction` per version
+//! shown (Lambda's 100-per-second pool) and one `DescribeImages` per rollback target.
+
+use std::collections::BTreeMap;
+
+use futures::stream::{self, StreamExt};
+use serde::Serialize;
+
+use crate::aws::types::{AliasInfo, Lookup};
+use crate::aws::{Read, VersionFacts};
+use crate::check::{self, Context, Stage};
+use crate::config::model::{Contract, Environment, FunctionTarget};
+use crate::finding::Finding;
+use crate::jobenv::JobEnv;
+use crate::observe;
+use crate::promote::provenance::previous_version;
+use crate::settings::{ImageReference, parse_image};
+
+/// Reads in flight at once; the pacer spaces them to Lambda's quotas.
+const CONCURRENCY: usize = 16;
+
+/// One environment (or the part of it in one account and region).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct EnvironmentStatus {
+    pub environment: String,
+    pub region: String,
+    pub functions: Vec<FunctionStatus>,
+    /// Failing contract checks that are not about one function (`code: resource`).
+    pub drift: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct FunctionStatus {
+    pub function: String,
+    pub alias: String,
+    /// The version the alias serves; `None` when the alias does not exist.
+    pub version: Option<String>,
+    /// A canary under way: version → share of traffic.
+    pub weights: BTreeMap<String, f64>,
+    pub image_digest: Option<String>,
+    pub commit: Option<String>,
+    pub run: Option<String>,
+    pub published: Option<String>,
+    /// The version `rollback` (without `to-version`) would return to.
+    pub rollback_to: Option<String>,
+    /// Whether the rollback target's image is still in ECR (`None`: unknown).
+    pub rollback_image: Option<bool>,
+    /// Failing contract checks of this function (`code: message`).
+    pub drift: Vec<String>,
+    /// A read that failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// The status of `env`'s functions reachable through `read`.
+pub async fn environment(
+    read: &Read,
+    contract: &Contract,
+    env: &Environment,
+    job: &JobEnv,
+) -> EnvironmentStatus {
+    let mut needs = observe::needs(contract, &[env], job);
+    needs.preflight.clear();
+    let observed = observe::observe(read, &needs).await;
+    let ctx = Context {
+        contract,
+        job,
+        fork: false,
+        observed: &observed,
+        stage: Stage::Validate,
+    };
+    let findings: Vec<Finding> = check::run(&ctx, &[env])
+        .into_iter()
+        .filter(Finding::fails)
+        .collect();
+    let aliases = &observed.aliases;
+    let functions = stream::iter(env.functions.iter().map(|t| async move {
+        let alias = aliases.get(&(t.name.clone(), t.alias.clone()));
+        one(read, t, alias).await
+    }))
+    .buffered(CONCURRENCY)
+    .collect::<Vec<_>>()
+    .await;
+    attach_drift(env, functions, findings, read.region())
+}
+
+/// Each failing finding goes to the function it names, or to the environment.
+fn attach_drift(
+    env: &Environment,
+    mut functions: Vec<FunctionStatus>,
+    findings: Vec<Finding>,
+    region: &str,
+) -> EnvironmentStatus {
+    let mut drift = Vec::new();
+    for f in findings {
+        let owner = functions.iter_mut().find(|s| {
+            f.resource == s.function || f.resource.starts_with(&format!("{}:", s.function))
+        });
+        match owner {
+            Some(s) => s.drift.push(format!("{}: {}", f.code, f.message)),
+            None => drift.push(format!("{}: {}", f.code, f.resource)),
+        }
+    }
+    EnvironmentStatus {
+        environment: env.name.clone(),
+        region: region.to_string(),
+        functions,
+        drift,
+    }
+}
+
+async fn one(
+    read: &Read,
+    t: &FunctionTarget,
+    alias: Option<&Lookup<AliasInfo>>,
+) -> FunctionStatus {
+    let mut s = FunctionStatus {
+        function: t.name.clone(),
+        alias: t.alias.clone(),
+        ..FunctionStatus::default()
+    };
+    let alias = match alias {
+        Some(Lookup::Found(a)) => a,
+        Some(Lookup::Failed(e)) => {
+            s.error = Some(e.to_string());
+            return s;
+        }
+        Some(Lookup::Missing) | None => return s,
+    };
+    s.version = Some(alias.version.clone());
+    s.weights = alias.routing.clone();
+    s.rollback_to = previous_version(&alias.description);
+    let back = async {
+        match &s.rollback_to {
+            Some(v) => Some(image_present(read, &t.name, v).await),
+            None => None,
+        }
+    };
+    let (live, back) = futures::join!(read.version_facts(&t.name, &alias.version), back);
+    match live {
+        Ok(facts) => show(&mut s, facts),
+        Err(e) => s.error = Some(e.to_string()),
+    }
+    s.rollback_image = back.flatten();
+    s
+}
+
+fn show(s: &mut FunctionStatus, facts: VersionFacts) {
+    let word = |key: &str| {
+        facts
+            .description
+            .split_whitespace()
+            .find_map(|w| w.strip_prefix(key))
+            .map(str::to_string)
+    };
+    s.commit = word("commit=");
+    s.run = word("run=");
+    s.image_digest = facts.image_digest;
+    s.published = facts.published;
+}
+
+/// Whether the image of `function:version` is still in ECR; `None` when unknown.
+async fn image_present(read: &Read, function: &str, version: &str) -> Option<bool> {
+    let facts = read.version_facts(function, version).await.ok()?;
+    let image = parse_image(facts.image_uri.as_deref()?).ok()?;
+    let digest = match image.reference {
+        ImageReference::Digest(d) => d,
+        ImageReference::Tag(_) => facts.image_digest?,
+    };
+    match Lookup::from_result(
+        read.image_facts(&image.account, &image.repository, &digest)
+            .await,
+    ) {
+        Lookup::Found(_) => Some(true),
+        Lookup::Missing => Some(false),
+        Lookup::Failed(_) => None,
+    }
+}
