@@ -113,11 +113,7 @@ fn attach_drift(
     }
 }
 
-async fn one(
-    read: &Read,
-    t: &FunctionTarget,
-    alias: Option<&Lookup<AliasInfo>>,
-) -> FunctionStatus {
+async fn one(read: &Read, t: &FunctionTarget, alias: Option<&Lookup<AliasInfo>>) -> FunctionStatus {
     let mut s = FunctionStatus {
         function: t.name.clone(),
         alias: t.alias.clone(),

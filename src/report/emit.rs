@@ -156,7 +156,8 @@ impl Emitter {
         }
         println!("{text}");
         self.files.append_summary(&self.scrub(markdown))?;
-        self.files.append_outputs(&[("result", "success".to_string()), ("report", json)])?;
+        self.files
+            .append_outputs(&[("result", "success".to_string()), ("report", json)])?;
         Ok(())
     }
 

@@ -31,10 +31,9 @@ fn cells(env: &EnvironmentStatus, f: &FunctionStatus) -> [String; 9] {
             format!("{} → {v} + {} (canary)", f.alias, shares.join(", "))
         }
     };
-    let digest = f
-        .image_digest
-        .as_deref()
-        .map_or("—".into(), |d| d.chars().take(19).collect::<String>() + "…");
+    let digest = f.image_digest.as_deref().map_or("—".into(), |d| {
+        d.chars().take(19).collect::<String>() + "…"
+    });
     let back = match (&f.rollback_to, f.rollback_image) {
         (None, _) => "—".to_string(),
         (Some(v), Some(true)) => format!("{v} (image present)"),
@@ -58,7 +57,11 @@ fn cells(env: &EnvironmentStatus, f: &FunctionStatus) -> [String; 9] {
         or_dash(&f.run),
         or_dash(&f.published),
         back,
-        if drift.is_empty() { "none".into() } else { drift.join(", ") },
+        if drift.is_empty() {
+            "none".into()
+        } else {
+            drift.join(", ")
+        },
     ]
 }
 
@@ -70,7 +73,11 @@ fn rows(all: &[EnvironmentStatus]) -> Vec<[String; 9]> {
 
 fn env_drift(all: &[EnvironmentStatus]) -> Vec<String> {
     all.iter()
-        .flat_map(|e| e.drift.iter().map(move |d| format!("{}: {d}", e.environment)))
+        .flat_map(|e| {
+            e.drift
+                .iter()
+                .map(move |d| format!("{}: {d}", e.environment))
+        })
         .collect()
 }
 

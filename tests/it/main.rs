@@ -35,6 +35,7 @@ mod readme_tables;
 mod realism;
 mod rollback;
 mod rollback_cancel;
+mod status;
 mod survive;
 mod untrusted;
 mod validate;

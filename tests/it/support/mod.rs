@@ -41,7 +41,7 @@ pub use realism::{LogFormat, Lost, Realism, lambda_stream};
 pub use recorder::Recorder;
 pub use run::Run;
 pub use run_result::{RunResult, parse_outputs};
-pub use stage::{FUNCTION, GROUP, SMOKE, Stage, canary, dev_contract};
+pub use stage::{FUNCTION, GROUP, SMOKE, Stage, canary, contract as stage_contract, dev_contract};
 
 use std::net::TcpListener;
 use std::path::PathBuf;
