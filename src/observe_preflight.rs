@@ -8,10 +8,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use futures::stream::{self, StreamExt};
 
-use crate::aws::ecr_way_back::ImageFacts;
-use crate::aws::traffic::Trigger;
+use crate::aws::ImageFacts;
+use crate::aws::Provisioned;
+use crate::aws::Trigger;
 use crate::aws::types::{AliasInfo, Lookup};
-use crate::aws::warm::Provisioned;
 use crate::aws::{AwsError, Read};
 use crate::settings::{ImageReference, parse_image};
 

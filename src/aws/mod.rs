@@ -38,5 +38,8 @@ pub mod types;
 pub mod warm;
 
 pub use clients::Clients;
+pub use ecr_way_back::ImageFacts;
 pub use error::{AwsError, ErrorKind};
 pub use handles::{Read, Write};
+pub use traffic::Trigger;
+pub use warm::Provisioned;

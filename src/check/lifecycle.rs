@@ -6,7 +6,7 @@
 
 use serde_json::Value;
 
-use crate::aws::ecr_way_back::ImageFacts;
+use crate::aws::ImageFacts;
 
 /// The rule that would expire an image, in words.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -5,7 +5,7 @@
 //! the alias (canary, linear), a warning otherwise.
 
 use super::{Context, Sink};
-use crate::aws::traffic::Trigger;
+use crate::aws::Trigger;
 use crate::aws::types::Lookup;
 use crate::config::model::{Environment, FunctionTarget, Strategy};
 use crate::finding::{Code, Finding, Shown, Status};
