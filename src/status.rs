@@ -3,7 +3,8 @@
 //! promotion wrote on the version, when it was published, the version a `rollback` would
 //! return to and whether its image is still in ECR, and the contract's drift. Read-only:
 //! the contract checks without the pre-flight reads, then one `GetFunction` per version
-//! shown (Lambda's 100-per-second pool) and one `DescribeImages` per rollback target.
+//! shown (Lambda's 100-per-second pool) and one `DescribeImages` per distinct image a
+//! rollback would return to.
 
 use std::collections::BTreeMap;
 
@@ -78,14 +79,46 @@ pub async fn environment(
         .filter(Finding::fails)
         .collect();
     let aliases = &observed.aliases;
-    let functions = stream::iter(env.functions.iter().map(|t| async move {
-        let alias = aliases.get(&(t.name.clone(), t.alias.clone()));
-        one(read, t, alias).await
-    }))
-    .buffered(CONCURRENCY)
-    .collect::<Vec<_>>()
-    .await;
+    let found: Vec<(FunctionStatus, Option<Image>)> =
+        stream::iter(env.functions.iter().map(|t| async move {
+            let alias = aliases.get(&(t.name.clone(), t.alias.clone()));
+            one(read, t, alias).await
+        }))
+        .buffered(CONCURRENCY)
+        .collect()
+        .await;
+    let present = images_present(read, found.iter().filter_map(|(_, i)| i.clone())).await;
+    let functions = found
+        .into_iter()
+        .map(|(mut s, image)| {
+            s.rollback_image = image.and_then(|i| present.get(&i).copied().flatten());
+            s
+        })
+        .collect();
     attach_drift(env, functions, findings, read.region())
+}
+
+/// An image in ECR: registry (account), repository, digest.
+type Image = (String, String, String);
+
+/// Whether each distinct image is still in ECR (`None`: unknown): many functions share
+/// one image, so each is described once.
+async fn images_present(
+    read: &Read,
+    images: impl Iterator<Item = Image>,
+) -> BTreeMap<Image, Option<bool>> {
+    let distinct: std::collections::BTreeSet<Image> = images.collect();
+    stream::iter(distinct.into_iter().map(|i| async move {
+        let present = match Lookup::from_result(read.image_facts(&i.0, &i.1, &i.2).await) {
+            Lookup::Found(_) => Some(true),
+            Lookup::Missing => Some(false),
+            Lookup::Failed(_) => None,
+        };
+        (i, present)
+    }))
+    .buffer_unordered(CONCURRENCY)
+    .collect()
+    .await
 }
 
 /// Each failing finding goes to the function it names, or to the environment.
@@ -113,7 +146,11 @@ fn attach_drift(
     }
 }
 
-async fn one(read: &Read, t: &FunctionTarget, alias: Option<&Lookup<AliasInfo>>) -> FunctionStatus {
+async fn one(
+    read: &Read,
+    t: &FunctionTarget,
+    alias: Option<&Lookup<AliasInfo>>,
+) -> (FunctionStatus, Option<Image>) {
     let mut s = FunctionStatus {
         function: t.name.clone(),
         alias: t.alias.clone(),
@@ -123,16 +160,16 @@ async fn one(read: &Read, t: &FunctionTarget, alias: Option<&Lookup<AliasInfo>>)
         Some(Lookup::Found(a)) => a,
         Some(Lookup::Failed(e)) => {
             s.error = Some(e.to_string());
-            return s;
+            return (s, None);
         }
-        Some(Lookup::Missing) | None => return s,
+        Some(Lookup::Missing) | None => return (s, None),
     };
     s.version = Some(alias.version.clone());
     s.weights = alias.routing.clone();
     s.rollback_to = previous_version(&alias.description);
     let back = async {
         match &s.rollback_to {
-            Some(v) => Some(image_present(read, &t.name, v).await),
+            Some(v) => rollback_image(read, &t.name, v).await,
             None => None,
         }
     };
@@ -141,8 +178,7 @@ async fn one(read: &Read, t: &FunctionTarget, alias: Option<&Lookup<AliasInfo>>)
         Ok(facts) => show(&mut s, facts),
         Err(e) => s.error = Some(e.to_string()),
     }
-    s.rollback_image = back.flatten();
-    s
+    (s, back)
 }
 
 fn show(s: &mut FunctionStatus, facts: VersionFacts) {
@@ -159,20 +195,13 @@ fn show(s: &mut FunctionStatus, facts: VersionFacts) {
     s.published = facts.published;
 }
 
-/// Whether the image of `function:version` is still in ECR; `None` when unknown.
-async fn image_present(read: &Read, function: &str, version: &str) -> Option<bool> {
+/// The image of `function:version`, if it is an ECR image.
+async fn rollback_image(read: &Read, function: &str, version: &str) -> Option<Image> {
     let facts = read.version_facts(function, version).await.ok()?;
     let image = parse_image(facts.image_uri.as_deref()?).ok()?;
     let digest = match image.reference {
         ImageReference::Digest(d) => d,
         ImageReference::Tag(_) => facts.image_digest?,
     };
-    match Lookup::from_result(
-        read.image_facts(&image.account, &image.repository, &digest)
-            .await,
-    ) {
-        Lookup::Found(_) => Some(true),
-        Lookup::Missing => Some(false),
-        Lookup::Failed(_) => None,
-    }
+    Some((image.account, image.repository, digest))
 }
