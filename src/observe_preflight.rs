@@ -155,7 +155,12 @@ pub async fn way_back(read: &Read, function: &str, version: &str) -> WayBack {
         read.image_facts(&image.account, &image.repository, &digest),
         read.lifecycle_policy(&image.account, &image.repository)
     );
-    back.image = Lookup::from_result(facts);
+    // Only ECR's "no such image" says it is gone: a repository this account cannot see
+    // (another account's registry) leaves it unknown, a warning rather than a refusal.
+    back.image = match facts {
+        Err(e) if e.is_not_found() && e.code != "ImageNotFoundException" => Lookup::Failed(e),
+        r => Lookup::from_result(r),
+    };
     back.lifecycle = Lookup::from_result(lifecycle);
     back
 }

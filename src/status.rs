@@ -109,10 +109,11 @@ async fn images_present(
 ) -> BTreeMap<Image, Option<bool>> {
     let distinct: std::collections::BTreeSet<Image> = images.collect();
     stream::iter(distinct.into_iter().map(|i| async move {
-        let present = match Lookup::from_result(read.image_facts(&i.0, &i.1, &i.2).await) {
-            Lookup::Found(_) => Some(true),
-            Lookup::Missing => Some(false),
-            Lookup::Failed(_) => None,
+        // Only "no such image" says it is gone (another account's registry may be unseen).
+        let present = match read.image_facts(&i.0, &i.1, &i.2).await {
+            Ok(_) => Some(true),
+            Err(e) if e.code == "ImageNotFoundException" => Some(false),
+            Err(_) => None,
         };
         (i, present)
     }))
