@@ -149,6 +149,7 @@ async fn dispatch(run: Run) -> anyhow::Result<End> {
         Command::Promote => command::promote::run(&run).await,
         Command::Rollback => command::rollback::run(&run).await,
         Command::IamPolicy => command::iam_policy::run(&run).await,
+        Command::Status => command::status::run(&run).await,
         Command::Auto => {
             Err(UsageError::Selection(format!("`{}` cannot run here", command.as_str())).into())
         }

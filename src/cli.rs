@@ -32,6 +32,8 @@ enum Sub {
     Rollback(Opts),
     /// Print the least-privilege IAM policy JSON for the contract, role by role.
     IamPolicy(IamOpts),
+    /// Show what each environment's aliases serve now, and the way back (never writes).
+    Status(Opts),
 }
 
 #[derive(Debug, Args)]
@@ -70,6 +72,9 @@ struct Opts {
     /// promote/rollback: act on one ENVIRONMENT/ACCOUNT/REGION shard (plan's `matrix`).
     #[arg(long, value_name = "SHARD")]
     shard: Option<String>,
+    /// promote: go on when the image a rollback would return to is gone from ECR.
+    #[arg(long)]
+    allow_no_rollback: bool,
 }
 
 /// Parses the command line (with the program name first). `Ok(None)` when no
@@ -87,6 +92,7 @@ pub fn parse(argv: impl IntoIterator<Item = OsString>) -> Result<Option<RawArgs>
         Sub::Promote(o) => ("promote", o, false),
         Sub::Rollback(o) => ("rollback", o, false),
         Sub::IamPolicy(o) => ("iam-policy", o.opts, o.pull_request_trust),
+        Sub::Status(o) => ("status", o, false),
     };
     Ok(Some(RawArgs {
         command: Some(command.to_string()),
@@ -102,6 +108,7 @@ pub fn parse(argv: impl IntoIterator<Item = OsString>) -> Result<Option<RawArgs>
         output: opts.output,
         shard: opts.shard,
         pull_request_trust,
+        allow_no_rollback: opts.allow_no_rollback.then(|| "true".to_string()),
     }))
 }
 

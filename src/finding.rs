@@ -80,16 +80,27 @@ kebab_codes! {
         CloudfrontDisabled = "cloudfront-disabled",
         /// The distribution's Id differs from its job env var.
         CloudfrontIdMismatch = "cloudfront-id-mismatch",
+        /// A trigger invokes the unqualified function, `$LATEST` or a version, not the alias.
+        TrafficBypassesAlias = "traffic-bypasses-alias",
+        /// The image of the version a rollback would return to is gone from ECR.
+        RollbackImageMissing = "rollback-image-missing",
+        /// An ECR lifecycle rule would expire the live image or the rollback target's.
+        ImageMayExpire = "image-may-expire",
+        /// The alias has provisioned concurrency and the strategy needs weights.
+        ProvisionedConcurrencyOnAlias = "provisioned-concurrency-on-alias",
     }
 }
 
 impl Code {
-    /// The status a finding with this code has. `secret-unset` alone may also be
-    /// [`Status::Skipped`] (on a pull request from a fork).
+    /// The status a finding with this code has. `secret-unset` may also be
+    /// [`Status::Skipped`] (on a pull request from a fork); `traffic-bypasses-alias` and
+    /// `rollback-image-missing` are warnings where the README's table says so.
     pub const fn status(self) -> Status {
         match self {
             Code::Ok => Status::Pass,
-            Code::AliasNotFound | Code::CloudfrontDisabled => Status::Warning,
+            Code::AliasNotFound | Code::CloudfrontDisabled | Code::ImageMayExpire => {
+                Status::Warning
+            }
             Code::AccountMismatch
             | Code::AwsAccessDenied
             | Code::AwsError
@@ -102,7 +113,10 @@ impl Code {
             | Code::LogGroupNotFound
             | Code::CloudfrontNotFound
             | Code::CloudfrontAmbiguous
-            | Code::CloudfrontIdMismatch => Status::Error,
+            | Code::CloudfrontIdMismatch
+            | Code::TrafficBypassesAlias
+            | Code::RollbackImageMissing
+            | Code::ProvisionedConcurrencyOnAlias => Status::Error,
         }
     }
 }

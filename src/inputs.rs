@@ -34,6 +34,8 @@ pub struct RawArgs {
     /// `iam-policy --pull-request-trust` (CLI only, never an input).
     #[serde(skip)]
     pub pull_request_trust: bool,
+    /// promote: go on when the image a rollback would return to is gone from ECR.
+    pub allow_no_rollback: Option<String>,
 }
 
 const PREFIX: &str = "INPUT_";
@@ -50,6 +52,7 @@ pub fn from_env(vars: impl IntoIterator<Item = (String, String)>) -> Result<RawA
         ("dry-run", &raw.dry_run),
         ("pr-comment", &raw.pr_comment),
         ("github-deployment", &raw.github_deployment),
+        ("allow-no-rollback", &raw.allow_no_rollback),
     ] {
         if let Some(v) = value {
             parse_bool(name, v)?;
@@ -132,6 +135,7 @@ mod tests {
                 output: Some("json".into()),
                 shard: None,
                 pull_request_trust: false,
+                allow_no_rollback: None,
             }
         );
     }

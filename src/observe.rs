@@ -8,8 +8,9 @@ use futures::stream::{self, StreamExt};
 
 use crate::aws::Read;
 use crate::aws::types::{AliasInfo, Distribution, FunctionInfo, Lookup};
-use crate::config::model::{Check, Contract, Environment};
+use crate::config::model::{Check, Contract, Environment, Strategy};
 use crate::jobenv::JobEnv;
+use crate::observe_preflight::{self, Preflight};
 
 /// How many AWS reads may be in flight at once: enough to be fast, few enough
 /// not to be throttled.
@@ -22,6 +23,8 @@ pub struct Needs {
     pub aliases: BTreeSet<(String, String)>,
     pub log_groups: BTreeSet<String>,
     pub distributions: bool,
+    /// Functions and aliases to deploy to → whether their strategy weights the alias.
+    pub preflight: BTreeMap<(String, String), bool>,
 }
 
 impl Needs {
@@ -45,6 +48,9 @@ pub fn needs(contract: &Contract, envs: &[&Environment], job: &JobEnv) -> Needs 
         for f in &env.functions {
             n.functions.insert(f.name.clone());
             n.aliases.insert((f.name.clone(), f.alias.clone()));
+            let weighted = matches!(env.strategy, Strategy::Canary(_));
+            n.preflight
+                .insert((f.name.clone(), f.alias.clone()), weighted);
         }
         for check in &env.checks {
             match &check.value {
@@ -73,6 +79,7 @@ pub struct Observed {
     pub aliases: BTreeMap<(String, String), Lookup<AliasInfo>>,
     pub log_groups: BTreeMap<String, Lookup<()>>,
     pub distributions: Option<Lookup<Vec<Distribution>>>,
+    pub preflight: Preflight,
 }
 
 enum Got {
@@ -143,6 +150,11 @@ pub async fn observe_counted(read: &Read, needs: &Needs, answered: &(dyn Fn() + 
             }
             Got::Distributions(l) => observed.distributions = Some(l),
         }
+    }
+    // After the aliases: the way back starts from the version each one serves.
+    if !needs.preflight.is_empty() {
+        observed.preflight =
+            observe_preflight::observe(read, &needs.preflight, &observed.aliases).await;
     }
     observed
 }

@@ -16,6 +16,8 @@ pub enum Command {
     Plan,
     Promote,
     Rollback,
+    /// Read-only: what each environment runs now.
+    Status,
     /// CLI only.
     IamPolicy,
 }
@@ -28,6 +30,7 @@ impl Command {
             Command::Plan => "plan",
             Command::Promote => "promote",
             Command::Rollback => "rollback",
+            Command::Status => "status",
             Command::IamPolicy => "iam-policy",
         }
     }
@@ -93,6 +96,8 @@ pub struct Settings {
     pub shard: Option<String>,
     /// `iam-policy --pull-request-trust`: deploy roles also trust pull-request jobs.
     pub pull_request_trust: bool,
+    /// The `allow-no-rollback` input: promote even when the way back's image is gone.
+    pub allow_no_rollback: bool,
 }
 
 /// The contract path when the `contract` input is not set.
@@ -139,6 +144,7 @@ pub fn resolve(
     let pr_comment = flag("pr-comment", &raw.pr_comment, true)?;
     let github_deployment = flag("github-deployment", &raw.github_deployment, false)?;
     let output = output(raw.output.as_deref())?;
+    let allow_no_rollback = flag("allow-no-rollback", &raw.allow_no_rollback, false)?;
     Ok(Settings {
         command,
         contract,
@@ -161,6 +167,7 @@ pub fn resolve(
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty()),
         pull_request_trust: raw.pull_request_trust,
+        allow_no_rollback,
     })
 }
 
@@ -195,12 +202,13 @@ fn command(value: Option<&str>, action_mode: bool) -> Result<Command, UsageError
         Some("plan") => Command::Plan,
         Some("promote") => Command::Promote,
         Some("rollback") => Command::Rollback,
+        Some("status") => Command::Status,
         Some("iam-policy") => Command::IamPolicy,
         Some(other) => {
             return Err(UsageError::input(
                 "command",
                 format!(
-                    "`{other}` is not a command; use auto, validate, plan, promote or rollback"
+                    "`{other}` is not a command; use auto, validate, plan, promote, rollback or status"
                 ),
             ));
         }

@@ -50,8 +50,10 @@ fn every_value_is_typed() {
         output: Some("json".into()),
         shard: Some(" prod/333333333333/eu-west-1 ".into()),
         pull_request_trust: false,
+        allow_no_rollback: Some("true".into()),
     };
     let s = resolve(raw, false, None).unwrap();
+    assert!(s.allow_no_rollback);
     assert_eq!(s.shard.as_deref(), Some("prod/333333333333/eu-west-1"));
     assert_eq!(s.command, Command::Rollback);
     assert_eq!(s.contract_file, PathBuf::from("deploy/c.yml"));

@@ -4,7 +4,7 @@
 
 use crate::aws::Read;
 use crate::aws::types::Lookup;
-use crate::check::{self, Context};
+use crate::check::{self, Context, Stage};
 use crate::config::model::{Check, Contract, Environment};
 use crate::finding::Finding;
 use crate::jobenv::JobEnv;
@@ -22,6 +22,7 @@ pub async fn findings(
     envs: &[&Environment],
     job: &JobEnv,
     fork: bool,
+    stage: Stage,
     emitter: &Emitter,
 ) -> (Vec<Finding>, Observed) {
     let needs = observe::needs(contract, envs, job);
@@ -42,6 +43,7 @@ pub async fn findings(
         job,
         fork,
         observed: &observed,
+        stage,
     };
     (check::run(&ctx, envs), observed)
 }

@@ -179,7 +179,7 @@ def run_validate(binary, proxy, contract, job_env, work):
     code, wall, rss, cpu = measured.read_text().split()
     outputs = parse_outputs((ws / "output").read_text())
     report = json.loads(outputs.get("report") or "{}")
-    checks = len(report.get("findings", []))
+    checks = len(report.get("findings", [])) if isinstance(report, dict) else len(report)
     return {"exit": int(code), "result": outputs.get("result", "-"), "wall": float(wall), "cpu": float(cpu),
             "rss_kib": int(rss), "requests": counts["total"], "by_service": counts["by_service"],
             "findings": checks}

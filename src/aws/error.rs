@@ -113,6 +113,7 @@ fn kind_of(code: &str) -> ErrorKind {
         | "NoSuchDistribution"
         | "RepositoryNotFoundException"
         | "ImageNotFoundException"
+        | "LifecyclePolicyNotFoundException"
         | "NotFound" => ErrorKind::NotFound,
         "AccessDeniedException"
         | "AccessDenied"

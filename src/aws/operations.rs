@@ -58,7 +58,11 @@ ops! {
     GET_ALIAS = "lambda:GetAlias", FunctionQualified, Validate;
     DESCRIBE_LOG_GROUPS = "logs:DescribeLogGroups", Any, Validate;
     LIST_DISTRIBUTIONS = "cloudfront:ListDistributions", Any, Validate;
-    DESCRIBE_IMAGES = "ecr:DescribeImages", Repository, Plan;
+    LIST_EVENT_SOURCE_MAPPINGS = "lambda:ListEventSourceMappings", Any, Validate;
+    GET_FUNCTION_URL_CONFIG = "lambda:GetFunctionUrlConfig", FunctionQualified, Validate;
+    GET_POLICY = "lambda:GetPolicy", FunctionQualified, Validate;
+    GET_LIFECYCLE_POLICY = "ecr:GetLifecyclePolicy", Repository, Validate;
+    DESCRIBE_IMAGES = "ecr:DescribeImages", Repository, Validate;
     BATCH_GET_IMAGE = "ecr:BatchGetImage", Repository, Plan;
     GET_REPOSITORY_POLICY = "ecr:GetRepositoryPolicy", Repository, Plan;
     UPDATE_FUNCTION_CODE = "lambda:UpdateFunctionCode", Function, Promote;
@@ -75,7 +79,7 @@ ops! {
     GET_METRIC_DATA = "cloudwatch:GetMetricData", Any, Promote;
     DESCRIBE_ALARMS = "cloudwatch:DescribeAlarms", Alarm, Promote;
     LIST_PROVISIONED_CONCURRENCY = "lambda:ListProvisionedConcurrencyConfigs", Function, Promote;
-    GET_PROVISIONED_CONCURRENCY = "lambda:GetProvisionedConcurrencyConfig", FunctionQualified, Promote;
+    GET_PROVISIONED_CONCURRENCY = "lambda:GetProvisionedConcurrencyConfig", FunctionQualified, Validate;
     PUT_PROVISIONED_CONCURRENCY = "lambda:PutProvisionedConcurrencyConfig", FunctionQualified, Promote;
     DELETE_PROVISIONED_CONCURRENCY = "lambda:DeleteProvisionedConcurrencyConfig", FunctionQualified, Promote;
     UPDATE_ALIAS = "lambda:UpdateAlias", FunctionQualified, Rollback;

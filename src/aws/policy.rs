@@ -424,10 +424,16 @@ mod tests {
             actions,
             [
                 "cloudfront:ListDistributions",
+                "lambda:ListEventSourceMappings",
                 "logs:DescribeLogGroups",
                 "sts:GetCallerIdentity",
                 "lambda:GetAlias",
                 "lambda:GetFunction",
+                "lambda:GetFunctionUrlConfig",
+                "lambda:GetPolicy",
+                "lambda:GetProvisionedConcurrencyConfig",
+                "ecr:DescribeImages",
+                "ecr:GetLifecyclePolicy",
             ]
         );
     }

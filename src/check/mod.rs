@@ -6,7 +6,11 @@ mod account;
 mod cloudfront;
 mod function;
 mod function_env;
+mod lifecycle;
 mod log_group;
+mod provisioned;
+mod traffic;
+mod way_back;
 
 use crate::aws::{AwsError, ErrorKind};
 use crate::config::model::{Check, Contract, Environment, Pos, Spot};
@@ -21,6 +25,17 @@ pub struct Context<'a> {
     /// A pull request from a fork: its secrets are empty by design.
     pub fork: bool,
     pub observed: &'a Observed,
+    /// Which command the checks run for: a missing way back stops only a promotion.
+    pub stage: Stage,
+}
+
+/// What the findings decide: `validate` and `plan` only report, `promote` stops on errors.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Stage {
+    #[default]
+    Validate,
+    /// `allow_no_rollback`: the input of that name lets a promotion go on without a way back.
+    Promote { allow_no_rollback: bool },
 }
 
 /// Runs every check of the given environments, in contract order.
@@ -29,6 +44,9 @@ pub fn run(ctx: &Context<'_>, envs: &[&Environment]) -> Vec<Finding> {
     account::check(ctx, &mut out);
     for env in envs {
         function::targets(ctx, env, &mut out);
+        traffic::check(ctx, env, &mut out);
+        provisioned::check(ctx, env, &mut out);
+        way_back::check(ctx, env, &mut out);
         for check in &env.checks {
             one(ctx, env, check, &mut out);
         }
@@ -57,6 +75,24 @@ fn one(ctx: &Context<'_>, env: &Environment, check: &Spot<Check>, out: &mut Vec<
         Check::LogGroup { name } => log_group::check(ctx, name, &mut sink),
         Check::Function { name_env } => function::named(ctx, name_env, &mut sink),
     }
+}
+
+/// A pre-flight read that failed: a warning, not drift, so a role without the newer read
+/// actions keeps working (`iam-policy` prints them).
+fn preflight_read_failed(sink: &mut Sink<'_>, resource: String, err: &AwsError) {
+    let code = match err.kind {
+        ErrorKind::AccessDenied => Code::AwsAccessDenied,
+        _ => Code::AwsError,
+    };
+    let message = format!("pre-flight check not run: {err}");
+    sink.record(
+        resource,
+        code,
+        Status::Warning,
+        Shown::None,
+        Shown::None,
+        message,
+    );
 }
 
 /// Builds findings for one environment and check.

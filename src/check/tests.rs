@@ -113,6 +113,7 @@ fn codes(c: &Contract, o: &Observed, job: &JobEnv, fork: bool) -> Vec<(Code, Sta
         job,
         fork,
         observed: o,
+        stage: Default::default(),
     };
     let envs: Vec<&Environment> = c.environments.iter().collect();
     run(&ctx, &envs)
@@ -219,6 +220,7 @@ fn secrets_are_never_in_findings() {
         job: &j,
         fork: false,
         observed: &observed(),
+        stage: Default::default(),
     };
     let json = serde_json::to_string(&run(&ctx, &[&c.environments[0]])).unwrap();
     for secret in [
@@ -335,6 +337,7 @@ fn a_failed_lookup_names_the_iam_action() {
         job: &JobEnv::default(),
         fork: false,
         observed: &o,
+        stage: Default::default(),
     };
     let f = run(&ctx, &[&c.environments[0]]);
     assert_eq!(f[0].code, Code::AwsAccessDenied);

@@ -11,6 +11,7 @@ pub mod rollback;
 mod rollback_image;
 mod rollback_shard;
 mod shards;
+pub mod status;
 pub mod validate;
 
 use std::sync::Arc;

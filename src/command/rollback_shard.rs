@@ -68,6 +68,7 @@ async fn decide<'e>(
         job: &run.job,
         fork: false,
         observed: &observed,
+        stage: Default::default(),
     };
     report.findings = check::run(&ctx, &[]);
     if crate::unreachable::collapse(report) {

@@ -6,6 +6,7 @@ use anyhow::Context as _;
 
 use crate::aws::Read;
 use crate::aws::fleet_clients::Fleet;
+use crate::check::Stage;
 use crate::config::model::{Contract, Environment};
 use crate::error::{Cancelled, UsageError};
 use crate::finding::Finding;
@@ -78,6 +79,7 @@ async fn all_shards(
             &envs,
             &run.job,
             fork,
+            Stage::Validate,
             &run.emitter,
         )
         .await;
@@ -87,7 +89,7 @@ async fn all_shards(
 }
 
 /// The environments `validate` covers: the `environment` input, or all.
-fn environments<'c>(
+pub(super) fn environments<'c>(
     settings: &Settings,
     contract: &'c Contract,
 ) -> Result<Vec<&'c Environment>, UsageError> {

@@ -9,11 +9,13 @@ use super::part::{self, Part};
 use super::plan::{self, FunctionPlan};
 use crate::aws::Read;
 use crate::aws::types::{AliasInfo, Lookup};
+use crate::check::Stage;
 use crate::config::model::{Environment, FunctionTarget, Strategy};
 use crate::error::UsageError;
 use crate::observe::Observed;
 use crate::report::model::{Outcome, Promotion, Report, StepStatus};
 use crate::run::Run;
+use crate::settings::Command;
 use crate::validate;
 
 /// What execute needs to promote an environment.
@@ -92,6 +94,14 @@ pub async fn prepare<'e>(
 /// `None` (the report saying so) when any found drift.
 async fn validate_all(run: &Run, parts: &[Part], report: &mut Report) -> Option<Vec<Observed>> {
     let fork = run.event.is_fork_pr();
+    // `plan` and dry runs only report a missing way back; a promotion stops on it.
+    let stage = if run.settings.command == Command::Plan || run.settings.dry_run {
+        Stage::Validate
+    } else {
+        Stage::Promote {
+            allow_no_rollback: run.settings.allow_no_rollback,
+        }
+    };
     let all = futures::future::join_all(parts.iter().map(|p| async move {
         validate::findings(
             &p.read,
@@ -99,6 +109,7 @@ async fn validate_all(run: &Run, parts: &[Part], report: &mut Report) -> Option<
             &[p.env()],
             &run.job,
             fork,
+            stage,
             &run.emitter,
         )
         .await

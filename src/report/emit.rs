@@ -187,6 +187,25 @@ impl Emitter {
         }
     }
 
+    /// A read-only document (`status`): on a terminal its text or JSON; in the action the
+    /// text in the log, the markdown in the job summary and the JSON as output `report`.
+    pub fn document(&self, text: &str, json: &str, markdown: &str) -> anyhow::Result<()> {
+        let (text, json) = (self.scrub(text), self.scrub(json));
+        if !self.action_mode {
+            let out = match self.output {
+                OutputFormat::Text => &text,
+                OutputFormat::Json => &json,
+            };
+            writeln!(std::io::stdout().lock(), "{out}")?;
+            return Ok(());
+        }
+        println!("{text}");
+        self.files.append_summary(&self.scrub(markdown))?;
+        self.files
+            .append_outputs(&[("result", "success".to_string()), ("report", json)])?;
+        Ok(())
+    }
+
     /// The whole report, on every channel of the mode.
     pub fn report(&self, report: &Report) -> anyhow::Result<()> {
         // The run's early warnings join the report before it is scrubbed: the

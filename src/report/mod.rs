@@ -18,4 +18,5 @@ pub mod outputs;
 #[cfg(test)]
 pub(crate) mod samples;
 pub mod shorten;
+pub mod status;
 pub mod text;

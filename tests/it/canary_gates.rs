@@ -137,7 +137,9 @@ fn provisioned_concurrency_is_ready_on_the_new_version_before_any_traffic() {
         .model(Realism::new().allocation_takes(Duration::from_secs(2)));
     stage
         .proxy
-        .with_model(|m| m.provisioned("worker", "live", 5));
+        // On the version the alias serves: Lambda refuses weights on an alias with its own
+        // (SPEC §10; `preflight.rs` shows the refusal).
+        .with_model(|m| m.provisioned("worker", "1", 5));
     let r = stage.promote("v2", &canary("[50]", "1s")).execute();
     r.assert_code(0);
     assert_eq!(r.output("result"), Some("success"), "{}", r.stderr);

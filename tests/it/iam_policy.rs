@@ -229,6 +229,11 @@ fn sample_contract_gets_exactly_the_expected_grants() {
         ("ecr:GetDownloadUrlForLayer", repositories.clone()),
         // The cross-account pre-check reads the source repository's policy.
         ("ecr:GetRepositoryPolicy", repositories.clone()),
+        // The pre-flight checks: what invokes each function, and the way back.
+        ("lambda:ListEventSourceMappings", anything.clone()),
+        ("lambda:GetFunctionUrlConfig", both.clone()),
+        ("lambda:GetPolicy", both.clone()),
+        ("ecr:GetLifecyclePolicy", repositories.clone()),
     ]
     .into_iter()
     .map(|(action, resources)| (action.to_owned(), resources))
@@ -265,6 +270,7 @@ fn statements_are_valid_iam_and_unique() {
                 set(&[
                     "cloudfront:ListDistributions",
                     "cloudwatch:GetMetricData",
+                    "lambda:ListEventSourceMappings",
                     "logs:DescribeLogGroups",
                     "sts:GetCallerIdentity"
                 ])
@@ -321,6 +327,13 @@ fn read_only_policy_for_validation_has_no_write() {
             "lambda:GetAlias",
             "logs:DescribeLogGroups",
             "cloudfront:ListDistributions",
+            // The pre-flight reads (and `status`'s), read-only too.
+            "lambda:ListEventSourceMappings",
+            "lambda:GetFunctionUrlConfig",
+            "lambda:GetPolicy",
+            "lambda:GetProvisionedConcurrencyConfig",
+            "ecr:DescribeImages",
+            "ecr:GetLifecyclePolicy",
         ])
     );
 }

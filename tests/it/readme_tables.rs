@@ -190,6 +190,7 @@ fn action_yml_declares_every_spec_input_and_output() {
         "pr-comment",
         "github-deployment",
         "shard",
+        "allow-no-rollback",
     ];
     let mut spec_outputs = [
         "result",

@@ -5,6 +5,7 @@
 mod accounts;
 pub mod accounts_world;
 mod aws;
+pub mod boto;
 pub mod campaign;
 mod cloudwatch;
 pub mod github_api;

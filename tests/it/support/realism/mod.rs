@@ -13,8 +13,9 @@
 //! - `LoggingConfig` (group and format) on every function configuration, late ingestion of
 //!   log events, and stream names dated by the execution environment's start (`logs.rs`);
 //! - lost responses: the write reaches moto, the client gets a 5xx or a reset (`lost.rs`);
-//! - provisioned concurrency (`IN_PROGRESS`, then `READY`, listed per function) and SnapStart versions
-//!   (`Pending`, then `Active`), which moto lacks (`warm.rs`);
+//! - provisioned concurrency (`IN_PROGRESS`, then `READY`, listed per function; weights
+//!   refused on an alias that has its own) and SnapStart versions (`Pending`, then
+//!   `Active`), which moto lacks (`warm.rs`);
 //! - percentile statistics of `GetMetricData`, which moto does not compute (`metrics.rs`;
 //!   applied by the proxy with or without the model, as moto answers them with a 500).
 //!
@@ -233,6 +234,7 @@ impl Realism {
             "UpdateAlias" | "CreateAlias" => {
                 let deleted = self.function(&t.function).deleted.clone();
                 versions::check_alias_target(&deleted, &req)
+                    .or_else(|| self.warm.check_weights(&t, &req))
                     .or_else(|| lambda::check_alias_write(&self.aliases, &t, &req))
             }
             "GetFunction" | "GetFunctionConfiguration" => {

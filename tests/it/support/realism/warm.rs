@@ -115,6 +115,28 @@ impl Warm {
         Answer::Json(200, json!({ "ProvisionedConcurrencyConfigs": items }))
     }
 
+    /// Weights on an alias with provisioned concurrency of its own: Lambda refuses them
+    /// (SPEC §10 corrects §9) —
+    /// <https://docs.aws.amazon.com/lambda/latest/dg/configuring-alias-routing.html>,
+    /// <https://docs.aws.amazon.com/lambda/latest/dg/provisioned-concurrency.html>.
+    pub fn check_weights(&self, t: &Target, req: &Value) -> Option<Answer> {
+        let alias = t
+            .alias
+            .clone()
+            .or_else(|| req.get("Name").and_then(Value::as_str).map(str::to_owned))?;
+        let weighted = req
+            .pointer("/RoutingConfig/AdditionalVersionWeights")
+            .and_then(Value::as_object)
+            .is_some_and(|w| !w.is_empty());
+        (weighted && self.configs.contains_key(&(t.function.clone(), alias))).then(|| {
+            Answer::error(
+                400,
+                "InvalidParameterValueException",
+                "Alias with weights can not be used with Provisioned Concurrency",
+            )
+        })
+    }
+
     /// Invoking a SnapStart version that is still `Pending`.
     pub fn check_invoke(&self, t: &Target, now: Instant) -> Option<Answer> {
         let q = t.qualifier.clone()?;

@@ -1,0 +1,41 @@
+//! `status` (action and CLI): what each selected environment's aliases serve now, with
+//! the way back and the contract's drift (`crate::status`), shown as text, JSON, and a
+//! table in the job summary. Never writes to AWS; needs only the validate policy.
+
+use crate::aws::Read;
+use crate::error::Cancelled;
+use crate::report::model::Outcome;
+use crate::report::status as render;
+use crate::run::{End, Run};
+use crate::settings::Command;
+use crate::status::{self, EnvironmentStatus};
+
+pub async fn run(run: &Run) -> anyhow::Result<End> {
+    let envs = super::validate::environments(&run.settings, &run.contract)?;
+    let fleet = super::shards::fleet(run);
+    let region = super::shards::default_region(run).await;
+    let work = async {
+        let mut all: Vec<EnvironmentStatus> = Vec::new();
+        for env in &envs {
+            let shards =
+                super::shards::of(run, &fleet, env, Command::Validate, region.as_deref()).await?;
+            for s in &shards {
+                let contract = crate::shard::narrow(&run.contract, s);
+                let Some(part) = contract.environment(&env.name) else {
+                    continue;
+                };
+                let read = Read::new(super::shards::clients(run, &fleet, s).await?);
+                all.push(status::environment(&read, &contract, part, &run.job).await);
+            }
+        }
+        anyhow::Ok(all)
+    };
+    let all = tokio::select! {
+        r = work => r?,
+        sig = run.cancel.cancelled() => return Ok(End::Cancelled(Cancelled(sig))),
+    };
+    let json = serde_json::to_string(&all)?;
+    run.emitter
+        .document(&render::text(&all), &json, &render::markdown(&all))?;
+    Ok(End::Done(Outcome::Success))
+}
