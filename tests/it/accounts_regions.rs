@@ -15,14 +15,15 @@ fn writes(outputs_raw: &str, name: &str) -> usize {
 }
 
 #[test]
-fn a_failing_region_restores_the_regions_already_promoted() {
+fn a_failing_region_stops_the_other_regions_before_they_move() {
     let w = World::start(true);
     w.action()
         .input("command", "promote")
         .push_branch("main")
         .execute()
         .assert_code(0);
-    // eu-west-1 fails its update; us-east-1 goes on and moves its alias.
+    // eu-west-1 fails its update; the restore coordinator stops us-east-1 at its next wait
+    // (README, "Safety"), before it moves its alias: nothing moved, nothing to put back.
     w.proxy.add(Rule::new(
         Match::op("UpdateFunctionCode").path("worker-prod-eu"),
         Action::Fail(Fault::status(
@@ -37,15 +38,15 @@ fn a_failing_region_restores_the_regions_already_promoted() {
         .push_tag("v1.0.0")
         .execute();
     r.assert_code(1);
-    assert_eq!(r.output("result"), Some("rolled-back"), "{}", r.stdout);
-    assert_eq!(r.output("rolled-back"), Some("true"));
+    assert_eq!(r.output("result"), Some("failed"), "{}", r.stdout);
+    assert_eq!(r.output("rolled-back"), Some("false"));
     let us_alias_writes = w
         .proxy
         .log()
         .iter()
         .filter(|s| s.op == "UpdateAlias" && s.path.contains("/functions/worker-prod/"))
         .count();
-    assert_eq!(us_alias_writes, 2, "moved, then put back");
+    assert_eq!(us_alias_writes, 0, "stopped before its alias moved");
     assert_eq!(w.live(PROD, "us-east-1", "worker-prod").0, "1");
     assert_eq!(w.live(PROD, "eu-west-1", "worker-prod-eu").0, "1");
     // One report for the whole environment, not one per region.
