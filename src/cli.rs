@@ -32,6 +32,41 @@ enum Sub {
     Rollback(Opts),
     /// Print the least-privilege IAM policy JSON for the contract, role by role.
     IamPolicy(IamOpts),
+    /// Write a first contract from the account's functions, aliases, log groups,
+    /// distributions and the workflows' secrets (reads only; asks nothing).
+    Init(InitArgs),
+}
+
+/// `init`'s options: it reads no contract, so it shares none of the others.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Args)]
+pub struct InitArgs {
+    /// Write the contract to FILE instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<std::path::PathBuf>,
+    /// Overwrite FILE when it exists.
+    #[arg(long, requires = "out")]
+    pub force: bool,
+}
+
+/// What the command line asks for.
+#[derive(Debug, PartialEq)]
+pub enum Parsed {
+    /// No command: the binary runs as the action.
+    Action,
+    /// A command over a contract, with its options as inputs.
+    Command(RawArgs),
+    /// `init`, which has no contract yet.
+    Init(InitArgs),
+}
+
+impl Parsed {
+    /// The inputs of a contract command; `None` for the action and `init`.
+    pub fn raw(self) -> Option<RawArgs> {
+        match self {
+            Parsed::Command(raw) => Some(raw),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -72,14 +107,14 @@ struct Opts {
     shard: Option<String>,
 }
 
-/// Parses the command line (with the program name first). `Ok(None)` when no
+/// Parses the command line (with the program name first). [`Parsed::Action`] when no
 /// command was given at all: the binary then runs as the action. `--help` and
 /// `--version` come back as a `clap::Error` of kind `DisplayHelp` /
 /// `DisplayVersion`, which `exit()` prints to stdout with status 0.
-pub fn parse(argv: impl IntoIterator<Item = OsString>) -> Result<Option<RawArgs>, clap::Error> {
+pub fn parse(argv: impl IntoIterator<Item = OsString>) -> Result<Parsed, clap::Error> {
     let cli = Cli::try_parse_from(argv)?;
     let Some(sub) = cli.command else {
-        return Ok(None);
+        return Ok(Parsed::Action);
     };
     let (command, opts, pull_request_trust) = match sub {
         Sub::Validate(o) => ("validate", o, false),
@@ -87,8 +122,9 @@ pub fn parse(argv: impl IntoIterator<Item = OsString>) -> Result<Option<RawArgs>
         Sub::Promote(o) => ("promote", o, false),
         Sub::Rollback(o) => ("rollback", o, false),
         Sub::IamPolicy(o) => ("iam-policy", o.opts, o.pull_request_trust),
+        Sub::Init(init) => return Ok(Parsed::Init(init)),
     };
-    Ok(Some(RawArgs {
+    Ok(Parsed::Command(RawArgs {
         command: Some(command.to_string()),
         contract: opts.contract,
         environment: opts.environment,
@@ -111,6 +147,10 @@ mod tests {
     use clap::error::ErrorKind;
 
     fn run(args: &[&str]) -> Result<Option<RawArgs>, clap::Error> {
+        parse_any(args).map(Parsed::raw)
+    }
+
+    fn parse_any(args: &[&str]) -> Result<Parsed, clap::Error> {
         parse(
             std::iter::once("lambda-promote")
                 .chain(args.iter().copied())
@@ -119,8 +159,22 @@ mod tests {
     }
 
     #[test]
+    fn init_has_its_own_options() {
+        assert_eq!(
+            parse_any(&["init", "--out", "c.yml", "--force"]).unwrap(),
+            Parsed::Init(InitArgs {
+                out: Some("c.yml".into()),
+                force: true
+            })
+        );
+        assert_eq!(parse_any(&["init"]).unwrap(), Parsed::Init(InitArgs::default()));
+        assert!(parse_any(&["init", "--force"]).is_err());
+        assert!(parse_any(&["init", "--contract", "c.yml"]).is_err());
+    }
+
+    #[test]
     fn no_command_means_action_mode() {
-        assert_eq!(run(&[]).unwrap(), None);
+        assert_eq!(parse_any(&[]).unwrap(), Parsed::Action);
     }
 
     #[test]
