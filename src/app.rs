@@ -23,7 +23,7 @@ use crate::{cli, config, input_names, inputs};
 pub async fn run(argv: Vec<OsString>, cancel: Cancel, scrubber: Shared) -> anyhow::Result<End> {
     let mut spelling = Vec::new();
     let (raw, action_mode) = match cli::parse(argv)? {
-        cli::Parsed::Command(raw) => (raw, false),
+        cli::Parsed::Command(raw) => (*raw, false),
         // `init` has no contract to load, nor a run to assemble.
         cli::Parsed::Init(args) => return command::init::run(&args, &cancel).await,
         cli::Parsed::Action => {

@@ -53,8 +53,8 @@ pub struct InitArgs {
 pub enum Parsed {
     /// No command: the binary runs as the action.
     Action,
-    /// A command over a contract, with its options as inputs.
-    Command(RawArgs),
+    /// A command over a contract, with its options as inputs (boxed: it is large).
+    Command(Box<RawArgs>),
     /// `init`, which has no contract yet.
     Init(InitArgs),
 }
@@ -63,7 +63,7 @@ impl Parsed {
     /// The inputs of a contract command; `None` for the action and `init`.
     pub fn raw(self) -> Option<RawArgs> {
         match self {
-            Parsed::Command(raw) => Some(raw),
+            Parsed::Command(raw) => Some(*raw),
             _ => None,
         }
     }
@@ -124,7 +124,7 @@ pub fn parse(argv: impl IntoIterator<Item = OsString>) -> Result<Parsed, clap::E
         Sub::IamPolicy(o) => ("iam-policy", o.opts, o.pull_request_trust),
         Sub::Init(init) => return Ok(Parsed::Init(init)),
     };
-    Ok(Parsed::Command(RawArgs {
+    Ok(Parsed::Command(Box::new(RawArgs {
         command: Some(command.to_string()),
         contract: opts.contract,
         environment: opts.environment,
@@ -138,7 +138,7 @@ pub fn parse(argv: impl IntoIterator<Item = OsString>) -> Result<Parsed, clap::E
         output: opts.output,
         shard: opts.shard,
         pull_request_trust,
-    }))
+    })))
 }
 
 #[cfg(test)]
@@ -167,7 +167,10 @@ mod tests {
                 force: true
             })
         );
-        assert_eq!(parse_any(&["init"]).unwrap(), Parsed::Init(InitArgs::default()));
+        assert_eq!(
+            parse_any(&["init"]).unwrap(),
+            Parsed::Init(InitArgs::default())
+        );
         assert!(parse_any(&["init", "--force"]).is_err());
         assert!(parse_any(&["init", "--contract", "c.yml"]).is_err());
     }

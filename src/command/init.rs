@@ -31,7 +31,10 @@ pub async fn run(args: &InitArgs, cancel: &Cancel) -> anyhow::Result<End> {
         .into());
     }
     let names = workflows::scan(Path::new(".github/workflows"))?;
-    let pacer = Arc::new(Pacer::new(&[], Some(tokio::time::Instant::now() + DEADLINE)));
+    let pacer = Arc::new(Pacer::new(
+        &[],
+        Some(tokio::time::Instant::now() + DEADLINE),
+    ));
     let read = Read::new(Clients::load(None, pacer).await?).cancellable(cancel);
     let found = tokio::select! {
         found = discover::discover(&read, names) => found?,

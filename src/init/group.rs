@@ -25,7 +25,11 @@ pub struct Grouping<'a> {
 const PATTERNS: &[(&str, &[&str], &str)] = &[
     ("dev", &["-dev", "-development"], "{ branch: dev }"),
     ("staging", &["-staging", "-stage"], "{ branch: main }"),
-    ("production", &["-prod", "-production"], "{ tag: \"v*.*.*\" }"),
+    (
+        "production",
+        &["-prod", "-production"],
+        "{ tag: \"v*.*.*\" }",
+    ),
 ];
 
 /// The environment name a function's suffix selects.
@@ -98,7 +102,12 @@ mod tests {
         let names: Vec<(&str, Vec<&str>)> = g
             .groups
             .iter()
-            .map(|g| (g.name, g.functions.iter().map(|f| f.name.as_str()).collect()))
+            .map(|g| {
+                (
+                    g.name,
+                    g.functions.iter().map(|f| f.name.as_str()).collect(),
+                )
+            })
             .collect();
         assert_eq!(
             names,

@@ -96,7 +96,11 @@ fn alias(out: &mut String, f: &FoundFunction) {
     } else if let Some(first) = f.aliases.first() {
         let _ = writeln!(out, "        alias: {}", q(first));
         if f.aliases.len() > 1 {
-            let _ = writeln!(out, "        # other aliases: {}", f.aliases[1..].join(", "));
+            let _ = writeln!(
+                out,
+                "        # other aliases: {}",
+                f.aliases[1..].join(", ")
+            );
         }
     } else {
         out.push_str("        # no alias yet: the first promotion creates `live`\n");

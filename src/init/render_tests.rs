@@ -39,21 +39,36 @@ fn found() -> Found {
 #[test]
 fn rendered_contract_parses_with_the_grouped_environments() {
     let text = render(&found());
-    let contract = crate::config::parse("init.yml", &text)
-        .unwrap_or_else(|d| panic!("{d:?}\n{text}"));
+    let contract =
+        crate::config::parse("init.yml", &text).unwrap_or_else(|d| panic!("{d:?}\n{text}"));
     let envs: Vec<&str> = contract
         .environments
         .iter()
         .map(|e| e.name.as_str())
         .collect();
     assert_eq!(envs, ["dev", "staging", "production"], "{text}");
-    assert!(text.contains("      - name: \"api-dev\"\n        alias: live\n"), "{text}");
-    assert!(text.contains("alias: \"blue\"\n        # other aliases: green"), "{text}");
-    assert!(text.contains("- cloudfront: { comment: \"app \\\"prod\\\"\" }"), "{text}");
-    assert!(text.contains("# - log-group: \"/aws/lambda/api-prod\""), "{text}");
+    assert!(
+        text.contains("      - name: \"api-dev\"\n        alias: live\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("alias: \"blue\"\n        # other aliases: green"),
+        "{text}"
+    );
+    assert!(
+        text.contains("- cloudfront: { comment: \"app \\\"prod\\\"\" }"),
+        "{text}"
+    );
+    assert!(
+        text.contains("# - log-group: \"/aws/lambda/api-prod\""),
+        "{text}"
+    );
     assert!(text.contains("#      - name: \"cron\""), "{text}");
     assert!(text.contains("#   legacy-dev"), "{text}");
-    assert!(text.contains("#   secrets.CF_ID\n#   vars.STAGE\n"), "{text}");
+    assert!(
+        text.contains("#   secrets.CF_ID\n#   vars.STAGE\n"),
+        "{text}"
+    );
     assert!(text.contains("image: { from: staging }"), "{text}");
 }
 
@@ -62,8 +77,8 @@ fn no_pattern_gives_one_environment() {
     let mut f = found();
     f.functions = vec![function("cron", &[], false)];
     let text = render(&f);
-    let contract = crate::config::parse("init.yml", &text)
-        .unwrap_or_else(|d| panic!("{d:?}\n{text}"));
+    let contract =
+        crate::config::parse("init.yml", &text).unwrap_or_else(|d| panic!("{d:?}\n{text}"));
     assert_eq!(contract.environments.len(), 1);
     assert_eq!(contract.environments[0].name, "main");
 }

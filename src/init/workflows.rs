@@ -14,9 +14,7 @@ pub fn scan(dir: &Path) -> anyhow::Result<Vec<String>> {
     let mut names = BTreeSet::new();
     for entry in entries {
         let path = entry?.path();
-        let is_workflow = path
-            .extension()
-            .is_some_and(|e| e == "yml" || e == "yaml");
+        let is_workflow = path.extension().is_some_and(|e| e == "yml" || e == "yaml");
         if is_workflow {
             let text = std::fs::read_to_string(&path)
                 .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;

@@ -145,7 +145,10 @@ fn every_operation_the_binary_can_call_is_in_the_policy() {
     let policy = iam::policy(&sample_contract(), None, REGION);
     let granted = grants(&policy);
     // `init`'s own operations are run with a person's credentials, never a contract's role.
-    for op in operations::ALL.iter().filter(|op| op.needed != Needed::Init) {
+    for op in operations::ALL
+        .iter()
+        .filter(|op| op.needed != Needed::Init)
+    {
         assert!(
             granted.contains_key(op.action),
             "{} is missing from {policy:#}",

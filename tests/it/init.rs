@@ -35,7 +35,8 @@ fn seed_world(moto: &Moto) {
         ],
     );
     world["log_groups"] = json!([{"name": "/aws/lambda/api-dev"}]);
-    world["cloudfront"] = json!([{"name": "prod", "comment": "api-prod", "aliases": ["www.example.com"]}]);
+    world["cloudfront"] =
+        json!([{"name": "prod", "comment": "api-prod", "aliases": ["www.example.com"]}]);
     moto.seed(world);
 }
 
@@ -54,28 +55,64 @@ fn init_writes_a_contract_that_validate_accepts() {
     assert_eq!(result.code, Some(0), "{result:#?}");
     let text = &result.stdout;
 
-    assert!(text.starts_with("# Written by `lambda-promote init`"), "{text}");
+    assert!(
+        text.starts_with("# Written by `lambda-promote init`"),
+        "{text}"
+    );
     assert!(text.contains("version: 1\n"), "{text}");
     assert!(text.contains("account: \"123456789012\""), "{text}");
     // Grouped by suffix, in promotion order, each promoting the one before.
     let dev = text.find("  dev:\n").expect("dev environment");
     let staging = text.find("  staging:\n").expect("staging environment");
-    let production = text.find("  production:\n").expect("production environment");
+    let production = text
+        .find("  production:\n")
+        .expect("production environment");
     assert!(dev < staging && staging < production, "{text}");
-    assert!(text[dev..staging].contains("- name: \"api-dev\"\n        alias: live\n"), "{text}");
-    assert!(text[staging..production].contains("- name: \"api-staging\"\n        # no alias yet"), "{text}");
-    assert!(text[staging..production].contains("image: { from: dev }"), "{text}");
-    assert!(text[production..].contains("- name: \"api-prod\"\n        alias: live\n"), "{text}");
-    assert!(text[production..].contains("image: { from: staging }"), "{text}");
+    assert!(
+        text[dev..staging].contains("- name: \"api-dev\"\n        alias: live\n"),
+        "{text}"
+    );
+    assert!(
+        text[staging..production].contains("- name: \"api-staging\"\n        # no alias yet"),
+        "{text}"
+    );
+    assert!(
+        text[staging..production].contains("image: { from: dev }"),
+        "{text}"
+    );
+    assert!(
+        text[production..].contains("- name: \"api-prod\"\n        alias: live\n"),
+        "{text}"
+    );
+    assert!(
+        text[production..].contains("image: { from: staging }"),
+        "{text}"
+    );
     // What exists is checked; a log group that does not exist yet is only suggested.
-    assert!(text[dev..staging].contains("- log-group: \"/aws/lambda/api-dev\""), "{text}");
-    assert!(text[production..].contains("# - log-group: \"/aws/lambda/api-prod\""), "{text}");
-    assert!(text[production..].contains("- cloudfront: { comment: \"api-prod\" }"), "{text}");
+    assert!(
+        text[dev..staging].contains("- log-group: \"/aws/lambda/api-dev\""),
+        "{text}"
+    );
+    assert!(
+        text[production..].contains("# - log-group: \"/aws/lambda/api-prod\""),
+        "{text}"
+    );
+    assert!(
+        text[production..].contains("- cloudfront: { comment: \"api-prod\" }"),
+        "{text}"
+    );
     // The rest, commented: the unplaced image function, the zip one, the workflows' names.
     assert!(text.contains("#      - name: \"cron-job\""), "{text}");
     assert!(text.contains("#   legacy-zip"), "{text}");
-    for name in ["secrets.CLOUDFRONT_DISTRIBUTION_ID", "secrets.DEPLOY_ROLE_ARN", "vars.DEPLOY_STAGE"] {
-        assert!(text.contains(&format!("#   {name}\n")), "{name} missing: {text}");
+    for name in [
+        "secrets.CLOUDFRONT_DISTRIBUTION_ID",
+        "secrets.DEPLOY_ROLE_ARN",
+        "vars.DEPLOY_STAGE",
+    ] {
+        assert!(
+            text.contains(&format!("#   {name}\n")),
+            "{name} missing: {text}"
+        );
     }
     assert!(!text.contains("GITHUB_TOKEN"), "{text}");
 
@@ -111,5 +148,8 @@ fn init_out_refuses_an_existing_file_unless_forced() {
     assert_eq!(forced.code, Some(0), "{forced:#?}");
     let written = std::fs::read_to_string(&path).expect("read contract");
     assert!(written.contains("- name: \"api-prod\""), "{written}");
-    assert!(forced.stderr.contains("lambda-promote validate --contract"), "{forced:#?}");
+    assert!(
+        forced.stderr.contains("lambda-promote validate --contract"),
+        "{forced:#?}"
+    );
 }
