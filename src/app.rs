@@ -23,8 +23,10 @@ use crate::{cli, config, input_names, inputs};
 pub async fn run(argv: Vec<OsString>, cancel: Cancel, scrubber: Shared) -> anyhow::Result<End> {
     let mut spelling = Vec::new();
     let (raw, action_mode) = match cli::parse(argv)? {
-        Some(raw) => (raw, false),
-        None => {
+        cli::Parsed::Command(raw) => (*raw, false),
+        // `init` has no contract to load, nor a run to assemble.
+        cli::Parsed::Init(args) => return command::init::run(&args, &cancel).await,
+        cli::Parsed::Action => {
             let (vars, warnings) = input_names::spell(utf8_env()?)?;
             spelling = warnings;
             (inputs::from_env(vars)?, true)

@@ -34,6 +34,41 @@ enum Sub {
     IamPolicy(IamOpts),
     /// Show what each environment's aliases serve now, and the way back (never writes).
     Status(Opts),
+    /// Write a first contract from the account's functions, aliases, log groups,
+    /// distributions and the workflows' secrets (reads only; asks nothing).
+    Init(InitArgs),
+}
+
+/// `init`'s options: it reads no contract, so it shares none of the others.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Args)]
+pub struct InitArgs {
+    /// Write the contract to FILE instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<std::path::PathBuf>,
+    /// Overwrite FILE when it exists.
+    #[arg(long, requires = "out")]
+    pub force: bool,
+}
+
+/// What the command line asks for.
+#[derive(Debug, PartialEq)]
+pub enum Parsed {
+    /// No command: the binary runs as the action.
+    Action,
+    /// A command over a contract, with its options as inputs (boxed: it is large).
+    Command(Box<RawArgs>),
+    /// `init`, which has no contract yet.
+    Init(InitArgs),
+}
+
+impl Parsed {
+    /// The inputs of a contract command; `None` for the action and `init`.
+    pub fn raw(self) -> Option<RawArgs> {
+        match self {
+            Parsed::Command(raw) => Some(*raw),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -77,14 +112,14 @@ struct Opts {
     allow_no_rollback: bool,
 }
 
-/// Parses the command line (with the program name first). `Ok(None)` when no
+/// Parses the command line (with the program name first). [`Parsed::Action`] when no
 /// command was given at all: the binary then runs as the action. `--help` and
 /// `--version` come back as a `clap::Error` of kind `DisplayHelp` /
 /// `DisplayVersion`, which `exit()` prints to stdout with status 0.
-pub fn parse(argv: impl IntoIterator<Item = OsString>) -> Result<Option<RawArgs>, clap::Error> {
+pub fn parse(argv: impl IntoIterator<Item = OsString>) -> Result<Parsed, clap::Error> {
     let cli = Cli::try_parse_from(argv)?;
     let Some(sub) = cli.command else {
-        return Ok(None);
+        return Ok(Parsed::Action);
     };
     let (command, opts, pull_request_trust) = match sub {
         Sub::Validate(o) => ("validate", o, false),
@@ -93,8 +128,9 @@ pub fn parse(argv: impl IntoIterator<Item = OsString>) -> Result<Option<RawArgs>
         Sub::Rollback(o) => ("rollback", o, false),
         Sub::IamPolicy(o) => ("iam-policy", o.opts, o.pull_request_trust),
         Sub::Status(o) => ("status", o, false),
+        Sub::Init(init) => return Ok(Parsed::Init(init)),
     };
-    Ok(Some(RawArgs {
+    Ok(Parsed::Command(Box::new(RawArgs {
         command: Some(command.to_string()),
         contract: opts.contract,
         environment: opts.environment,
@@ -109,7 +145,7 @@ pub fn parse(argv: impl IntoIterator<Item = OsString>) -> Result<Option<RawArgs>
         shard: opts.shard,
         pull_request_trust,
         allow_no_rollback: opts.allow_no_rollback.then(|| "true".to_string()),
-    }))
+    })))
 }
 
 #[cfg(test)]
@@ -118,6 +154,10 @@ mod tests {
     use clap::error::ErrorKind;
 
     fn run(args: &[&str]) -> Result<Option<RawArgs>, clap::Error> {
+        parse_any(args).map(Parsed::raw)
+    }
+
+    fn parse_any(args: &[&str]) -> Result<Parsed, clap::Error> {
         parse(
             std::iter::once("lambda-promote")
                 .chain(args.iter().copied())
@@ -126,8 +166,25 @@ mod tests {
     }
 
     #[test]
+    fn init_has_its_own_options() {
+        assert_eq!(
+            parse_any(&["init", "--out", "c.yml", "--force"]).unwrap(),
+            Parsed::Init(InitArgs {
+                out: Some("c.yml".into()),
+                force: true
+            })
+        );
+        assert_eq!(
+            parse_any(&["init"]).unwrap(),
+            Parsed::Init(InitArgs::default())
+        );
+        assert!(parse_any(&["init", "--force"]).is_err());
+        assert!(parse_any(&["init", "--contract", "c.yml"]).is_err());
+    }
+
+    #[test]
     fn no_command_means_action_mode() {
-        assert_eq!(run(&[]).unwrap(), None);
+        assert_eq!(parse_any(&[]).unwrap(), Parsed::Action);
     }
 
     #[test]

@@ -42,6 +42,7 @@ pub mod fault;
 pub mod finding;
 pub mod github;
 pub mod glob;
+pub mod init;
 pub mod input_names;
 pub mod inputs;
 pub mod jobenv;

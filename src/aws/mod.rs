@@ -14,6 +14,7 @@ pub mod error;
 pub mod fleet_clients;
 pub mod fleet_error;
 mod handles;
+pub mod lambda_list;
 mod lambda_logging;
 mod lambda_read;
 mod lambda_status;

@@ -27,6 +27,7 @@ next_by! {
     aws_sdk_cloudwatchlogs::operation::filter_log_events::FilterLogEventsOutput => next_token;
     aws_sdk_lambda::operation::list_versions_by_function::ListVersionsByFunctionOutput => next_marker;
     aws_sdk_lambda::operation::list_aliases::ListAliasesOutput => next_marker;
+    aws_sdk_lambda::operation::list_functions::ListFunctionsOutput => next_marker;
     aws_sdk_lambda::operation::list_provisioned_concurrency_configs::ListProvisionedConcurrencyConfigsOutput => next_marker;
 }
 

@@ -34,6 +34,10 @@ pub enum Needed {
     Promote,
     /// `rollback` (and promote's own rollback path).
     Rollback,
+    /// `init` only: a person runs it once with their own credentials, never a
+    /// workflow's role, so no contract's policy grants it (`ListFunctions`
+    /// returns every function's environment values: README, "Start from what runs").
+    Init,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -84,4 +88,5 @@ ops! {
     DELETE_PROVISIONED_CONCURRENCY = "lambda:DeleteProvisionedConcurrencyConfig", FunctionQualified, Promote;
     UPDATE_ALIAS = "lambda:UpdateAlias", FunctionQualified, Rollback;
     DELETE_ALIAS = "lambda:DeleteAlias", FunctionQualified, Rollback;
+    LIST_FUNCTIONS = "lambda:ListFunctions", Any, Init;
 }

@@ -3,6 +3,7 @@
 
 mod cross_account;
 pub mod iam_policy;
+pub mod init;
 mod per_shard;
 pub mod plan;
 pub mod promote;

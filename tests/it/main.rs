@@ -35,6 +35,7 @@ mod harness;
 mod iam_calls;
 mod iam_policy;
 mod iam_roles;
+mod init;
 mod last_error;
 mod leaks;
 mod leaks_channels;
