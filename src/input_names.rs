@@ -21,6 +21,7 @@ pub const KNOWN: &[&str] = &[
     "github-deployment",
     "output",
     "shard",
+    "allow-no-rollback",
 ];
 
 const PREFIX: &str = "INPUT_";
