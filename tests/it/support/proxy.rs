@@ -381,6 +381,9 @@ async fn forwarded(
             body = rewritten.into_bytes();
         }
     }
+    if let Some(replaced) = &decision.body {
+        body = replaced.clone().into_bytes();
+    }
     headers.extend(decision.headers.iter().cloned());
     let landed = (200..300).contains(&status);
     Ok(match lost {
