@@ -3,7 +3,8 @@
 //! `SignatureDoesNotMatch` answer (the canonical request holds `x-amz-security-token`,
 //! <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-troubleshooting.html>),
 //! raw and URL-encoded; a job secret compared ignoring case, in another case; and a job
-//! secret in the new version's error log lines, placed across the cut the report makes.
+//! secret in the new version's error log lines, placed across the cut the report makes;
+//! every secret in the function's own answer to the smoke test (the proxy rewrites it).
 //! Every channel is searched for every 8-character piece of every secret: stdout,
 //! stderr, the summary, the outputs (with the JSON report) and every request body sent
 //! to GitHub (the Deployment and its statuses, and the pull request's comment).
