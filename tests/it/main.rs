@@ -33,6 +33,7 @@ mod github_owner;
 mod guards;
 mod harness;
 mod iam_calls;
+mod iam_follows;
 mod iam_policy;
 mod iam_roles;
 mod last_error;

@@ -5,6 +5,7 @@
 mod accounts;
 pub mod accounts_world;
 mod aws;
+pub mod aws_call;
 pub mod campaign;
 mod cloudwatch;
 pub mod github_api;
@@ -15,6 +16,7 @@ pub mod github_stand_in;
 pub mod github_webhooks;
 mod hang;
 mod http;
+pub mod iam_match;
 mod moto;
 mod proxy;
 mod proxy_forward;
