@@ -169,3 +169,117 @@ fn decode(s: &str) -> String {
     }
     String::from_utf8_lossy(&out).into_owned()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::RequestInfo;
+    use super::*;
+    use std::time::Instant;
+
+    fn seen(service: &str, method: &str, target: &str, amz: Option<&str>, body: &str) -> Seen {
+        let auth = format!(
+            "AWS4-HMAC-SHA256 Credential=AKID/20261203/us-east-1/{service}/aws4_request, SignedHeaders=host"
+        );
+        let request = RequestInfo::new(method, target, amz, body).signed_by(Some(&auth));
+        Seen {
+            at: Instant::now(),
+            done: Instant::now(),
+            path: request.path.clone(),
+            op: request.op.clone(),
+            request,
+            status: 200,
+            injected: false,
+            landed: true,
+            body: body.to_owned(),
+            update_status: None,
+        }
+    }
+
+    fn of(s: &Seen) -> (String, Option<String>) {
+        let c = call(
+            s,
+            &Place {
+                region: "r",
+                account: "1",
+            },
+        );
+        (c.action, c.resource)
+    }
+
+    #[test]
+    fn actions_and_resources_come_from_the_request() {
+        let f = "arn:aws:lambda:r:1:function:w";
+        let alias = seen(
+            "lambda",
+            "PUT",
+            "/2015-03-31/functions/arn%3Aaws%3Alambda%3Ar%3A1%3Afunction%3Aw/aliases/live",
+            None,
+            "",
+        );
+        assert_eq!(
+            of(&alias),
+            ("lambda:UpdateAlias".into(), Some(format!("{f}:live")))
+        );
+        let invoke = seen(
+            "lambda",
+            "POST",
+            "/2015-03-31/functions/w/invocations?Qualifier=7",
+            None,
+            "",
+        );
+        assert_eq!(
+            of(&invoke),
+            ("lambda:InvokeFunction".into(), Some(format!("{f}:7")))
+        );
+        let logs = seen(
+            "logs",
+            "POST",
+            "/",
+            Some("Logs_20140328.FilterLogEvents"),
+            r#"{"logGroupName":"/g"}"#,
+        );
+        assert_eq!(
+            of(&logs),
+            (
+                "logs:FilterLogEvents".into(),
+                Some("arn:aws:logs:r:1:log-group:/g:*".into())
+            )
+        );
+        let alarms = seen(
+            "monitoring",
+            "POST",
+            "/",
+            None,
+            "Action=DescribeAlarms&AlarmNames.member.1=a",
+        );
+        assert_eq!(
+            of(&alarms),
+            (
+                "cloudwatch:DescribeAlarms".into(),
+                Some("arn:aws:cloudwatch:r:1:alarm:a".into())
+            )
+        );
+        let cf = seen(
+            "cloudfront",
+            "POST",
+            "/2020-05-31/distribution/E1/invalidation",
+            None,
+            "",
+        );
+        assert_eq!(
+            of(&cf),
+            (
+                "cloudfront:CreateInvalidation".into(),
+                Some("arn:aws:cloudfront::1:distribution/E1".into())
+            )
+        );
+        let sts = seen(
+            "sts",
+            "POST",
+            "/",
+            None,
+            "Action=GetCallerIdentity&Version=2011-06-15",
+        );
+        assert_eq!(of(&sts), ("sts:GetCallerIdentity".into(), None));
+    }
+}
