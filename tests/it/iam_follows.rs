@@ -3,10 +3,12 @@
 //! (`support/aws_call.rs`, never the operation names the code or the proxy's rules use).
 //! Every call must be allowed by `lambda-promote iam-policy` for that contract, and every
 //! action the policy grants must have been made by some run, or be in [`RARE`] with the reason.
+//! With a role per environment, each run's calls (signed with the role it assumed) must be
+//! allowed by that role's own policy, and one write of each by no other role's.
 
 use crate::support::aws_call::{Call, Place, call};
 use crate::support::iam_match::{allowed, glob, granted_actions};
-use crate::support::{Run, Stage};
+use crate::support::{OidcStandIn, Run, Stage};
 use aws_sdk_cloudwatch::types::StateValue;
 use std::collections::BTreeSet;
 
@@ -68,6 +70,18 @@ environments:
     functions: [{ name: quick }]
 "#;
 
+/// Fails on any call `policy` does not allow.
+fn assert_allows(policy: &serde_json::Value, calls: &BTreeSet<Call>) {
+    let refused: Vec<&Call> = calls
+        .iter()
+        .filter(|c| !allowed(policy, &c.action, c.resource.as_deref()))
+        .collect();
+    assert!(
+        refused.is_empty(),
+        "made but not allowed: {refused:#?}\npolicy: {policy:#}"
+    );
+}
+
 fn run(stage: &Stage, command: &str, branch: Option<&str>, tag: &str, cf_id: &str) -> Run {
     let run = Run::action()
         .endpoint(&stage.proxy.endpoint())
@@ -81,11 +95,11 @@ fn run(stage: &Stage, command: &str, branch: Option<&str>, tag: &str, cf_id: &st
     }
 }
 
-/// `iam-policy` for [`CONTRACT`], through the binary, with moto's account written in.
-fn policy() -> serde_json::Value {
+/// `iam-policy` for `contract`, through the binary, with moto's account written in.
+fn policy(contract: &str) -> serde_json::Value {
     let dir = tempfile::tempdir().expect("tempdir");
     let file = dir.path().join("c.yml");
-    std::fs::write(&file, CONTRACT).expect("contract");
+    std::fs::write(&file, contract).expect("contract");
     let r = Run::cli(["iam-policy", "--contract", file.to_str().expect("path")])
         .env("GITHUB_REPOSITORY", "o/r")
         .execute();
@@ -129,15 +143,8 @@ fn calls() -> BTreeSet<Call> {
 #[test]
 fn the_policy_allows_every_call_made_and_grants_no_call_never_made() {
     let calls = calls();
-    let policy = policy();
-    let refused: Vec<&Call> = calls
-        .iter()
-        .filter(|c| !allowed(&policy, &c.action, c.resource.as_deref()))
-        .collect();
-    assert!(
-        refused.is_empty(),
-        "made but not allowed: {refused:#?}\npolicy: {policy:#}"
-    );
+    let policy = policy(CONTRACT);
+    assert_allows(&policy, &calls);
     let unused: Vec<String> = granted_actions(&policy)
         .into_iter()
         .filter(|g| !RARE.iter().any(|(a, _)| a == g))
@@ -163,5 +170,69 @@ fn the_policy_allows_every_call_made_and_grants_no_call_never_made() {
             calls.iter().any(|c| c.action == expected),
             "{expected} never made: {calls:#?}"
         );
+    }
+}
+
+/// [`CONTRACT`] with a role per environment, in moto's account.
+fn with_roles() -> String {
+    CONTRACT
+        .replace(
+            "  prod:\n",
+            &format!("  prod:\n    role: {}\n", role("prod")),
+        )
+        .replace(
+            "  quick:\n",
+            &format!("  quick:\n    role: {}\n", role("quick")),
+        )
+}
+
+fn role(env: &str) -> String {
+    format!("arn:aws:iam::{ACCOUNT}:role/deploy-{env}")
+}
+
+/// One role at a time: each run assumes its environment's role (the job's OIDC token
+/// from the stand-in), and every call it makes with that role's credentials must be
+/// allowed by that role's own policy, not the other's.
+#[test]
+fn each_role_allows_the_calls_its_environment_makes() {
+    let stage = Stage::with_distribution(2202, &["worker", "quick"]);
+    stage.aws.create_alarm("worker-errors");
+    stage.aws.set_alarm("worker-errors", StateValue::Ok);
+    let cf_id = stage.seeded["distributions"]["app"]["id"]
+        .as_str()
+        .expect("distribution id")
+        .to_owned();
+    let oidc = OidcStandIn::start();
+    let contract = with_roles();
+    let roles = policy(&contract);
+    let at = Place {
+        region: "us-east-1",
+        account: ACCOUNT,
+    };
+    for (env, command, branch) in [
+        ("prod", "promote", "main"),
+        ("quick", "promote", "dev"),
+        ("prod", "rollback", "main"),
+    ] {
+        stage.proxy.clear_log();
+        let r = run(&stage, command, Some(branch), "v2", &cf_id)
+            .contract_text(&contract)
+            .env("ACTIONS_ID_TOKEN_REQUEST_URL", &oidc.url())
+            .env("ACTIONS_ID_TOKEN_REQUEST_TOKEN", &oidc.bearer)
+            .execute();
+        assert_eq!(r.code, Some(0), "{command} {env}: {}", r.stderr);
+        let made: BTreeSet<Call> = stage.proxy.log().iter().map(|s| call(s, &at)).collect();
+        let assumed = "sts:AssumeRoleWithWebIdentity";
+        assert!(made.iter().any(|c| c.action == assumed), "{made:#?}");
+        // Allowed by the role's trust policy, before its rights apply.
+        let calls: BTreeSet<Call> = made.into_iter().filter(|c| c.action != assumed).collect();
+        // The other environment's role may not write this one's alias.
+        let other = &roles["roles"][role(if env == "prod" { "quick" } else { "prod" })]["policy"];
+        assert!(
+            calls.iter().any(|c| c.action == "lambda:UpdateAlias"
+                && !allowed(other, &c.action, c.resource.as_deref())),
+            "{calls:#?}"
+        );
+        assert_allows(&roles["roles"][role(env)]["policy"], &calls);
     }
 }

@@ -50,7 +50,9 @@ pub fn call(seen: &Seen, at: &Place) -> Call {
         }),
         "monitoring" => monitoring(&seen.body, at),
         "cloudfront" => cloudfront(&req.method, &req.path, at),
-        "sts" => (
+        // `AssumeRoleWithWebIdentity` is the one unsigned call: the web identity token
+        // is its credential (<https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoleWithWebIdentity.html>).
+        "sts" | "" => (
             format!(
                 "sts:{}",
                 query_value(&seen.body, "Action").unwrap_or_default()
