@@ -3,12 +3,15 @@
 //! `SignatureDoesNotMatch` answer (the canonical request holds `x-amz-security-token`,
 //! <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-troubleshooting.html>),
 //! raw and URL-encoded; a job secret compared ignoring case, in another case; and a job
-//! secret in the new version's error log lines, placed across the cut the report makes.
+//! secret in the new version's error log lines, placed across the cut the report makes;
+//! every secret in the function's own answer to the smoke test (the proxy rewrites it).
 //! Every channel is searched for every 8-character piece of every secret: stdout,
 //! stderr, the summary, the outputs (with the JSON report) and every request body sent
-//! to GitHub (the Deployment and its statuses).
+//! to GitHub (the Deployment and its statuses, and the pull request's comment).
 
-use crate::support::{Action, Fault, GitHubStandIn, Match, Rule, Run, RunResult, Stage, canary};
+use crate::support::{
+    Action, COMMENTS, Fault, GitHubStandIn, Match, Rule, Run, RunResult, Stage, canary,
+};
 
 const GH_TOKEN: &str = "ghs_ChannelLeakTokenNeverShown987654";
 const SESSION_TOKEN: &str = "IQoJb3JpZ2luX2VjEJr/LeakTestSessionToken+Q1w2E3r4T5y6U7i8O9p0==";
@@ -131,4 +134,66 @@ fn a_secret_in_error_lines_across_the_cut_leaks_nowhere() {
     assert_eq!(first.as_array().map(Vec::len), Some(3), "{first}");
     assert!(first.to_string().contains("ERROR xxx"), "{first}");
     assert_no_piece(&channels(&r, &gh));
+}
+
+/// The function's own answer to the smoke test quotes every secret, one of them placed
+/// across the 500 characters an error message keeps, and JSON-escaped.
+#[test]
+fn secrets_in_a_smoke_test_answer_leak_nowhere() {
+    let stage = Stage::start(2003);
+    let pad = "y".repeat(500 - 19);
+    let message = format!(
+        "{pad}{SESSION_TOKEN} key={SECRET_KEY} gh={GH_TOKEN} cf={}",
+        CF_ID.to_ascii_lowercase()
+    );
+    let answer = serde_json::json!({"errorMessage": message, "errorType": "Leak"}).to_string();
+    stage
+        .proxy
+        .add(Rule::new(Match::op("Invoke"), Action::ReplaceBody(answer)));
+    stage
+        .proxy
+        .add(Rule::new(Match::op("Invoke"), Action::unhandled()));
+    let gh = github();
+    let r = run(&stage, &gh, crate::support::SMOKE).execute();
+    r.assert_code(1);
+    assert_eq!(r.output("result"), Some("failed"), "{}", r.stderr);
+    let error = r.error();
+    assert!(error.contains("(Unhandled): yyyyyyyy"), "{error}");
+    assert_no_piece(&channels(&r, &gh));
+}
+
+/// `validate` on a pull request whose first read answers AWS's signature error quoting
+/// the session token and the secret key: the PR comment holds none of them.
+#[test]
+fn a_signature_error_leaks_nowhere_in_the_pull_request_comment() {
+    let stage = Stage::start(2004);
+    let message = format!(
+        "The Canonical String for this request should have been 'GET\n\
+         x-amz-security-token:{SESSION_TOKEN}\n' signed with {SECRET_KEY} token {GH_TOKEN}"
+    );
+    for op in ["GetFunction", "GetFunctionConfiguration"] {
+        stage.proxy.add(Rule::new(
+            Match::op(op),
+            Action::Fail(Fault::status(403, "SignatureDoesNotMatch", &message)),
+        ));
+    }
+    let gh = GitHubStandIn::start();
+    gh.answer("GET", COMMENTS, 200, serde_json::json!([]))
+        .answer("GET", "/user", 200, serde_json::json!({"login": "octo"}))
+        .answer("POST", COMMENTS, 201, serde_json::json!({"id": 900}));
+    let r = stage
+        .validate("")
+        .github(&gh.uri(), GH_TOKEN)
+        .own_pull_request()
+        .env("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+        .env("AWS_SESSION_TOKEN", SESSION_TOKEN)
+        .execute();
+    assert_ne!(r.code, Some(0), "{}\n{:?}", r.stderr, stage.proxy.counts());
+    let all = channels(&r, &gh);
+    let comment = all
+        .iter()
+        .find(|(n, _)| n == &format!("POST {COMMENTS}"))
+        .unwrap_or_else(|| panic!("no PR comment posted: {all:#?}"));
+    assert!(comment.1.contains("SignatureDoesNotMatch"), "{}", comment.1);
+    assert_no_piece(&all);
 }

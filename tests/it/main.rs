@@ -32,7 +32,7 @@ mod github_events;
 mod github_owner;
 mod guards;
 mod harness;
-mod iam_calls;
+mod iam_follows;
 mod iam_policy;
 mod iam_roles;
 mod init;

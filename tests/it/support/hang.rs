@@ -22,6 +22,7 @@ fn seen(info: &RequestInfo, at: Instant, body: String) -> Seen {
         done: at,
         path: info.path.clone(),
         op: info.op.clone(),
+        request: info.clone(),
         status: 0,
         injected: true,
         landed: false,

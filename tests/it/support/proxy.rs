@@ -30,6 +30,8 @@ pub struct Seen {
     pub done: Instant,
     pub path: String,
     pub op: String,
+    /// What the request says of itself: service, query, `X-Amz-Target` (see `aws_call.rs`).
+    pub request: RequestInfo,
     pub status: u16,
     /// True when the proxy answered instead of moto.
     pub injected: bool,
@@ -213,13 +215,15 @@ async fn serve(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
             .is_some_and(|v| v.eq_ignore_ascii_case("close"));
         let at = Instant::now();
         let body_text = String::from_utf8_lossy(&request.body).into_owned();
-        let info = RequestInfo::new(&method, &target, request.header("x-amz-target"), &body_text);
+        let info = RequestInfo::new(&method, &target, request.header("x-amz-target"), &body_text)
+            .signed_by(request.header("authorization"));
         let answer = respond(shared, &request, &info, &target, at).await?;
         let seen = Seen {
             at,
             done: Instant::now(),
             path: info.path.clone(),
             op: info.op.clone(),
+            request: info.clone(),
             status: answer.status,
             injected: answer.injected,
             landed: answer.landed,
@@ -380,6 +384,9 @@ async fn forwarded(
         if let Some(rewritten) = rewrite_update_status(&text, new_status, reason.as_deref()) {
             body = rewritten.into_bytes();
         }
+    }
+    if let Some(replaced) = &decision.body {
+        body = replaced.clone().into_bytes();
     }
     headers.extend(decision.headers.iter().cloned());
     let landed = (200..300).contains(&status);

@@ -23,6 +23,13 @@ pub struct RequestInfo {
     /// `GetFunctionConfiguration`, `FilterLogEvents`, `GetCallerIdentity`, …
     pub op: String,
     pub protocol: Protocol,
+    /// The signing service of the SigV4 credential scope (`lambda`, `logs`, `monitoring`…),
+    /// empty when unsigned.
+    pub service: String,
+    /// The query string, without `?`.
+    pub query: String,
+    /// `X-Amz-Target`, when the protocol names its operation there.
+    pub amz_target: Option<String>,
 }
 
 impl RequestInfo {
@@ -49,7 +56,25 @@ impl RequestInfo {
             path,
             op,
             protocol,
+            service: String::new(),
+            query: target
+                .split_once('?')
+                .map(|(_, q)| q.to_owned())
+                .unwrap_or_default(),
+            amz_target: amz_target.map(str::to_owned),
         }
+    }
+
+    /// With the service of `authorization`'s credential scope
+    /// (`Credential=AKID/20261203/us-east-1/lambda/aws4_request`,
+    /// <https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html>).
+    pub fn signed_by(mut self, authorization: Option<&str>) -> RequestInfo {
+        self.service = authorization
+            .and_then(|a| a.split("Credential=").nth(1))
+            .and_then(|c| c.split(['/', ',']).nth(3))
+            .unwrap_or_default()
+            .to_owned();
+        self
     }
 }
 

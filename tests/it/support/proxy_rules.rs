@@ -132,6 +132,9 @@ pub enum Action {
     /// what a test controls but the binary must not (a session shorter than AWS's
     /// minimum of 900 s, to see credentials renew within a test).
     RewriteRequest(String, String),
+    /// Answer moto's status with this body instead of moto's: what the function itself
+    /// said, for a smoke test's answer (moto's image functions answer a fixed text).
+    ReplaceBody(String),
 }
 
 impl Action {
@@ -240,6 +243,8 @@ pub struct Decision {
     pub request: Vec<(String, String)>,
     /// Hold the request this long first.
     pub delay: Option<Duration>,
+    /// The forwarded answer's body, replaced.
+    pub body: Option<String>,
 }
 
 /// The rules and their counters: the pure part of the proxy.
@@ -318,6 +323,10 @@ impl Rules {
                 Action::RewriteRequest(from, to) => {
                     state.fired += 1;
                     d.request.push((from.clone(), to.clone()));
+                }
+                Action::ReplaceBody(body) if d.body.is_none() => {
+                    state.fired += 1;
+                    d.body = Some(body.clone());
                 }
                 Action::Delay(by) if d.delay.is_none() => {
                     state.fired += 1;

@@ -58,10 +58,26 @@ impl Stage {
         stage
     }
 
+    /// [`Stage::start_functions`] with a CloudFront distribution `app` in moto too
+    /// (`seeded["distributions"]["app"]["id"]`).
+    pub fn with_distribution(seed: u64, names: &[&str]) -> Stage {
+        let stage = Self::start_world(seed, names, true, true);
+        stage.proxy.model(Realism::new());
+        stage
+    }
+
     fn start_bare(seed: u64, names: &[&str], log_group: bool) -> Stage {
+        Self::start_world(seed, names, log_group, false)
+    }
+
+    fn start_world(seed: u64, names: &[&str], log_group: bool, distribution: bool) -> Stage {
         let moto = Moto::start();
         let functions = names.iter().map(|name| function_on_v1(name)).collect();
         let mut spec = world(&["v1", "v2"], functions);
+        if distribution {
+            spec["cloudfront"] =
+                json!([{"comment": "app", "aliases": ["app.example.com"], "enabled": true}]);
+        }
         if log_group {
             spec["log_groups"] = json!([{"name": GROUP, "streams": [
                 {"name": "{date}/[1]old", "events": [{"message": "START Version: 1", "ago_ms": 1000}]}
