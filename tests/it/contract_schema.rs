@@ -34,7 +34,9 @@ fn parses(yaml: &str) -> bool {
 
 /// Files under `dir` (recursively) whose name ends with one of `exts`.
 fn files(dir: &Path, exts: &[&str], out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in entries.flatten() {
         let p = e.path();
         if p.is_dir() {
@@ -57,7 +59,9 @@ fn readme_contracts() -> Vec<String> {
     let mut block: Option<String> = None;
     for line in readme.lines() {
         match &mut block {
-            None if line.trim_start().starts_with("```yaml") || line.trim_start().starts_with("```yml") => {
+            None if line.trim_start().starts_with("```yaml")
+                || line.trim_start().starts_with("```yml") =>
+            {
                 block = Some(String::new())
             }
             Some(b) if line.trim_start().starts_with("```") => {
@@ -93,8 +97,40 @@ fn literal_contracts() -> Vec<(PathBuf, String)> {
                 }
             }
         }
+        for (i, _) in text.match_indices("\"version: 1") {
+            if let Some(lit) = plain_literal(&text[i + 1..]).filter(|l| is_contract(l)) {
+                out.push((path.clone(), lit));
+            }
+        }
     }
     out
+}
+
+/// The text of a plain string literal whose body starts `body`, with its escapes undone
+/// (`\n`, `\"`, `\\`, and a line continuation); `None` for an escape it does not know.
+fn plain_literal(body: &str) -> Option<String> {
+    let mut out = String::new();
+    let mut chars = body.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => return Some(out),
+            '\\' => match chars.next()? {
+                'n' => out.push('\n'),
+                '"' => out.push('"'),
+                '\\' => out.push('\\'),
+                '\n' => {
+                    let rest: String = chars.clone().collect();
+                    let skipped = rest.len() - rest.trim_start().len();
+                    if skipped > 0 {
+                        chars.nth(skipped - 1);
+                    }
+                }
+                _ => return None,
+            },
+            c => out.push(c),
+        }
+    }
+    None
 }
 
 #[test]
@@ -129,8 +165,15 @@ fn every_contract_in_the_repository_satisfies_the_schema() {
     for (path, text) in literal_contracts() {
         judge(format!("literal in {}", path.display()), &text, false);
     }
-    assert!(failures.is_empty(), "the schema refuses valid contracts:\n{}", failures.join("\n"));
-    assert!(checked >= 10, "only {checked} contracts found; the search is broken");
+    assert!(
+        failures.is_empty(),
+        "the schema refuses valid contracts:\n{}",
+        failures.join("\n")
+    );
+    assert!(
+        checked >= 10,
+        "only {checked} contracts found; the search is broken"
+    );
 }
 
 /// A contract touching every map the parser reads; `# @NAME` marks where an unknown key goes.
@@ -193,7 +236,11 @@ environments:
 
 /// The keys the parser expects where `marker` is, read from its unknown-key message.
 fn parser_keys(marker: &str) -> Vec<String> {
-    let key = if marker == "check-kind" { "- zz-unknown: 1" } else { "zz-unknown: 1" };
+    let key = if marker == "check-kind" {
+        "- zz-unknown: 1"
+    } else {
+        "zz-unknown: 1"
+    };
     let text = EVERY_MAP.replace(&format!("# @{marker}\n"), &format!("{key}\n"));
     assert_ne!(text, EVERY_MAP, "marker {marker}");
     let diags = lambda_promote::config::parse("c.yml", &text).expect_err(marker);
@@ -203,7 +250,10 @@ fn parser_keys(marker: &str) -> Vec<String> {
         .unwrap_or_else(|| panic!("{marker}: no unknown-key error in {diags:?}"))
         .message
         .clone();
-    let list = msg.split("expected one of: ").nth(1).expect("the list of keys");
+    let list = msg
+        .split("expected one of: ")
+        .nth(1)
+        .expect("the list of keys");
     let mut keys: Vec<String> = list.split(", ").map(|k| k.trim().to_string()).collect();
     keys.sort();
     keys
@@ -211,7 +261,9 @@ fn parser_keys(marker: &str) -> Vec<String> {
 
 /// The property names of the schema object at `pointer` (or the keys its alternatives require).
 fn schema_keys(schema: &Value, pointer: &str) -> Vec<String> {
-    let node = schema.pointer(pointer).unwrap_or_else(|| panic!("{pointer}"));
+    let node = schema
+        .pointer(pointer)
+        .unwrap_or_else(|| panic!("{pointer}"));
     let mut keys: Vec<String> = match node.get("properties") {
         Some(p) => p.as_object().unwrap().keys().cloned().collect(),
         None => node["oneOf"]
@@ -219,7 +271,12 @@ fn schema_keys(schema: &Value, pointer: &str) -> Vec<String> {
             .unwrap()
             .iter()
             .filter_map(|alt| alt.get("required"))
-            .flat_map(|r| r.as_array().unwrap().iter().map(|k| k.as_str().unwrap().to_string()))
+            .flat_map(|r| {
+                r.as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|k| k.as_str().unwrap().to_string())
+            })
             .collect(),
     };
     keys.sort();
@@ -228,7 +285,11 @@ fn schema_keys(schema: &Value, pointer: &str) -> Vec<String> {
 
 #[test]
 fn the_schema_knows_every_key_the_parser_accepts() {
-    assert!(parses(EVERY_MAP), "{:?}", lambda_promote::config::parse("c.yml", EVERY_MAP));
+    assert!(
+        parses(EVERY_MAP),
+        "{:?}",
+        lambda_promote::config::parse("c.yml", EVERY_MAP)
+    );
     let schema = schema();
     let check = "/$defs/check/oneOf";
     for (marker, pointer) in [
@@ -236,7 +297,10 @@ fn the_schema_knows_every_key_the_parser_accepts() {
         ("limits", "/properties/limits".into()),
         ("environment", "/$defs/environment".into()),
         ("when", "/$defs/when".into()),
-        ("image", "/$defs/environment/properties/image/oneOf/1".into()),
+        (
+            "image",
+            "/$defs/environment/properties/image/oneOf/1".into(),
+        ),
         ("function", "/$defs/function".into()),
         ("check-kind", "/$defs/check".into()),
         ("cloudfront", format!("{check}/0/properties/cloudfront")),
@@ -248,12 +312,23 @@ fn the_schema_knows_every_key_the_parser_accepts() {
         ("canary", "/$defs/canary".into()),
         ("linear", "/$defs/linear".into()),
         ("metrics", "/$defs/metrics/oneOf/1".into()),
-        ("invalidate", "/$defs/environment/properties/invalidate".into()),
+        (
+            "invalidate",
+            "/$defs/environment/properties/invalidate".into(),
+        ),
     ] {
-        assert_eq!(schema_keys(&schema, &pointer), parser_keys(marker), "at `{marker}` ({pointer})");
+        assert_eq!(
+            schema_keys(&schema, &pointer),
+            parser_keys(marker),
+            "at `{marker}` ({pointer})"
+        );
         let node = schema.pointer(&pointer).unwrap();
         if node.get("properties").is_some() {
-            assert_eq!(node["additionalProperties"], Value::Bool(false), "{pointer} refuses unknown keys");
+            assert_eq!(
+                node["additionalProperties"],
+                Value::Bool(false),
+                "{pointer} refuses unknown keys"
+            );
         }
     }
 }
@@ -261,28 +336,68 @@ fn the_schema_knows_every_key_the_parser_accepts() {
 #[test]
 fn the_schema_refuses_wrong_contracts() {
     let schema = schema();
-    let good = "version: 1\nenvironments:\n  dev:\n    image: input\n    functions: [{ name: w }]\n";
-    assert!(refusals(&schema, good).is_empty(), "{:?}", refusals(&schema, good));
+    let good =
+        "version: 1\nenvironments:\n  dev:\n    image: input\n    functions: [{ name: w }]\n";
+    assert!(
+        refusals(&schema, good).is_empty(),
+        "{:?}",
+        refusals(&schema, good)
+    );
     let tail = "environments:\n  dev:\n    image: input\n    functions: [{ name: w }]\n";
     let with = |extra: &str| format!("{good}{extra}");
     for (wrong, why) in [
         (format!("version: 2\n{tail}"), "must be 1"),
         ("version: 1\n".to_string(), "missing [\"environments\"]"),
-        (format!("version: 1\nregoin: eu-west-1\n{tail}"), "unknown key `regoin`"),
-        (format!("version: 1\naccount: \"1234\"\n{tail}"), "does not match"),
-        (with("    strategy: { canary: { steps: [10], interval: 20 } }\n"), "not of type"),
-        (with("    strategy: { canary: { steps: [10], interval: 5x } }\n"), "does not match"),
-        (with("    strategy: { canary: { steps: [100] } }\n"), "above 99"),
+        (
+            format!("version: 1\nregoin: eu-west-1\n{tail}"),
+            "unknown key `regoin`",
+        ),
+        (
+            format!("version: 1\naccount: \"1234\"\n{tail}"),
+            "does not match",
+        ),
+        (
+            with("    strategy: { canary: { steps: [10], interval: 20 } }\n"),
+            "not of type",
+        ),
+        (
+            with("    strategy: { canary: { steps: [10], interval: 5x } }\n"),
+            "does not match",
+        ),
+        (
+            with("    strategy: { canary: { steps: [100] } }\n"),
+            "above 99",
+        ),
         (with("    strategy: rolling\n"), "alternatives match"),
-        (format!("version: 1\nenvironments:\n  dev:\n    image: latest\n    functions: [{{ name: w }}]\n"), "alternatives match"),
-        (with("    checks: [{ cloudfront: { comment: a, alias: b } }]\n"), "alternatives match"),
+        (
+            format!(
+                "version: 1\nenvironments:\n  dev:\n    image: latest\n    functions: [{{ name: w }}]\n"
+            ),
+            "alternatives match",
+        ),
+        (
+            with("    checks: [{ cloudfront: { comment: a, alias: b } }]\n"),
+            "alternatives match",
+        ),
         (with("    keep-versions: 0\n"), "below 1"),
-        (with("    invalidate: { distribution-id-env: D, paths: [images/*] }\n"), "does not match"),
-        (with("    when: { prerelease: true }\n"), "alternatives match"),
+        (
+            with("    invalidate: { distribution-id-env: D, paths: [images/*] }\n"),
+            "does not match",
+        ),
+        (
+            with("    when: { prerelease: true }\n"),
+            "alternatives match",
+        ),
     ] {
         let text = wrong;
         let errs = refusals(&schema, &text);
-        assert!(errs.iter().any(|e| e.contains(why)), "{text}\nexpected `{why}`, got {errs:?}");
-        assert!(!parses(&text), "the parser accepts what the schema refuses:\n{text}");
+        assert!(
+            errs.iter().any(|e| e.contains(why)),
+            "{text}\nexpected `{why}`, got {errs:?}"
+        );
+        assert!(
+            !parses(&text),
+            "the parser accepts what the schema refuses:\n{text}"
+        );
     }
 }

@@ -10,9 +10,25 @@ const ANNOTATIONS: &[&str] = &["$schema", "$id", "title", "description", "$defs"
 
 /// Every keyword the schema may use: annotations and the ones `check` implements.
 pub const KNOWN: &[&str] = &[
-    "$ref", "type", "const", "enum", "properties", "required", "additionalProperties",
-    "propertyNames", "minProperties", "items", "minItems", "maxItems", "minLength",
-    "maxLength", "pattern", "minimum", "maximum", "oneOf", "anyOf",
+    "$ref",
+    "type",
+    "const",
+    "enum",
+    "properties",
+    "required",
+    "additionalProperties",
+    "propertyNames",
+    "minProperties",
+    "items",
+    "minItems",
+    "maxItems",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minimum",
+    "maximum",
+    "oneOf",
+    "anyOf",
 ];
 
 /// The reasons `value` does not satisfy `schema` (empty when it does); `root` resolves `$ref`.
@@ -28,7 +44,10 @@ fn check(root: &Value, schema: &Value, value: &Value, at: &str, out: &mut Vec<St
         if ANNOTATIONS.contains(&key.as_str()) {
             continue;
         }
-        assert!(KNOWN.contains(&key.as_str()), "schema keyword `{key}` is not implemented");
+        assert!(
+            KNOWN.contains(&key.as_str()),
+            "schema keyword `{key}` is not implemented"
+        );
         if let Some(why) = keyword(root, s, key, rule, value, at, out) {
             out.push(format!("{at}: {why}"));
         }
@@ -57,7 +76,10 @@ fn keyword(
                 Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
                 other => vec![other.as_str().expect("type name")],
             };
-            refuse(types.iter().any(|t| is_type(value, t)), format!("not of type {types:?}"))
+            refuse(
+                types.iter().any(|t| is_type(value, t)),
+                format!("not of type {types:?}"),
+            )
         }
         "const" => refuse(value == rule, format!("must be {rule}")),
         "enum" => refuse(
@@ -69,24 +91,36 @@ fn keyword(
             let re = regex::Regex::new(rule.as_str()?).expect("a valid pattern");
             refuse(re.is_match(text), format!("`{text}` does not match {rule}"))
         }
-        "minLength" => value
-            .as_str()
-            .and_then(|t| refuse(t.chars().count() as u64 >= rule.as_u64()?, format!("shorter than {rule}"))),
-        "maxLength" => value
-            .as_str()
-            .and_then(|t| refuse(t.chars().count() as u64 <= rule.as_u64()?, format!("longer than {rule}"))),
+        "minLength" => value.as_str().and_then(|t| {
+            refuse(
+                t.chars().count() as u64 >= rule.as_u64()?,
+                format!("shorter than {rule}"),
+            )
+        }),
+        "maxLength" => value.as_str().and_then(|t| {
+            refuse(
+                t.chars().count() as u64 <= rule.as_u64()?,
+                format!("longer than {rule}"),
+            )
+        }),
         "minimum" => value
             .as_f64()
             .and_then(|n| refuse(n >= rule.as_f64()?, format!("{n} is below {rule}"))),
         "maximum" => value
             .as_f64()
             .and_then(|n| refuse(n <= rule.as_f64()?, format!("{n} is above {rule}"))),
-        "minItems" => value
-            .as_array()
-            .and_then(|a| refuse(a.len() as u64 >= rule.as_u64()?, format!("fewer than {rule} items"))),
-        "maxItems" => value
-            .as_array()
-            .and_then(|a| refuse(a.len() as u64 <= rule.as_u64()?, format!("more than {rule} items"))),
+        "minItems" => value.as_array().and_then(|a| {
+            refuse(
+                a.len() as u64 >= rule.as_u64()?,
+                format!("fewer than {rule} items"),
+            )
+        }),
+        "maxItems" => value.as_array().and_then(|a| {
+            refuse(
+                a.len() as u64 <= rule.as_u64()?,
+                format!("more than {rule} items"),
+            )
+        }),
         "items" => {
             for (i, item) in value.as_array()?.iter().enumerate() {
                 check(root, rule, item, &format!("{at}[{i}]"), out);
@@ -94,13 +128,26 @@ fn keyword(
             None
         }
         "oneOf" | "anyOf" => {
-            let verdicts: Vec<Vec<String>> =
-                rule.as_array()?.iter().map(|sub| errors(root, sub, value, at)).collect();
+            let verdicts: Vec<Vec<String>> = rule
+                .as_array()?
+                .iter()
+                .map(|sub| errors(root, sub, value, at))
+                .collect();
             let passing = verdicts.iter().filter(|v| v.is_empty()).count();
-            let ok = if key == "oneOf" { passing == 1 } else { passing >= 1 };
+            let ok = if key == "oneOf" {
+                passing == 1
+            } else {
+                passing >= 1
+            };
             // Each alternative's reasons, so a typo inside one is named, not only "no match".
             let why: Vec<String> = verdicts.into_iter().flatten().collect();
-            refuse(ok, format!("{passing} of the `{key}` alternatives match ({})", why.join("; ")))
+            refuse(
+                ok,
+                format!(
+                    "{passing} of the `{key}` alternatives match ({})",
+                    why.join("; ")
+                ),
+            )
         }
         _ => object_keyword(root, s, key, rule, value.as_object()?, at, out),
     }
@@ -125,9 +172,9 @@ fn object_keyword(
                 .collect();
             (!missing.is_empty()).then(|| format!("missing {missing:?}"))
         }
-        "minProperties" => {
-            (map.len() as u64) .lt(&rule.as_u64()?).then(|| format!("fewer than {rule} keys"))
-        }
+        "minProperties" => (map.len() as u64)
+            .lt(&rule.as_u64()?)
+            .then(|| format!("fewer than {rule} keys")),
         "properties" => {
             for (k, v) in map {
                 if let Some(sub) = rule.get(k) {
@@ -138,7 +185,13 @@ fn object_keyword(
         }
         "propertyNames" => {
             for k in map.keys() {
-                check(root, rule, &Value::String(k.clone()), &format!("{at} key `{k}`"), out);
+                check(
+                    root,
+                    rule,
+                    &Value::String(k.clone()),
+                    &format!("{at} key `{k}`"),
+                    out,
+                );
             }
             None
         }
