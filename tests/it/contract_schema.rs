@@ -370,9 +370,8 @@ fn the_schema_refuses_wrong_contracts() {
         ),
         (with("    strategy: rolling\n"), "alternatives match"),
         (
-            format!(
-                "version: 1\nenvironments:\n  dev:\n    image: latest\n    functions: [{{ name: w }}]\n"
-            ),
+            "version: 1\nenvironments:\n  dev:\n    image: latest\n    functions: [{ name: w }]\n"
+                .to_string(),
             "alternatives match",
         ),
         (
