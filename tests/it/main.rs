@@ -16,6 +16,7 @@ mod campaign;
 mod canary;
 mod canary_gates;
 mod canary_metrics;
+mod contract_schema;
 mod faults;
 mod first_hour;
 mod first_hour_errors;
