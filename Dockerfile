@@ -5,7 +5,7 @@
 # fresh digests, so the pins do not rot. No ref of the action builds this file
 # on a user's runner: CI publishes the `edge` image that action.yml on main
 # names, and the release workflow publishes each release and points the
-# released action.yml at it by digest (see README, "Releases").
+# released action.yml at it by digest (see docs/releases.md, "Releases").
 
 # ---- build ----------------------------------------------------------------
 # bookworm: the same glibc (2.36) as the distroless debian12 runtime below.

@@ -76,7 +76,7 @@ struct IamOpts {
     #[command(flatten)]
     opts: Opts,
     /// Let every pull-request job of the repository assume the deploy roles
-    /// (README, "Security"); by default only the read-only validate role trusts them.
+    /// (docs/security.md, "Security"); by default only the read-only validate role trusts them.
     #[arg(long)]
     pull_request_trust: bool,
 }

@@ -3,7 +3,7 @@
 //! and other CIs cannot, and write `INPUT_TO_VERSION`. That spelling is
 //! honoured, with a warning naming the runner's; any other `INPUT_*` the
 //! action does not know is a warning naming the closest input (README,
-//! "Running locally"). Nothing is silently ignored.
+//! "Inputs"). Nothing is silently ignored.
 
 use crate::error::UsageError;
 

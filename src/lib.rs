@@ -1,7 +1,7 @@
 //! lambda-promote: validate a Lambda deployment contract against live AWS and
 //! promote one container image by digest through environments.
 //!
-//! The data flows one way (the README's "Architecture" names each folder's job):
+//! The data flows one way (the docs/architecture.md "Architecture" names each folder's job):
 //!
 //! ```text
 //! env INPUT_* ──inputs.rs──┐

@@ -1,4 +1,4 @@
-//! The pre-flight part of the snapshot (README, "Finding codes"): for each function an
+//! The pre-flight part of the snapshot (docs/codes.md, "Finding codes"): for each function an
 //! environment deploys to, what invokes it without going through its alias, the provisioned
 //! concurrency on the alias (weighted strategies only), and the way back: the image of the
 //! version the alias serves now (where a failed promotion returns to) and the lifecycle

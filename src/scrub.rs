@@ -4,7 +4,7 @@
 //! messages, so a secret can arrive inside text this program never
 //! formatted; every report is passed through here as it leaves, rather than
 //! each error where it is made. The renderers take only a [`Clean`] report,
-//! which nothing but this module can make (README, "Security").
+//! which nothing but this module can make (docs/security.md, "Security").
 
 mod forms;
 mod report;
@@ -75,7 +75,7 @@ struct Hit {
 impl Scrubber {
     /// Every non-empty value but those written in plain in the contract: a
     /// function name in the contract is not a secret even when a secret holds
-    /// the same text (README "Choices").
+    /// the same text (docs/choices.md "Choices").
     pub fn new<'a>(
         secrets: impl IntoIterator<Item = &'a str>,
         contract: Option<&Contract>,

@@ -1,5 +1,5 @@
 //! Shards: the (account, region) parts of an environment, each with its own
-//! clients and its own all-or-nothing (README, "Fan-out through the matrix").
+//! clients and its own all-or-nothing (docs/accounts.md, "Fan-out through the matrix").
 //! Pure: which functions go where, and the contract one shard sees.
 
 use crate::config::model::{Contract, Environment, FunctionTarget};

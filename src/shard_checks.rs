@@ -4,7 +4,7 @@
 //! that (account, region); every other check (`cloudfront`, which is global,
 //! `function`, a log group of no listed function) runs once, in the shard of
 //! the environment's first function. The account check runs in every shard,
-//! since every shard has credentials of its own (README, "Many accounts and
+//! since every shard has credentials of its own (docs/accounts.md, "Many accounts and
 //! regions"). Pure.
 
 use crate::config::model::{Check, Environment, FunctionTarget, Spot};

@@ -28,7 +28,7 @@ fn one_line(message: &str) -> String {
     if message.contains("no credentials") || message.contains("credential provider") {
         return "no AWS credentials: add aws-actions/configure-aws-credentials before this step, \
                 or set the contract's `role` and give the job `permissions: id-token: write` \
-                (README, \"Creating the roles\"); nothing was checked or changed"
+                (docs/security.md, \"Creating the roles\"); nothing was checked or changed"
             .to_string();
     }
     // The SDK's message repeats its whole error chain; its first clause says what failed.

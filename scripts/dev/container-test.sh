@@ -15,7 +15,7 @@
 #: Usage: scripts/dev/container-test.sh [--sizes-only]
 #: Needs root, or unprivileged user namespaces. The .debs are cached in
 #: target/container-test/debs (fetched with `apt-get download` once). The release
-#: build from scratch is the slow part (README, "The image": measured times).
+#: build from scratch is the slow part (docs/releases.md, "The image": measured times).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"

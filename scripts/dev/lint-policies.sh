@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-#: Lints the IAM policies `iam-policy` prints for the README's example contracts
-#: (every ```yaml block that starts with `version: 1`) with parliament: every
+#: Lints the IAM policies `iam-policy` prints for the example contracts of the README
+#: and docs/*.md (every ```yaml block that starts with `version: 1`) with parliament: every
 #: permission policy (a role's `policy`, an account's `validate-policy`, the
 #: single-account policy). Run by scripts/dev/lint.sh; parliament comes from
 #: scripts/dev/install-linters.sh. Prints nothing but findings and a summary.
@@ -17,14 +17,14 @@ bin="$root/target/debug/lambda-promote"
 python3 - "$work" <<'PY'
 import pathlib, re, sys
 out = pathlib.Path(sys.argv[1])
-text = pathlib.Path("README.md").read_text()
+text = "\n".join(p.read_text() for p in [pathlib.Path("README.md"), *sorted(pathlib.Path("docs").glob("*.md"))])
 blocks = re.findall(r"^ *```yaml\n(.*?)^ *```", text, flags=re.S | re.M)
 n = 0
 for b in blocks:
     if b.lstrip().startswith("version: 1"):
         n += 1
         (out / f"contract{n}.yml").write_text(b)
-print(f"lint-policies: {n} contracts from README.md")
+print(f"lint-policies: {n} contracts from README.md and docs/")
 PY
 
 found=0

@@ -7,7 +7,7 @@
 //! token's `https://aws.amazon.com/tags` claim, which GitHub does not set);
 //! the session name carries repository, run and environment instead, and
 //! CloudTrail records the token's own `repository`, `run_id` and
-//! `environment` claims (README, "Many accounts and regions").
+//! `environment` claims (docs/accounts.md, "Many accounts and regions").
 
 use aws_sdk_sts::config::Credentials;
 use aws_sdk_sts::error::ProvideErrorMetadata;
@@ -23,7 +23,7 @@ pub enum AssumeError {
     #[error(
         "AWS STS rejected the GitHub OIDC token for role {role} ({code}: {message}): the account \
          needs the IAM OIDC identity provider token.actions.githubusercontent.com with audience \
-         sts.amazonaws.com (README, \"Creating the roles\")"
+         sts.amazonaws.com (docs/security.md, \"Creating the roles\")"
     )]
     InvalidToken {
         role: String,

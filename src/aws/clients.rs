@@ -107,7 +107,7 @@ impl Clients {
         Ok((clients, secrets))
     }
 
-    /// The same clients in the pacer's restore lane (README, "Safety").
+    /// The same clients in the pacer's restore lane (docs/safety.md, "Safety").
     pub fn restoring(&self) -> Clients {
         Clients {
             restoring: true,

@@ -1,5 +1,5 @@
 //! `GetRepositoryPolicy`: the repository policy that decides whether another
-//! account's functions may pull an image (README, "Cross-account promotion").
+//! account's functions may pull an image (docs/accounts.md, "Cross-account promotion").
 
 use super::error::AwsError;
 use super::handles::Read;

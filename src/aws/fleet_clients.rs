@@ -4,7 +4,7 @@
 //! is first needed), no failure is kept for later, and the role's credentials renew
 //! themselves before they expire
 //! (`oidc_role`); without one, the SDK's own credential chain applies as
-//! before (README, "Many accounts and regions").
+//! before (docs/accounts.md, "Many accounts and regions").
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

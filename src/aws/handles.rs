@@ -1,4 +1,4 @@
-//! The two handles a run holds on AWS (README, "Architecture"): [`Read`], for observing
+//! The two handles a run holds on AWS (docs/architecture.md, "Architecture"): [`Read`], for observing
 //! and for every read, and [`Write`], which only execute holds. Both wrap the same paced
 //! clients; which operations a handle offers is fixed by the `impl` block each adapter is
 //! written in, so code handed a `Read` cannot write. A `Write` is built only with a

@@ -1,5 +1,5 @@
 //! The job's GitHub OIDC token, asked for afresh for each role exchange, with audience
-//! `sts.amazonaws.com` (README, "Many accounts and regions"). The runner
+//! `sts.amazonaws.com` (docs/accounts.md, "Many accounts and regions"). The runner
 //! sets `ACTIONS_ID_TOKEN_REQUEST_URL` and `ACTIONS_ID_TOKEN_REQUEST_TOKEN`
 //! only when the job has `permissions: id-token: write`.
 //! <https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/configuring-openid-connect-in-cloud-providers#requesting-the-jwt-using-environment-variables>

@@ -2,7 +2,7 @@
 //! SDK as its credentials provider, so the SDK's identity cache asks again
 //! shortly before the session ends (a canary may outlast it), and each time
 //! this asks GitHub for a fresh OIDC token and exchanges it with
-//! `AssumeRoleWithWebIdentity` (README, "Many accounts and regions").
+//! `AssumeRoleWithWebIdentity` (docs/accounts.md, "Many accounts and regions").
 //! <https://docs.aws.amazon.com/sdk-for-rust/latest/dg/credproviders.html>
 
 use std::sync::{Arc, Mutex};

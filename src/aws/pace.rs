@@ -11,7 +11,7 @@
 //! (multiplicatively, once per second) and take its burst away until its pace
 //! has crept back up on success, so two runs sharing an account settle on
 //! sharing the quota. Retrying a throttled call is bounded by the run's
-//! deadline only (README, "Choices": throttling).
+//! deadline only (docs/choices.md, "Choices": throttling).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -118,7 +118,7 @@ impl Pacer {
     }
 
     /// No pool paced at all, throttled answers still retried: only for measuring
-    /// what the pacing costs (`LAMBDA_PROMOTE_UNPACED`, README "Benchmarks").
+    /// what the pacing costs (`LAMBDA_PROMOTE_UNPACED`, docs/benchmarks.md "Benchmarks").
     pub fn unpaced(deadline: Option<Instant>) -> Self {
         Pacer {
             buckets: HashMap::new(),
@@ -153,7 +153,7 @@ impl Pacer {
             .unwrap_or_else(|_| unreachable!("the in-flight semaphore is never closed"))
     }
 
-    /// The restore lane (README, "Safety"): a restore after a failure does not queue behind
+    /// The restore lane (docs/safety.md, "Safety"): a restore after a failure does not queue behind
     /// the pool's ordinary calls, nor for a place among those in flight; it is counted.
     /// The few restores of a run may briefly exceed `limits:`; AWS's 429 is then retried
     /// within the restore budget ([`Pacer::throttled_restore`]).

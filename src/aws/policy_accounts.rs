@@ -2,7 +2,7 @@
 //! regions, or assume roles: one entry per role, trusted by only the GitHub
 //! environments that name it and allowed only those environments' resources,
 //! and one entry per account with the read-only `validate-policy` that
-//! pull-request jobs assume (README, "Creating the roles", "Security").
+//! pull-request jobs assume (docs/security.md, "Creating the roles", "Security").
 //! Pure: no AWS call, no I/O.
 
 use std::collections::BTreeMap;

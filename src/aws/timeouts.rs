@@ -1,6 +1,6 @@
 //! Timeouts of every AWS call, from the SDK's own timeout configuration:
 //! per attempt, never for the whole operation (throttling is retried until the
-//! run's deadline, README "Choices"), and `Invoke` bounded by the run instead.
+//! run's deadline, docs/choices.md "Choices"), and `Invoke` bounded by the run instead.
 
 use std::time::Duration;
 

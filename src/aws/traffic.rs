@@ -1,5 +1,5 @@
 //! Lambda reads of what invokes a function: its event source mappings, its function URL on
-//! `$LATEST`, and the invoke permissions of its resource policy (README, "Finding codes",
+//! `$LATEST`, and the invoke permissions of its resource policy (docs/codes.md, "Finding codes",
 //! `traffic-bypasses-alias`).
 //!
 //! A function URL lives on `$LATEST` or on an alias, never on a version, so asking for the

@@ -1,7 +1,7 @@
 //! The trust policy of a role the action assumes with the job's GitHub OIDC
 //! token: GitHub's OIDC provider, audience `sts.amazonaws.com`, and `sub`
 //! scoped to the repository and the GitHub environments that use the role
-//! (README, "Creating the roles").
+//! (docs/security.md, "Creating the roles").
 //! <https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/configuring-openid-connect-in-amazon-web-services>
 //!
 //! Pure: no AWS call, no I/O.
@@ -15,7 +15,7 @@ pub const PROVIDER: &str = "token.actions.githubusercontent.com";
 pub const REPOSITORY_PLACEHOLDER: &str = "OWNER/REPO";
 
 /// The `Sid` of the statement that lets pull-request jobs assume the role:
-/// a statement of its own, so removing it is one deliberate edit (README,
+/// a statement of its own, so removing it is one deliberate edit (docs/security.md,
 /// "Creating the roles", "Pull requests and the deploy roles").
 pub const PULL_REQUEST_SID: &str = "PullRequestJobs";
 

@@ -1,6 +1,6 @@
 //! `from:` across accounts and regions: the source environment's digest is
 //! read with the source's own clients, and before any write the target's
-//! functions are shown able to pull the image (README, "Cross-account
+//! functions are shown able to pull the image (docs/accounts.md, "Cross-account
 //! promotion").
 
 use crate::aws::fleet_clients::Fleet;

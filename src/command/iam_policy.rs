@@ -3,7 +3,7 @@
 //! roles, or environments in several accounts or regions, gets one entry per
 //! role (trusted by only the environments that name it, allowed only their
 //! resources) and one per account with the read-only policy pull-request jobs
-//! assume (README, "Creating the roles", "Security"). Calls no AWS API.
+//! assume (docs/security.md, "Creating the roles", "Security"). Calls no AWS API.
 
 use crate::aws::{policy, policy_accounts, trust_policy};
 use crate::report::model::Outcome;
@@ -29,13 +29,13 @@ pub async fn run(run: &Run) -> anyhow::Result<End> {
             eprintln!(
                 "warning: --pull-request-trust: the statement `{}` of each deploy role's trust policy lets \
                  every pull-request job of {repository} assume it and do all the role may, past the \
-                 environments' protection rules: README, \"Security\"",
+                 environments' protection rules: docs/security.md, \"Security\"",
                 trust_policy::PULL_REQUEST_SID
             );
         } else {
             eprintln!(
                 "note: pull-request jobs assume no deploy role: give them each account's read-only \
-                 `validate-policy` role (trust: `validate-trust-policy`): README, \"Creating the roles\""
+                 `validate-policy` role (trust: `validate-trust-policy`): docs/security.md, \"Creating the roles\""
             );
         }
         return Ok(End::Done(Outcome::Success));

@@ -56,7 +56,7 @@ fn pacer(run: &Run) -> Arc<Pacer> {
     .collect();
     let deadline = tokio::time::Instant::now() + run.settings.timeout;
     // Undocumented in the inputs on purpose: only the benchmarks turn pacing off,
-    // to measure what it costs a small run (README, "Benchmarks").
+    // to measure what it costs a small run (docs/benchmarks.md, "Benchmarks").
     if std::env::var_os("LAMBDA_PROMOTE_UNPACED").is_some_and(|v| v == "1") {
         return Arc::new(Pacer::unpaced(Some(deadline)));
     }

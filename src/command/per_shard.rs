@@ -2,7 +2,7 @@
 //! region) shards, each with its own clients: `plan` writes the `matrix`
 //! output; `plan` and `promote` act on the environment as one
 //! (`promote_parts`); `rollback` goes shard by shard into one report
-//! (README, "Fan-out through the matrix").
+//! (docs/accounts.md, "Fan-out through the matrix").
 
 use crate::aws::Read;
 use crate::aws::fleet_clients::Fleet;

@@ -1,7 +1,7 @@
 //! `plan` and `promote` of one environment as one, however many (account,
 //! region) shards it spans: every shard with its own clients, all validated
 //! before the first write, promoted side by side and restored together on any
-//! failure, with one report and one Deployment (README, "Many accounts and
+//! failure, with one report and one Deployment (docs/accounts.md, "Many accounts and
 //! regions"). With the `shard` input, the one shard it names.
 
 use crate::aws::fleet_clients::Fleet;

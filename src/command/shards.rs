@@ -1,7 +1,7 @@
 //! The steps every command shares once environments span accounts and
 //! regions: the run's fleet of clients, the shards an environment command
 //! acts on, the contract each shard sees, and the skip of a fork's pull
-//! request that cannot get an OIDC token (README, "Many accounts and regions").
+//! request that cannot get an OIDC token (docs/accounts.md, "Many accounts and regions").
 
 use std::collections::BTreeMap;
 

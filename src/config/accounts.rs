@@ -1,5 +1,5 @@
 //! Where each environment acts: its AWS account, region and the role to
-//! assume (README, "Many accounts and regions"). The top-level `role` is the
+//! assume (docs/accounts.md, "Many accounts and regions"). The top-level `role` is the
 //! default; an environment's `account`, `region` and `role` override the
 //! top-level ones; `functions[].region` lets one environment span regions.
 //!

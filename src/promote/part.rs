@@ -1,6 +1,6 @@
 //! One (account, region) part of the environment a promotion acts on, with
 //! its own read handle: an environment that spans regions is promoted as one,
-//! every part's functions side by side, and restored as one (README, "Many
+//! every part's functions side by side, and restored as one (docs/accounts.md, "Many
 //! accounts and regions"). Execute gets each part's clients, in the same
 //! order, from the command, and builds the part's write handles from them.
 

@@ -71,7 +71,7 @@ pub fn alias_description(previous: Option<&str>, run: &RunInfo) -> String {
 }
 
 /// The alias description after a rollback moved it from version `from`: marked rolled
-/// back, with no `previous=`, so a second `rollback` changes nothing (README, "Safety").
+/// back, with no `previous=`, so a second `rollback` changes nothing (docs/safety.md, "Safety").
 pub fn rolled_back_description(from: &str, run: &RunInfo) -> String {
     let s = format!(
         "lambda-promote rolled-back-from={from} run={}",

@@ -1,5 +1,5 @@
 //! Whether an ECR repository policy lets another account's functions pull an
-//! image, decided in pure code before any write (README, "Cross-account
+//! image, decided in pure code before any write (docs/accounts.md, "Cross-account
 //! promotion"). Lambda needs two grants on the repository for that:
 //! `ecr:BatchGetImage` and `ecr:GetDownloadUrlForLayer` for the function's
 //! account, and the same for `lambda.amazonaws.com` from that account's

@@ -23,7 +23,7 @@ pub enum WaitError {
 }
 
 /// Delays between polls: 200 ms doubling to a 1 s ceiling, so the end of an update
-/// of any length is noticed within about a second (README, "Choices").
+/// of any length is noticed within about a second (docs/choices.md, "Choices").
 pub fn delays() -> impl Iterator<Item = Duration> {
     std::iter::successors(Some(Duration::from_millis(200)), |d| {
         Some((*d * 2).min(MAX_DELAY))
@@ -73,7 +73,7 @@ fn this_runs(function: &str, state: UpdateState) -> Result<UpdateState, WaitErro
 
 /// Polls until no update is in progress, whatever the last one ended with. Before this
 /// run's own update a `Failed` status is an earlier run's: Lambda keeps it until the next
-/// update succeeds, so it must not stop this one (see the README, "Choices").
+/// update succeeds, so it must not stop this one (see the docs/choices.md, "Choices").
 pub async fn until_settled(
     read: &Read,
     function: &str,

@@ -78,7 +78,7 @@ impl Emitter {
     fn warn_short(&self) {
         if self.scrubber.too_short() > 0 && !self.warned_short.swap(true, Ordering::Relaxed) {
             self.warning(&format!(
-                "a secret value is shorter than {MIN_LEN} characters, so it is not hidden in what this run prints (README, \"Security\")"
+                "a secret value is shorter than {MIN_LEN} characters, so it is not hidden in what this run prints (docs/security.md, \"Security\")"
             ));
         }
     }

@@ -1,6 +1,6 @@
 //! plan's `matrix` output: one entry per (account, region) shard of the
 //! environment, in the shape `strategy.matrix: ${{ fromJSON(…) }}` takes
-//! (README, "Fan-out through the matrix").
+//! (docs/accounts.md, "Fan-out through the matrix").
 
 use serde::Serialize;
 

@@ -51,7 +51,7 @@ fn validate_checks_every_environment_with_its_own_role() {
             .all(|a| a["status"] == "pass" && a["at"]["line"] != 0)
     );
     // One exchange per role (three roles), each with a fresh token (a token lives about
-    // five minutes: README, "Safety"), all for STS's audience.
+    // five minutes: docs/safety.md, "Safety"), all for STS's audience.
     assert_eq!(w.proxy.count("AssumeRoleWithWebIdentity"), 3);
     assert_eq!(w.oidc.requests(), 3);
     assert_eq!(w.oidc.audiences(), ["sts.amazonaws.com"; 3]);

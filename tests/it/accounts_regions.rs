@@ -23,7 +23,7 @@ fn a_failing_region_stops_the_other_regions_before_they_move() {
         .execute()
         .assert_code(0);
     // eu-west-1 fails its update; the restore coordinator stops us-east-1 at its next wait
-    // (README, "Safety"), before it moves its alias: nothing moved, nothing to put back.
+    // (docs/safety.md, "Safety"), before it moves its alias: nothing moved, nothing to put back.
     w.proxy.add(Rule::new(
         Match::op("UpdateFunctionCode").path("worker-prod-eu"),
         Action::Fail(Fault::status(

@@ -1,6 +1,6 @@
 //! The fault campaign (issue 19, item 8): many promotions and rollbacks through the binary,
 //! against moto behind the realism proxy, each with one fault drawn from its seed, each
-//! checked against the safety invariant (README, "Safety"). Every seed is printed; a broken
+//! checked against the safety invariant (docs/safety.md, "Safety"). Every seed is printed; a broken
 //! one replays with `CAMPAIGN_SEED=N cargo test --test it campaign -- --nocapture`, and more
 //! runs with `CAMPAIGN_RUNS=200` (`CAMPAIGN_JOBS=3` plays them three at a time).
 

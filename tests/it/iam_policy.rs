@@ -93,7 +93,7 @@ fn sample_contract() -> Contract {
     });
     production.keep_versions = Some(10);
     production.invalidate = Some(Invalidate {
-        distribution_id_env: "CLOUDFRONT_DISTRIBUTION_ID".into(),
+        distribution_id_env: "PROD_CLOUDFRONT_DISTRIBUTION_ID".into(),
         paths: vec!["/*".into()],
     });
 

@@ -1,6 +1,6 @@
 //! The one integration-test crate: the real binary against the moto emulator, the
 //! fault-injecting proxy and a GitHub stand-in. One crate, so the harness in `support/` is
-//! compiled once and linked once (README, "Development").
+//! compiled once and linked once (docs/development.md, "Development").
 
 mod support;
 

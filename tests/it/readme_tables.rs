@@ -1,6 +1,6 @@
 //! The README's inputs and outputs tables say exactly what `action.yml` says:
 //! the same names, defaults and descriptions, so the docs cannot drift from the
-//! action's metadata; and its code tables list exactly the finding and contract
+//! action's metadata; and the code tables of docs/codes.md list exactly the finding and contract
 //! error codes the binary has.
 
 use std::collections::BTreeMap;
@@ -230,7 +230,7 @@ fn status_text(status: Status) -> String {
 #[test]
 fn finding_codes_table_lists_every_code_with_its_severity() {
     let mut documented = BTreeMap::new();
-    for row in table(&read("README.md"), "Finding codes") {
+    for row in table(&read("docs/codes.md"), "Finding codes") {
         let [name, sev, meaning] = row.as_slice() else {
             panic!(
                 "a finding codes row has {} cells, not 3: {row:?}",
@@ -254,7 +254,7 @@ fn finding_codes_table_lists_every_code_with_its_severity() {
 #[test]
 fn contract_error_codes_table_lists_every_code() {
     let mut documented = Vec::new();
-    for row in table(&read("README.md"), "Contract error codes") {
+    for row in table(&read("docs/codes.md"), "Contract error codes") {
         let [name, meaning] = row.as_slice() else {
             panic!(
                 "a contract error codes row has {} cells, not 2: {row:?}",

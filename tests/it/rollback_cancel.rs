@@ -29,7 +29,7 @@ fn rollback_sigterm(stage: &Stage, op: &str) -> (RunResult, Duration) {
 #[test]
 fn sigterm_while_the_rollback_alias_write_hangs_reports_within_seconds() {
     let stage = promoted(61);
-    // The rollback's own write hangs; the fence that follows the signal (README, "Safety":
+    // The rollback's own write hangs; the fence that follows the signal (docs/safety.md, "Safety":
     // a write whose answer never came may have landed) gets through.
     stage
         .proxy

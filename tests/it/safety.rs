@@ -1,4 +1,4 @@
-//! Safety as a property (issue 19, README "Safety"): the reproductions through the binary.
+//! Safety as a property (issue 19, docs/safety.md "Safety"): the reproductions through the binary.
 //! One coordinator owns every alias a run may have moved: a sibling's failure stops the
 //! others at once, a write whose answer never came is fenced and restored, and a second
 //! `rollback` changes nothing.

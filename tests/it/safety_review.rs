@@ -78,7 +78,7 @@ fn the_new_versions_provisioned_concurrency_goes_only_after_its_alias_is_back() 
 #[test]
 fn throttled_canary_log_reads_are_retried_not_failed_closed() {
     // Five 429s in a row on the canary's Logs reads (the default pattern reads every event):
-    // throttling is never a rollback (README, "Choices").
+    // throttling is never a rollback (docs/choices.md, "Choices").
     let stage = Stage::start(198);
     // A stream of the version to come, so the canary reads events.
     stage.log("2", "0a1b2c", &["INFO fine"]);

@@ -41,7 +41,7 @@ environments:
         error-pattern: ERROR      # CloudWatch Logs filter pattern
     keep-versions: 10             # prune older versions, never one an alias uses
     invalidate:                   # optional CloudFront invalidation after success
-      distribution-id-env: CLOUDFRONT_DISTRIBUTION_ID
+      distribution-id-env: PROD_CLOUDFRONT_DISTRIBUTION_ID
       paths: ["/*"]
 "#;
 
@@ -106,7 +106,7 @@ fn spec_example_parses_completely() {
     assert_eq!(
         prod.invalidate,
         Some(Invalidate {
-            distribution_id_env: "CLOUDFRONT_DISTRIBUTION_ID".into(),
+            distribution_id_env: "PROD_CLOUDFRONT_DISTRIBUTION_ID".into(),
             paths: vec!["/*".into()],
         })
     );

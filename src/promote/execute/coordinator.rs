@@ -1,5 +1,5 @@
 //! The restore coordinator: one per environment of a run, the owner of the way back
-//! (README, "Safety"). Each function's task records an alias here *before* it writes it,
+//! (docs/safety.md, "Safety"). Each function's task records an alias here *before* it writes it,
 //! so the coordinator knows every alias any task may have moved, whether or not the
 //! write's answer came. The first failure, timeout or signal anywhere aborts every
 //! sibling through the joined [`Cancel`] the tasks wait on (no further alias write is

@@ -1,9 +1,9 @@
-//! Execute, the only phase that writes (README, "Architecture"): only its functions are
+//! Execute, the only phase that writes (docs/architecture.md, "Architecture"): only its functions are
 //! handed the [`Write`] handles. For one environment: every function's promotion at once,
 //! in every (account, region) part, each under the panic guard and with its part's
 //! handle, and one restore coordinator (`coordinator.rs`) that hears of every alias write
 //! before it is made: the first failure, timeout or signal aborts the siblings and puts
-//! back every alias at once (README, "Safety"). Once the whole environment succeeded, the
+//! back every alias at once (docs/safety.md, "Safety"). Once the whole environment succeeded, the
 //! environment's own steps (the old versions' provisioned concurrency, pruning, the
 //! CloudFront invalidation), which must wait for it: a sibling's failure restores each
 //! alias onto the version it left, which must still exist and stay warm. What happened is

@@ -1,4 +1,4 @@
-//! The permit to write (README, "Architecture"): [`crate::aws::Write`] is built only from
+//! The permit to write (docs/architecture.md, "Architecture"): [`crate::aws::Write`] is built only from
 //! a [`Permit`], and only execute can make one, so the types keep every AWS write here.
 
 /// Proof that the code building a write handle is execute. Its field is private and

@@ -1,6 +1,6 @@
 //! The fault campaign of issue 19: seeded runs of the binary against moto behind the realism
 //! proxy, each with one fault from the menu, each checked against the safety invariant of
-//! SPEC §10 (README, "Safety"). `scenario` draws a run from its seed, `world` sets it up,
+//! SPEC §10 (docs/safety.md, "Safety"). `scenario` draws a run from its seed, `world` sets it up,
 //! `drive` plays it, `invariant` judges it.
 
 mod drive;
