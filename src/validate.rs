@@ -36,7 +36,7 @@ pub async fn findings(
     )
     .await;
     for value in env_values_read(envs, &observed) {
-        emitter.add_secret(value);
+        emitter.learn_secret(value);
     }
     let ctx = Context {
         contract,

@@ -82,6 +82,8 @@ fn one(ctx: &Context<'_>, env: &Environment, check: &Spot<Check>, out: &mut Vec<
 fn preflight_read_failed(sink: &mut Sink<'_>, resource: String, err: &AwsError) {
     let code = match err.kind {
         ErrorKind::AccessDenied => Code::AwsAccessDenied,
+        // No credentials or no network: the run's one `error` line says it (`unreachable.rs`).
+        ErrorKind::Network => Code::AwsUnreachable,
         _ => Code::AwsError,
     };
     let message = format!("pre-flight check not run: {err}");

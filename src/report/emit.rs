@@ -65,6 +65,14 @@ impl Emitter {
         self.warn_short();
     }
 
+    /// A value read from AWS that only this process knows (a Lambda environment
+    /// value a check read): scrubbed from everything this emitter sends, but not
+    /// announced with `::add-mask::`, which would itself print it in the raw log.
+    pub fn learn_secret(&self, value: &str) {
+        self.scrubber.add(value);
+        self.warn_short();
+    }
+
     /// A secret the run compares ignoring case (a CloudFront distribution id):
     /// scrubbed in any case.
     pub fn add_folded_secret(&self, value: &str) {

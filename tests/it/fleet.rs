@@ -218,7 +218,7 @@ fn a_fleet_of_100_at_lambdas_quotas_is_never_throttled() {
     let notices = r.report()["notices"].to_string();
     assert!(
         notices.contains(
-            "promote prod: 100/100 updated, 100 published, 100 aliases moved, 0 throttled answers"
+            "promote prod: 100/100 updated, 100 published, 100 aliases on the new version, 0 throttled answers"
         ),
         "{notices}"
     );

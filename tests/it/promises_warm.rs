@@ -29,8 +29,10 @@ fn a_snapstart_version_that_fails_stops_the_release_with_the_alias_untouched() {
 #[test]
 fn provisioned_concurrency_that_fails_stops_the_release_and_removes_what_it_added() {
     let stage = Stage::realistic(702);
+    // On the version the alias serves: Lambda refuses weights on an alias with its own
+    // provisioned concurrency (SPEC §10), and the pre-flight check stops that before any write.
     stage.proxy.with_model(|m| {
-        m.provisioned(FUNCTION, "live", 5);
+        m.provisioned(FUNCTION, "1", 5);
         m.warm_up_fails(FUNCTION);
     });
     let r = stage.promote("v2", &canary("[50]", "1s")).execute();
@@ -47,9 +49,9 @@ fn provisioned_concurrency_that_fails_stops_the_release_and_removes_what_it_adde
     assert!(
         stage
             .proxy
-            .with_model(|m| m.provisioned_config(FUNCTION, "live"))
+            .with_model(|m| m.provisioned_config(FUNCTION, "1"))
             .is_some(),
-        "the alias's own is left alone"
+        "the old version's own is left alone"
     );
 }
 

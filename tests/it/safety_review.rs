@@ -108,10 +108,13 @@ fn a_throttled_restore_after_the_timeout_is_retried() {
             .skip(1)
             .times(2),
     );
-    let block = "    strategy:\n      canary:\n        steps: [10]\n        interval: 60s\n";
+    // The canary takes at least 8s (1 × (4s + 4s for late signals)): the timeout just fits,
+    // and the 4s the update takes to settle make it expire mid-canary.
+    stage.slow_update(4);
+    let block = "    strategy:\n      canary:\n        steps: [10]\n        interval: 4s\n";
     let r = stage
         .promote("v2", block)
-        .input("timeout", "6s")
+        .input("timeout", "9s")
         .timeout(Duration::from_secs(90))
         .execute();
     r.assert_end(1, "rolled-back", true);

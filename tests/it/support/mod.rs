@@ -5,8 +5,8 @@
 mod accounts;
 pub mod accounts_world;
 mod aws;
-pub mod boto;
 pub mod aws_call;
+pub mod boto;
 pub mod campaign;
 mod cloudwatch;
 pub mod github_api;
