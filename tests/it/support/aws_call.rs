@@ -70,6 +70,11 @@ fn lambda(method: &str, path: &str, query: &str, at: &Place) -> (String, Option<
     let parts: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     let op = match parts.as_slice() {
         ["2015-03-31", ..] => lambda_operation(method, path),
+        ["2019-09-30", "functions", _, "provisioned-concurrency"]
+            if method == "GET" && query.split('&').any(|kv| kv == "List=ALL") =>
+        {
+            "ListProvisionedConcurrencyConfigs".into()
+        }
         ["2019-09-30", "functions", _, "provisioned-concurrency"] => format!(
             "{}ProvisionedConcurrencyConfig",
             match method {
@@ -78,6 +83,7 @@ fn lambda(method: &str, path: &str, query: &str, at: &Place) -> (String, Option<
                 _ => "Get",
             }
         ),
+        ["2021-10-31", "functions", _, "url"] if method == "GET" => "GetFunctionUrlConfig".into(),
         _ => format!("?{method} {path}"),
     };
     let op = if op == "Invoke" {
@@ -92,7 +98,13 @@ fn lambda(method: &str, path: &str, query: &str, at: &Place) -> (String, Option<
     let name = name.rsplit(":function:").next().unwrap_or(&name).to_owned();
     let qualifier = match parts.as_slice() {
         [_, _, _, "aliases", alias] => Some(decode(alias)),
-        _ if op == "PublishVersion" || op == "ListVersionsByFunction" => None,
+        _ if matches!(
+            op.as_str(),
+            "PublishVersion" | "ListVersionsByFunction" | "ListProvisionedConcurrencyConfigs"
+        ) =>
+        {
+            None
+        }
         _ => query_value(query, "Qualifier"),
     };
     let function = match qualifier {

@@ -100,6 +100,9 @@ pub fn lambda_operation(method: &str, path: &str) -> String {
         ("GET", [_, "aliases", _]) => "GetAlias",
         ("PUT", [_, "aliases", _]) => "UpdateAlias",
         ("DELETE", [_, "aliases", _]) => "DeleteAlias",
+        ("GET", [_, "policy"]) => "GetPolicy",
+        // `/2015-03-31/event-source-mappings/?FunctionName=…` is not under `functions`.
+        ("GET", [_, "event-source-mappings"]) => "ListEventSourceMappings",
         _ => "Lambda",
     };
     op.to_owned()
