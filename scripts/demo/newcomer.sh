@@ -32,7 +32,7 @@ fail() {
 }
 
 # 1. The binary: the one the test run built, else a debug build.
-binary="${LAMBDA_PROMOTE_BIN:-$root/target/debug/lambda-promote}"
+binary="${LAMBDA_PROMOTE_BIN:-${CARGO_TARGET_DIR:-$root/target}/debug/lambda-promote}"
 if [[ ! -x "$binary" ]]; then
   say "build"
   (cd "$root" && cargo build --quiet --locked)

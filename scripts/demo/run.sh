@@ -44,7 +44,7 @@ build() {
   say "build"
   python="$(dirname "$("$root/scripts/dev/ensure-moto.sh")")/python"
   (cd "$root" && cargo build --quiet)
-  binary="${LAMBDA_PROMOTE_BIN:-$root/target/debug/lambda-promote}"
+  binary="${LAMBDA_PROMOTE_BIN:-${CARGO_TARGET_DIR:-$root/target}/debug/lambda-promote}"
 }
 
 start_moto() {

@@ -12,7 +12,8 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 cargo build --quiet --locked
-bin="$root/target/debug/lambda-promote"
+# cargo's own CARGO_TARGET_DIR is honoured, as by the other scripts.
+bin="${CARGO_TARGET_DIR:-$root/target}/debug/lambda-promote"
 
 python3 - "$work" <<'PY'
 import pathlib, re, sys
@@ -21,7 +22,9 @@ text = "\n".join(p.read_text() for p in [pathlib.Path("README.md"), *sorted(path
 blocks = re.findall(r"^ *```yaml\n(.*?)^ *```", text, flags=re.S | re.M)
 n = 0
 for b in blocks:
-    if b.lstrip().startswith("version: 1"):
+    # Leading comments (the `# yaml-language-server: $schema=…` line) come before the contract.
+    body = "\n".join(l for l in b.splitlines() if not l.lstrip().startswith("#"))
+    if body.lstrip().startswith("version: 1"):
         n += 1
         (out / f"contract{n}.yml").write_text(b)
 print(f"lint-policies: {n} contracts from README.md and docs/")
