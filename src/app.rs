@@ -12,8 +12,8 @@ use crate::github::event::{self, Event};
 use crate::jobenv::JobEnv;
 use crate::report::emit::Emitter;
 use crate::report::model::{Outcome, Report};
+use crate::report::scrub::{Scrubber, Shared};
 use crate::run::{End, Run, RunnerEnv};
-use crate::scrub::{Scrubber, Shared};
 use crate::settings::{self, Command};
 use crate::{cli, config, input_names, inputs};
 

@@ -1,7 +1,7 @@
 //! Typed errors that decide the exit code (README, "Exit codes and results"). Everything else travels
 //! as `anyhow::Error` with context and ends as a failed run (exit 1).
 
-use crate::config::diag::Diagnostic;
+use crate::diag::Diagnostic;
 
 /// Problems with what the user gave us: exit 2, and no AWS write was attempted.
 #[derive(Debug, thiserror::Error)]

@@ -20,7 +20,7 @@
 //!                  after success. Only execute can build an aws::Write (execute/permit.rs)
 //! fold      Executed ──promote/outcome.rs (pure)──► report rows, result, error
 //! report    Findings + rows ──► Report ──report/emit.rs, report/──► summary / outputs / annotations | terminal
-//!                                     └─github/sync.rs──► PR comment, Deployment statuses
+//!                                     └─command/github_sync.rs──► PR comment, Deployment statuses
 //! ```
 //!
 //! `command/` holds one file per command's flow; `app.rs` only dispatches;
@@ -36,6 +36,7 @@ pub mod cli;
 pub mod code;
 pub mod command;
 pub mod config;
+pub mod diag;
 pub mod duration;
 pub mod error;
 pub mod fault;
@@ -51,7 +52,6 @@ pub mod observe_preflight;
 pub mod promote;
 pub mod report;
 pub mod run;
-pub mod scrub;
 pub mod secret;
 pub mod select;
 pub mod settings;

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use lambda_promote::app;
 use lambda_promote::cancel::Cancel;
 use lambda_promote::error::{UsageError, exit};
-use lambda_promote::scrub::Shared;
+use lambda_promote::report::scrub::Shared;
 
 fn main() -> ExitCode {
     // As `app::run` decides: no arguments, and on a runner.

@@ -12,7 +12,6 @@ use crate::error::{Cancelled, exit};
 use crate::github::event::Event;
 use crate::github::files::RunnerFiles;
 use crate::jobenv::JobEnv;
-use crate::promote::provenance::RunInfo;
 use crate::report::emit::Emitter;
 use crate::report::model::Outcome;
 use crate::settings::Settings;
@@ -112,4 +111,41 @@ pub async fn region(contract: &Contract) -> anyhow::Result<String> {
     chain.region().await.map(|r| r.to_string()).ok_or_else(|| {
         anyhow::anyhow!("no AWS region: set `region:` in the contract or AWS_REGION")
     })
+}
+
+/// Who ran the promotion, from the runner's `GITHUB_*` env.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RunInfo {
+    pub repository: String,
+    pub sha: String,
+    pub git_ref: String,
+    pub run_id: String,
+    /// `GITHUB_RUN_ATTEMPT`: 1, then 2, … for each re-run of the same run id.
+    pub run_attempt: String,
+    pub server_url: String,
+}
+
+impl RunInfo {
+    pub fn from_env(get: impl Fn(&str) -> Option<String>) -> Self {
+        let v = |k: &str| get(k).unwrap_or_default();
+        Self {
+            repository: v("GITHUB_REPOSITORY"),
+            sha: v("GITHUB_SHA"),
+            git_ref: v("GITHUB_REF"),
+            run_id: v("GITHUB_RUN_ID"),
+            run_attempt: v("GITHUB_RUN_ATTEMPT"),
+            server_url: get("GITHUB_SERVER_URL")
+                .unwrap_or_else(|| "https://github.com".to_string()),
+        }
+    }
+
+    /// `SERVER/REPO/actions/runs/ID`, when running in a workflow.
+    pub fn run_url(&self) -> Option<String> {
+        (!self.repository.is_empty() && !self.run_id.is_empty()).then(|| {
+            format!(
+                "{}/{}/actions/runs/{}",
+                self.server_url, self.repository, self.run_id
+            )
+        })
+    }
 }

@@ -2,6 +2,7 @@
 //! [`Run`] to the emitted report; this file holds the steps they share.
 
 mod cross_account;
+mod github_sync;
 pub mod iam_policy;
 pub mod init;
 mod per_shard;
@@ -21,11 +22,11 @@ use crate::aws::pace::Pacer;
 use crate::aws::quota::Pool;
 use crate::config::model::Environment;
 use crate::error::Cancelled;
-use crate::github::sync::Deployment;
 use crate::promote::target::{self, Target};
 use crate::report::model::{Outcome, Report};
 use crate::run::{End, Run};
 use crate::settings::Command;
+use github_sync::Deployment;
 
 /// The environment a `plan`, `promote` or `rollback` works on; `None` when the
 /// ref matches no environment, after the `skipped` report was emitted.

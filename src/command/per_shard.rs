@@ -4,11 +4,11 @@
 //! (`promote_parts`); `rollback` goes shard by shard into one report
 //! (docs/accounts.md, "Fan-out through the matrix").
 
+use super::github_sync::{self as sync, Deployment};
 use crate::aws::Read;
 use crate::aws::fleet_clients::Fleet;
 use crate::aws::types::Lookup;
 use crate::config::model::Environment;
-use crate::github::sync::{self, Deployment};
 use crate::report::matrix::{self, Entry};
 use crate::report::model::{Outcome, Report};
 use crate::run::{End, Run};

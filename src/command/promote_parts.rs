@@ -4,10 +4,10 @@
 //! failure, with one report and one Deployment (docs/accounts.md, "Many accounts and
 //! regions"). With the `shard` input, the one shard it names.
 
+use super::github_sync::{self as sync, Deployment};
 use crate::aws::fleet_clients::Fleet;
 use crate::aws::{Clients, Read};
 use crate::config::model::{Environment, FunctionTarget};
-use crate::github::sync::{self, Deployment};
 use crate::promote::environment::{self, Prepared};
 use crate::promote::image::Resolved;
 use crate::promote::part::Part;

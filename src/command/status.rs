@@ -6,9 +6,10 @@ use crate::aws::Read;
 use crate::error::Cancelled;
 use crate::report::model::Outcome;
 use crate::report::status as render;
+use crate::report::status::EnvironmentStatus;
 use crate::run::{End, Run};
 use crate::settings::Command;
-use crate::status::{self, EnvironmentStatus};
+use crate::status;
 
 pub async fn run(run: &Run) -> anyhow::Result<End> {
     let envs = super::validate::environments(&run.settings, &run.contract)?;

@@ -4,6 +4,7 @@
 
 use anyhow::Context as _;
 
+use super::github_sync as sync;
 use crate::aws::Read;
 use crate::aws::fleet_clients::Fleet;
 use crate::check::Stage;
@@ -11,7 +12,6 @@ use crate::config::model::{Contract, Environment};
 use crate::error::{Cancelled, UsageError};
 use crate::finding::Finding;
 use crate::finding::Status;
-use crate::github::sync;
 use crate::report::model::{Outcome, Report};
 use crate::run::{End, Run};
 use crate::settings::Command;

@@ -1,9 +1,9 @@
 //! Typed access to YAML nodes that records a diagnostic for every mismatch
 //! and carries on, so one pass over the file finds every error.
 
-use super::diag::{Code, Diagnostic};
 use super::model::Pos;
 use super::yaml::{Node, Yaml};
+use crate::diag::{Code, Diagnostic};
 
 /// Collects the diagnostics of one contract file.
 pub struct Sink {

@@ -7,9 +7,9 @@
 //! values from the same tree, so the rest of the model stays as it was.
 
 use super::access::{Sink, string};
-use super::diag::Code;
 use super::model::{Contract, EnvPlacement, Environment, Placement, Spot};
 use super::yaml::{Node, Yaml};
+use crate::diag::Code;
 
 impl Contract {
     fn placed(&self, env: &str) -> Option<&EnvPlacement> {

@@ -1,8 +1,8 @@
 //! Tests of the account, region and role keys (`accounts.rs`).
 
 use super::role_account;
-use crate::config::diag::Code;
 use crate::config::parse;
+use crate::diag::Code;
 
 const THREE: &str = "\
 version: 1

@@ -4,9 +4,9 @@
 use std::collections::BTreeMap;
 
 use super::access::{Sink, env_var, fields, list, mapping, non_empty_list, string};
-use super::diag::Code;
 use super::model::{Check, DistributionSelector, Spot};
 use super::yaml::{Node, Yaml};
+use crate::diag::Code;
 
 const KINDS: &[&str] = &["cloudfront", "function-env", "log-group", "function"];
 

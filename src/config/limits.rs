@@ -3,9 +3,9 @@
 //! lower AWS's quota, never raise it: a larger value is an error.
 
 use super::access::{Sink, fields, integer};
-use super::diag::Code;
 use super::model::Limits;
 use super::yaml::Yaml;
+use crate::diag::Code;
 
 const KEYS: &[&str] = &["lambda-control-plane", "lambda-get-function"];
 

@@ -3,9 +3,9 @@
 mod access;
 pub mod accounts;
 mod checks;
-pub mod diag;
+pub mod gates;
+mod gates_parse;
 mod limits;
-pub mod metrics;
 pub mod model;
 mod names;
 mod parse;
@@ -44,7 +44,10 @@ mod tests {
         match load(label, &file) {
             Err(UsageError::Contract(d)) => {
                 assert!(d.iter().all(|d| d.file == ".github/lambda-promote.yml"));
-                assert!(d.iter().any(|d| d.code == diag::Code::UnsupportedVersion));
+                assert!(
+                    d.iter()
+                        .any(|d| d.code == crate::diag::Code::UnsupportedVersion)
+                );
             }
             other => panic!("unexpected {other:?}"),
         }

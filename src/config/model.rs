@@ -5,12 +5,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
-/// A 1-based line and column in the contract file, for diagnostics and annotations.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
-pub struct Pos {
-    pub line: u32,
-    pub col: u32,
-}
+pub use crate::diag::Pos;
 
 /// The whole contract file after parsing and validation.
 #[derive(Clone, Debug, PartialEq)]
@@ -146,7 +141,7 @@ pub struct Canary {
     /// `linear: { step }`: the steps were written as one step size (for the plan and report).
     pub linear: Option<u8>,
     /// Alarms and per-version metrics (`config/metrics.rs`).
-    pub gates: super::metrics::Gates,
+    pub gates: super::gates::Gates,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -6,8 +6,8 @@
 //! <https://docs.aws.amazon.com/lambda/latest/api/API_CreateAlias.html#lambda-CreateAlias-request-Name>
 
 use super::access::{Sink, string};
-use super::diag::Code;
 use super::yaml::Yaml;
+use crate::diag::Code;
 
 /// Letters, digits, `-` and `_`: a function's or an alias's own name.
 fn is_word(s: &str, max: usize) -> bool {

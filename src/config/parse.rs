@@ -8,7 +8,6 @@ use std::path::PathBuf;
 
 use super::access::{Fields, Sink, env_var, fields, integer, mapping, non_empty_list, string};
 use super::checks::checks;
-use super::diag::{Code, Diagnostic};
 use super::model::{
     Contract, Environment, FunctionTarget, ImageSource, Invalidate, Pos, SmokeTest, Spot, Trigger,
 };
@@ -17,6 +16,7 @@ use super::strategy::strategy;
 use super::trigger::trigger;
 use super::validate::{self, Places};
 use super::yaml::{self, Node, Yaml};
+use crate::diag::{Code, Diagnostic};
 
 const TOP_KEYS: &[&str] = &[
     "version",

@@ -4,10 +4,10 @@
 use std::time::Duration;
 
 use super::access::{Sink, fields, integer, non_empty_list, string};
-use super::diag::Code;
-use super::metrics::{GATE_KEYS, gates};
+use super::gates_parse::{GATE_KEYS, gates};
 use super::model::{Canary, Strategy};
 use super::yaml::{Node, Yaml};
+use crate::diag::Code;
 
 const DEFAULT_INTERVAL: Duration = Duration::from_secs(300);
 const DEFAULT_ERROR_PATTERN: &str = "ERROR";

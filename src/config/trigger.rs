@@ -2,10 +2,10 @@
 //! and whether its tag glob takes semver pre-release tags (`prerelease: true`).
 
 use super::access::{Sink, fields, string};
-use super::diag::Code;
 use super::model::{Spot, Trigger};
 use super::validate::Places;
 use super::yaml::{Node, Yaml};
+use crate::diag::Code;
 
 const KEYS: &[&str] = &["branch", "tag", "prerelease"];
 
@@ -79,9 +79,9 @@ fn prerelease(sink: &mut Sink, y: &Yaml, path: &str, has_tag: bool) -> Option<bo
 
 #[cfg(test)]
 mod tests {
-    use crate::config::diag::Code;
     use crate::config::model::{Pos, Trigger};
     use crate::config::parse;
+    use crate::diag::Code;
 
     fn when(line: &str) -> Result<Trigger, Vec<(Code, Pos)>> {
         let text = format!(

@@ -3,8 +3,8 @@
 //! glob may be shared by one environment with `prerelease: true` and one without).
 
 use super::access::Sink;
-use super::diag::Code;
 use super::model::Spot;
+use crate::diag::Code;
 
 /// Where an environment's cross-referenced values were written. Kept for every
 /// declared environment, even one whose other keys had errors, so that a

@@ -5,4 +5,3 @@ pub mod api;
 pub mod commands;
 pub mod event;
 pub mod files;
-pub mod sync;

@@ -2,46 +2,10 @@
 //! version came from, and which version an alias served before (for rollback).
 
 use crate::report::shorten::shorten;
+use crate::run::RunInfo;
 
 /// Lambda's limit on version and alias descriptions.
 pub const MAX_DESCRIPTION: usize = 256;
-
-/// Who ran the promotion, from the runner's `GITHUB_*` env.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct RunInfo {
-    pub repository: String,
-    pub sha: String,
-    pub git_ref: String,
-    pub run_id: String,
-    /// `GITHUB_RUN_ATTEMPT`: 1, then 2, … for each re-run of the same run id.
-    pub run_attempt: String,
-    pub server_url: String,
-}
-
-impl RunInfo {
-    pub fn from_env(get: impl Fn(&str) -> Option<String>) -> Self {
-        let v = |k: &str| get(k).unwrap_or_default();
-        Self {
-            repository: v("GITHUB_REPOSITORY"),
-            sha: v("GITHUB_SHA"),
-            git_ref: v("GITHUB_REF"),
-            run_id: v("GITHUB_RUN_ID"),
-            run_attempt: v("GITHUB_RUN_ATTEMPT"),
-            server_url: get("GITHUB_SERVER_URL")
-                .unwrap_or_else(|| "https://github.com".to_string()),
-        }
-    }
-
-    /// `SERVER/REPO/actions/runs/ID`, when running in a workflow.
-    pub fn run_url(&self) -> Option<String> {
-        (!self.repository.is_empty() && !self.run_id.is_empty()).then(|| {
-            format!(
-                "{}/{}/actions/runs/{}",
-                self.server_url, self.repository, self.run_id
-            )
-        })
-    }
-}
 
 /// The published version's description: repository, commit, ref, run id, digest.
 /// The digest is kept whole; the other fields are shortened to fit 256 characters.

@@ -9,7 +9,7 @@
 //! no rollback; twenty in a hundred against a clean baseline is.
 
 pub use crate::aws::types::VersionStats;
-use crate::config::metrics::MetricGates;
+use crate::config::gates::MetricGates;
 
 /// z of a one-sided 99 % bound.
 const Z: f64 = 2.326;
@@ -128,7 +128,7 @@ pub fn pct(x: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::metrics::MetricGates;
+    use crate::config::gates::MetricGates;
 
     fn stats(invocations: f64, errors: f64) -> VersionStats {
         VersionStats {

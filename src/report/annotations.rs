@@ -9,8 +9,8 @@
 use crate::finding::{Finding, Shown, Status};
 use crate::github::commands::{Annotation, Level};
 use crate::report::model::Report;
+use crate::report::scrub::Clean;
 use crate::report::shorten::shorten;
-use crate::scrub::Clean;
 
 /// Annotations of one level GitHub shows per step.
 pub const PER_LEVEL: usize = 10;

@@ -1,7 +1,7 @@
 //! The job summary of a contract that does not parse: every error with its place, as the
 //! annotations show them, so the summary page is not empty on exit 2.
 
-use crate::config::diag::Diagnostic;
+use crate::diag::Diagnostic;
 use crate::report::escape::{LINE, cell};
 
 pub fn summary(diags: &[Diagnostic]) -> String {

@@ -8,8 +8,8 @@ use crate::error::UsageError;
 use crate::github::commands::{self, Annotation, Level};
 use crate::github::files::RunnerFiles;
 use crate::report::model::Report;
+use crate::report::scrub::{Clean, MIN_LEN, Scrubber, Shared};
 use crate::report::{annotations, json, markdown, outputs, text};
-use crate::scrub::{Clean, MIN_LEN, Scrubber, Shared};
 use crate::settings::{OutputFormat, Settings};
 
 pub struct Emitter {

@@ -1,7 +1,7 @@
 //! The report as one line of JSON: `--output json` and the `report` output.
 
 use crate::report::model::Report;
-use crate::scrub::Clean;
+use crate::report::scrub::Clean;
 
 pub fn render(report: &Clean<Report>) -> String {
     // The report holds only strings, numbers and enums, so serialising cannot

@@ -9,7 +9,7 @@ use crate::report::fit::{Part, fit};
 use crate::report::format::{check_counts, outcome_icon, plural, rows, status_icon, status_rank};
 use crate::report::markdown_promotion::promotion_parts;
 use crate::report::model::Report;
-use crate::scrub::Clean;
+use crate::report::scrub::Clean;
 
 /// Under GitHub's 1 MiB step-summary limit, with room for a heading another
 /// step of the job may have written.

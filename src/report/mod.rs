@@ -17,6 +17,7 @@ pub mod model;
 pub mod outputs;
 #[cfg(test)]
 pub(crate) mod samples;
+pub mod scrub;
 pub mod shorten;
 pub mod status;
 pub mod text;

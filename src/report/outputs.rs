@@ -3,7 +3,7 @@
 
 use crate::report::json;
 use crate::report::model::Report;
-use crate::scrub::Clean;
+use crate::report::scrub::Clean;
 
 pub fn outputs(report: &Clean<Report>) -> Vec<(&'static str, String)> {
     let promotion = report.promotion.as_ref();

@@ -1,8 +1,44 @@
 //! `status` as a person reads it: one line per function, on a terminal (text) and in the
 //! job summary (a markdown table); `--output json` is the rows themselves.
 
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
 use crate::report::escape;
-use crate::status::{EnvironmentStatus, FunctionStatus};
+
+/// One environment (or the part of it in one account and region).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct EnvironmentStatus {
+    pub environment: String,
+    pub region: String,
+    pub functions: Vec<FunctionStatus>,
+    /// Failing contract checks that are not about one function (`code: resource`).
+    pub drift: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct FunctionStatus {
+    pub function: String,
+    pub alias: String,
+    /// The version the alias serves; `None` when the alias does not exist.
+    pub version: Option<String>,
+    /// A canary under way: version → share of traffic.
+    pub weights: BTreeMap<String, f64>,
+    pub image_digest: Option<String>,
+    pub commit: Option<String>,
+    pub run: Option<String>,
+    pub published: Option<String>,
+    /// The version `rollback` (without `to-version`) would return to.
+    pub rollback_to: Option<String>,
+    /// Whether the rollback target's image is still in ECR (`None`: unknown).
+    pub rollback_image: Option<bool>,
+    /// Failing contract checks of this function (`code: message`).
+    pub drift: Vec<String>,
+    /// A read that failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
 
 const HEADER: [&str; 9] = [
     "environment",

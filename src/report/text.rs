@@ -8,8 +8,8 @@ use crate::report::format::{
     check_counts, duration, plural, shows_no_duration, status_rank, status_word, step_word,
 };
 use crate::report::model::{FunctionRun, Promotion, Report};
+use crate::report::scrub::Clean;
 use crate::report::shorten::shorten;
-use crate::scrub::Clean;
 
 /// Widest column before a value is shortened; the JSON output has it whole.
 const COLUMN: usize = 48;

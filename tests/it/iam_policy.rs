@@ -86,7 +86,7 @@ fn sample_contract() -> Contract {
         max_errors: 0,
         error_pattern: "ERROR".into(),
         linear: None,
-        gates: lambda_promote::config::metrics::Gates {
+        gates: lambda_promote::config::gates::Gates {
             alarms: vec!["worker-prod-errors".into()],
             ..Default::default()
         },

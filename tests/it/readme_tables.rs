@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use lambda_promote::config::diag::Code as ContractCode;
+use lambda_promote::diag::Code as ContractCode;
 use lambda_promote::finding::{Code as FindingCode, Status};
 use serde::Deserialize;
 

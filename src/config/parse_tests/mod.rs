@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use super::parse;
-use crate::config::diag::{Code, Diagnostic};
 use crate::config::model::*;
+use crate::diag::{Code, Diagnostic};
 
 mod document;
 mod example;

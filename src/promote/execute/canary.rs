@@ -3,41 +3,16 @@
 //! stop at once when one fails. Fails closed when they cannot be read. The
 //! caller restores the alias from `Moved`.
 
-use std::collections::{BTreeMap, BTreeSet};
-
-use tokio::time::Instant;
+use std::collections::BTreeMap;
 
 use super::canary_gates::GateWatch;
-use super::coordinator::Coordinator;
+use super::canary_watch::Watch;
 use super::failure::CanaryError;
 use super::shift::{self, AliasTarget, Moved, ShiftFailure};
-use crate::aws::Write;
 use crate::aws::types::AliasInfo;
-use crate::cancel::Cancel;
-use crate::config::model::Canary;
 use crate::promote::canary_logs::StepLog;
 use crate::promote::canary_window::now_ms;
 use crate::report::model::CanaryRecord;
-
-pub struct Watch<'a> {
-    pub write: &'a Write,
-    pub coord: &'a Coordinator,
-    pub part: usize,
-    pub function: &'a str,
-    pub alias: &'a str,
-    pub before: Option<&'a AliasInfo>,
-    pub new_version: &'a str,
-    /// When the new version was published (ms since the epoch).
-    pub published_ms: i64,
-    pub description: &'a str,
-    pub canary: &'a Canary,
-    /// Alarms already in `ALARM` before any traffic moved (reported, not blocking).
-    pub firing_before: &'a BTreeSet<String>,
-    pub deadline: Instant,
-    pub cancel: &'a Cancel,
-    /// Progress lines for the run log.
-    pub log: &'a (dyn Fn(&str) + Sync),
-}
 
 pub async fn shift(
     w: Watch<'_>,

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use crate::aws::metrics::MetricsQuery;
 use crate::aws::{AwsError, Read};
-use crate::config::metrics::Gates;
+use crate::config::gates::Gates;
 use crate::promote::verdict::{Verdict, VersionStats, judge};
 
 // The metrics' lag lives with the other step timings, which `plan` reads too.

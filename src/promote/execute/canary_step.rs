@@ -6,11 +6,11 @@
 
 use tokio::time::Instant;
 
-use super::canary::Watch;
 use super::canary_gates::{GateWatch, MAX_EXTENSIONS};
+use super::canary_watch::Watch;
 use super::failure::CanaryError;
 use crate::aws::AwsError;
-use crate::config::metrics::OnInconclusive;
+use crate::config::gates::OnInconclusive;
 use crate::promote::canary_logs::StepLog;
 use crate::promote::canary_window::{
     MAX_LOG_FAILURES, PROGRESS_EVERY, now_ms, poll_every, step_wait,

@@ -13,8 +13,8 @@ use crate::config::model::{Environment, FunctionTarget};
 use crate::promote::image::Resolved;
 use crate::promote::plan::Planned;
 use crate::promote::progress::Progress;
-use crate::promote::provenance::RunInfo;
 use crate::report::model::{CanaryRecord, StepRecord};
+use crate::run::RunInfo;
 
 pub struct Job<'a> {
     pub write: &'a Write,

@@ -12,6 +12,7 @@
 pub mod canary;
 pub mod canary_gates;
 pub mod canary_step;
+pub mod canary_watch;
 pub mod coordinator;
 pub mod failure;
 pub mod fence;
@@ -44,9 +45,9 @@ use crate::promote::image::Resolved;
 use crate::promote::part::{self, Part};
 use crate::promote::plan::{self, FunctionPlan};
 use crate::promote::progress::{self, Progress};
-use crate::promote::provenance::RunInfo;
 use crate::report::model::StepRecord;
 use crate::run::Run;
+use crate::run::RunInfo;
 use crate::step::Step;
 
 /// What execute is handed for one environment: everything but the write handles,

@@ -81,7 +81,7 @@ async fn canary(
     out.warnings.extend(warnings);
     let started = std::time::Instant::now();
     let result = super::canary::shift(
-        super::canary::Watch {
+        super::canary_watch::Watch {
             write: job.write,
             coord: job.coord,
             part: job.part,

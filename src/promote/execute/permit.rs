@@ -11,6 +11,10 @@
 ///     Write::new(clients, Permit::new()) // private to `promote/execute/`
 /// }
 /// ```
+///
+/// The one import that points up a layer: `aws/handles.rs` names this type, so the
+/// adapters depend on execute. That is the price of the guarantee, kept on purpose:
+/// a permit declared in `aws/` could be made by anyone who can reach `aws/`.
 #[derive(Debug)]
 pub struct Permit(());
 

@@ -11,10 +11,11 @@ use super::restore::Entry;
 use crate::aws::types::AliasInfo;
 use crate::aws::{AwsError, Clients, ErrorKind, Write};
 use crate::cancel::Cancel;
-use crate::promote::provenance::{self, RunInfo};
+use crate::promote::provenance;
 use crate::promote::rollback::{Applied, RollbackError, RollbackPlan};
 use crate::promote::steps::Steps;
 use crate::report::model::{StepRecord, StepStatus};
+use crate::run::RunInfo;
 use crate::step::Step;
 
 /// Writes every planned alias at once, with write handles built from `clients`; undoes

@@ -6,13 +6,13 @@
 //! each error where it is made. The renderers take only a [`Clean`] report,
 //! which nothing but this module can make (docs/security.md, "Security").
 
+mod fields;
 mod forms;
-mod report;
 
 use std::sync::{Arc, PoisonError, RwLock};
 
+pub use fields::ERROR_LINE_CHARS;
 pub use forms::MIN_LEN;
-pub use report::ERROR_LINE_CHARS;
 
 use crate::config::model::Contract;
 use crate::secret::redact;
@@ -80,7 +80,7 @@ impl Scrubber {
         secrets: impl IntoIterator<Item = &'a str>,
         contract: Option<&Contract>,
     ) -> Self {
-        let plain = contract.map(report::plain_values).unwrap_or_default();
+        let plain = contract.map(fields::plain_values).unwrap_or_default();
         let mut s = Self::default();
         for v in secrets {
             if !plain.iter().any(|p| p == v.trim()) {

@@ -1,86 +1,13 @@
-//! The canary's gates besides its logs: `alarms`, `block-on-firing` and `metrics`
-//! (README, "Canary verdicts"), as types and as parsed from a `canary:` or `linear:` block.
+//! The canary's gates (`gates.rs`) as parsed from a `canary:` or `linear:` block
+//! (README, "Canary verdicts").
 
 use super::access::{Fields, Sink, fields, integer, list, string};
-use super::diag::Code;
+use super::gates::{Gates, MetricGates, OnInconclusive};
 use super::yaml::{Node, Yaml};
+use crate::diag::Code;
 
 /// Keys a `canary:` or `linear:` block takes besides its own.
 pub const GATE_KEYS: &[&str] = &["alarms", "block-on-firing", "metrics"];
-
-/// Default `max-error-rate-increase`: one percentage point.
-pub const DEFAULT_RATE_INCREASE: f64 = 0.01;
-
-/// Alarms and per-version metrics that judge each step, next to the error logs.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Gates {
-    /// CloudWatch alarm names; one entering `ALARM` during the canary rolls back.
-    pub alarms: Vec<String>,
-    /// An alarm already in `ALARM` before any traffic moves stops the release.
-    pub block_on_firing: bool,
-    /// `None` when `metrics: off`.
-    pub metrics: Option<MetricGates>,
-}
-
-impl Gates {
-    /// What the gates add to a canary step in the plan: `, per-version metrics, alarms a, b`.
-    pub fn plan_words(&self) -> String {
-        let mut out = String::new();
-        if self.metrics.is_some() {
-            out.push_str(", per-version metrics");
-        }
-        if !self.alarms.is_empty() {
-            out.push_str(&format!(", alarms {}", self.alarms.join(", ")));
-        }
-        out
-    }
-}
-
-impl Default for Gates {
-    fn default() -> Self {
-        Gates {
-            alarms: Vec::new(),
-            block_on_firing: false,
-            metrics: Some(MetricGates::default()),
-        }
-    }
-}
-
-/// Thresholds on the `ExecutedVersion` metrics, rates as fractions (0.02 = 2 %).
-#[derive(Clone, Debug, PartialEq)]
-pub struct MetricGates {
-    /// Fail when the new version's error rate is above this (absolute).
-    pub max_error_rate: Option<f64>,
-    /// Fail when it is above the old version's by more than this (percentage points).
-    pub max_error_rate_increase: f64,
-    /// Fail when its p99 duration is above the old version's by more than this (relative).
-    pub max_latency_increase: Option<f64>,
-    /// Fail when it was throttled more often than this.
-    pub max_throttles: Option<u64>,
-    /// Fewer invocations of the new version in a step make the step inconclusive.
-    pub min_invocations: u64,
-    pub on_inconclusive: OnInconclusive,
-}
-
-impl Default for MetricGates {
-    fn default() -> Self {
-        MetricGates {
-            max_error_rate: None,
-            max_error_rate_increase: DEFAULT_RATE_INCREASE,
-            max_latency_increase: None,
-            max_throttles: None,
-            min_invocations: 0,
-            on_inconclusive: OnInconclusive::Promote,
-        }
-    }
-}
-
-/// What a step that stayed inconclusive (after its extensions) leads to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum OnInconclusive {
-    Promote,
-    Rollback,
-}
 
 /// Reads the gate keys of a `canary:`/`linear:` block (already checked for unknown keys).
 pub fn gates(sink: &mut Sink, f: &Fields<'_>) -> Option<Gates> {
@@ -255,7 +182,7 @@ fn on_inconclusive(sink: &mut Sink, y: &Yaml, path: &str) -> Option<OnInconclusi
 
 #[cfg(test)]
 mod tests {
-    use crate::config::metrics::OnInconclusive;
+    use crate::config::gates::OnInconclusive;
     use crate::config::model::Strategy;
 
     fn canary(block: &str) -> Result<super::Gates, String> {

@@ -1,9 +1,16 @@
-//! A contract error with file, line and column.
+//! A contract error with file, line and column: below `error.rs`, which carries
+//! them to exit 2, and below `config/`, which finds them.
 
 use std::fmt;
 
-use super::model::Pos;
 use crate::code::kebab_codes;
+
+/// A 1-based line and column in the contract file, for diagnostics and annotations.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct Pos {
+    pub line: u32,
+    pub col: u32,
+}
 
 kebab_codes! {
     /// What a contract error says, as a stable kebab-case code (the README's
