@@ -160,7 +160,7 @@ async fn dispatch(run: Run) -> anyhow::Result<End> {
 
 /// An event `auto` leaves alone: a `skipped` report saying why, exit 0.
 fn skipped(run: &Run, command: Command, reason: String) -> anyhow::Result<End> {
-    let mut report = Report::new(command.as_str(), String::new(), run.contract_label());
+    let mut report = Report::new(command, String::new(), run.contract_label());
     report.result = Outcome::Skipped;
     run.emitter.notice(&reason);
     report.notices.push(reason);

@@ -7,23 +7,52 @@ use std::sync::Arc;
 
 use tokio::sync::watch;
 
-/// The "signal" of a [`Cancel::joined`] view aborted by a sibling's failure, not by the
-/// runner: no real signal has number 0.
-pub const ABORTED: i32 = 0;
+/// What cancelled a job: one of the runner's signals, or (in a [`Cancel::joined`] view)
+/// a sibling's failure, which is no real signal. The one place a signal is named.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Signal {
+    Int,
+    Term,
+    /// A sibling's failure aborted the view; counts as `SIGTERM` where a signal must be named.
+    #[default]
+    Aborted,
+}
 
-/// What stopped a job, for messages: `SIGINT`, `SIGTERM`, or a sibling's failure.
-pub fn describe(sig: i32) -> &'static str {
-    match sig {
-        2 => "SIGINT",
-        ABORTED => "the failure of another function of the environment",
-        _ => "SIGTERM",
+/// The cause of a [`Cancel::joined`] view aborted by a sibling's failure, not by the runner.
+pub const ABORTED: Signal = Signal::Aborted;
+
+impl Signal {
+    /// `SIGINT` or `SIGTERM`, as errors, reports and exit codes name it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Signal::Int => "SIGINT",
+            Signal::Term | Signal::Aborted => "SIGTERM",
+        }
+    }
+
+    /// The signal's number (`0` for a sibling's failure), as the messages that name a
+    /// signal by number print it.
+    pub fn number(self) -> i32 {
+        match self {
+            Signal::Int => 2,
+            Signal::Term => 15,
+            Signal::Aborted => 0,
+        }
+    }
+
+    /// What stopped a job, for messages: `SIGINT`, `SIGTERM`, or a sibling's failure.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Signal::Aborted => "the failure of another function of the environment",
+            s => s.name(),
+        }
     }
 }
 
 /// Aborts the [`Cancel`] view it was made with (`Cancel::joined`).
 #[derive(Clone, Debug)]
 pub struct Abort {
-    tx: Arc<watch::Sender<Option<i32>>>,
+    tx: Arc<watch::Sender<Option<Signal>>>,
 }
 
 impl Abort {
@@ -35,7 +64,7 @@ impl Abort {
 }
 
 /// Sets the first value only: the first cause decides; true when this was it.
-fn fire(tx: &watch::Sender<Option<i32>>, sig: i32) -> bool {
+fn fire(tx: &watch::Sender<Option<Signal>>, sig: Signal) -> bool {
     tx.send_if_modified(|cur| {
         if cur.is_none() {
             *cur = Some(sig);
@@ -49,7 +78,7 @@ fn fire(tx: &watch::Sender<Option<i32>>, sig: i32) -> bool {
 /// A cheap, cloneable view of "has the job been cancelled, and by which signal".
 #[derive(Clone, Debug)]
 pub struct Cancel {
-    rx: watch::Receiver<Option<i32>>,
+    rx: watch::Receiver<Option<Signal>>,
 }
 
 impl Cancel {
@@ -64,8 +93,8 @@ impl Cancel {
             tokio::spawn(async move {
                 loop {
                     let sig = tokio::select! {
-                        _ = int.recv() => 2,
-                        _ = term.recv() => 15,
+                        _ = int.recv() => Signal::Int,
+                        _ = term.recv() => Signal::Term,
                     };
                     // The first signal decides the exit code; a later SIGTERM
                     // only makes the rollback already under way more urgent.
@@ -103,18 +132,18 @@ impl Cancel {
 
     /// A handle a unit test fires by hand.
     #[cfg(test)]
-    pub fn for_test() -> (watch::Sender<Option<i32>>, Self) {
+    pub fn for_test() -> (watch::Sender<Option<Signal>>, Self) {
         let (tx, rx) = watch::channel(None);
         (tx, Self { rx })
     }
 
     /// The signal that cancelled the job, if any.
-    pub fn signal(&self) -> Option<i32> {
+    pub fn signal(&self) -> Option<Signal> {
         *self.rx.borrow()
     }
 
-    /// Resolves when the job is cancelled; returns the signal number.
-    pub async fn cancelled(&self) -> i32 {
+    /// Resolves when the job is cancelled; returns the signal.
+    pub async fn cancelled(&self) -> Signal {
         let mut rx = self.rx.clone();
         loop {
             if let Some(sig) = *rx.borrow_and_update() {

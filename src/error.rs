@@ -44,8 +44,8 @@ fn render_diagnostics(diags: &[Diagnostic]) -> String {
 
 /// The job was cancelled by a signal (exit 128 + signal number).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("cancelled by {}", if *.0 == 2 { "SIGINT" } else { "SIGTERM" })]
-pub struct Cancelled(pub i32);
+#[error("cancelled by {}", .0.name())]
+pub struct Cancelled(pub crate::cancel::Signal);
 
 /// Exit codes (README, "Exit codes and results").
 pub mod exit {

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use aws_config::Region;
 use aws_config::meta::region::RegionProviderChain;
 
-use crate::cancel::Cancel;
+use crate::cancel::{Cancel, Signal};
 use crate::config::model::Contract;
 use crate::error::{Cancelled, exit};
 use crate::github::event::Event;
@@ -33,7 +33,7 @@ impl End {
             End::Done(Outcome::Drift | Outcome::Failed | Outcome::RolledBack | Outcome::Error) => {
                 exit::FAILED
             }
-            End::Cancelled(Cancelled(2)) => exit::SIGINT,
+            End::Cancelled(Cancelled(Signal::Int)) => exit::SIGINT,
             End::Cancelled(_) => exit::SIGTERM,
         }
     }

@@ -4,35 +4,23 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use crate::code::kebab_codes;
 use crate::error::UsageError;
 use crate::inputs::{RawArgs, parse_bool};
 use crate::secret::Secret;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Command {
-    Auto,
-    Validate,
-    Plan,
-    Promote,
-    Rollback,
-    /// Read-only: what each environment runs now.
-    Status,
-    /// CLI only.
-    IamPolicy,
-}
-
-impl Command {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Command::Auto => "auto",
-            Command::Validate => "validate",
-            Command::Plan => "plan",
-            Command::Promote => "promote",
-            Command::Rollback => "rollback",
-            Command::Status => "status",
-            Command::IamPolicy => "iam-policy",
-        }
+kebab_codes! {
+    /// The `command` input, and the command a report is of (README, "Inputs").
+    pub enum Command {
+        Auto = "auto",
+        Validate = "validate",
+        Plan = "plan",
+        Promote = "promote",
+        Rollback = "rollback",
+        /// Read-only: what each environment runs now.
+        Status = "status",
+        /// CLI only.
+        IamPolicy = "iam-policy",
     }
 }
 

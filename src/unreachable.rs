@@ -59,7 +59,11 @@ mod tests {
 
     #[test]
     fn unreachable_findings_become_one_error_line() {
-        let mut r = Report::new("validate", "dev".into(), "c.yml".into());
+        let mut r = Report::new(
+            crate::settings::Command::Validate,
+            "dev".into(),
+            "c.yml".into(),
+        );
         let dump = "lambda:GetFunction on f failed: Unreachable: dispatch failure: other: the credential provider was not enabled: no credentials found in chain";
         r.findings = vec![
             finding(Code::AwsUnreachable, dump),
@@ -76,7 +80,11 @@ mod tests {
 
     #[test]
     fn other_reports_are_untouched() {
-        let mut r = Report::new("validate", "dev".into(), "c.yml".into());
+        let mut r = Report::new(
+            crate::settings::Command::Validate,
+            "dev".into(),
+            "c.yml".into(),
+        );
         r.findings = vec![finding(Code::AwsError, "boom")];
         assert!(!collapse(&mut r));
         assert_eq!(r.result, Outcome::Success);

@@ -115,7 +115,7 @@ mod tests {
         };
         let started = std::time::Instant::now();
         let pending = sleep.sleep(Duration::from_secs(3600));
-        tx.send(Some(15)).unwrap();
+        tx.send(Some(crate::cancel::Signal::Term)).unwrap();
         pending.await;
         assert!(started.elapsed() >= GRACE);
         assert!(started.elapsed() < GRACE * 3);

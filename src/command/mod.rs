@@ -34,7 +34,7 @@ fn environment(run: &Run, command: Command) -> anyhow::Result<Option<&Environmen
     match target::choose(&run.settings, &run.contract, run.runner.git_ref())? {
         Target::Environment(env) => Ok(Some(env)),
         Target::Skipped(reason) => {
-            let mut report = Report::new(command.as_str(), String::new(), run.contract_label());
+            let mut report = Report::new(command, String::new(), run.contract_label());
             report.result = Outcome::Skipped;
             run.emitter.notice(&reason);
             report.notices.push(reason);
@@ -119,11 +119,10 @@ fn cancelled_early(run: &Run, end: End, report: &mut Report) -> End {
     } else {
         Outcome::Failed
     };
-    let name = if sig == 2 { "SIGINT" } else { "SIGTERM" };
     report.error = Some(match report.error.take() {
         Some(e) if e.starts_with("cancelled by") => e,
-        Some(e) => format!("cancelled by {name}; {e}"),
-        None => format!("cancelled by {name}"),
+        Some(e) => format!("cancelled by {}; {e}", sig.name()),
+        None => format!("cancelled by {}", sig.name()),
     });
     End::Cancelled(Cancelled(sig))
 }

@@ -72,7 +72,11 @@ async fn rollback(
     shards: &[Shard],
     dry_run: bool,
 ) -> anyhow::Result<End> {
-    let shown = if dry_run { "plan" } else { "rollback" };
+    let shown = if dry_run {
+        Command::Plan
+    } else {
+        Command::Rollback
+    };
     let mut report = Report::new(shown, env.name.clone(), run.contract_label());
     if run.settings.shard.is_some() || shards.len() > 1 {
         let ids: Vec<String> = shards.iter().map(Shard::id).collect();

@@ -1,6 +1,6 @@
 //! `promote`: validate the target environment, then promote the image
-//! through it shard by shard (`promote_shard.rs`), recording a GitHub
-//! Deployment alongside.
+//! through all its (account, region) shards as one (`promote_parts.rs`),
+//! recording a GitHub Deployment alongside.
 
 use super::per_shard::Act;
 use crate::report::model::Outcome;

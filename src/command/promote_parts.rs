@@ -26,7 +26,11 @@ pub(super) async fn run(
     dry_run: bool,
     region: Option<&str>,
 ) -> anyhow::Result<End> {
-    let shown = if dry_run { "plan" } else { "promote" };
+    let shown = if dry_run {
+        Command::Plan
+    } else {
+        Command::Promote
+    };
     let mut report = Report::new(shown, env.name.clone(), run.contract_label());
     if run.settings.shard.is_some() || shards.len() > 1 {
         let ids: Vec<String> = shards.iter().map(Shard::id).collect();

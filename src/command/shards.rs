@@ -128,11 +128,7 @@ pub(super) fn fork_skip(
         return Ok(None);
     }
     let reason = "skipped: a pull request from a fork gets no GitHub OIDC token, so the roles of the contract cannot be assumed; the checks run on pull requests from this repository".to_string();
-    let mut report = Report::new(
-        command.as_str(),
-        environment.to_string(),
-        run.contract_label(),
-    );
+    let mut report = Report::new(command, environment.to_string(), run.contract_label());
     report.result = Outcome::Skipped;
     run.emitter.notice(&reason);
     report.notices.push(reason);

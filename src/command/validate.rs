@@ -20,7 +20,7 @@ use crate::settings::Settings;
 pub async fn run(run: &Run) -> anyhow::Result<End> {
     let envs = environments(&run.settings, &run.contract)?;
     let names: Vec<&str> = envs.iter().map(|e| e.name.as_str()).collect();
-    let mut report = Report::new("validate", names.join(","), run.contract_label());
+    let mut report = Report::new(Command::Validate, names.join(","), run.contract_label());
     let fleet = super::shards::fleet(run);
     if let Some(end) =
         super::shards::fork_skip(run, &fleet, Command::Validate, &names.join(","), &envs)?

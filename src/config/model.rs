@@ -140,7 +140,7 @@ pub struct Canary {
     pub error_pattern: String,
     /// `linear: { step }`: the steps were written as one step size (for the plan and report).
     pub linear: Option<u8>,
-    /// Alarms and per-version metrics (`config/metrics.rs`).
+    /// Alarms and per-version metrics (`config/gates.rs`).
     pub gates: super::gates::Gates,
 }
 

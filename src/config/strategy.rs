@@ -1,5 +1,5 @@
 //! `strategy:` — `all-at-once`, `{ canary: { steps, interval, max-errors, error-pattern, … } }`
-//! or `{ linear: { step, interval, … } }` (the gates: `config/metrics.rs`).
+//! or `{ linear: { step, interval, … } }` (the gates: `config/gates_parse.rs`).
 
 use std::time::Duration;
 

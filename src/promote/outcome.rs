@@ -7,6 +7,7 @@ use super::execute::Executed;
 use super::execute::job::{Outcome, Status};
 use super::execute::restore::Restored;
 use super::plan::{self, FunctionPlan};
+use crate::cancel::Signal;
 use crate::config::model::FunctionTarget;
 use crate::error::Cancelled;
 use crate::report::model::{FunctionRun, Links, Outcome as RunResult, StepRecord, StepStatus};
@@ -21,7 +22,7 @@ pub struct Folded {
     pub errors: Vec<String>,
     pub warnings: Vec<String>,
     /// The signal that cancelled a function, if one did.
-    pub signal: Option<i32>,
+    pub signal: Option<Signal>,
     /// Another run changed an alias under us.
     pub conflict: bool,
 }
@@ -31,7 +32,7 @@ pub struct Folded {
 pub fn conclude(
     plans: &[FunctionPlan<'_>],
     executed: Executed,
-    signal: Option<i32>,
+    signal: Option<Signal>,
     region_of: &dyn Fn(&FunctionTarget) -> String,
     mut promotion: Promotion,
     report: &mut Report,
@@ -97,7 +98,7 @@ fn errors(folded: &Folded, restored: &Restored) -> Vec<String> {
     errors
 }
 
-fn cancelled(report: &mut Report, sig: i32, restored: &Restored) -> End {
+fn cancelled(report: &mut Report, sig: Signal, restored: &Restored) -> End {
     report.result = if report.rolled_back {
         RunResult::RolledBack
     } else {
@@ -111,10 +112,7 @@ fn cancelled(report: &mut Report, sig: i32, restored: &Restored) -> End {
     } else {
         "the alias was not moved".to_string()
     };
-    report.error = Some(format!(
-        "cancelled by {}; {what}",
-        if sig == 2 { "SIGINT" } else { "SIGTERM" },
-    ));
+    report.error = Some(format!("cancelled by {}; {what}", sig.name(),));
     End::Cancelled(Cancelled(sig))
 }
 

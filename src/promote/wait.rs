@@ -9,6 +9,7 @@ use tokio::time::Instant;
 use crate::aws::types::UpdateState;
 use crate::aws::{AwsError, Read};
 use crate::cancel::Cancel;
+use crate::cancel::Signal;
 
 #[derive(Debug, thiserror::Error)]
 pub enum WaitError {
@@ -17,7 +18,7 @@ pub enum WaitError {
     #[error("timed out waiting for the update of {function} (last status {status})")]
     Timeout { function: String, status: String },
     #[error("cancelled while waiting for the update of {function}")]
-    Cancelled { function: String, signal: i32 },
+    Cancelled { function: String, signal: Signal },
     #[error(transparent)]
     Aws(#[from] AwsError),
 }

@@ -55,7 +55,7 @@ fn row(c: &CanaryRecord) -> String {
     };
     let verdict = match &c.reason {
         Some(r) => format!("{} — {}", c.verdict, r),
-        None => c.verdict.clone(),
+        None => c.verdict.to_string(),
     };
     format!(
         "| {} % | {} | {} | {} | {invocations} | {rates} | {p99} | {} {} |\n",
@@ -63,7 +63,7 @@ fn row(c: &CanaryRecord) -> String {
         duration(c.duration_ms),
         c.events_examined,
         c.errors,
-        verdict_icon(&c.verdict),
+        verdict_icon(c.verdict),
         cell(&verdict, CELL)
     )
 }

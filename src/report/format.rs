@@ -1,7 +1,7 @@
 //! Words, icons and durations shared by the markdown and text renderers.
 
 use crate::finding::Status;
-use crate::report::model::{Outcome, StepRecord, StepStatus};
+use crate::report::model::{CanaryVerdict, Outcome, StepRecord, StepStatus};
 
 /// `350 ms`, `4.2 s`, `5m 03s`, `1h 02m`.
 pub fn duration(ms: u64) -> String {
@@ -78,11 +78,11 @@ pub fn shows_no_duration(s: &StepRecord) -> bool {
     s.status == StepStatus::Planned || (s.status == StepStatus::Skipped && s.duration_ms == 0)
 }
 
-pub fn verdict_icon(verdict: &str) -> &'static str {
+pub fn verdict_icon(verdict: CanaryVerdict) -> &'static str {
     match verdict {
-        "passed" => "✅",
-        "failed" => "❌",
-        _ => "⚠️",
+        CanaryVerdict::Passed => "✅",
+        CanaryVerdict::Failed => "❌",
+        CanaryVerdict::Inconclusive | CanaryVerdict::Aborted => "⚠️",
     }
 }
 

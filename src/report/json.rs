@@ -17,7 +17,11 @@ mod tests {
 
     #[test]
     fn one_line_even_with_multi_line_values() {
-        let mut r = Report::new("validate", "dev".into(), "c.yml".into());
+        let mut r = Report::new(
+            crate::settings::Command::Validate,
+            "dev".into(),
+            "c.yml".into(),
+        );
         r.error = Some("first line\nsecond line".into());
         let json = render(&Clean::trusted(r));
         assert!(!json.contains('\n'));

@@ -83,7 +83,7 @@ fn verdict_line(report: &Report) -> String {
     let mut line = format!(
         "### {} lambda-promote {}",
         outcome_icon(report.result),
-        escape(&report.command)
+        escape(report.command.as_str())
     );
     if !report.environment.is_empty() {
         line.push_str(&format!(" · {}", cell(&report.environment, CELL)));

@@ -46,7 +46,11 @@ mod tests {
     use super::*;
 
     fn report(result: Outcome, error: Option<&str>) -> Report {
-        let mut r = Report::new("rollback", "production".into(), "c.yml".into());
+        let mut r = Report::new(
+            crate::settings::Command::Rollback,
+            "production".into(),
+            "c.yml".into(),
+        );
         r.result = result;
         r.error = error.map(str::to_string);
         r

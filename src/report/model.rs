@@ -3,43 +3,30 @@
 
 use serde::Serialize;
 
+use crate::code::kebab_codes;
 use crate::finding::{Finding, Status};
+use crate::settings::Command;
 use crate::step::Step;
 
-/// The `result` output (README, "Outputs").
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Outcome {
-    Success,
-    NoOp,
-    Drift,
-    Failed,
-    RolledBack,
-    Skipped,
-    Planned,
-    /// AWS could not be reached (no credentials, the network): nothing was judged.
-    Error,
-}
-
-impl Outcome {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Success => "success",
-            Outcome::NoOp => "no-op",
-            Outcome::Drift => "drift",
-            Outcome::Failed => "failed",
-            Outcome::RolledBack => "rolled-back",
-            Outcome::Skipped => "skipped",
-            Outcome::Planned => "planned",
-            Outcome::Error => "error",
-        }
+kebab_codes! {
+    /// The `result` output (README, "Outputs").
+    pub enum Outcome {
+        Success = "success",
+        NoOp = "no-op",
+        Drift = "drift",
+        Failed = "failed",
+        RolledBack = "rolled-back",
+        Skipped = "skipped",
+        Planned = "planned",
+        /// AWS could not be reached (no credentials, the network): nothing was judged.
+        Error = "error",
     }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Report {
-    /// `validate`, `plan`, `promote`, `rollback`.
-    pub command: String,
+    /// `validate`, `plan` (also a dry run's), `promote`, `rollback`, `status`.
+    pub command: Command,
     pub result: Outcome,
     /// The environment acted on (promote/plan/rollback), or the validated ones joined by `,`.
     pub environment: String,
@@ -98,9 +85,9 @@ impl LeftMoved {
 }
 
 impl Report {
-    pub fn new(command: &str, environment: String, contract: String) -> Self {
+    pub fn new(command: Command, environment: String, contract: String) -> Self {
         Self {
-            command: command.to_string(),
+            command,
             result: Outcome::Success,
             environment,
             contract,
@@ -120,7 +107,7 @@ impl Report {
         let p = self
             .promotion
             .as_ref()
-            .filter(|_| self.command == "rollback")?;
+            .filter(|_| self.command == Command::Rollback)?;
         let moves: Vec<String> = p
             .functions
             .iter()
@@ -195,14 +182,24 @@ pub struct StepRecord {
     pub detail: String,
 }
 
+kebab_codes! {
+    /// How a canary step ended.
+    pub enum CanaryVerdict {
+        Passed = "passed",
+        Failed = "failed",
+        Inconclusive = "inconclusive",
+        /// Cut short: a signal, the deadline, a sibling's failure.
+        Aborted = "aborted",
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CanaryRecord {
     pub percent: u8,
     pub duration_ms: u64,
     pub events_examined: u64,
     pub errors: u64,
-    /// `passed`, `failed`, `inconclusive`, `aborted`.
-    pub verdict: String,
+    pub verdict: CanaryVerdict,
     /// First error lines of the new version (already shortened).
     pub first_errors: Vec<String>,
     /// The step's per-version metrics, when they were read.
@@ -221,7 +218,7 @@ impl CanaryRecord {
             duration_ms: 0,
             events_examined: 0,
             errors: 0,
-            verdict: "passed".into(),
+            verdict: CanaryVerdict::Passed,
             first_errors: Vec::new(),
             metrics: None,
             reason: None,

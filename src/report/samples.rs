@@ -4,9 +4,10 @@ use crate::aws::types::VersionStats;
 use crate::config::model::Pos;
 use crate::finding::{Code, Finding, Shown, Status};
 use crate::report::model::{
-    CanaryRecord, FunctionRun, Links, Outcome, Promotion, Report, StepMetrics, StepRecord,
-    StepStatus,
+    CanaryRecord, CanaryVerdict, FunctionRun, Links, Outcome, Promotion, Report, StepMetrics,
+    StepRecord, StepStatus,
 };
+use crate::settings::Command;
 use crate::step::Step;
 
 const CONTRACT: &str = ".github/lambda-promote.yml";
@@ -54,7 +55,7 @@ fn pass(env: &str, check: &str, resource: &str, line: u32) -> Finding {
 }
 
 pub fn clean_validate() -> Report {
-    let mut r = Report::new("validate", "dev,staging".into(), CONTRACT.into());
+    let mut r = Report::new(Command::Validate, "dev,staging".into(), CONTRACT.into());
     r.findings = vec![
         finding(
             "dev",
@@ -75,7 +76,7 @@ pub fn clean_validate() -> Report {
 }
 
 pub fn drift() -> Report {
-    let mut r = Report::new("validate", "dev".into(), CONTRACT.into());
+    let mut r = Report::new(Command::Validate, "dev".into(), CONTRACT.into());
     r.result = Outcome::Drift;
     r.findings = vec![
         pass("dev", "log-group", "/aws/lambda/worker-dev", 18),
@@ -160,7 +161,7 @@ fn prod_promotion(functions: Vec<FunctionRun>) -> Promotion {
 }
 
 pub fn promotion() -> Report {
-    let mut r = Report::new("promote", "production".into(), CONTRACT.into());
+    let mut r = Report::new(Command::Promote, "production".into(), CONTRACT.into());
     r.findings = vec![pass("production", "function", "worker-prod", 40)];
     let mut p = prod_promotion(vec![FunctionRun {
         function: "worker-prod".into(),
@@ -208,7 +209,7 @@ pub fn promotion() -> Report {
                 duration_ms: 300_000,
                 events_examined: 1_204,
                 errors: 1,
-                verdict: "passed".into(),
+                verdict: CanaryVerdict::Passed,
                 first_errors: vec![
                     "2025-01-01T10:00:03Z ERROR timeout calling <upstream> | retrying".into(),
                 ],
@@ -220,7 +221,7 @@ pub fn promotion() -> Report {
                 duration_ms: 300_000,
                 events_examined: 6_020,
                 errors: 0,
-                verdict: "passed".into(),
+                verdict: CanaryVerdict::Passed,
                 first_errors: vec![],
                 metrics: Some(metrics((600.0, 3.0, 182.0), (600.0, 4.0, 176.0))),
                 reason: None,
@@ -236,7 +237,7 @@ pub fn promotion() -> Report {
 }
 
 pub fn rolled_back() -> Report {
-    let mut r = Report::new("promote", "production".into(), CONTRACT.into());
+    let mut r = Report::new(Command::Promote, "production".into(), CONTRACT.into());
     r.result = Outcome::RolledBack;
     r.rolled_back = true;
     r.error = Some(
@@ -272,7 +273,7 @@ pub fn rolled_back() -> Report {
                 duration_ms: 300_000,
                 events_examined: 900,
                 errors: 0,
-                verdict: "passed".into(),
+                verdict: CanaryVerdict::Passed,
                 first_errors: vec![],
                 metrics: Some(metrics((90.0, 0.0, 170.0), (810.0, 2.0, 171.0))),
                 reason: None,
@@ -282,7 +283,7 @@ pub fn rolled_back() -> Report {
                 duration_ms: 60_000,
                 events_examined: 2_400,
                 errors: 7,
-                verdict: "failed".into(),
+                verdict: CanaryVerdict::Failed,
                 first_errors: vec![
                     "[ERROR] KeyError: 'OPENROUTER_API_KEY'".into(),
                     "[ERROR] Traceback (most recent call last): File \"/var/task/app.py\", line 3"
@@ -300,7 +301,7 @@ pub fn rolled_back() -> Report {
 
 /// A validation with `n` findings, most failing, with long values.
 pub fn huge(n: usize) -> Report {
-    let mut r = Report::new("validate", "dev".into(), CONTRACT.into());
+    let mut r = Report::new(Command::Validate, "dev".into(), CONTRACT.into());
     r.result = Outcome::Drift;
     r.findings = (0..n)
         .map(|i| {

@@ -17,7 +17,7 @@ const COLUMN: usize = 48;
 pub fn render(report: &Clean<Report>) -> String {
     let mut out = format!(
         "lambda-promote {}{}: {}\n",
-        clean(&report.command),
+        clean(report.command.as_str()),
         if report.environment.is_empty() {
             String::new()
         } else {
@@ -150,7 +150,7 @@ fn function(f: &FunctionRun) -> String {
     rows.extend(f.canary.iter().map(|c| {
         vec![
             format!("canary {} %", c.percent),
-            clean(&c.verdict),
+            clean(c.verdict.as_str()),
             duration(c.duration_ms),
             format!(
                 "{} {}, {} {}",

@@ -1,4 +1,4 @@
-//! `scripts/bench-canary.sh`, second part: detection latency per signal (the bad signal
+//! `scripts/bench/canary.sh`, second part: detection latency per signal (the bad signal
 //! readable → the restoring `UpdateAlias` answered) for error logs, per-version metrics and
 //! an alarm, and the cost of watching: requests per minute per canary, by API, with metrics
 //! and one alarm on. Ignored in the normal run; numbers, not assertions on speed.
@@ -51,7 +51,7 @@ fn latency(stage: &Stage, interval: &str, phase: Duration, bad: &dyn Fn(&Stage))
 }
 
 #[test]
-#[ignore = "benchmark: scripts/bench-canary.sh"]
+#[ignore = "benchmark: scripts/bench/canary.sh"]
 fn bench_canary_signals() {
     let runs: usize = env_or("BENCH_RUNS", "5").parse().expect("BENCH_RUNS");
     let interval = env_or("BENCH_INTERVAL", "20s");

@@ -16,7 +16,7 @@ use crate::promote::canary_window::{
     MAX_LOG_FAILURES, PROGRESS_EVERY, now_ms, poll_every, step_wait,
 };
 use crate::promote::verdict::Verdict;
-use crate::report::model::{CanaryRecord, StepMetrics};
+use crate::report::model::{CanaryRecord, CanaryVerdict, StepMetrics};
 
 /// Events counted for "events examined" per step, at most.
 const EXAMINE_CAP: u64 = 100_000;
@@ -65,16 +65,16 @@ pub async fn watch(
     let mut last_progress = Instant::now();
     loop {
         if let Err(why) = s.sleep().await {
-            return Err(s.ended("aborted", why));
+            return Err(s.ended(CanaryVerdict::Aborted, why));
         }
         if let Some(e) = s.read_logs(&mut log).await {
-            return Err(s.ended_with_examined("failed", e, &log).await);
+            return Err(s.ended_with_examined(CanaryVerdict::Failed, e, &log).await);
         }
         if let Some(e) = s.read_gates(gates).await {
-            return Err(s.ended("failed", e));
+            return Err(s.ended(CanaryVerdict::Failed, e));
         }
         if let Some(e) = s.closed() {
-            return Err(s.ended("aborted", e));
+            return Err(s.ended(CanaryVerdict::Aborted, e));
         }
         if last_progress.elapsed() >= PROGRESS_EVERY {
             last_progress = Instant::now();
@@ -207,7 +207,7 @@ impl Step<'_, '_> {
                 Ok(false)
             }
             Verdict::Inconclusive(why) => {
-                self.record.verdict = "inconclusive".into();
+                self.record.verdict = CanaryVerdict::Inconclusive;
                 self.record.reason = Some(why.clone());
                 let rollback = self
                     .w
@@ -228,22 +228,22 @@ impl Step<'_, '_> {
     }
 
     fn fail(&mut self, e: CanaryError) -> (CanaryRecord, CanaryError) {
-        if self.record.verdict != "inconclusive" {
-            self.record.verdict = "failed".into();
+        if self.record.verdict != CanaryVerdict::Inconclusive {
+            self.record.verdict = CanaryVerdict::Failed;
         }
         self.record.duration_ms = self.started.elapsed().as_millis() as u64;
         (self.record.clone(), e)
     }
 
-    fn ended(&mut self, verdict: &str, e: CanaryError) -> (CanaryRecord, CanaryError) {
-        self.record.verdict = verdict.into();
+    fn ended(&mut self, verdict: CanaryVerdict, e: CanaryError) -> (CanaryRecord, CanaryError) {
+        self.record.verdict = verdict;
         self.record.duration_ms = self.started.elapsed().as_millis() as u64;
         (self.record.clone(), e)
     }
 
     async fn ended_with_examined(
         &mut self,
-        verdict: &str,
+        verdict: CanaryVerdict,
         e: CanaryError,
         log: &StepLog<'_>,
     ) -> (CanaryRecord, CanaryError) {

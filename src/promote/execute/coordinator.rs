@@ -86,7 +86,7 @@ impl Coordinator {
                 action: crate::aws::operations::UPDATE_ALIAS.action,
                 resource: format!("{function}:{alias}"),
                 code: "Aborted".into(),
-                message: format!("not written: stopped by {}", crate::cancel::describe(sig)),
+                message: format!("not written: stopped by {}", sig.describe()),
             });
         }
         match entries
@@ -202,7 +202,7 @@ mod tests {
     async fn a_signal_reaches_the_joined_view() {
         let (tx, run) = Cancel::for_test();
         let c = Coordinator::new(&run);
-        tx.send(Some(15)).unwrap();
-        assert_eq!(c.cancel().cancelled().await, 15);
+        tx.send(Some(crate::cancel::Signal::Term)).unwrap();
+        assert_eq!(c.cancel().cancelled().await.number(), 15);
     }
 }

@@ -2,6 +2,7 @@
 //! ([`CanaryError`]): typed, so a conflict is a variant, not a search in a message.
 
 use crate::aws::AwsError;
+use crate::cancel::Signal;
 use crate::promote::wait::WaitError;
 
 /// Why one function's promotion failed.
@@ -33,8 +34,8 @@ pub enum Failure {
         kind: Option<String>,
         message: String,
     },
-    #[error("cancelled by signal {signal} during the smoke test")]
-    SmokeTestCancelled { signal: i32 },
+    #[error("cancelled by signal {} during the smoke test", .signal.number())]
+    SmokeTestCancelled { signal: Signal },
     /// The canary's alarms before any traffic moved: unreadable, or firing with
     /// `block-on-firing`.
     #[error("{0}")]
@@ -100,8 +101,8 @@ pub enum CanaryError {
     Inconclusive { percent: u8, reason: String },
     #[error("timed out during the {percent}% canary step")]
     Timeout { percent: u8 },
-    #[error("cancelled by signal {signal} during the {percent}% step")]
-    Cancelled { signal: i32, percent: u8 },
+    #[error("cancelled by signal {} during the {percent}% step", .signal.number())]
+    Cancelled { signal: Signal, percent: u8 },
 }
 
 impl From<CanaryError> for Failure {

@@ -25,7 +25,7 @@ pub async fn run(
         )
         .await
         .map_err(|e| match job.cancel.signal() {
-            Some(sig) => format!("cancelled by signal {sig} during the {what}"),
+            Some(sig) => format!("cancelled by signal {} during the {what}", sig.number()),
             None => e.to_string(),
         })?;
     match failure(r.function_error.as_deref(), &r.payload) {

@@ -9,6 +9,7 @@ use super::shift::Moved;
 use crate::aws::Write;
 use crate::aws::types::{AliasInfo, UpdateState};
 use crate::cancel::Cancel;
+use crate::cancel::Signal;
 use crate::config::model::{Environment, FunctionTarget};
 use crate::promote::image::Resolved;
 use crate::promote::plan::Planned;
@@ -50,7 +51,7 @@ pub enum Status {
     /// alias must be restored.
     RollBack(Failure),
     /// A signal arrived.
-    Cancelled(i32),
+    Cancelled(Signal),
     /// Another run changed the alias under this one (`PreconditionFailedException`): the
     /// alias is theirs now, so it must not be restored over their change.
     Conflict(Failure),

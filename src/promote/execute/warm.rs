@@ -27,7 +27,7 @@ async fn pause(job: &Job<'_>, d: Duration, what: &str) -> Result<(), String> {
     }
     tokio::select! {
         _ = tokio::time::sleep(d) => Ok(()),
-        sig = job.cancel.cancelled() => Err(format!("cancelled by signal {sig} while waiting for {what}")),
+        sig = job.cancel.cancelled() => Err(format!("cancelled by signal {} while waiting for {what}", sig.number())),
     }
 }
 
