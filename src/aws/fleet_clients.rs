@@ -3,7 +3,7 @@
 //! five minutes, so one fetched at the start may have expired by the time a later role
 //! is first needed), no failure is kept for later, and the role's credentials renew
 //! themselves before they expire
-//! (`oidc_role`); without one, the SDK's own credential chain applies as
+//! (`oidc/role.rs`); without one, the SDK's own credential chain applies as
 //! before (docs/accounts.md, "Many accounts and regions").
 
 use std::collections::BTreeMap;
@@ -14,8 +14,8 @@ use tokio::sync::Mutex;
 use super::Clients;
 pub use super::fleet_error::FleetError;
 use super::oidc::{OidcError, OidcRequest};
-use super::oidc_role::{OidcRole, RoleSetup, SecretSink};
 use super::pace::Pacer;
+use crate::aws::oidc::role::{OidcRole, RoleSetup, SecretSink};
 use aws_sdk_sts::config::SharedCredentialsProvider;
 
 /// Who runs, for session names, and which environments share each role.

@@ -5,7 +5,7 @@
 //! resources) and one per account with the read-only policy pull-request jobs
 //! assume (docs/security.md, "Creating the roles", "Security"). Calls no AWS API.
 
-use crate::aws::{policy, policy_accounts, trust_policy};
+use crate::aws::policy::{self, accounts, trust};
 use crate::report::model::Outcome;
 use crate::run::{self, End, Run};
 
@@ -16,21 +16,21 @@ pub async fn run(run: &Run) -> anyhow::Result<End> {
             "" => {
                 eprintln!(
                     "note: GITHUB_REPOSITORY is unset, so the trust policies name {}; set it to OWNER/NAME to fill it in",
-                    trust_policy::REPOSITORY_PLACEHOLDER
+                    trust::REPOSITORY_PLACEHOLDER
                 );
-                trust_policy::REPOSITORY_PLACEHOLDER
+                trust::REPOSITORY_PLACEHOLDER
             }
             r => r,
         };
         let trust_prs = run.settings.pull_request_trust;
-        let doc = policy_accounts::per_role(&run.contract, &region, repository, trust_prs);
+        let doc = accounts::per_role(&run.contract, &region, repository, trust_prs);
         println!("{}", serde_json::to_string_pretty(&doc)?);
         if trust_prs {
             eprintln!(
                 "warning: --pull-request-trust: the statement `{}` of each deploy role's trust policy lets \
                  every pull-request job of {repository} assume it and do all the role may, past the \
                  environments' protection rules: docs/security.md, \"Security\"",
-                trust_policy::PULL_REQUEST_SID
+                trust::PULL_REQUEST_SID
             );
         } else {
             eprintln!(

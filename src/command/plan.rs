@@ -4,7 +4,7 @@
 use super::per_shard::Act;
 use crate::config::model::{Environment, ImageSource};
 use crate::error::UsageError;
-use crate::promote::canary_time;
+use crate::promote::canary::time;
 use crate::report::model::Outcome;
 use crate::run::{End, Run};
 use crate::settings::Command;
@@ -22,7 +22,7 @@ pub async fn run(run: &Run, command: Command) -> anyhow::Result<End> {
 /// a `timeout` shorter than the canary.
 pub(super) fn before_any_call(run: &Run, env: &Environment) -> Result<(), UsageError> {
     require_image(run, env)?;
-    canary_time::refuse_short_timeout(env, run.settings.timeout)
+    time::refuse_short_timeout(env, run.settings.timeout)
 }
 
 /// An environment that takes its image from the `image` input needs one,

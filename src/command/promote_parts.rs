@@ -36,7 +36,7 @@ pub(super) async fn run(
         let ids: Vec<String> = shards.iter().map(Shard::id).collect();
         report.notices.push(format!("shards {}", ids.join(", ")));
     }
-    if let Some(n) = crate::promote::canary_time::notice(env, run.settings.timeout) {
+    if let Some(n) = crate::promote::canary::time::notice(env, run.settings.timeout) {
         report.notices.push(n);
     }
     let (clients, parts) = parts(run, fleet, shards).await?;

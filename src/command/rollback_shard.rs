@@ -6,7 +6,7 @@
 use crate::aws::{Clients, Read};
 use crate::config::model::Environment;
 use crate::promote::execute;
-use crate::promote::rollback::{self, Decision, RollbackError};
+use crate::promote::rollback_plan::{self, Decision, RollbackError};
 use crate::report::model::{FunctionRun, Outcome, Promotion, Report};
 use crate::run::Run;
 use crate::{check, observe};
@@ -25,11 +25,11 @@ pub(super) async fn environment(
         Ok(decisions) => decisions,
         Err(outcome) => return outcome,
     };
-    let plans = rollback::plan(&decisions);
+    let plans = rollback_plan::plan(&decisions);
     if !dry_run && plans.iter().all(|p| !p.writes) {
         // Already where a rollback would put it (rolled back before): nothing is written,
         // and the run says so (SPEC "Rollback is idempotent").
-        let functions = rollback::planned(read.region(), &plans);
+        let functions = rollback_plan::planned(read.region(), &plans);
         report
             .notices
             .extend(plans.iter().map(|p| p.step.detail.clone()));
@@ -39,11 +39,11 @@ pub(super) async fn environment(
         return Outcome::NoOp;
     }
     let (functions, failed) = if dry_run {
-        (rollback::planned(read.region(), &plans), Vec::new())
+        (rollback_plan::planned(read.region(), &plans), Vec::new())
     } else {
         let info = &run.runner.info;
         let applied = execute::rollback::apply_all(clients, &run.cancel, &plans, info).await;
-        rollback::fold(read.region(), &plans, applied)
+        rollback_plan::fold(read.region(), &plans, applied)
     };
     conclude(report, functions, failed, dry_run)
 }
@@ -83,11 +83,14 @@ async fn decide<'e>(
         return Err(Outcome::Drift);
     }
     let to = run.settings.to_version.as_deref();
-    let decisions: Vec<Result<Decision<'e>, RollbackError>> =
-        futures::future::join_all(env.functions.iter().map(|t| rollback::decide(read, t, to)))
-            .await;
+    let decisions: Vec<Result<Decision<'e>, RollbackError>> = futures::future::join_all(
+        env.functions
+            .iter()
+            .map(|t| rollback_plan::decide(read, t, to)),
+    )
+    .await;
     if decisions.iter().any(Result::is_err) {
-        let (functions, failed) = rollback::refused(read.region(), env, &decisions);
+        let (functions, failed) = rollback_plan::refused(read.region(), env, &decisions);
         return Err(conclude(report, functions, failed, false));
     }
     Ok(decisions.into_iter().flatten().collect())

@@ -73,7 +73,7 @@ async fn all_shards(
         let contract = super::shards::narrow_group(&run.contract, &group);
         let clients = super::shards::clients(run, fleet, &group[0]).await?;
         let envs: Vec<&Environment> = contract.environments.iter().collect();
-        let (found, _) = crate::validate::findings(
+        let (found, _) = crate::live_checks::findings(
             &Read::new(clients),
             &contract,
             &envs,

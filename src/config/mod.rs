@@ -2,6 +2,7 @@
 
 mod access;
 pub mod accounts;
+mod across;
 mod checks;
 pub mod gates;
 mod gates_parse;
@@ -11,7 +12,6 @@ mod names;
 mod parse;
 mod strategy;
 mod trigger;
-mod validate;
 pub mod yaml;
 
 use std::path::Path;

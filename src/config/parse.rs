@@ -2,7 +2,7 @@
 //!
 //! Three passes: YAML into a spanned tree (`yaml.rs`), the tree into the
 //! model here (each mismatch a diagnostic, the walk goes on), then the rules
-//! that span environments (`validate.rs`).
+//! that span environments (`across.rs`).
 
 use std::path::PathBuf;
 
@@ -14,8 +14,8 @@ use super::model::{
 use super::names;
 use super::strategy::strategy;
 use super::trigger::trigger;
-use super::validate::{self, Places};
 use super::yaml::{self, Node, Yaml};
+use crate::config::across::{self, Places};
 use crate::diag::{Code, Diagnostic};
 
 const TOP_KEYS: &[&str] = &[
@@ -85,7 +85,7 @@ fn contract(sink: &mut Sink, root: &Yaml, file_label: &str) -> Option<Contract> 
         .require(sink, "environments")
         .map(|y| environments(sink, y))
         .unwrap_or_default();
-    validate::across_environments(sink, &places);
+    across::across_environments(sink, &places);
     let placement = super::accounts::placement(sink, root, account.as_ref());
     version_ok.then_some(Contract {
         path: PathBuf::from(file_label),

@@ -3,8 +3,8 @@
 
 use super::access::{Sink, fields, string};
 use super::model::{Spot, Trigger};
-use super::validate::Places;
 use super::yaml::{Node, Yaml};
+use crate::config::across::Places;
 use crate::diag::Code;
 
 const KEYS: &[&str] = &["branch", "tag", "prerelease"];

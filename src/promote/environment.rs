@@ -12,11 +12,11 @@ use crate::aws::types::{AliasInfo, Lookup};
 use crate::check::Stage;
 use crate::config::model::{Environment, FunctionTarget, Strategy};
 use crate::error::UsageError;
+use crate::live_checks;
 use crate::observe::Observed;
 use crate::report::model::{Outcome, Promotion, Report, StepStatus};
 use crate::run::Run;
 use crate::settings::Command;
-use crate::validate;
 
 /// What execute needs to promote an environment.
 pub struct Ready<'e> {
@@ -103,7 +103,7 @@ async fn validate_all(run: &Run, parts: &[Part], report: &mut Report) -> Option<
         }
     };
     let all = futures::future::join_all(parts.iter().map(|p| async move {
-        validate::findings(
+        live_checks::findings(
             &p.read,
             &p.contract,
             &[p.env()],

@@ -4,10 +4,7 @@
 //! handle (`execute/`, the only writer), and fold what happened into the report
 //! (`outcome`, pure). The commands that drive it live in `command/`.
 
-pub mod canary_logs;
-pub mod canary_match;
-pub mod canary_time;
-pub mod canary_window;
+pub mod canary;
 pub mod environment;
 pub mod execute;
 pub mod image;
@@ -18,8 +15,7 @@ pub mod progress;
 pub mod provenance;
 pub mod prune;
 pub mod pull_access;
-pub mod rollback;
-pub mod steps;
+pub mod rollback_plan;
+pub mod step_records;
 pub mod target;
-pub mod verdict;
 pub mod wait;

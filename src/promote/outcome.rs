@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::execute::Executed;
-use super::execute::job::{Outcome, Status};
+use super::execute::job::{JobOutcome, Status};
 use super::execute::restore::Restored;
 use super::plan::{self, FunctionPlan};
 use crate::cancel::Signal;
@@ -120,7 +120,7 @@ fn cancelled(report: &mut Report, sig: Signal, restored: &Restored) -> End {
 /// the environment succeeded (each function, and nothing restored).
 pub fn fold(
     plans: &[FunctionPlan<'_>],
-    outcomes: Vec<Outcome>,
+    outcomes: Vec<JobOutcome>,
     all_ok: bool,
     restored: &[String],
     region_of: &dyn Fn(&FunctionTarget) -> String,

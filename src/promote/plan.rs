@@ -4,7 +4,7 @@
 use crate::aws::types::AliasInfo;
 use crate::config::model::{Environment, FunctionTarget, Strategy};
 use crate::duration::display;
-use crate::promote::canary_window::step_wait;
+use crate::promote::canary::window::step_wait;
 use crate::report::model::{FunctionRun, Links, StepRecord, StepStatus};
 use crate::step::Step;
 

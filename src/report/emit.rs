@@ -189,7 +189,7 @@ impl Emitter {
                 })
             );
         }
-        let summary = self.scrub(&super::contract_md::summary(diags));
+        let summary = self.scrub(&crate::report::markdown::contract::summary(diags));
         if let Err(e) = self.files.append_summary(&summary) {
             eprintln!("warning: the job summary was not written: {e}");
         }

@@ -1,16 +1,13 @@
 //! The run's report as data, and its renderings.
 
 pub mod annotations;
-mod canary_md;
 pub mod chart;
-mod contract_md;
 pub mod emit;
 pub mod escape;
 mod fit;
 pub mod format;
 pub mod json;
 pub mod markdown;
-mod markdown_promotion;
 pub mod matrix;
 pub mod merge;
 pub mod model;

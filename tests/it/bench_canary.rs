@@ -4,7 +4,7 @@
 
 use crate::support::{SplitMix, Stage, canary};
 use lambda_promote::duration;
-use lambda_promote::promote::canary_window::poll_every;
+use lambda_promote::promote::canary::window::poll_every;
 use std::time::{Duration, Instant};
 
 fn env_or(name: &str, default: &str) -> String {

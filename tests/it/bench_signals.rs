@@ -55,7 +55,7 @@ fn latency(stage: &Stage, interval: &str, phase: Duration, bad: &dyn Fn(&Stage))
 fn bench_canary_signals() {
     let runs: usize = env_or("BENCH_RUNS", "5").parse().expect("BENCH_RUNS");
     let interval = env_or("BENCH_INTERVAL", "20s");
-    let poll = lambda_promote::promote::canary_window::poll_every(
+    let poll = lambda_promote::promote::canary::window::poll_every(
         lambda_promote::duration::parse(&interval).expect("BENCH_INTERVAL"),
     );
     // The README's detection figures are the binary's own latency: the model's ingestion

@@ -6,18 +6,18 @@
 use tokio::time::Instant;
 
 use super::failure::Failure;
-use super::job::{Job, Outcome, Status, cancelled};
+use super::job::{Job, JobOutcome, Status, cancelled};
 use crate::aws::ErrorKind;
 use crate::aws::types::{Published, UpdateState};
 use crate::promote::progress::Milestone;
 use crate::promote::provenance;
-use crate::promote::steps::Steps;
+use crate::promote::step_records::Steps;
 use crate::promote::wait::{self, WaitError};
 use crate::report::shorten::shorten;
 use crate::step::Step;
 
-pub async fn promote(job: Job<'_>) -> Outcome {
-    let mut out = Outcome {
+pub async fn promote(job: Job<'_>) -> JobOutcome {
+    let mut out = JobOutcome {
         status: Status::Success,
         steps: Vec::new(),
         canary: Vec::new(),
@@ -58,7 +58,7 @@ struct Walked {
 
 /// Walks the function's planned steps in order (`job.plan`, the list `plan` and
 /// dry-run show): each runs the code for its kind; the first failure ends the walk.
-async fn run(job: &Job<'_>, steps: &mut Steps, out: &mut Outcome) -> Result<(), Status> {
+async fn run(job: &Job<'_>, steps: &mut Steps, out: &mut JobOutcome) -> Result<(), Status> {
     let mut w = Walked::default();
     for planned in job.plan {
         let step = planned.step;
@@ -165,7 +165,7 @@ async fn wait_active(
 async fn wait_idle(
     job: &Job<'_>,
     steps: &mut Steps,
-    out: &mut Outcome,
+    out: &mut JobOutcome,
 ) -> Result<UpdateState, Status> {
     let f = job.target.name.as_str();
     let idle = steps
@@ -214,7 +214,7 @@ async fn publish(
     job: &Job<'_>,
     steps: &mut Steps,
     state: &UpdateState,
-    out: &mut Outcome,
+    out: &mut JobOutcome,
 ) -> Result<Published, Status> {
     let description = provenance::version_description(job.run_info, &job.image.digest);
     let published = steps

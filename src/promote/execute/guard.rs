@@ -9,7 +9,7 @@ use futures::FutureExt as _;
 
 use super::failure::Failure;
 use super::function;
-use super::job::{Job, Outcome, Status};
+use super::job::{Job, JobOutcome, Status};
 use super::shift::Moved;
 use crate::aws::Read;
 use crate::aws::types::AliasInfo;
@@ -17,7 +17,7 @@ use crate::promote::provenance;
 
 /// `execute::promote`, with a panic turned into a failed outcome that still
 /// names the alias to restore.
-pub async fn promote(job: Job<'_>) -> Outcome {
+pub async fn promote(job: Job<'_>) -> JobOutcome {
     let read = job.write.read();
     let function = job.target.name.clone();
     let alias = job.target.alias.clone();
@@ -51,7 +51,7 @@ async fn after_panic(
     before: Option<AliasInfo>,
     ours: &str,
     why: Failure,
-) -> Outcome {
+) -> JobOutcome {
     let mut warnings = Vec::new();
     let moved = match read.get_alias(&function, &alias).await {
         Ok(now) if written_by_us(&now, before.as_ref(), ours) => Some(Moved {
@@ -69,7 +69,7 @@ async fn after_panic(
             None
         }
     };
-    Outcome {
+    JobOutcome {
         status: if moved.is_some() {
             Status::RollBack(why)
         } else {

@@ -3,7 +3,7 @@
 //! which must still exist. Pruning is housekeeping: a failure is a warning.
 
 use crate::aws::{AwsError, ErrorKind, Write};
-use crate::promote::steps::Steps;
+use crate::promote::step_records::Steps;
 use crate::report::model::StepRecord;
 use crate::step::Step;
 

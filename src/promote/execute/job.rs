@@ -1,5 +1,5 @@
 //! One function's promotion as data: what it works with ([`Job`]) and how it
-//! ended ([`Status`], [`Outcome`]), shared by the steps that run it.
+//! ended ([`Status`], [`JobOutcome`]), shared by the steps that run it.
 
 use tokio::time::Instant;
 
@@ -57,7 +57,7 @@ pub enum Status {
     Conflict(Failure),
 }
 
-pub struct Outcome {
+pub struct JobOutcome {
     pub status: Status,
     pub steps: Vec<StepRecord>,
     pub canary: Vec<CanaryRecord>,

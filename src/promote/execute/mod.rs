@@ -10,9 +10,6 @@
 //! returned as data for the pure fold (`promote/outcome.rs`).
 
 pub mod canary;
-pub mod canary_gates;
-pub mod canary_step;
-pub mod canary_watch;
 pub mod coordinator;
 pub mod failure;
 pub mod fence;
@@ -89,7 +86,7 @@ pub struct Context<'a> {
 #[derive(Default)]
 pub struct Executed {
     /// One per plan that was not a no-op, in the same order.
-    pub outcomes: Vec<job::Outcome>,
+    pub outcomes: Vec<job::JobOutcome>,
     /// The aliases put back after a failure.
     pub restored: Restored,
     /// The environment's steps after success: the record of each, per function.
@@ -226,7 +223,7 @@ fn idle_state(observed: &Observed, function: &str) -> Option<UpdateState> {
 async fn run_jobs(
     ctx: &Context<'_>,
     plans: &[FunctionPlan<'_>],
-) -> (Vec<job::Outcome>, String, Restored) {
+) -> (Vec<job::JobOutcome>, String, Restored) {
     let deadline = tokio::time::Instant::now() + ctx.run.settings.timeout;
     let log = |line: &str| ctx.run.emitter.log(line);
     let progress = Progress::new(plans.iter().filter(|p| !p.noop).count());

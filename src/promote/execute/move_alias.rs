@@ -2,13 +2,13 @@
 //! turn a failure into the function's status (conflict, roll back, or untouched).
 
 use super::failure::Failure;
-use super::job::{Job, Outcome, Status, cancelled};
+use super::job::{Job, JobOutcome, Status, cancelled};
 use super::shift;
 use crate::aws::ErrorKind;
 use crate::aws::types::Published;
 use crate::config::model::{Canary, Strategy};
 use crate::promote::provenance;
-use crate::promote::steps::Steps;
+use crate::promote::step_records::Steps;
 use crate::report::model::{StepRecord, StepStatus};
 use crate::step::Step;
 
@@ -16,7 +16,7 @@ pub async fn run(
     job: &Job<'_>,
     published: &Published,
     steps: &mut Steps,
-    out: &mut Outcome,
+    out: &mut JobOutcome,
 ) -> Result<(), Status> {
     cancelled(job)?;
     let f = job.target.name.as_str();
@@ -68,20 +68,24 @@ async fn canary(
     canary: &Canary,
     description: &str,
     steps: &mut Steps,
-    out: &mut Outcome,
+    out: &mut JobOutcome,
 ) -> Result<(), Status> {
-    let (firing_before, warnings) =
-        match super::canary_gates::before_traffic(job.write.read(), &canary.gates).await {
-            Ok(v) => v,
-            Err(e) => {
-                steps.note(Step::Alarms, StepStatus::Failed, e.clone());
-                return Err(Status::Failed(Failure::AlarmsBeforeTraffic(e)));
-            }
-        };
+    let (firing_before, warnings) = match crate::promote::execute::canary::gates::before_traffic(
+        job.write.read(),
+        &canary.gates,
+    )
+    .await
+    {
+        Ok(v) => v,
+        Err(e) => {
+            steps.note(Step::Alarms, StepStatus::Failed, e.clone());
+            return Err(Status::Failed(Failure::AlarmsBeforeTraffic(e)));
+        }
+    };
     out.warnings.extend(warnings);
     let started = std::time::Instant::now();
     let result = super::canary::shift(
-        super::canary_watch::Watch {
+        crate::promote::execute::canary::watch::Watch {
             write: job.write,
             coord: job.coord,
             part: job.part,
@@ -92,8 +96,8 @@ async fn canary(
             published_ms: published
                 .last_modified
                 .as_deref()
-                .and_then(crate::promote::canary_window::lambda_time_ms)
-                .unwrap_or_else(crate::promote::canary_window::now_ms),
+                .and_then(crate::promote::canary::window::lambda_time_ms)
+                .unwrap_or_else(crate::promote::canary::window::now_ms),
             description,
             canary,
             firing_before: &firing_before,

@@ -5,10 +5,10 @@
 
 use super::failure::Failure;
 use super::job::Warmed;
-use super::job::{Job, Outcome, Status};
+use super::job::{Job, JobOutcome, Status};
 use super::warm;
 use crate::aws::types::Published;
-use crate::promote::steps::Steps;
+use crate::promote::step_records::Steps;
 use crate::report::shorten::shorten;
 use crate::step::Step;
 
@@ -16,7 +16,7 @@ pub async fn run(
     job: &Job<'_>,
     published: &Published,
     steps: &mut Steps,
-    out: &mut Outcome,
+    out: &mut JobOutcome,
 ) -> Result<(), Status> {
     // What the new version was given is handed to the environment: the old version's is
     // released only once every function succeeded, the new one's removed only once the

@@ -10,7 +10,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use super::job::{Job, Warmed};
-use crate::aws::warm::Provisioned;
+use crate::aws::provisioned::Provisioned;
 use crate::aws::{ErrorKind, Write};
 
 /// Delays between polls: 0.5 s doubling to 5 s (provisioned concurrency takes minutes).

@@ -6,7 +6,7 @@
 
 use super::Context;
 use super::Executed;
-use super::job::Outcome;
+use super::job::JobOutcome;
 use super::warm;
 use crate::promote::part;
 use crate::promote::plan::FunctionPlan;
@@ -14,8 +14,8 @@ use crate::promote::plan::FunctionPlan;
 /// The plans that ran, with their outcomes (those that were not no-ops, in order).
 fn ran<'p, 'o>(
     plans: &'p [FunctionPlan<'p>],
-    outcomes: &'o [Outcome],
-) -> impl Iterator<Item = (&'p FunctionPlan<'p>, &'o Outcome)> {
+    outcomes: &'o [JobOutcome],
+) -> impl Iterator<Item = (&'p FunctionPlan<'p>, &'o JobOutcome)> {
     plans.iter().filter(|p| !p.noop).zip(outcomes)
 }
 
@@ -23,7 +23,7 @@ fn ran<'p, 'o>(
 pub async fn release_old(
     ctx: &Context<'_>,
     plans: &[FunctionPlan<'_>],
-    outcomes: &[Outcome],
+    outcomes: &[JobOutcome],
 ) -> Vec<String> {
     let released = ran(plans, outcomes).filter_map(|(p, o)| {
         let warmed = o.warmed.as_ref()?;

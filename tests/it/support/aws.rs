@@ -32,7 +32,7 @@ pub fn now_ms() -> i64 {
 /// Today's UTC date as log streams spell it: `YYYY/MM/DD`.
 pub fn today() -> String {
     let days = now_ms().div_euclid(86_400_000);
-    let (y, m, d) = lambda_promote::promote::canary_window::civil_from_days(days);
+    let (y, m, d) = lambda_promote::promote::canary::window::civil_from_days(days);
     format!("{y:04}/{m:02}/{d:02}")
 }
 

@@ -67,14 +67,14 @@ pub fn hide_late_events(v: &mut Value, delay: Duration) {
 /// `started_ms` writes to (`id` stands in for its GUID).
 pub fn lambda_stream(version: &str, started_ms: i64, id: &str) -> String {
     let days = started_ms.div_euclid(86_400_000);
-    let (y, m, d) = lambda_promote::promote::canary_window::civil_from_days(days);
+    let (y, m, d) = lambda_promote::promote::canary::window::civil_from_days(days);
     format!("{y:04}/{m:02}/{d:02}/[{version}]{id:0>32}")
 }
 
 /// Lambda's spelling of a time: `2026-12-01T21:13:45.123+0000`.
 pub fn lambda_time(ms: i64) -> String {
     let (days, rest) = (ms.div_euclid(86_400_000), ms.rem_euclid(86_400_000));
-    let (y, m, d) = lambda_promote::promote::canary_window::civil_from_days(days);
+    let (y, m, d) = lambda_promote::promote::canary::window::civil_from_days(days);
     let (h, mi, s, milli) = (
         rest / 3_600_000,
         rest / 60_000 % 60,

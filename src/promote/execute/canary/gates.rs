@@ -7,10 +7,10 @@ use std::collections::BTreeSet;
 use crate::aws::metrics::MetricsQuery;
 use crate::aws::{AwsError, Read};
 use crate::config::gates::Gates;
-use crate::promote::verdict::{Verdict, VersionStats, judge};
+use crate::promote::canary::verdict::{Verdict, VersionStats, judge};
 
 // The metrics' lag lives with the other step timings, which `plan` reads too.
-pub use crate::promote::canary_window::metrics_lag;
+pub use crate::promote::canary::window::metrics_lag;
 
 /// Extensions of an inconclusive step, each one interval long, before `on-inconclusive`.
 pub const MAX_EXTENSIONS: u32 = 2;

@@ -11,9 +11,9 @@ use std::time::{Duration, SystemTime};
 use aws_credential_types::Credentials;
 use aws_credential_types::provider::{self, ProvideCredentials, error::CredentialsError};
 
-use super::assume::{self, Session};
-use super::fleet_error::FleetError;
-use super::oidc::OidcRequest;
+use crate::aws::assume::{self, Session};
+use crate::aws::fleet_error::FleetError;
+use crate::aws::oidc::OidcRequest;
 use crate::secret::Secret;
 
 /// Credentials this close to their end are never handed out again: the SDK's

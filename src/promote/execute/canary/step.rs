@@ -6,16 +6,16 @@
 
 use tokio::time::Instant;
 
-use super::canary_gates::{GateWatch, MAX_EXTENSIONS};
-use super::canary_watch::Watch;
-use super::failure::CanaryError;
 use crate::aws::AwsError;
 use crate::config::gates::OnInconclusive;
-use crate::promote::canary_logs::StepLog;
-use crate::promote::canary_window::{
+use crate::promote::canary::logs::StepLog;
+use crate::promote::canary::verdict::Verdict;
+use crate::promote::canary::window::{
     MAX_LOG_FAILURES, PROGRESS_EVERY, now_ms, poll_every, step_wait,
 };
-use crate::promote::verdict::Verdict;
+use crate::promote::execute::canary::gates::{GateWatch, MAX_EXTENSIONS};
+use crate::promote::execute::canary::watch::Watch;
+use crate::promote::execute::failure::CanaryError;
 use crate::report::model::{CanaryRecord, CanaryVerdict, StepMetrics};
 
 /// Events counted for "events examined" per step, at most.

@@ -5,9 +5,9 @@
 
 use std::collections::HashSet;
 
-use super::canary_match::{DEFAULT_PATTERN, is_error};
-use super::canary_window::stream_prefixes;
 use crate::aws::{AwsError, Read};
+use crate::promote::canary::matching::{DEFAULT_PATTERN, is_error};
+use crate::promote::canary::window::stream_prefixes;
 
 /// Error lines kept per step for the summary.
 const KEEP_LINES: usize = 5;
@@ -68,7 +68,11 @@ impl<'a> StepLog<'a> {
             .published_ms
             .min(self.start_ms)
             .max(self.start_ms - MAX_STREAM_AGE_MS);
-        for prefix in stream_prefixes(self.version, first_day, super::canary_window::now_ms()) {
+        for prefix in stream_prefixes(
+            self.version,
+            first_day,
+            crate::promote::canary::window::now_ms(),
+        ) {
             streams.extend(self.read.log_streams(self.group, &prefix).await?);
         }
         Ok(streams)

@@ -1,6 +1,6 @@
 //! The promotion section of the markdown report: the image, then per function its
 //! heading, steps, canary shares and console links. Escaped and fitted like the rest
-//! of `markdown.rs`.
+//! of `mod.rs`.
 
 use crate::report::escape::{CELL, LINE, cell, url};
 use crate::report::fit::Part;
@@ -36,7 +36,7 @@ fn function_parts(f: &FunctionRun) -> Vec<Part> {
         parts.push(steps_part(f));
     }
     if !f.canary.is_empty() {
-        parts.extend(super::canary_md::parts(f));
+        parts.extend(crate::report::markdown::canary::parts(f));
     }
     let links: Vec<String> = [
         ("Function", &f.links.function),

@@ -16,7 +16,7 @@ pub fn parts(f: &FunctionRun) -> Vec<Part> {
         .version
         .as_deref()
         .filter(|v| Some(*v) != f.previous_version.as_deref());
-    if let Some(chart) = super::chart::mermaid(&f.canary, new_version) {
+    if let Some(chart) = crate::report::chart::mermaid(&f.canary, new_version) {
         parts.push(Part::text(chart));
     }
     parts.push(Part {

@@ -9,7 +9,7 @@ use std::time::Duration;
 use crate::config::model::{Environment, Strategy};
 use crate::duration::display;
 use crate::error::UsageError;
-use crate::promote::canary_window::step_wait;
+use crate::promote::canary::window::step_wait;
 
 /// The canary of one environment, timed.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -1,16 +1,16 @@
 //! What the canary watches with: one function's alias, its new version, the
 //! contract's `canary:` block and the job's write handle, deadline and signal.
-//! `canary.rs` moves the traffic; `canary_step.rs` watches each step with it.
+//! `mod.rs` moves the traffic; `step.rs` watches each step with it.
 
 use std::collections::BTreeSet;
 
 use tokio::time::Instant;
 
-use super::coordinator::Coordinator;
 use crate::aws::Write;
 use crate::aws::types::AliasInfo;
 use crate::cancel::Cancel;
 use crate::config::model::Canary;
+use crate::promote::execute::coordinator::Coordinator;
 
 pub struct Watch<'a> {
     pub write: &'a Write,

@@ -1,9 +1,9 @@
 //! Where a function version logs: the group of its `LoggingConfig`, which the canary reads
 //! errors from (the default detection reads `Text` and `JSON` lines alike).
 
-use super::error::AwsError;
-use super::handles::Read;
-use super::operations as ops;
+use crate::aws::error::AwsError;
+use crate::aws::handles::Read;
+use crate::aws::operations as ops;
 
 /// The log group of one function version.
 #[derive(Clone, Debug, PartialEq, Eq)]

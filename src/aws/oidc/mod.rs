@@ -6,6 +6,8 @@
 //!
 //! The request goes through octocrab, the GitHub client already in the tree.
 
+pub mod role;
+
 use std::time::Duration;
 
 use crate::secret::Secret;

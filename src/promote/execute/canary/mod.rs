@@ -1,17 +1,21 @@
 //! The canary strategy: route each step's share of the alias to the new
-//! version, watch the step (`canary_step.rs`: error logs, alarms, metrics), and
+//! version, watch the step (`step.rs`: error logs, alarms, metrics), and
 //! stop at once when one fails. Fails closed when they cannot be read. The
 //! caller restores the alias from `Moved`.
 
+pub mod gates;
+pub mod step;
+pub mod watch;
+
 use std::collections::BTreeMap;
 
-use super::canary_gates::GateWatch;
-use super::canary_watch::Watch;
 use super::failure::CanaryError;
 use super::shift::{self, AliasTarget, Moved, ShiftFailure};
 use crate::aws::types::AliasInfo;
-use crate::promote::canary_logs::StepLog;
-use crate::promote::canary_window::now_ms;
+use crate::promote::canary::logs::StepLog;
+use crate::promote::canary::window::now_ms;
+use crate::promote::execute::canary::gates::GateWatch;
+use crate::promote::execute::canary::watch::Watch;
 use crate::report::model::CanaryRecord;
 
 pub async fn shift(
@@ -64,7 +68,7 @@ pub async fn shift(
             &w.canary.error_pattern,
         );
         gates.begin_step(step_start_ms);
-        match super::canary_step::watch(&w, log, &mut gates, percent).await {
+        match crate::promote::execute::canary::step::watch(&w, log, &mut gates, percent).await {
             Ok(r) => records.push(r),
             Err((r, e)) => {
                 records.push(r);

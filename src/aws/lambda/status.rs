@@ -2,10 +2,10 @@
 //! 100-per-second pool), reduced to what says what runs: the image, the provenance written
 //! in the description, and the publish time.
 
-use super::error::AwsError;
-use super::handles::Read;
-use super::operations as ops;
-use super::types::digest_of;
+use crate::aws::error::AwsError;
+use crate::aws::handles::Read;
+use crate::aws::operations as ops;
+use crate::aws::types::digest_of;
 
 /// One published version as `status` shows it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -3,11 +3,15 @@
 //! through [`escape`], and both stay under GitHub's size limits by leaving
 //! out table rows, saying how many.
 
+mod canary;
+pub(super) mod contract;
+mod promotion;
+
 use crate::finding::{Finding, Status};
 use crate::report::escape::{CELL, LINE, cell, escape, url};
 use crate::report::fit::{Part, fit};
 use crate::report::format::{check_counts, outcome_icon, plural, rows, status_icon, status_rank};
-use crate::report::markdown_promotion::promotion_parts;
+use crate::report::markdown::promotion::promotion_parts;
 use crate::report::model::Report;
 use crate::report::scrub::Clean;
 

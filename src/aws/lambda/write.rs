@@ -7,11 +7,11 @@ use std::collections::HashMap;
 use aws_sdk_lambda::primitives::Blob;
 use aws_sdk_lambda::types::AliasRoutingConfiguration;
 
-use super::error::AwsError;
-use super::handles::Write;
-use super::lambda_read::alias_info;
-use super::operations as ops;
-use super::types::{AliasInfo, InvokeResult, Published, UpdateState};
+use crate::aws::error::AwsError;
+use crate::aws::handles::Write;
+use crate::aws::lambda::read::alias_info;
+use crate::aws::operations as ops;
+use crate::aws::types::{AliasInfo, InvokeResult, Published, UpdateState};
 
 fn routing(weights: &std::collections::BTreeMap<String, f64>) -> AliasRoutingConfiguration {
     AliasRoutingConfiguration::builder()
@@ -105,7 +105,7 @@ impl Write {
                     .customize()
                     .config_override(
                         aws_sdk_lambda::config::Builder::default()
-                            .timeout_config(super::timeouts::invoke_timeouts(within)),
+                            .timeout_config(crate::aws::timeouts::invoke_timeouts(within)),
                     )
                     .send()
             })

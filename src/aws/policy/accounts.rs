@@ -9,9 +9,9 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use super::operations::Needed;
-use super::policy::{ACCOUNT_PLACEHOLDER, EVERY_COMMAND, policy_for};
-use super::trust_policy::{Trusted, trust_policy};
+use crate::aws::operations::Needed;
+use crate::aws::policy::trust::{Trusted, trust_policy};
+use crate::aws::policy::{ACCOUNT_PLACEHOLDER, EVERY_COMMAND, policy_for};
 use crate::config::model::{Contract, ImageSource};
 use crate::shard::{self, Shard};
 

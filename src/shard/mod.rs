@@ -2,6 +2,8 @@
 //! clients and its own all-or-nothing (docs/accounts.md, "Fan-out through the matrix").
 //! Pure: which functions go where, and the contract one shard sees.
 
+pub mod checks;
+
 use crate::config::model::{Contract, Environment, FunctionTarget};
 use crate::error::UsageError;
 
@@ -79,7 +81,7 @@ pub fn select(shards: Vec<Shard>, id: &str) -> Result<Shard, UsageError> {
 
 /// The contract as one shard sees it: the shard's region and account, and
 /// its environment holding only the shard's functions and the checks that
-/// are the shard's (`shard_checks`).
+/// are the shard's (`checks.rs`).
 pub fn narrow(contract: &Contract, shard: &Shard) -> Contract {
     let mut c = contract.clone();
     c.region = Some(shard.region.clone());
@@ -99,7 +101,7 @@ pub fn narrow(contract: &Contract, shard: &Shard) -> Contract {
         .iter_mut()
         .find(|e| e.name == shard.environment)
     {
-        env.checks = crate::shard_checks::checks_of(env, &shard.functions);
+        env.checks = crate::shard::checks::checks_of(env, &shard.functions);
         env.functions = shard.functions.clone();
     }
     c

@@ -2,11 +2,11 @@
 //! who published each version (number, description and code hash) for recognising this
 //! run's own version after a lost answer.
 
-use super::error::AwsError;
-use super::handles::Read;
-use super::lambda_read::alias_info;
-use super::operations as ops;
-use super::types::{AliasInfo, Published};
+use crate::aws::error::AwsError;
+use crate::aws::handles::Read;
+use crate::aws::lambda::read::alias_info;
+use crate::aws::operations as ops;
+use crate::aws::types::{AliasInfo, Published};
 
 impl Read {
     /// Every published version (never `$LATEST`) with its description, all pages.

@@ -6,6 +6,9 @@
 //! the contract can make it touch, and only when some environment uses the
 //! feature behind it (a smoke test, a canary, pruning, an invalidation).
 
+pub mod accounts;
+pub mod trust;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Value, json};

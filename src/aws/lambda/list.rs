@@ -1,8 +1,8 @@
 //! The account's Lambda functions (`ListFunctions`, every page), for `init`.
 
-use super::error::AwsError;
-use super::handles::Read;
-use super::operations as ops;
+use crate::aws::error::AwsError;
+use crate::aws::handles::Read;
+use crate::aws::operations as ops;
 
 /// One function as `ListFunctions` shows it: what `init` needs, no values.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -4,10 +4,10 @@ use std::collections::BTreeMap;
 
 use aws_sdk_lambda::types::AliasRoutingConfiguration;
 
-use super::error::AwsError;
-use super::handles::Read;
-use super::operations as ops;
-use super::types::{AliasInfo, FunctionInfo, UpdateState, digest_of};
+use crate::aws::error::AwsError;
+use crate::aws::handles::Read;
+use crate::aws::operations as ops;
+use crate::aws::types::{AliasInfo, FunctionInfo, UpdateState, digest_of};
 use crate::secret::Secret;
 
 impl Read {
