@@ -5,7 +5,6 @@ mod cross_account;
 mod github_sync;
 pub mod iam_policy;
 pub mod init;
-mod per_shard;
 pub mod plan;
 pub mod promote;
 mod promote_parts;

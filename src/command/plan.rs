@@ -1,10 +1,10 @@
 //! `plan` (and `promote` with `dry-run`): validate the target
 //! environment and show what promotion would do, without writing.
 
-use super::per_shard::Act;
 use crate::config::model::{Environment, ImageSource};
 use crate::error::UsageError;
 use crate::promote::canary::time;
+use crate::report::matrix::{self, Entry};
 use crate::report::model::Outcome;
 use crate::run::{End, Run};
 use crate::settings::Command;
@@ -15,7 +15,21 @@ pub async fn run(run: &Run, command: Command) -> anyhow::Result<End> {
         return Ok(End::Done(Outcome::Skipped));
     };
     before_any_call(run, env)?;
-    super::per_shard::run(run, env, command, Act::Plan).await
+    let Some(opened) = super::shards::open(run, env, command).await? else {
+        return Ok(End::Done(Outcome::Skipped));
+    };
+    let entries: Vec<Entry> = opened
+        .shards
+        .iter()
+        .map(|s| Entry {
+            shard: s.id(),
+            environment: s.environment.clone(),
+            account: s.account.clone().unwrap_or_default(),
+            region: s.region.clone(),
+        })
+        .collect();
+    run.emitter.output("matrix", &matrix::render(&entries))?;
+    super::promote_parts::run(run, &opened, env, true).await
 }
 
 /// What `plan` and `promote` refuse before any AWS call: a missing image, and

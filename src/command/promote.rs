@@ -1,8 +1,7 @@
 //! `promote`: validate the target environment, then promote the image
 //! through all its (account, region) shards as one (`promote_parts.rs`),
-//! recording a GitHub Deployment alongside.
+//! recording a GitHub Deployment alongside. With `dry-run`, `plan`.
 
-use super::per_shard::Act;
 use crate::report::model::Outcome;
 use crate::run::{End, Run};
 use crate::settings::Command;
@@ -16,5 +15,8 @@ pub async fn run(run: &Run) -> anyhow::Result<End> {
         return Ok(End::Done(Outcome::Skipped));
     };
     super::plan::before_any_call(run, env)?;
-    super::per_shard::run(run, env, Command::Promote, Act::Promote).await
+    let Some(opened) = super::shards::open(run, env, Command::Promote).await? else {
+        return Ok(End::Done(Outcome::Skipped));
+    };
+    super::promote_parts::run(run, &opened, env, false).await
 }

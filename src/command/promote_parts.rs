@@ -5,6 +5,7 @@
 //! regions"). With the `shard` input, the one shard it names.
 
 use super::github_sync::{self as sync, Deployment};
+use super::shards::Opened;
 use crate::aws::fleet_clients::Fleet;
 use crate::aws::{Clients, Read};
 use crate::config::model::{Environment, FunctionTarget};
@@ -17,15 +18,16 @@ use crate::run::{End, Run};
 use crate::settings::Command;
 use crate::shard::{self, Shard};
 
-/// Plans (`dry_run`) or promotes `env` across `shards`.
+/// Plans (`dry_run`: `plan`, or `promote` with `dry-run`) or promotes `env`
+/// across the shards `opened` holds.
 pub(super) async fn run(
     run: &Run,
-    fleet: &Fleet<'_>,
+    opened: &Opened<'_>,
     env: &Environment,
-    shards: &[Shard],
     dry_run: bool,
-    region: Option<&str>,
 ) -> anyhow::Result<End> {
+    let (fleet, shards) = (&opened.fleet, &opened.shards[..]);
+    let region = opened.region.as_deref();
     let shown = if dry_run {
         Command::Plan
     } else {

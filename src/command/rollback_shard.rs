@@ -4,31 +4,33 @@
 //! already written does not.
 
 use crate::aws::{Clients, Read};
-use crate::config::model::Environment;
+use crate::config::model::{Contract, Environment};
 use crate::promote::execute;
 use crate::promote::rollback_plan::{self, Decision, RollbackError};
 use crate::report::model::{FunctionRun, Outcome, Promotion, Report};
 use crate::run::Run;
 use crate::{check, observe};
 
-/// Rolls one shard's `env` back, or only plans it with `dry_run`. `read` is
-/// `clients`' cancellable read handle.
+/// Rolls one shard's `env` back, or only plans it with `dry_run`: `contract` as
+/// the shard sees it, `read` the cancellable read handle of `clients` (from which
+/// execute alone builds the write handle).
 pub(super) async fn environment(
     run: &Run,
+    contract: &Contract,
     clients: Clients,
     read: &Read,
     env: &Environment,
     dry_run: bool,
     report: &mut Report,
 ) -> Outcome {
-    let decisions = match decide(run, read, env, report).await {
+    let decisions = match decide(run, contract, read, env, report).await {
         Ok(decisions) => decisions,
         Err(outcome) => return outcome,
     };
     let plans = rollback_plan::plan(&decisions);
     if !dry_run && plans.iter().all(|p| !p.writes) {
         // Already where a rollback would put it (rolled back before): nothing is written,
-        // and the run says so (SPEC "Rollback is idempotent").
+        // and the run says so (docs/safety.md, "Safety": `rollback` is idempotent).
         let functions = rollback_plan::planned(read.region(), &plans);
         report
             .notices
@@ -52,6 +54,7 @@ pub(super) async fn environment(
 /// back, no alias moves, so the environment never serves two images.
 async fn decide<'e>(
     run: &Run,
+    contract: &Contract,
     read: &Read,
     env: &'e Environment,
     report: &mut Report,
@@ -59,12 +62,12 @@ async fn decide<'e>(
     // No contract checks (an emergency rollback must not wait on drift
     // elsewhere), but never touch an account the contract does not allow.
     let needs = observe::Needs {
-        account: run.contract.account.is_some(),
+        account: contract.account.is_some(),
         ..observe::Needs::default()
     };
     let observed = observe::observe(read, &needs).await;
     let ctx = check::Context {
-        contract: &run.contract,
+        contract,
         job: &run.job,
         fork: false,
         observed: &observed,

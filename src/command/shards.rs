@@ -39,6 +39,34 @@ pub(super) fn fleet(run: &Run) -> Fleet<'_> {
     })
 }
 
+/// What an environment command works on: the run's clients, the shards of its
+/// environment and the SDK's region for the functions the contract places nowhere.
+pub(super) struct Opened<'r> {
+    pub fleet: Fleet<'r>,
+    pub shards: Vec<Shard>,
+    pub region: Option<String>,
+}
+
+/// The shards `command` acts on in `env`, each with its own clients; `None` when
+/// a fork's pull request was skipped (its report emitted).
+pub(super) async fn open<'r>(
+    run: &'r Run,
+    env: &Environment,
+    command: Command,
+) -> anyhow::Result<Option<Opened<'r>>> {
+    let fleet = fleet(run);
+    if let Some(_skipped) = fork_skip(run, &fleet, command, &env.name, &[env])? {
+        return Ok(None);
+    }
+    let region = default_region(run).await;
+    let shards = of(run, &fleet, env, command, region.as_deref()).await?;
+    Ok(Some(Opened {
+        fleet,
+        shards,
+        region,
+    }))
+}
+
 /// The region for functions the contract places nowhere: the SDK's
 /// (`AWS_REGION`, the profile). `None` is fine while every shard has its own.
 pub(super) async fn default_region(run: &Run) -> Option<String> {
@@ -134,19 +162,6 @@ pub(super) fn fork_skip(
     report.notices.push(reason);
     run.emitter.report(&report)?;
     Ok(Some(End::Done(Outcome::Skipped)))
-}
-
-/// The run as one shard sees it: the narrowed contract, all else shared.
-pub(super) fn narrowed(run: &Run, shard: &Shard) -> Run {
-    Run {
-        contract: shard::narrow(&run.contract, shard),
-        ..run.clone()
-    }
-}
-
-/// The shard's environment inside a narrowed run.
-pub(super) fn environment<'r>(run: &'r Run, shard: &Shard) -> &'r Environment {
-    shard::environment(&run.contract, shard)
 }
 
 /// Groups shards that share clients and account (`validate` of many

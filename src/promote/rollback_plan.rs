@@ -36,7 +36,7 @@ pub struct Decision<'c> {
     pub alias: AliasInfo,
     pub version: String,
     /// The alias is marked rolled back from this version and no `to-version` was given:
-    /// nothing to do (SPEC "Rollback is idempotent").
+    /// nothing to do (docs/safety.md, "Safety": `rollback` is idempotent).
     pub already_from: Option<String>,
 }
 
