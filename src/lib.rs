@@ -5,21 +5,23 @@
 //!
 //! ```text
 //! env INPUT_* ──inputs.rs──┐
-//! argv ───────cli.rs───────┴─► RawArgs ──settings.rs, config/──► Settings + Contract (+ every contract error)
-//! GITHUB_* ──run.rs (read once)──► RunnerEnv; app.rs assembles the Run and dispatches to command/,
-//!                                  which makes the clients and the read handle (aws::Read) per
-//!                                  (account, region) shard
-//! observe   Settings ──observe.rs (aws::Read)──────────────► Observed (a snapshot of live state)
+//! argv ───────cli.rs───────┴─► RawArgs ──settings.rs, config/──► Settings + Contract (+ every contract error, diag.rs)
+//! GITHUB_* ──run.rs (read once, RunInfo)──► RunnerEnv; app.rs assembles the Run and dispatches to command/,
+//!                                  whose shards.rs opens the environment: the clients and the read
+//!                                  handle (aws::Read) per (account, region) shard (shard/)
+//! observe   Settings ──observe.rs, live_checks.rs (aws::Read)──► Observed (a snapshot of live state)
 //! decide    (Contract, Observed) ──check/ (pure)───────────► Findings
 //!           (Environment, Observed) ──promote/environment.rs, image.rs (aws::Read)
 //!                                   ──promote/plan.rs (pure)─► plans: Step lists (step.rs)
 //!                                                              `plan`/dry-run stop here
-//!           rollback: promote/rollback.rs decides (aws::Read) and plans (pure)
+//!           rollback: promote/rollback_plan.rs decides (aws::Read) and plans (pure)
+//!           the canary's pure side: promote/canary/ (time, window, logs, verdict)
 //! execute   plans ──promote/execute/ (aws::Write, the only writer)──► Executed: walks each
-//!                  function's planned steps; restores on failure; pruning, invalidation
-//!                  after success. Only execute can build an aws::Write (execute/permit.rs)
+//!                  function's planned steps (a canary's: execute/canary/); restores on failure;
+//!                  pruning, invalidation after success. Only execute can build an aws::Write
+//!                  (execute/permit.rs: the one import from aws/ that points up)
 //! fold      Executed ──promote/outcome.rs (pure)──► report rows, result, error
-//! report    Findings + rows ──► Report ──report/emit.rs, report/──► summary / outputs / annotations | terminal
+//! report    Findings + rows ──► Report ──report/scrub/, report/emit.rs──► summary / outputs / annotations | terminal
 //!                                     └─command/github_sync.rs──► PR comment, Deployment statuses
 //! ```
 //!
