@@ -12,7 +12,7 @@ mod report;
 use std::sync::{Arc, PoisonError, RwLock};
 
 pub use forms::MIN_LEN;
-pub use report::ERROR_LINE_CHARS;
+pub use report::{DETAIL_CHARS, ERROR_LINE_CHARS, MESSAGE_CHARS, RUN_ERROR_CHARS};
 
 use crate::config::model::Contract;
 use crate::secret::redact;

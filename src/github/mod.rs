@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod commands;
+pub mod contract_comment;
 pub mod event;
 pub mod files;
 pub mod sync;

@@ -3,7 +3,7 @@
 pub mod annotations;
 mod canary_md;
 pub mod chart;
-mod contract_md;
+pub mod contract_md;
 pub mod emit;
 pub mod escape;
 mod fit;
