@@ -7,6 +7,7 @@ use std::ffi::OsString;
 use crate::auto::{self, Auto};
 use crate::cancel::Cancel;
 use crate::command;
+use crate::command::contract_comment;
 use crate::error::UsageError;
 use crate::github::event::{self, Event};
 use crate::jobenv::JobEnv;
@@ -46,6 +47,9 @@ pub async fn run(argv: Vec<OsString>, cancel: Cancel, scrubber: Shared) -> anyho
         Ok(c) => c,
         Err(e) => {
             emitter.contract_error(&e);
+            if let UsageError::Contract(diags) = &e {
+                contract_comment::post(&settings, &runner, &emitter, diags).await;
+            }
             return Err(e.into());
         }
     };

@@ -74,9 +74,17 @@ pub struct Session<'a> {
     pub run_id: &'a str,
     /// The environments this role serves in this run.
     pub environments: &'a [String],
+    /// A `from:` environment reading its source's image with the source's role: the
+    /// session is named [`READER_SESSION_PREFIX`]…, which is all the role's trust lets such
+    /// a job ask for, and the role's policy denies that session every write.
+    pub reader: bool,
 }
 
-/// `lambda-promote@REPO.RUN.ENV`, in the characters and length STS allows
+/// How a reader's session name starts (`iam-policy` conditions on it; docs/accounts.md,
+/// "Cross-account promotion").
+pub const READER_SESSION_PREFIX: &str = "read@";
+
+/// `gh@REPO.RUN.ENV` (`read@…` for a reader), in the characters and length STS allows
 /// (`[\w+=,.@-]`, 2 to 64).
 pub fn session_name(s: &Session<'_>) -> String {
     let repo = s.repository.replace('/', ".");
@@ -86,7 +94,12 @@ pub fn session_name(s: &Session<'_>) -> String {
         s.run_id
     };
     let envs = s.environments.join("+");
-    let raw = format!("gh@{repo}.{run}.{envs}");
+    let who = if s.reader {
+        READER_SESSION_PREFIX
+    } else {
+        "gh@"
+    };
+    let raw = format!("{who}{repo}.{run}.{envs}");
     let clean: String = raw
         .chars()
         .map(|c| {
@@ -203,13 +216,17 @@ mod tests {
             repository: "octo-org/worker",
             run_id: "4242",
             environments: &envs,
+            reader: false,
         };
         assert_eq!(session_name(&s), "gh@octo-org.worker.4242.production");
+        let s = Session { reader: true, ..s };
+        assert_eq!(session_name(&s), "read@octo-org.worker.4242.production");
         let long = ["e".repeat(100)];
         let s = Session {
             repository: "o/r r",
             run_id: "",
             environments: &long,
+            reader: false,
         };
         let n = session_name(&s);
         assert_eq!(n.len(), 64);

@@ -34,9 +34,13 @@ pub struct FleetSetup<'a> {
 
 pub struct Fleet<'a> {
     setup: FleetSetup<'a>,
-    roles: Mutex<BTreeMap<String, OidcRole>>,
-    clients: Mutex<BTreeMap<(Option<String>, String), Clients>>,
+    /// (role, reader) → its credentials.
+    roles: Mutex<BTreeMap<(String, bool), OidcRole>>,
+    clients: Mutex<BTreeMap<ClientsKey, Clients>>,
 }
+
+/// (role, region, reader): whose clients, where, and whether in a reader's session.
+type ClientsKey = (Option<String>, String, bool);
 
 impl<'a> Fleet<'a> {
     pub fn new(setup: FleetSetup<'a>) -> Self {
@@ -63,14 +67,38 @@ impl<'a> Fleet<'a> {
         region: &str,
         environment: &str,
     ) -> Result<Clients, FleetError> {
-        let key = (role.map(str::to_string), region.to_string());
+        self.clients_as(role, region, environment, false).await
+    }
+
+    /// The clients with which `environment` reads the image of its `from:` source,
+    /// acting as the source's `role` in a reader's session: the trust `iam-policy` writes
+    /// lets the reading environment's jobs ask for no other, and the role's policy denies
+    /// it every write (docs/accounts.md, "Cross-account promotion").
+    pub async fn reader_clients(
+        &self,
+        role: Option<&str>,
+        region: &str,
+        environment: &str,
+    ) -> Result<Clients, FleetError> {
+        self.clients_as(role, region, environment, role.is_some())
+            .await
+    }
+
+    async fn clients_as(
+        &self,
+        role: Option<&str>,
+        region: &str,
+        environment: &str,
+        reader: bool,
+    ) -> Result<Clients, FleetError> {
+        let key = (role.map(str::to_string), region.to_string(), reader);
         let mut cache = self.clients.lock().await;
         if let Some(c) = cache.get(&key) {
             return Ok(c.clone());
         }
         let credentials = match role {
             Some(r) => Some(SharedCredentialsProvider::new(
-                self.role(r, region, environment).await?,
+                self.role(r, region, environment, reader).await?,
             )),
             None => None,
         };
@@ -92,9 +120,11 @@ impl<'a> Fleet<'a> {
         role: &str,
         region: &str,
         environment: &str,
+        reader: bool,
     ) -> Result<OidcRole, FleetError> {
         let mut held = self.roles.lock().await;
-        if let Some(r) = held.get(role) {
+        let key = (role.to_string(), reader);
+        if let Some(r) = held.get(&key) {
             return Ok(r.clone());
         }
         let Some(oidc) = self.setup.oidc.clone() else {
@@ -104,12 +134,11 @@ impl<'a> Fleet<'a> {
                 source: OidcError::Missing,
             });
         };
-        let environments = self
-            .setup
-            .role_environments
-            .get(role)
-            .cloned()
-            .unwrap_or_else(|| vec![environment.to_string()]);
+        // A reader's session names the environment that reads, not those the role serves.
+        let environments = match self.setup.role_environments.get(role) {
+            Some(envs) if !reader => envs.clone(),
+            _ => vec![environment.to_string()],
+        };
         let provider = OidcRole::new(RoleSetup {
             oidc,
             role: role.to_string(),
@@ -117,11 +146,12 @@ impl<'a> Fleet<'a> {
             repository: self.setup.repository.to_string(),
             run_id: self.setup.run_id.to_string(),
             environments,
+            reader,
             sts: sts_client(region).await,
             secret: self.setup.secret.clone(),
         });
         provider.exchange(None).await?;
-        held.insert(role.to_string(), provider.clone());
+        held.insert(key, provider.clone());
         Ok(provider)
     }
 }

@@ -13,6 +13,9 @@ pub enum Pool {
     LambdaControlPlane,
     /// `GetFunction` alone.
     LambdaGetFunction,
+    /// `GetPolicy` alone: the pre-flight's read of a function's resource policy spends
+    /// it, not the control-plane pool the writes need.
+    LambdaGetPolicy,
     LogsFilterLogEvents,
     LogsDescribeLogStreams,
     LogsDescribeLogGroups,
@@ -59,6 +62,11 @@ pub const QUOTAS: &[Quota] = &[
     Quota {
         pool: Pool::LambdaGetFunction,
         per_second: 100.0,
+        source: LAMBDA,
+    },
+    Quota {
+        pool: Pool::LambdaGetPolicy,
+        per_second: 15.0,
         source: LAMBDA,
     },
     Quota {
@@ -111,6 +119,7 @@ pub fn pool_of(action: &str) -> Option<Pool> {
     Some(match (service, name) {
         ("lambda", "InvokeFunction") => return None,
         ("lambda", "GetFunction") => Pool::LambdaGetFunction,
+        ("lambda", "GetPolicy") => Pool::LambdaGetPolicy,
         ("lambda", _) => Pool::LambdaControlPlane,
         ("logs", "FilterLogEvents") => Pool::LogsFilterLogEvents,
         ("logs", "DescribeLogStreams") => Pool::LogsDescribeLogStreams,
@@ -151,6 +160,7 @@ mod tests {
     #[test]
     fn every_operation_has_its_pool() {
         assert_eq!(pool_of("lambda:GetFunction"), Some(Pool::LambdaGetFunction));
+        assert_eq!(pool_of("lambda:GetPolicy"), Some(Pool::LambdaGetPolicy));
         assert_eq!(
             pool_of("lambda:UpdateAlias"),
             Some(Pool::LambdaControlPlane)

@@ -29,7 +29,7 @@ pub(super) async fn source_image(
         .ok_or_else(|| anyhow::anyhow!("environment `{source}` is not in the contract"))?;
     let mut found: Option<Resolved> = None;
     for s in shard::shards(&run.contract, src, default_region.unwrap_or("")) {
-        let clients = super::shards::clients(run, fleet, &s).await?;
+        let clients = super::shards::reader_clients(run, fleet, &s, env).await?;
         let narrowed = shard::narrow(&run.contract, &s);
         let read = Read::new(clients);
         let this = image::from_environment(&read, shard::environment(&narrowed, &s)).await?;

@@ -1,6 +1,7 @@
 //! One file per command, each holding that command's flow from the resolved
 //! [`Run`] to the emitted report; this file holds the steps they share.
 
+pub mod contract_comment;
 mod cross_account;
 mod github_sync;
 pub mod iam_policy;

@@ -142,6 +142,29 @@ pub(super) async fn clients(
         .await?)
 }
 
+/// The clients with which `reader` (a `from:` environment) reads `shard` of its source: in
+/// a reader's session when the source's role is not one `reader` itself assumes.
+pub(super) async fn reader_clients(
+    run: &Run,
+    fleet: &Fleet<'_>,
+    shard: &Shard,
+    reader: &Environment,
+) -> anyhow::Result<Clients> {
+    let role = role(run, fleet, shard);
+    let own = shard::shards(&run.contract, reader, &shard.region)
+        .into_iter()
+        .any(|s| s.role.as_deref() == role);
+    Ok(if own {
+        fleet
+            .clients(role, &shard.region, &shard.environment)
+            .await?
+    } else {
+        fleet
+            .reader_clients(role, &shard.region, &reader.name)
+            .await?
+    })
+}
+
 /// A pull request from a fork gets no OIDC token: when a role is needed,
 /// the run ends `skipped` with a notice and exit 0 instead of failing.
 pub(super) fn fork_skip(

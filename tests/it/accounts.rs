@@ -73,12 +73,45 @@ fn promotes_dev_to_staging_to_production_across_accounts() {
     assert_eq!(w.live(STAGING, "us-east-1", "worker-staging").0, "2");
     // Production reads staging's alias with staging's role, then deploys in its own
     // account, shard by shard (us-east-1, then eu-west-1).
+    w.proxy.clear_log();
     let r = promote(w.action().push_tag("v1.0.0"));
     assert_eq!(r.output("result"), Some("success"), "{}", r.stdout);
     assert_eq!(r.output("image-digest"), Some(v1.as_str()));
     assert_eq!(w.live(PROD, "us-east-1", "worker-prod").0, "2");
     assert_eq!(w.live(PROD, "eu-west-1", "worker-prod-eu").0, "2");
     assert_eq!(w.live(DEV, "us-east-1", "worker-dev").0, "1");
+    // Staging's role was assumed in a reader's session, the only one its trust lets
+    // production's jobs open, and which its policy denies every write (docs/accounts.md).
+    let sessions: Vec<(String, String)> = w
+        .proxy
+        .log()
+        .iter()
+        .filter(|s| s.op == "AssumeRoleWithWebIdentity")
+        .map(|s| {
+            let field = |k: &str| {
+                s.body
+                    .split('&')
+                    .find_map(|kv| kv.strip_prefix(&format!("{k}=")))
+                    .unwrap_or_default()
+                    .replace("%3A", ":")
+                    .replace("%2F", "/")
+                    .replace("%40", "@")
+            };
+            (field("RoleArn"), field("RoleSessionName"))
+        })
+        .collect();
+    let staging = sessions.iter().find(|(r, _)| *r == role(STAGING));
+    assert!(
+        staging.is_some_and(|(_, name)| name.starts_with("read@") && name.ends_with(".production")),
+        "{sessions:?}"
+    );
+    assert!(
+        sessions
+            .iter()
+            .filter(|(r, _)| *r == role(PROD))
+            .all(|(_, name)| name.starts_with("gh@")),
+        "{sessions:?}"
+    );
     // The same digest again: no write, in either region.
     let before = w.proxy.count("UpdateFunctionCode");
     let r = promote(w.action().push_tag("v1.0.1"));

@@ -3,7 +3,7 @@
 //! pre-release tag that selects nothing names the `prerelease` rule.
 
 use crate::support::seed::{function, world};
-use crate::support::{Aws, Moto, Recorder, Run, dev_contract};
+use crate::support::{Aws, GitHubStandIn, Moto, Recorder, Run, dev_contract};
 
 const CONTRACT: &str = r#"version: 1
 region: us-east-1
@@ -56,12 +56,18 @@ fn a_prerelease_tag_that_selects_nothing_names_the_rule() {
 }
 
 #[test]
-fn contract_errors_fill_the_job_summary_too() {
+fn contract_errors_fill_the_job_summary_and_the_pr_comment_too() {
     let recorder = Recorder::start();
+    let github = GitHubStandIn::start();
+    let comments = "/repos/acme/app/issues/7/comments";
+    github
+        .example("GET", comments, 200, |_| {})
+        .example("POST", comments, 201, |_| {});
     let r = recorder
         .action(
             "version: 1\nenvironments:\n  dev:\n    imag: input\n    functions: [{ name: f }]\n",
         )
+        .github(&github.uri(), "ghs_ContractErrorTokenNotReal00000000")
         .own_pull_request()
         .execute();
     r.assert_code(2);
@@ -73,6 +79,23 @@ fn contract_errors_fill_the_job_summary_too() {
         "{summary}"
     );
     recorder.assert_no_requests();
+    // The same errors on the pull request, in the comment the report takes over later.
+    let posted: Vec<serde_json::Value> = github
+        .requests()
+        .iter()
+        .filter(|q| q.method.as_str() == "POST" && q.url.path() == comments)
+        .map(|q| serde_json::from_slice(&q.body).expect("json body"))
+        .collect();
+    assert_eq!(posted.len(), 1, "{:?}", github.lines());
+    let body = posted[0]["body"].as_str().unwrap_or_default();
+    let marker = body.lines().next().unwrap_or_default();
+    assert!(
+        marker.starts_with("<!-- lambda-promote report for ")
+            && marker.ends_with("lambda-promote.yml -->"),
+        "{body}"
+    );
+    assert!(body.contains("the contract has 2 error(s)"), "{body}");
+    assert!(body.contains("unknown key"), "{body}");
 }
 
 #[test]

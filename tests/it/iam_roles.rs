@@ -81,6 +81,26 @@ fn two_roles_in_one_account_get_two_policies() {
         staging["trust-policy"]["Statement"][1]["Sid"],
         "FromEnvironments"
     );
+    // Production's jobs may open only a reader's session of the staging role, and that
+    // session may not write: reading staging's image is all it is for.
+    assert_eq!(
+        staging["trust-policy"]["Statement"][1]["Condition"]["StringLike"]["sts:RoleSessionName"],
+        "read@*"
+    );
+    let deny = staging["policy"]["Statement"]
+        .as_array()
+        .and_then(|s| s.iter().find(|s| s["Effect"] == "Deny"))
+        .expect("the staging role denies a reader's session every write");
+    assert_eq!(deny["Condition"]["StringLike"]["aws:userid"], "*:read@*");
+    let reads = deny["NotAction"].to_string();
+    for write in [
+        "lambda:UpdateAlias",
+        "lambda:UpdateFunctionCode",
+        "lambda:PublishVersion",
+    ] {
+        assert!(!reads.contains(write), "{write} in {reads}");
+    }
+    assert!(reads.contains("lambda:GetAlias"), "{reads}");
     // The staging role may not touch production's function, nor its alarm.
     let staging_policy = staging["policy"].to_string();
     assert!(!staging_policy.contains("worker-prod"), "{staging_policy}");

@@ -35,6 +35,7 @@ struct Inner {
     repository: String,
     run_id: String,
     environments: Vec<String>,
+    reader: bool,
     sts: aws_sdk_sts::Client,
     secret: SecretSink,
     /// The last credentials: every region's clients of the role share them
@@ -60,6 +61,8 @@ pub struct RoleSetup {
     pub run_id: String,
     /// Every environment the role serves, for the session name.
     pub environments: Vec<String>,
+    /// A `from:` environment's read of its source (`assume::Session::reader`).
+    pub reader: bool,
     pub sts: aws_sdk_sts::Client,
     pub secret: SecretSink,
 }
@@ -73,6 +76,7 @@ impl OidcRole {
             repository: s.repository,
             run_id: s.run_id,
             environments: s.environments,
+            reader: s.reader,
             sts: s.sts,
             secret: s.secret,
             last: Mutex::new(None),
@@ -102,6 +106,7 @@ impl OidcRole {
             repository: &i.repository,
             run_id: &i.run_id,
             environments: &i.environments,
+            reader: i.reader,
         };
         let c = assume::assume(&i.sts, &i.role, &token, &session).await?;
         (i.secret)(c.secret_access_key());

@@ -9,7 +9,8 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use crate::aws::operations::Needed;
+use crate::aws::assume::READER_SESSION_PREFIX;
+use crate::aws::operations::{self, Needed};
 use crate::aws::policy::trust::{Trusted, trust_policy};
 use crate::aws::policy::{ACCOUNT_PLACEHOLDER, EVERY_COMMAND, policy_for};
 use crate::config::model::{Contract, ImageSource};
@@ -111,12 +112,43 @@ fn role_entry(
         readers: &readers,
         pull_requests,
     };
+    let mut policy = statements(contract, account, shards, &regions, EVERY_COMMAND);
+    if !readers.is_empty()
+        && let Some(list) = policy["Statement"].as_array_mut()
+    {
+        list.push(reader_deny());
+    }
     json!({
         "account": account,
         "environments": envs,
         "regions": regions,
-        "policy": statements(contract, account, shards, &regions, EVERY_COMMAND),
+        "policy": policy,
         "trust-policy": trust_policy(account, repository, &who),
+    })
+}
+
+/// The statement id of [`reader_deny`].
+pub const READER_DENY_SID: &str = "ReadersOnlyRead";
+
+/// A reader's session (a `from:` environment reading its source's image) may use only
+/// what `validate` and `plan` read: every other action of the role is denied to it.
+/// `aws:userid` of an assumed-role session is `ROLE-ID:SESSION-NAME`.
+fn reader_deny() -> Value {
+    let mut reads: Vec<&str> = operations::ALL
+        .iter()
+        .filter(|op| matches!(op.needed, Needed::Validate | Needed::Plan))
+        .map(|op| op.action)
+        .collect();
+    reads.sort();
+    reads.dedup();
+    json!({
+        "Sid": READER_DENY_SID,
+        "Effect": "Deny",
+        "NotAction": reads,
+        "Resource": "*",
+        "Condition": {
+            "StringLike": { "aws:userid": format!("*:{READER_SESSION_PREFIX}*") }
+        }
     })
 }
 
@@ -222,6 +254,23 @@ environments:
         // Production reads dev's image with dev's role.
         let dev = &v["roles"]["arn:aws:iam::111111111111:role/deploy"]["trust-policy"];
         assert_eq!(dev["Statement"][1]["Sid"], "FromEnvironments");
+        // …in a reader's session only, to which dev's role denies every write.
+        assert_eq!(
+            dev["Statement"][1]["Condition"]["StringLike"]["sts:RoleSessionName"],
+            "read@*"
+        );
+        let dev_policy = &v["roles"]["arn:aws:iam::111111111111:role/deploy"]["policy"];
+        let deny = dev_policy["Statement"]
+            .as_array()
+            .and_then(|s| s.iter().find(|s| s["Sid"] == READER_DENY_SID))
+            .expect("a reader's deny");
+        assert_eq!(deny["Effect"], "Deny");
+        assert_eq!(deny["Condition"]["StringLike"]["aws:userid"], "*:read@*");
+        let allowed = deny["NotAction"].to_string();
+        assert!(allowed.contains("lambda:GetAlias"), "{allowed}");
+        assert!(!allowed.contains("lambda:UpdateAlias"), "{allowed}");
+        // Production's own role has no reader, so no such statement.
+        assert!(!text.contains(READER_DENY_SID), "{text}");
         let pr = &v["accounts"]["333333333333"]["validate-trust-policy"]["Statement"];
         assert_eq!(pr[0]["Sid"], "PullRequestJobs");
         assert_eq!(pr.as_array().map(Vec::len), Some(1));

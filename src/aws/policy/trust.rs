@@ -8,6 +8,8 @@
 
 use serde_json::{Value, json};
 
+use crate::aws::assume::READER_SESSION_PREFIX;
+
 /// GitHub's OIDC issuer, as IAM names its provider.
 pub const PROVIDER: &str = "token.actions.githubusercontent.com";
 
@@ -52,7 +54,12 @@ pub fn trust_policy(account: &str, repository: &str, who: &Trusted<'_>) -> Value
         ));
     }
     if !who.readers.is_empty() {
-        statements.push(statement(account, FROM_SID, subs(who.readers)));
+        // A reader may only open a reader's session, which the role's policy denies every
+        // write (`accounts.rs`, `READER_DENY_SID`).
+        let mut st = statement(account, FROM_SID, subs(who.readers));
+        st["Condition"]["StringLike"] =
+            json!({ "sts:RoleSessionName": format!("{READER_SESSION_PREFIX}*") });
+        statements.push(st);
     }
     if who.pull_requests {
         let sub = json!([format!("repo:{repository}:pull_request")]);

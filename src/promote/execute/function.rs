@@ -13,7 +13,6 @@ use crate::promote::progress::Milestone;
 use crate::promote::provenance;
 use crate::promote::step_records::Steps;
 use crate::promote::wait::{self, WaitError};
-use crate::report::shorten::shorten;
 use crate::step::Step;
 
 pub async fn promote(job: Job<'_>) -> JobOutcome {
@@ -249,7 +248,8 @@ async fn smoke(job: &Job<'_>, steps: &mut Steps, published: &Published) -> Resul
         .run(
             Step::SmokeTest,
             smoke_test(job, &published.version, &smoke.payload),
-            |p| format!("version {} answered {}", published.version, shorten(p, 120)),
+            // Whole: the report cuts it after scrubbing (`scrub::DETAIL_CHARS`).
+            |p| format!("version {} answered {p}", published.version),
         )
         .await
         .map(|_| ())
@@ -348,7 +348,8 @@ async fn smoke_test(job: &Job<'_>, version: &str, payload: &str) -> Result<Strin
     let failed = |kind, message: &str| Failure::SmokeTest {
         version: version.to_string(),
         kind,
-        message: shorten(message, 500),
+        // Whole: the report cuts it after scrubbing (`scrub::MESSAGE_CHARS`).
+        message: message.to_string(),
     };
     match (r.function_error, error_message) {
         (Some(kind), msg) => Err(failed(Some(kind), &msg.unwrap_or(r.payload))),

@@ -5,7 +5,6 @@
 use tokio::time::Instant;
 
 use super::job::Job;
-use crate::report::shorten::shorten;
 
 /// Invokes `function:qualifier` with `payload`; `Ok(answer)` or `Err(why)`, where `what`
 /// names the check in messages ("smoke test of version 7").
@@ -34,7 +33,9 @@ pub async fn run(
     }
 }
 
-/// Why an answer is a failure (` (Unhandled): message`), or `None`.
+/// Why an answer is a failure (` (Unhandled): message`), or `None`. The message is kept
+/// whole: the report cuts it after scrubbing (`scrub::MESSAGE_CHARS`), so a cut never
+/// leaves a piece of a secret the scrubber cannot recognise.
 pub fn failure(function_error: Option<&str>, payload: &str) -> Option<String> {
     let error_message = serde_json::from_str::<serde_json::Value>(payload)
         .ok()
@@ -48,9 +49,9 @@ pub fn failure(function_error: Option<&str>, payload: &str) -> Option<String> {
     match (function_error, error_message) {
         (Some(kind), msg) => Some(format!(
             " ({kind}): {}",
-            shorten(&msg.unwrap_or_else(|| payload.to_string()), 500)
+            msg.unwrap_or_else(|| payload.to_string())
         )),
-        (None, Some(msg)) => Some(format!(": {}", shorten(&msg, 500))),
+        (None, Some(msg)) => Some(format!(": {msg}")),
         (None, None) => None,
     }
 }

@@ -9,7 +9,6 @@ use super::job::{Job, JobOutcome, Status};
 use super::warm;
 use crate::aws::types::Published;
 use crate::promote::step_records::Steps;
-use crate::report::shorten::shorten;
 use crate::step::Step;
 
 pub async fn run(
@@ -75,7 +74,8 @@ async fn post_traffic(
         .run(
             Step::PostTraffic,
             super::invoke_check::run(job, alias, &check.payload, &what),
-            |p| format!("alias {alias} answered {}", shorten(p, 120)),
+            // Whole: the report cuts it after scrubbing (`scrub::DETAIL_CHARS`).
+            |p| format!("alias {alias} answered {p}"),
         )
         .await
         .map(|_| ())

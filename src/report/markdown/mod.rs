@@ -4,7 +4,7 @@
 //! out table rows, saying how many.
 
 mod canary;
-pub(super) mod contract;
+pub mod contract;
 mod promotion;
 
 use crate::finding::{Finding, Status};

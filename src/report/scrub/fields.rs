@@ -10,6 +10,14 @@ use crate::report::shorten::shorten;
 
 /// A canary's first error lines are cut to this many characters, after scrubbing.
 pub const ERROR_LINE_CHARS: usize = 200;
+/// A step's detail (a smoke test's answer) is cut to this many characters, after scrubbing.
+pub const DETAIL_CHARS: usize = 200;
+/// A function's error (a smoke test's `errorMessage`) is cut to this many characters,
+/// after scrubbing.
+pub const MESSAGE_CHARS: usize = 600;
+/// The run's error line (every function's error, joined) is cut to this many characters,
+/// after scrubbing.
+pub const RUN_ERROR_CHARS: usize = 4000;
 
 impl Scrubber {
     fn in_place(&self, s: &mut String) {
@@ -23,6 +31,14 @@ impl Scrubber {
     fn opt(&self, s: &mut Option<String>) {
         if let Some(s) = s {
             self.in_place(s);
+        }
+    }
+
+    /// Scrubbed, then cut: a cut made first could leave a piece of a secret too short
+    /// to recognise.
+    fn cut(&self, s: &mut Option<String>, max_chars: usize) {
+        if let Some(s) = s {
+            *s = shorten(&self.text(s), max_chars);
         }
     }
 
@@ -51,7 +67,7 @@ impl Scrubber {
         if let Some(p) = promotion {
             self.promotion(p);
         }
-        self.opt(error);
+        self.cut(error, RUN_ERROR_CHARS);
         self.all(warnings);
         self.all(notices);
         left_moved.iter_mut().for_each(|l| self.left_moved(l));
@@ -117,11 +133,12 @@ impl Scrubber {
         ] {
             self.in_place(s);
         }
-        for s in [previous_version, version, error] {
+        for s in [previous_version, version] {
             self.opt(s);
         }
+        self.cut(error, MESSAGE_CHARS);
         for step in steps {
-            self.in_place(&mut step.detail);
+            step.detail = shorten(&self.text(&step.detail), DETAIL_CHARS);
         }
         canary.iter_mut().for_each(|c| self.canary(c));
     }
@@ -234,5 +251,29 @@ mod tests {
             c.first_errors[0]
         );
         assert_eq!(c.reason.as_deref(), Some("AccessDenied for s3…89"));
+    }
+
+    #[test]
+    fn a_smoke_answer_is_cut_after_it_is_scrubbed() {
+        // The last three characters before each cut were the secret's first three, too
+        // short for the scrubber's cut rule: cut first, they would show.
+        let secret = "s3cr3t-db-password-0123456789";
+        let at = |n: usize| format!("{}{secret} tail", "x".repeat(n - 4));
+        let mut r = samples::rolled_back();
+        r.error = Some(at(RUN_ERROR_CHARS));
+        if let Some(p) = &mut r.promotion {
+            p.functions[0].steps[0].detail = at(DETAIL_CHARS);
+            p.functions[0].error = Some(at(MESSAGE_CHARS));
+        }
+        let out = Scrubber::new([secret], None).report(&r);
+        let f = &out.promotion.as_ref().unwrap().functions[0];
+        for (text, max) in [
+            (f.steps[0].detail.as_str(), DETAIL_CHARS),
+            (f.error.as_deref().unwrap(), MESSAGE_CHARS),
+            (out.error.as_deref().unwrap(), RUN_ERROR_CHARS),
+        ] {
+            assert!(text.chars().count() <= max, "{} > {max}", text.len());
+            assert!(!text.contains("s3c"), "{text}");
+        }
     }
 }

@@ -11,7 +11,7 @@ mod forms;
 
 use std::sync::{Arc, PoisonError, RwLock};
 
-pub use fields::ERROR_LINE_CHARS;
+pub use fields::{DETAIL_CHARS, ERROR_LINE_CHARS, MESSAGE_CHARS, RUN_ERROR_CHARS};
 pub use forms::MIN_LEN;
 
 use crate::config::model::Contract;

@@ -32,6 +32,9 @@ use std::time::Instant;
 pub enum QuotaPool {
     LambdaControlPlane,
     LambdaGetFunction,
+    /// `GetPolicy` is counted apart from the other control-plane APIs (the Lambda quotas
+    /// page above: "excludes invocation, GetFunction, and GetPolicy requests").
+    LambdaGetPolicy,
     /// One pool per Logs API: a burst of `FilterLogEvents` leaves `DescribeLogStreams` alone.
     LogsFilterLogEvents,
     LogsDescribeLogStreams,
@@ -42,6 +45,7 @@ fn pool_of(req: &RequestInfo) -> Option<QuotaPool> {
     match (req.protocol, req.op.as_str()) {
         (Protocol::RestJson, "Invoke") => None,
         (Protocol::RestJson, "GetFunction") => Some(QuotaPool::LambdaGetFunction),
+        (Protocol::RestJson, "GetPolicy") => Some(QuotaPool::LambdaGetPolicy),
         (Protocol::RestJson, _) => Some(QuotaPool::LambdaControlPlane),
         (Protocol::Json11, "FilterLogEvents") => Some(QuotaPool::LogsFilterLogEvents),
         (Protocol::Json11, "DescribeLogStreams") => Some(QuotaPool::LogsDescribeLogStreams),
@@ -105,6 +109,7 @@ impl Quotas {
             buckets: Mutex::new(vec![
                 bucket(QuotaPool::LambdaControlPlane, control_plane),
                 bucket(QuotaPool::LambdaGetFunction, get_function),
+                bucket(QuotaPool::LambdaGetPolicy, 15.0),
                 bucket(QuotaPool::LogsFilterLogEvents, 5.0),
                 bucket(QuotaPool::LogsDescribeLogStreams, 5.0),
                 bucket(QuotaPool::LogsDescribeLogGroups, 5.0),
