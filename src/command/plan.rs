@@ -4,7 +4,7 @@
 use crate::config::model::{Environment, ImageSource};
 use crate::error::UsageError;
 use crate::promote::canary::time;
-use crate::report::matrix::{self, Entry};
+use crate::report::matrix;
 use crate::report::model::Outcome;
 use crate::run::{End, Run};
 use crate::settings::Command;
@@ -18,16 +18,7 @@ pub async fn run(run: &Run, command: Command) -> anyhow::Result<End> {
     let Some(opened) = super::shards::open(run, env, command).await? else {
         return Ok(End::Done(Outcome::Skipped));
     };
-    let entries: Vec<Entry> = opened
-        .shards
-        .iter()
-        .map(|s| Entry {
-            shard: s.id(),
-            environment: s.environment.clone(),
-            account: s.account.clone().unwrap_or_default(),
-            region: s.region.clone(),
-        })
-        .collect();
+    let entries = matrix::entries(&opened.shards);
     run.emitter.output("matrix", &matrix::render(&entries))?;
     super::promote_parts::run(run, &opened, env, true).await
 }

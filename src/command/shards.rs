@@ -1,17 +1,21 @@
 //! The steps every command shares once environments span accounts and
 //! regions: the run's fleet of clients, the shards an environment command
-//! acts on, the contract each shard sees, and the skip of a fork's pull
+//! acts on (`open`), the contract each shard sees, `validate`'s environments and its
+//! pass per group of shards, and the skip of a fork's pull
 //! request that cannot get an OIDC token (docs/accounts.md, "Many accounts and regions").
 
 use std::collections::BTreeMap;
 
 use crate::aws::fleet_clients::{Fleet, FleetSetup};
 use crate::aws::{Clients, Read};
+use crate::check::Stage;
 use crate::config::model::{Contract, Environment};
 use crate::error::UsageError;
+use crate::finding::Finding;
 use crate::report::model::{Outcome, Report};
 use crate::run::{End, Run};
 use crate::settings::Command;
+use crate::settings::Settings;
 use crate::shard::{self, Shard};
 
 /// The run's clients, one set per (account, region), with the job's OIDC
@@ -210,4 +214,60 @@ pub(super) fn narrow_group(contract: &Contract, group: &[Shard]) -> Contract {
         .map(|s| shard::environment(&shard::narrow(contract, s), s).clone())
         .collect();
     c
+}
+
+/// Every environment in one pass per (role, account, region), each with its
+/// own clients: a pull request checks dev, staging and production at once.
+pub(super) async fn validate_all(
+    run: &Run,
+    fleet: &Fleet<'_>,
+    envs: &[&Environment],
+    fork: bool,
+) -> anyhow::Result<Vec<Finding>> {
+    let region = default_region(run).await;
+    let mut shards = Vec::new();
+    for env in envs {
+        let all = of(run, fleet, env, Command::Validate, region.as_deref()).await?;
+        shards.extend(all);
+    }
+    let mut findings = Vec::new();
+    for group in group(shards) {
+        let contract = narrow_group(&run.contract, &group);
+        let clients = clients(run, fleet, &group[0]).await?;
+        let envs: Vec<&Environment> = contract.environments.iter().collect();
+        let (found, _) = crate::live_checks::findings(
+            &Read::new(clients),
+            &contract,
+            &envs,
+            &run.job,
+            fork,
+            Stage::Validate,
+            &run.emitter,
+        )
+        .await;
+        findings.extend(found);
+    }
+    Ok(findings)
+}
+
+/// The environments `validate` covers: the `environment` input, or all.
+pub(super) fn environments<'c>(
+    settings: &Settings,
+    contract: &'c Contract,
+) -> Result<Vec<&'c Environment>, UsageError> {
+    if settings.environments.is_empty() {
+        return Ok(contract.environments.iter().collect());
+    }
+    settings
+        .environments
+        .iter()
+        .map(|name| {
+            contract.environment(name).ok_or_else(|| {
+                UsageError::input(
+                    "environment",
+                    contract.unknown_environment(name, &settings.contract),
+                )
+            })
+        })
+        .collect()
 }

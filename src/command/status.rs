@@ -12,7 +12,7 @@ use crate::settings::Command;
 use crate::status;
 
 pub async fn run(run: &Run) -> anyhow::Result<End> {
-    let envs = super::validate::environments(&run.settings, &run.contract)?;
+    let envs = super::shards::environments(&run.settings, &run.contract)?;
     let fleet = super::shards::fleet(run);
     let region = super::shards::default_region(run).await;
     let work = async {

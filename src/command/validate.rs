@@ -5,20 +5,14 @@
 use anyhow::Context as _;
 
 use super::github_sync as sync;
-use crate::aws::Read;
-use crate::aws::fleet_clients::Fleet;
-use crate::check::Stage;
-use crate::config::model::{Contract, Environment};
-use crate::error::{Cancelled, UsageError};
-use crate::finding::Finding;
+use crate::error::Cancelled;
 use crate::finding::Status;
 use crate::report::model::{Outcome, Report};
 use crate::run::{End, Run};
 use crate::settings::Command;
-use crate::settings::Settings;
 
 pub async fn run(run: &Run) -> anyhow::Result<End> {
-    let envs = environments(&run.settings, &run.contract)?;
+    let envs = super::shards::environments(&run.settings, &run.contract)?;
     let names: Vec<&str> = envs.iter().map(|e| e.name.as_str()).collect();
     let mut report = Report::new(Command::Validate, names.join(","), run.contract_label());
     let fleet = super::shards::fleet(run);
@@ -28,7 +22,7 @@ pub async fn run(run: &Run) -> anyhow::Result<End> {
         return Ok(end);
     }
     let fork = run.event.is_fork_pr();
-    let work = all_shards(run, &fleet, &envs, fork);
+    let work = super::shards::validate_all(run, &fleet, &envs, fork);
     let findings = tokio::select! {
         r = work => r?,
         sig = run.cancel.cancelled() => return Ok(End::Cancelled(Cancelled(sig))),
@@ -52,60 +46,4 @@ pub async fn run(run: &Run) -> anyhow::Result<End> {
         .report(&report)
         .context("failed to write the report")?;
     Ok(End::Done(report.result))
-}
-
-/// Every environment in one pass per (role, account, region), each with its
-/// own clients: a pull request checks dev, staging and production at once.
-async fn all_shards(
-    run: &Run,
-    fleet: &Fleet<'_>,
-    envs: &[&Environment],
-    fork: bool,
-) -> anyhow::Result<Vec<Finding>> {
-    let region = super::shards::default_region(run).await;
-    let mut shards = Vec::new();
-    for env in envs {
-        let all = super::shards::of(run, fleet, env, Command::Validate, region.as_deref()).await?;
-        shards.extend(all);
-    }
-    let mut findings = Vec::new();
-    for group in super::shards::group(shards) {
-        let contract = super::shards::narrow_group(&run.contract, &group);
-        let clients = super::shards::clients(run, fleet, &group[0]).await?;
-        let envs: Vec<&Environment> = contract.environments.iter().collect();
-        let (found, _) = crate::live_checks::findings(
-            &Read::new(clients),
-            &contract,
-            &envs,
-            &run.job,
-            fork,
-            Stage::Validate,
-            &run.emitter,
-        )
-        .await;
-        findings.extend(found);
-    }
-    Ok(findings)
-}
-
-/// The environments `validate` covers: the `environment` input, or all.
-pub(super) fn environments<'c>(
-    settings: &Settings,
-    contract: &'c Contract,
-) -> Result<Vec<&'c Environment>, UsageError> {
-    if settings.environments.is_empty() {
-        return Ok(contract.environments.iter().collect());
-    }
-    settings
-        .environments
-        .iter()
-        .map(|name| {
-            contract.environment(name).ok_or_else(|| {
-                UsageError::input(
-                    "environment",
-                    contract.unknown_environment(name, &settings.contract),
-                )
-            })
-        })
-        .collect()
 }

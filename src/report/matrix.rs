@@ -4,6 +4,8 @@
 
 use serde::Serialize;
 
+use crate::shard::Shard;
+
 /// One shard as the workflow sees it; `shard` is what the `shard` input takes.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Entry {
@@ -16,6 +18,19 @@ pub struct Entry {
 #[derive(Serialize)]
 struct Matrix<'a> {
     include: &'a [Entry],
+}
+
+/// One entry per shard; plan names every shard's account.
+pub fn entries(shards: &[Shard]) -> Vec<Entry> {
+    shards
+        .iter()
+        .map(|s| Entry {
+            shard: s.id(),
+            environment: s.environment.clone(),
+            account: s.account.clone().unwrap_or_default(),
+            region: s.region.clone(),
+        })
+        .collect()
 }
 
 /// `{"include":[…]}` on one line (an output value must not need a heredoc).
