@@ -52,6 +52,7 @@ pub mod jobenv;
 pub mod live_checks;
 pub mod observe;
 pub mod observe_preflight;
+pub mod progress;
 pub mod promote;
 pub mod report;
 pub mod run;

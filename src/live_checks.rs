@@ -9,7 +9,7 @@ use crate::config::model::{Check, Contract, Environment};
 use crate::finding::Finding;
 use crate::jobenv::JobEnv;
 use crate::observe::{self, Observed};
-use crate::promote::progress::{self, Reads};
+use crate::progress::{self, Reads};
 use crate::report::emit::Emitter;
 
 /// The findings of the environments' checks, and the snapshot they were made on

@@ -11,7 +11,6 @@ pub mod image;
 pub mod outcome;
 pub mod part;
 pub mod plan;
-pub mod progress;
 pub mod provenance;
 pub mod prune;
 pub mod pull_access;

@@ -9,7 +9,7 @@ use super::failure::Failure;
 use super::job::{Job, JobOutcome, Status, cancelled};
 use crate::aws::ErrorKind;
 use crate::aws::types::{Published, UpdateState};
-use crate::promote::progress::Milestone;
+use crate::progress::Milestone;
 use crate::promote::provenance;
 use crate::promote::step_records::Steps;
 use crate::promote::wait::{self, WaitError};

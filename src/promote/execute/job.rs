@@ -11,9 +11,9 @@ use crate::aws::types::{AliasInfo, UpdateState};
 use crate::cancel::Cancel;
 use crate::cancel::Signal;
 use crate::config::model::{Environment, FunctionTarget};
+use crate::progress::Progress;
 use crate::promote::image::Resolved;
 use crate::promote::plan::Planned;
-use crate::promote::progress::Progress;
 use crate::report::model::{CanaryRecord, StepRecord};
 use crate::run::RunInfo;
 
