@@ -4,8 +4,8 @@ service and by operation, so the binary and the AWS CLI are measured the same wa
 
 With `--quotas` it also enforces Lambda's API request quotas, as AWS counts them per account
 and region (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests):
-GetFunction 100 per second, every other control-plane API 15 per second together, invocations
-apart. A request past a quota is answered as Lambda does: HTTP 429 TooManyRequestsException,
+GetFunction 100 per second, GetPolicy 15 per second, every other control-plane API 15 per
+second together, invocations apart. A request past a quota is answered as Lambda does: HTTP 429 TooManyRequestsException,
 `Retry-After` (the SDK's `retryAfterSeconds`) and a JSON body with Type, message and
 Reason CallerRateLimitExceeded. Each pool is a token bucket holding one second's worth, as AWS
 throttles (https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html#throttling-how):
@@ -89,7 +89,9 @@ class Counter:
 class Quotas:
     """Lambda's request quotas: one token bucket per pool, a second's worth of burst."""
 
-    RATES = {"lambda-control-plane": 15.0, "lambda-get-function": 100.0}
+    # GetPolicy has a quota of its own, apart from the other control-plane APIs
+    # (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+    RATES = {"lambda-control-plane": 15.0, "lambda-get-function": 100.0, "lambda-get-policy": 15.0}
 
     def __init__(self):
         self.lock = threading.Lock()
@@ -104,6 +106,8 @@ class Quotas:
             return None
         if operation == "lambda GET /2015-03-31/functions/F":
             return "lambda-get-function"
+        if operation == "lambda GET /2015-03-31/functions/F/policy":
+            return "lambda-get-policy"
         return "lambda-control-plane"
 
     def take(self, operation):

@@ -16,12 +16,18 @@ pub use super::restore::Entry;
 use super::restore::Restored;
 use crate::aws::types::AliasInfo;
 use crate::aws::{AwsError, ErrorKind, Write};
-use crate::cancel::{Abort, Cancel};
+use crate::cancel::{ABORTED, Abort, Cancel};
 
-/// How long the restores may take, all together, from the moment they start: independent
+/// How long the restores may take, all together, once the runner has signalled: independent
 /// of the run's deadline, and inside the runner's window after a cancel (SIGINT, SIGTERM
 /// 7.5 s later, SIGKILL 2.5 s after that), leaving time to write the report.
 pub const RESTORE_BUDGET: Duration = Duration::from_secs(6);
+
+/// How long the restores may take after a failure or a timeout, with no signal: nothing is
+/// about to kill the job, so they wait out a throttled or slow API (a pool lowered to one
+/// request a second restores four aliases and reads them back in about eight seconds).
+/// A signal during them cuts what is left to [`RESTORE_BUDGET`].
+pub const FAILURE_RESTORE_BUDGET: Duration = Duration::from_secs(30);
 
 /// How an alias write ended, as the task saw it.
 pub enum Written {
@@ -36,6 +42,8 @@ pub struct Coordinator {
     entries: Mutex<Vec<Entry>>,
     abort: Abort,
     cancel: Cancel,
+    /// The run's own view: only the runner's signals (a sibling's abort is not one).
+    run_cancel: Cancel,
     /// Set once every task ended, with whether all succeeded: then nothing is restored.
     finished: watch::Sender<Option<bool>>,
 }
@@ -48,6 +56,7 @@ impl Coordinator {
             entries: Mutex::new(Vec::new()),
             abort,
             cancel,
+            run_cancel: run_cancel.clone(),
             finished: watch::channel(None).0,
         }
     }
@@ -153,9 +162,9 @@ impl Coordinator {
         let backs = futures::future::join_all(entries.iter().map(|e| {
             let write = restore_of(e.part);
             async move {
-                match tokio::time::timeout(RESTORE_BUDGET, fence::put_back(write, e)).await {
-                    Ok(back) => back,
-                    Err(_) => fence::timed_out(write, e).await,
+                match self.within_budget(fence::put_back(write, e)).await {
+                    Some(back) => back,
+                    None => fence::timed_out(write, e).await,
                 }
             }
         }))
@@ -176,6 +185,22 @@ impl Coordinator {
             }
         }
         restored
+    }
+
+    /// `restore` within its budget: [`FAILURE_RESTORE_BUDGET`], cut to [`RESTORE_BUDGET`] from
+    /// the runner's signal (before the restores or during them); `None` when it ran out.
+    async fn within_budget<T>(&self, restore: impl Future<Output = T>) -> Option<T> {
+        let signalled = async {
+            // An outer abort (another shard's failure) is not the runner's signal.
+            if self.run_cancel.cancelled().await == ABORTED {
+                std::future::pending::<()>().await;
+            }
+            tokio::time::sleep(RESTORE_BUDGET).await;
+        };
+        tokio::select! {
+            r = tokio::time::timeout(FAILURE_RESTORE_BUDGET, restore) => r.ok(),
+            () = signalled => None,
+        }
     }
 }
 

@@ -46,6 +46,11 @@ impl RequestInfo {
             None if path.starts_with("/2019-09-30/") => {
                 (provisioned_operation(method, target), Protocol::RestJson)
             }
+            // Function URLs: a Lambda control-plane API of its own version
+            // (https://docs.aws.amazon.com/lambda/latest/api/API_GetFunctionUrlConfig.html).
+            None if path.starts_with("/2021-10-31/") => {
+                (url_operation(method, &path), Protocol::RestJson)
+            }
             None => (
                 query_action(body).unwrap_or_else(|| rest_xml_operation(method, &path)),
                 Protocol::Xml,
@@ -103,6 +108,21 @@ pub fn lambda_operation(method: &str, path: &str) -> String {
         ("GET", [_, "policy"]) => "GetPolicy",
         // `/2015-03-31/event-source-mappings/?FunctionName=…` is not under `functions`.
         ("GET", [_, "event-source-mappings"]) => "ListEventSourceMappings",
+        _ => "Lambda",
+    };
+    op.to_owned()
+}
+
+/// Lambda's function URL operations (API version 2021-10-31).
+fn url_operation(method: &str, path: &str) -> String {
+    let rest: Vec<&str> = path
+        .trim_start_matches("/2021-10-31/functions")
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .collect();
+    let op = match (method, rest.as_slice()) {
+        ("GET", [_, "url"]) => "GetFunctionUrlConfig",
+        ("GET", [_, "urls"]) => "ListFunctionUrlConfigs",
         _ => "Lambda",
     };
     op.to_owned()
