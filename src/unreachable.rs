@@ -3,6 +3,7 @@
 //! hides the one fix. They become the run's single `error` line, result `error`, never
 //! `drift` (README, "Exit codes and results").
 
+use crate::aws::{AwsError, ErrorKind};
 use crate::finding::Code;
 use crate::report::model::{Outcome, Report};
 
@@ -16,16 +17,29 @@ pub fn collapse(report: &mut Report) -> bool {
     else {
         return false;
     };
-    let line = one_line(&first.message);
+    let line = line(&first.message);
     report.findings.retain(|f| f.code != Code::AwsUnreachable);
     report.result = Outcome::Error;
     report.error = Some(line);
     true
 }
 
+/// The run's one line for an AWS call that could not be made (`ErrorKind::Network`): the
+/// fix for missing credentials, else what failed; `None` for any other error.
+pub fn of_error(e: &AwsError) -> Option<String> {
+    (e.kind == ErrorKind::Network).then(|| line(&e.message))
+}
+
 /// The line for the first failure: the fix for missing credentials, else what failed.
-fn one_line(message: &str) -> String {
-    if message.contains("no credentials") || message.contains("credential provider") {
+/// The SDK says it several ways: no provider gave any, or the chain's last one (the
+/// instance metadata service, off a cloud machine) failed while loading them.
+fn line(message: &str) -> String {
+    let no_credentials = [
+        "no credentials",
+        "credential provider",
+        "loading credentials",
+    ];
+    if no_credentials.iter().any(|m| message.contains(m)) {
         return "no AWS credentials: add aws-actions/configure-aws-credentials before this step, \
                 or set the contract's `role` and give the job `permissions: id-token: write` \
                 (docs/security.md, \"Creating the roles\"); nothing was checked or changed"

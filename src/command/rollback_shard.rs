@@ -201,6 +201,17 @@ async fn decide<'e>(
             .map(|t| rollback_plan::decide(read, t, to)),
     )
     .await;
+    // Without credentials or a network every read fails the same way: one line naming the
+    // fix, result `error`, not the SDK's chain for each function.
+    let unreachable = decisions.iter().find_map(|d| match d {
+        Err(RollbackError::Aws(e)) => crate::unreachable::of_error(e),
+        _ => None,
+    });
+    if let Some(line) = unreachable {
+        report.result = Outcome::Error;
+        report.error = Some(line);
+        return Err(Outcome::Error);
+    }
     if decisions.iter().any(Result::is_err) {
         let (functions, failed) = rollback_plan::refused(read.region(), env, &decisions);
         return Err(conclude(report, functions, failed, false));

@@ -45,6 +45,36 @@ fn no_credentials_is_one_line_naming_the_fix_and_result_error() {
 }
 
 #[test]
+fn rollback_without_credentials_is_one_line_naming_the_fix() {
+    let recorder = Recorder::start();
+    let r = Run::action()
+        .endpoint(&recorder.endpoint())
+        .contract_text(CONTRACT)
+        .input("command", "rollback")
+        .input("environment", "dev")
+        .env("AWS_ACCESS_KEY_ID", "")
+        .env("AWS_SECRET_ACCESS_KEY", "")
+        .execute();
+    r.assert_code(1);
+    assert_eq!(r.out("result"), "error");
+    let error = r.report()["error"].as_str().unwrap_or_default().to_owned();
+    assert!(
+        error.starts_with("no AWS credentials: add aws-actions/configure-aws-credentials"),
+        "{error}"
+    );
+    for dump in [
+        "dispatch failure",
+        "DispatchFailure",
+        "IMDS",
+        "lambda:GetAlias",
+    ] {
+        assert!(!r.stdout.contains(dump), "{dump}: {}", r.stdout);
+        assert!(!r.summary.contains(dump), "{dump}: {}", r.summary);
+    }
+    recorder.assert_no_requests();
+}
+
+#[test]
 fn a_prerelease_tag_that_selects_nothing_names_the_rule() {
     let recorder = Recorder::start();
     let r = recorder.action(CONTRACT).push_tag("v1.2.0-rc.1").execute();
