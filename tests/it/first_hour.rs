@@ -2,6 +2,9 @@
 //! write it is honoured with a warning, an unknown input is a warning naming the closest one,
 //! the `image` input given to a `from:` environment is a warning, `rollback` needs its
 //! `environment`, and a contract duration without a unit is an error at its position.
+//!
+//! Bare moto (no realism proxy): these runs stop on input, contract and report rules before
+//! any AWS timing matters.
 
 use crate::support::seed::{function, world};
 use crate::support::{Aws, Moto, Recorder, Run, RunResult, dev_contract};

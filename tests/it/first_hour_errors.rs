@@ -1,6 +1,9 @@
 //! Errors that say what to do (issue 25), through the real binary: no AWS credentials is
 //! one line naming the fix, result `error` (never `drift`), not an SDK dump per check; a
 //! pre-release tag that selects nothing names the `prerelease` rule.
+//!
+//! Bare moto or the recorder (no realism proxy): what is tested is the one error line and the
+//! report, made before or without any AWS write.
 
 use crate::support::seed::{function, world};
 use crate::support::{Aws, GitHubStandIn, Moto, Recorder, Run, dev_contract};

@@ -2,6 +2,9 @@
 //! lasts steps × (interval + the wait for late signals), `plan` shows it next to the
 //! `timeout`, and a `timeout` shorter than it is an input error before any AWS call. `plan`
 //! also names the environment's CloudFront invalidation.
+//!
+//! Bare moto (no realism proxy): `plan` only reads, and the figure tested is computed from
+//! the contract.
 
 use crate::support::seed::{function, world};
 use crate::support::{Moto, Recorder, Run, dev_contract};

@@ -2,6 +2,9 @@
 //! unit is an input error before any AWS request, and a pre-release tag (`v1.0.0-rc.1`) never
 //! reaches an environment whose `v*.*.*` glob did not ask for pre-releases, while one with
 //! `prerelease: true` takes it (and its GitHub Deployment is not marked production).
+//!
+//! Bare moto (no realism proxy): what is tested is which environment a ref selects and what
+//! GitHub is told, not how AWS times the writes.
 
 use crate::support::seed::{function, world};
 use crate::support::{GitHubStandIn, Moto, Recorder, Run};

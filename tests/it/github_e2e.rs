@@ -1,6 +1,8 @@
 //! The GitHub side end to end (issue 4): the real binary against moto for AWS and a wiremock
 //! GitHub API for the sticky PR comment and the Deployments, asserting exactly what was sent:
 //! method, path, body and the `Authorization` header; and that the token is never printed.
+//!
+//! Bare moto (no realism proxy): the subject is the GitHub side; AWS only has to answer.
 
 use crate::support::github_e2e::*;
 

@@ -1,5 +1,8 @@
 //! GitHub Deployments end to end: the real binary promotes against moto and records a
 //! Deployment on a wiremock GitHub API, in progress then success or failure.
+//!
+//! Bare moto (no realism proxy): the subject is the Deployment statuses; AWS only has to
+//! answer.
 
 use crate::support::github_e2e::*;
 use crate::support::{Aws, GitHubStandIn, Moto, Proxy, Run};

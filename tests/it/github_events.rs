@@ -2,6 +2,8 @@
 //! the binary with the ref and sha the runner sets for its event, against moto and a GitHub
 //! stand-in that checks every request against GitHub's OpenAPI description. One test per row
 //! of the README's "What `auto` does, by event".
+//!
+//! Bare moto (no realism proxy): the subject is the event table; AWS only has to answer.
 
 use crate::support::github_e2e::{TOKEN, seed};
 use crate::support::github_webhooks::{example, examples, started_by};

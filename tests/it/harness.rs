@@ -1,5 +1,7 @@
 //! Proves the test harness itself: moto on a free port, seeding, the request recorder, the
 //! output-file parser, and that dropping `Moto` stops the server.
+//!
+//! Bare moto by design: the realism proxy is built on this harness, so it is proved first.
 
 use crate::support::{Moto, Recorder, parse_outputs};
 use serde_json::json;

@@ -2,6 +2,8 @@
 //! account's functions, aliases, log groups and distributions and the workflows' secret
 //! names, that `validate` then accepts against the same account; `--out` never
 //! overwrites a file without `--force`.
+//!
+//! Bare moto (no realism proxy): `init` only lists and reads, paced like every call.
 
 use crate::support::{Moto, Run, RunResult, seed};
 use serde_json::json;

@@ -1,5 +1,7 @@
 //! The fault-injecting proxy itself: which requests a rule matches, the seeded share, the
 //! `LastUpdateStatus` hold, error spelling per protocol, and forwarding to moto.
+//!
+//! Bare moto by design: this is the proxy's own test, below the realism model.
 
 use crate::support::{
     Action, Fault, Match, Moto, Protocol, Proxy, RequestInfo, Rule, Rules, lambda_operation,
