@@ -237,7 +237,8 @@ pid1_of() {
     sleep 0.1
     waited=$((waited + 1))
   done
-  echo "container-test: the binary did not start" >&2
+  echo "container-test: the binary did not start (or ended at once); what it printed:" >&2
+  sed 's/^/  | /' "$dir/stdout" "$dir/stderr" >&2
   return 1
 }
 
@@ -271,8 +272,10 @@ canary_sigterm_inside() {
   sed -i 's/image: { from: staging }/image: input/' "$work/canary.yml"
   local before
   before="$(alias_state)"
+  # The 10m steps keep the alias split until the signal; a `timeout` shorter than the canary
+  # (2 × (10m + 2m of late metrics)) is refused before any write, so give it room.
   start_container canary "$work/canary.yml" push refs/tags/v1.0.0 \
-    "INPUT_IMAGE=123456789012.dkr.ecr.$region.amazonaws.com/worker:v2" \
+    "INPUT_IMAGE=123456789012.dkr.ecr.$region.amazonaws.com/worker:v2" INPUT_TIMEOUT=60m \
     "PROD_CLOUDFRONT_DISTRIBUTION_ID=$(distribution app-prod)"
   local pid1 state waited=0
   pid1="$(pid1_of "$container_pid")"
