@@ -11,8 +11,8 @@ use crate::config::model::Environment;
 use crate::github::api::{DeploymentState, GitHub, NewDeployment};
 use crate::report::markdown;
 use crate::report::model::{Outcome, Report};
-use crate::run::Run;
-use crate::settings::Command;
+use crate::run::{Run, RunnerEnv};
+use crate::settings::{Command, Settings};
 
 /// The most any one GitHub operation may add to a run.
 const BUDGET: Duration = Duration::from_secs(30);
@@ -21,13 +21,30 @@ const BUDGET: Duration = Duration::from_secs(30);
 const CANCELLED_BUDGET: Duration = Duration::from_secs(2);
 
 fn client(run: &Run) -> Result<GitHub, String> {
-    let token = run
-        .settings
+    client_for(&run.settings, &run.runner)
+}
+
+/// The job's GitHub client, or why there is none (for a warning).
+pub(super) fn client_for(settings: &Settings, runner: &RunnerEnv) -> Result<GitHub, String> {
+    let token = settings
         .github_token
         .as_ref()
         .ok_or_else(|| "no `github-token`: set it to `${{ github.token }}`".to_string())?;
-    let runner = &run.runner;
     GitHub::new(&runner.api_url, token, &runner.info.repository).map_err(|e| format!("{e:#}"))
+}
+
+/// Creates or updates the sticky comment within [`BUDGET`]: the log line, or the warning.
+pub(super) async fn upsert_comment(
+    gh: &GitHub,
+    pr: u64,
+    marker: &str,
+    body: &str,
+) -> Result<String, String> {
+    match tokio::time::timeout(BUDGET, gh.upsert_comment(pr, marker, body)).await {
+        Ok(Ok(action)) => Ok(format!("PR comment: {action:?}")),
+        Ok(Err(e)) => Err(format!("PR comment not posted: {e}")),
+        Err(_) => Err("PR comment not posted: GitHub did not answer in time".into()),
+    }
 }
 
 /// The marker that makes one comment per pull request and contract.
@@ -51,14 +68,9 @@ pub async fn pr_comment(run: &Run, report: &mut Report) {
     let run_url = run.runner.info.run_url();
     // The comment is a channel the runner does not mask: no secret may reach it.
     let body = markdown::pr_comment(&run.emitter.scrubbed(report), &marker, run_url.as_deref());
-    match tokio::time::timeout(BUDGET, gh.upsert_comment(pr.number, &marker, &body)).await {
-        Ok(Ok(action)) => run.emitter.log(&format!("PR comment: {action:?}")),
-        Ok(Err(e)) => warn(run, report, format!("PR comment not posted: {e}")),
-        Err(_) => warn(
-            run,
-            report,
-            "PR comment not posted: GitHub did not answer in time".into(),
-        ),
+    match upsert_comment(&gh, pr.number, &marker, &body).await {
+        Ok(line) => run.emitter.log(&line),
+        Err(why) => warn(run, report, why),
     }
 }
 
