@@ -137,7 +137,7 @@ fn aws_env_secrets() -> Vec<String> {
     .collect()
 }
 
-async fn dispatch(run: Run) -> anyhow::Result<End> {
+async fn dispatch(mut run: Run) -> anyhow::Result<End> {
     let command = match run.settings.command {
         Command::Auto => {
             let named = !run.settings.environments.is_empty();
@@ -149,9 +149,14 @@ async fn dispatch(run: Run) -> anyhow::Result<End> {
         }
         c => c,
     };
+    run.settings = run.settings.resolved(command);
     match command {
         Command::Validate => command::validate::run(&run).await,
         Command::Plan => command::plan::run(&run, Command::Plan).await,
+        // A dry run of promote is its plan: nothing is written.
+        Command::Promote if run.settings.dry_run => {
+            command::plan::run(&run, Command::Promote).await
+        }
         Command::Promote => command::promote::run(&run).await,
         Command::Rollback => command::rollback::run(&run).await,
         Command::IamPolicy => command::iam_policy::run(&run).await,

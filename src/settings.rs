@@ -71,6 +71,8 @@ pub struct Settings {
     pub environments: Vec<String>,
     pub image: Option<ImageRef>,
     pub to_version: Option<String>,
+    /// Nothing is written: the `dry-run` input, and every `plan` (also one `auto` chose,
+    /// set by [`Settings::resolved`]). The one flag the flow asks.
     pub dry_run: bool,
     /// Bound on the whole run's waiting.
     pub timeout: Duration,
@@ -86,6 +88,21 @@ pub struct Settings {
     pub pull_request_trust: bool,
     /// The `allow-no-rollback` input: promote even when the way back's image is gone.
     pub allow_no_rollback: bool,
+}
+
+impl Settings {
+    /// The settings once `auto` has chosen `command`: a `plan` writes nothing.
+    pub fn resolved(mut self, command: Command) -> Self {
+        if command == Command::Plan {
+            self.dry_run = true;
+        }
+        self
+    }
+
+    /// The command a report names: `plan` for a dry run of `promote` or `rollback`.
+    pub fn shown(&self, command: Command) -> Command {
+        if self.dry_run { Command::Plan } else { command }
+    }
 }
 
 /// The contract path when the `contract` input is not set.

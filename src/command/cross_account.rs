@@ -8,13 +8,14 @@ use crate::aws::types::Lookup;
 use crate::aws::{Clients, Read};
 use crate::config::model::{Environment, ImageSource};
 use crate::promote::image::{self, Resolved};
+use crate::promote::part::Part;
 use crate::promote::pull_access;
 use crate::run::Run;
 use crate::shard::{self, Shard};
 
 /// The image of a `from:` environment, read shard by shard with each
 /// shard's clients; `None` for `image: input` (resolved with the target's).
-pub(super) async fn source_image(
+async fn source_image(
     run: &Run,
     fleet: &Fleet<'_>,
     env: &Environment,
@@ -47,6 +48,25 @@ pub(super) async fn source_image(
     Ok(found)
 }
 
+/// A `from:` image read with the source's clients, and shown pullable by every shard's
+/// functions when it lives in another account's registry; `None` for `image: input`.
+pub(super) async fn source(
+    run: &Run,
+    fleet: &Fleet<'_>,
+    shards: &[Shard],
+    parts: &[Part],
+    env: &Environment,
+    region: Option<&str>,
+) -> anyhow::Result<Option<Resolved>> {
+    let Some(image) = source_image(run, fleet, env, region).await? else {
+        return Ok(None);
+    };
+    for (s, part) in shards.iter().zip(parts) {
+        pull_check(run, fleet, s, &part.read, &image, region).await?;
+    }
+    Ok(Some(image))
+}
+
 /// `ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPO` → (account, region, repo).
 fn registry_of(repository: &str) -> Option<(&str, &str, &str)> {
     let (host, repo) = repository.split_once('/')?;
@@ -58,7 +78,7 @@ fn registry_of(repository: &str) -> Option<(&str, &str, &str)> {
 /// Refuses, before any write, an image in another account's registry whose
 /// repository policy does not let `target`'s functions pull it. `Ok` when the
 /// registry is the target's own, or the policy grants the pull.
-pub(super) async fn pull_check(
+async fn pull_check(
     run: &Run,
     fleet: &Fleet<'_>,
     target: &Shard,

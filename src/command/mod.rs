@@ -8,10 +8,7 @@ pub mod iam_policy;
 pub mod init;
 pub mod plan;
 pub mod promote;
-mod promote_parts;
 pub mod rollback;
-mod rollback_image;
-mod rollback_shard;
 mod shards;
 pub mod status;
 pub mod validate;
@@ -26,6 +23,7 @@ use crate::promote::target::{self, Target};
 use crate::report::model::{Outcome, Report};
 use crate::run::{End, Run};
 use crate::settings::Command;
+use crate::shard::Shard;
 use github_sync::Deployment;
 
 /// The environment a `plan`, `promote` or `rollback` works on; `None` when the
@@ -42,6 +40,18 @@ fn environment(run: &Run, command: Command) -> anyhow::Result<Option<&Environmen
             Ok(None)
         }
     }
+}
+
+/// The report of `command` on `env` (`plan` for a dry run), naming the shards it acts on
+/// when there are several or the `shard` input picked one.
+fn report_for(run: &Run, env: &Environment, shards: &[Shard], command: Command) -> Report {
+    let shown = run.settings.shown(command);
+    let mut report = Report::new(shown, env.name.clone(), run.contract_label());
+    if run.settings.shard.is_some() || shards.len() > 1 {
+        let ids: Vec<String> = shards.iter().map(Shard::id).collect();
+        report.notices.push(format!("shards {}", ids.join(", ")));
+    }
+    report
 }
 
 /// The run's pacer: AWS's quotas lowered by the contract's `limits:`, and

@@ -12,6 +12,7 @@ use crate::check::Stage;
 use crate::config::model::{Contract, Environment};
 use crate::error::UsageError;
 use crate::finding::Finding;
+use crate::promote::part::Part;
 use crate::report::model::{Outcome, Report};
 use crate::run::{End, Run};
 use crate::settings::Command;
@@ -121,6 +122,26 @@ pub(super) async fn of(
         Some(id) => Ok(vec![shard::select(all, id)?]),
         None => Ok(all),
     }
+}
+
+/// Every shard's raw clients (for the write handles, which only execute makes) and its
+/// part: the cancellable read handle and the contract as it sees it.
+pub(super) async fn parts(
+    run: &Run,
+    fleet: &Fleet<'_>,
+    shards: &[Shard],
+) -> anyhow::Result<(Vec<Clients>, Vec<Part>)> {
+    let (mut all, mut parts) = (Vec::new(), Vec::new());
+    for s in shards {
+        let raw = clients(run, fleet, s).await?;
+        parts.push(Part {
+            read: Read::new(raw.clone()).cancellable(&run.cancel),
+            contract: shard::narrow(&run.contract, s),
+            environment: s.environment.clone(),
+        });
+        all.push(raw);
+    }
+    Ok((all, parts))
 }
 
 /// The role a shard's clients act as: none on a terminal without an OIDC

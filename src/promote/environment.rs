@@ -14,9 +14,8 @@ use crate::config::model::{Environment, FunctionTarget, Strategy};
 use crate::error::UsageError;
 use crate::live_checks;
 use crate::observe::Observed;
-use crate::report::model::{Outcome, Promotion, Report, StepStatus};
+use crate::report::model::{Outcome, Promotion, Report, Rollout, StepStatus};
 use crate::run::Run;
-use crate::settings::Command;
 
 /// What execute needs to promote an environment.
 pub struct Ready<'e> {
@@ -95,7 +94,7 @@ pub async fn prepare<'e>(
 async fn validate_all(run: &Run, parts: &[Part], report: &mut Report) -> Option<Vec<Observed>> {
     let fork = run.event.is_fork_pr();
     // `plan` and dry runs only report a missing way back; a promotion stops on it.
-    let stage = if run.settings.command == Command::Plan || run.settings.dry_run {
+    let stage = if run.settings.dry_run {
         Stage::Validate
     } else {
         Stage::Promote {
@@ -178,8 +177,8 @@ fn promotion_of(image: &Resolved, env: &Environment) -> Promotion {
         image_uri: image.uri(),
         image_digest: image.digest.clone(),
         strategy: match &env.strategy {
-            Strategy::AllAtOnce => "all-at-once".into(),
-            Strategy::Canary(c) => format!("canary {:?}", c.steps),
+            Strategy::AllAtOnce => Rollout::AllAtOnce,
+            Strategy::Canary(c) => Rollout::Canary(c.steps.clone()),
         },
         ..Promotion::default()
     }

@@ -1,8 +1,10 @@
 //! Promotion and rollback of one environment, in the order the data flows:
 //! choose it (`target`), observe and plan it with the read handle
-//! (`environment`, `image`, `plan`, `rollback`), execute the plan with the write
+//! (`environment`, `image`, `plan`, `rollback_plan`), execute the plan with the write
 //! handle (`execute/`, the only writer), and fold what happened into the report
-//! (`outcome`, pure). The commands that drive it live in `command/`.
+//! (`outcome`, pure). `promotion` and `rollback` are the two operations, each over one
+//! environment's parts; the commands in `command/` open the shards and keep the
+//! Deployment around them.
 
 pub mod canary;
 pub mod environment;
@@ -11,9 +13,12 @@ pub mod image;
 pub mod outcome;
 pub mod part;
 pub mod plan;
+pub mod promotion;
 pub mod provenance;
 pub mod prune;
 pub mod pull_access;
+pub mod rollback;
+pub mod rollback_image;
 pub mod rollback_plan;
 pub mod step_records;
 pub mod target;

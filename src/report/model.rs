@@ -141,10 +141,35 @@ pub struct Promotion {
     pub image_uri: String,
     /// `sha256:…`
     pub image_digest: String,
-    pub strategy: String,
+    pub strategy: Rollout,
     pub functions: Vec<FunctionRun>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub invalidation_id: Option<String>,
+}
+
+/// How a promotion moved its aliases, as the report names it: `all-at-once`, or `canary`
+/// with its steps (`canary [10, 50]`). A rollback moves them all at once.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum Rollout {
+    #[default]
+    AllAtOnce,
+    /// The canary's steps, in percent of traffic on the new version.
+    Canary(Vec<u8>),
+}
+
+impl std::fmt::Display for Rollout {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Rollout::AllAtOnce => f.write_str("all-at-once"),
+            Rollout::Canary(steps) => write!(f, "canary {steps:?}"),
+        }
+    }
+}
+
+impl Serialize for Rollout {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
 }
 
 /// One function's part in a promotion or rollback.

@@ -4,8 +4,8 @@ use crate::aws::types::VersionStats;
 use crate::config::model::Pos;
 use crate::finding::{Code, Finding, Shown, Status};
 use crate::report::model::{
-    CanaryRecord, CanaryVerdict, FunctionRun, Links, Outcome, Promotion, Report, StepMetrics,
-    StepRecord, StepStatus,
+    CanaryRecord, CanaryVerdict, FunctionRun, Links, Outcome, Promotion, Report, Rollout,
+    StepMetrics, StepRecord, StepStatus,
 };
 use crate::settings::Command;
 use crate::step::Step;
@@ -154,7 +154,7 @@ fn prod_promotion(functions: Vec<FunctionRun>) -> Promotion {
         source: "from staging".into(),
         image_uri: "123456789012.dkr.ecr.us-east-1.amazonaws.com/app@sha256:0f3c9a".into(),
         image_digest: "sha256:0f3c9a".into(),
-        strategy: "canary 10%, 50% every 5m".into(),
+        strategy: Rollout::Canary(vec![10, 50]),
         functions,
         invalidation_id: None,
     }

@@ -96,7 +96,7 @@ fn promotion(p: &Promotion) -> String {
         ("image", p.image_uri.as_str()),
         ("digest", p.image_digest.as_str()),
         ("source", p.source.as_str()),
-        ("strategy", p.strategy.as_str()),
+        ("strategy", &p.strategy.to_string()),
         ("invalidation", p.invalidation_id.as_deref().unwrap_or("")),
     ];
     let rows: Vec<Vec<String>> = fields

@@ -17,7 +17,7 @@ pub(super) fn promotion_parts(p: &Promotion) -> Vec<Part> {
     item("Image", &p.image_uri);
     item("Digest", &p.image_digest);
     item("Source", &p.source);
-    item("Strategy", &p.strategy);
+    item("Strategy", &p.strategy.to_string());
     item(
         "CloudFront invalidation",
         p.invalidation_id.as_deref().unwrap_or(""),

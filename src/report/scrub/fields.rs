@@ -102,11 +102,12 @@ impl Scrubber {
             source,
             image_uri,
             image_digest,
-            strategy,
+            // Typed: a word and the contract's percentages, no text to scrub.
+            strategy: _,
             functions,
             invalidation_id,
         } = p;
-        for s in [source, image_uri, image_digest, strategy] {
+        for s in [source, image_uri, image_digest] {
             self.in_place(s);
         }
         self.opt(invalidation_id);

@@ -1,86 +1,34 @@
-//! `rollback` shard by shard into one report and one Deployment; one shard's rollback
-//! has the same shape as a promotion: observe and decide with the read handle, plan
-//! (pure), execute (which builds the write handles from the clients), fold (pure). Every call ends soon after SIGINT or SIGTERM; putting back an alias
-//! already written does not.
+//! `rollback` of one (account, region) shard, with the same shape as a promotion: observe
+//! and decide with the read handle, plan (pure, `rollback_plan.rs`), execute (which builds
+//! the write handles from the clients), fold (pure). Every call ends soon after SIGINT or
+//! SIGTERM; putting back an alias already written does not. `command/rollback.rs` runs it
+//! shard by shard into one report and one Deployment.
 
-use super::github_sync::{self as sync, Deployment};
-use super::shards::Opened;
-use crate::aws::fleet_clients::Fleet;
 use crate::aws::types::Lookup;
 use crate::aws::{Clients, Read};
 use crate::config::model::{Contract, Environment};
 use crate::promote::execute;
 use crate::promote::rollback_plan::{self, Decision, RollbackError};
-use crate::report::model::{FunctionRun, Outcome, Promotion, Report};
-use crate::run::{End, Run};
-use crate::settings::Command;
+use crate::report::model::{FunctionRun, Outcome, Promotion, Report, Rollout};
+use crate::run::Run;
 use crate::shard::{self, Shard};
 use crate::{check, observe};
 
-/// `rollback` of every shard `opened` holds, each with its own clients; one that
-/// fails does not stop the others (a rollback puts back what it can), and one
-/// report and one Deployment tell about them all.
-pub(super) async fn all(
-    run: &Run,
-    opened: &Opened<'_>,
-    env: &Environment,
-    dry_run: bool,
-) -> anyhow::Result<End> {
-    let (fleet, shards) = (&opened.fleet, &opened.shards[..]);
-    let shown = if dry_run {
-        Command::Plan
-    } else {
-        Command::Rollback
-    };
-    let mut report = Report::new(shown, env.name.clone(), run.contract_label());
-    if run.settings.shard.is_some() || shards.len() > 1 {
-        let ids: Vec<String> = shards.iter().map(Shard::id).collect();
-        report.notices.push(format!("shards {}", ids.join(", ")));
-    }
-    let url = match (&env.url, sync::deploys(run, dry_run)) {
-        (Some(url), true) => Some(url.clone()),
-        (None, true) if env.invalidate.is_some() => {
-            let read = Read::new(super::shards::clients(run, fleet, &shards[0]).await?);
-            sync::environment_url(run, env, &read, dry_run).await
-        }
-        _ => None,
-    };
-    let deployment = Deployment::start(run, env, Command::Rollback, dry_run, url);
-    for (i, s) in shards.iter().enumerate() {
-        let mut part = Report::new(shown, env.name.clone(), run.contract_label());
-        if let Err(e) = one(run, fleet, s, dry_run, &mut part).await {
-            return Err(super::abandon(run, Some(deployment), e).await);
-        }
-        if i == 0 {
-            report.result = part.result;
-            report.rolled_back = part.rolled_back;
-        }
-        crate::report::merge::merge(&mut report, part);
-    }
-    super::finish(run, End::Done(report.result), Some(deployment), report).await
-}
-
-/// The rollback of one shard into its own report (not emitted).
-async fn one(
-    full: &Run,
-    fleet: &Fleet<'_>,
-    shard: &Shard,
-    dry_run: bool,
-    report: &mut Report,
-) -> anyhow::Result<Outcome> {
+/// The rollback of `shard` with its `clients` into its own report (not emitted); with
+/// `dry-run`, only its plan.
+pub async fn shard(run: &Run, shard: &Shard, clients: Clients, report: &mut Report) -> Outcome {
     // The contract as the shard sees it: its functions, its checks.
-    let contract = shard::narrow(&full.contract, shard);
+    let contract = shard::narrow(&run.contract, shard);
     let env = shard::environment(&contract, shard);
-    let raw = super::shards::clients(full, fleet, shard).await?;
     // Every read ends soon after a signal, as every write of execute does.
-    let read = Read::new(raw.clone()).cancellable(&full.cancel);
-    let env = &this_run_only(full, &read, env).await;
+    let read = Read::new(clients.clone()).cancellable(&run.cancel);
+    let env = &this_run_only(run, &read, env).await;
     if env.functions.is_empty() {
-        return Ok(nothing_to_undo(full, shard, report));
+        return nothing_to_undo(run, shard, report);
     }
-    let outcome = environment(full, &contract, raw, &read, env, dry_run, report).await;
+    let outcome = environment(run, &contract, clients, &read, env, report).await;
     super::rollback_image::fill(&read, report).await;
-    Ok(outcome)
+    outcome
 }
 
 /// With the `shard` input inside a workflow run (the rollback-all job), only
@@ -120,7 +68,7 @@ fn nothing_to_undo(run: &Run, shard: &Shard, report: &mut Report) -> Outcome {
     Outcome::NoOp
 }
 
-/// Rolls one shard's `env` back, or only plans it with `dry_run`: `contract` as
+/// Rolls one shard's `env` back, or only plans it with `dry-run`: `contract` as
 /// the shard sees it, `read` the cancellable read handle of `clients` (from which
 /// execute alone builds the write handle).
 async fn environment(
@@ -129,9 +77,9 @@ async fn environment(
     clients: Clients,
     read: &Read,
     env: &Environment,
-    dry_run: bool,
     report: &mut Report,
 ) -> Outcome {
+    let dry_run = run.settings.dry_run;
     let decisions = match decide(run, contract, read, env, report).await {
         Ok(decisions) => decisions,
         Err(outcome) => return outcome,
@@ -228,7 +176,7 @@ fn conclude(
 ) -> Outcome {
     report.promotion = Some(Promotion {
         source: "rollback".into(),
-        strategy: "all-at-once".into(),
+        strategy: Rollout::AllAtOnce,
         functions,
         ..Promotion::default()
     });

@@ -5,7 +5,7 @@
 use crate::aws::Read;
 use crate::report::model::Report;
 
-pub(super) async fn fill(read: &Read, report: &mut Report) {
+pub async fn fill(read: &Read, report: &mut Report) {
     let Some(p) = report.promotion.as_mut() else {
         return;
     };
