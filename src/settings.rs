@@ -71,8 +71,8 @@ pub struct Settings {
     pub environments: Vec<String>,
     pub image: Option<ImageRef>,
     pub to_version: Option<String>,
-    /// Nothing is written: the `dry-run` input, and every `plan` (also one `auto` chose,
-    /// set by [`Settings::resolved`]). The one flag the flow asks.
+    /// Nothing is written: the `dry-run` input, and every `plan` (set by
+    /// [`Settings::resolved`] once the command is known). The one flag the flow asks.
     pub dry_run: bool,
     /// Bound on the whole run's waiting.
     pub timeout: Duration,
@@ -91,7 +91,7 @@ pub struct Settings {
 }
 
 impl Settings {
-    /// The settings once `auto` has chosen `command`: a `plan` writes nothing.
+    /// The settings once the command to run is known: a `plan` writes nothing.
     pub fn resolved(mut self, command: Command) -> Self {
         if command == Command::Plan {
             self.dry_run = true;
