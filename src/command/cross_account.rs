@@ -8,7 +8,7 @@ use crate::aws::types::Lookup;
 use crate::aws::{Clients, Read};
 use crate::config::model::{Environment, ImageSource};
 use crate::promote::image::{self, Resolved};
-use crate::promote::part::Part;
+use crate::promote::open_shard::OpenShard;
 use crate::promote::pull_access;
 use crate::run::Run;
 use crate::shard::{self, Shard};
@@ -54,7 +54,7 @@ pub(super) async fn source(
     run: &Run,
     fleet: &Fleet<'_>,
     shards: &[Shard],
-    parts: &[Part],
+    parts: &[OpenShard],
     env: &Environment,
     region: Option<&str>,
 ) -> anyhow::Result<Option<Resolved>> {

@@ -33,11 +33,11 @@ pub async fn run(run: &Run) -> anyhow::Result<End> {
     for (i, s) in shards.iter().enumerate() {
         let shown = run.settings.shown(Command::Rollback);
         let mut part = Report::new(shown, env.name.clone(), run.contract_label());
-        let clients = match super::shards::clients(run, fleet, s).await {
-            Ok(c) => c,
+        let (clients, open) = match super::shards::opened(run, fleet, s).await {
+            Ok(o) => o,
             Err(e) => return Err(super::abandon(run, Some(deployment), e).await),
         };
-        rollback::shard(run, s, clients, &mut part).await;
+        rollback::shard(run, &open, clients, &mut part).await;
         if i == 0 {
             report.result = part.result;
             report.rolled_back = part.rolled_back;

@@ -12,7 +12,7 @@ use crate::check::Stage;
 use crate::config::model::{Contract, Environment};
 use crate::error::UsageError;
 use crate::finding::Finding;
-use crate::promote::part::Part;
+use crate::promote::open_shard::OpenShard;
 use crate::report::model::{Outcome, Report};
 use crate::run::{End, Run};
 use crate::settings::Command;
@@ -124,24 +124,31 @@ pub(super) async fn of(
     }
 }
 
-/// Every shard's raw clients (for the write handles, which only execute makes) and its
-/// part: the cancellable read handle and the contract as it sees it.
+/// Every shard's raw clients (for the write handles, which only execute makes) and the
+/// shard opened: its cancellable read handle and the contract as it sees it.
 pub(super) async fn parts(
     run: &Run,
     fleet: &Fleet<'_>,
     shards: &[Shard],
-) -> anyhow::Result<(Vec<Clients>, Vec<Part>)> {
+) -> anyhow::Result<(Vec<Clients>, Vec<OpenShard>)> {
     let (mut all, mut parts) = (Vec::new(), Vec::new());
     for s in shards {
-        let raw = clients(run, fleet, s).await?;
-        parts.push(Part {
-            read: Read::new(raw.clone()).cancellable(&run.cancel),
-            contract: shard::narrow(&run.contract, s),
-            environment: s.environment.clone(),
-        });
+        let (raw, part) = opened(run, fleet, s).await?;
+        parts.push(part);
         all.push(raw);
     }
     Ok((all, parts))
+}
+
+/// One shard's raw clients and the shard opened with them.
+pub(super) async fn opened(
+    run: &Run,
+    fleet: &Fleet<'_>,
+    s: &Shard,
+) -> anyhow::Result<(Clients, OpenShard)> {
+    let raw = clients(run, fleet, s).await?;
+    let read = Read::new(raw.clone()).cancellable(&run.cancel);
+    Ok((raw, OpenShard::new(s.clone(), read, &run.contract)))
 }
 
 /// The role a shard's clients act as: none on a terminal without an OIDC

@@ -5,7 +5,7 @@
 //! which execute alone builds the write handles.
 
 use super::image::{self, ImageError, Resolved};
-use super::part::{self, Part};
+use super::open_shard::{self, OpenShard};
 use super::plan::{self, FunctionPlan};
 use crate::aws::Read;
 use crate::aws::types::{AliasInfo, Lookup};
@@ -41,7 +41,7 @@ pub enum Prepared<'e> {
 /// function of every part.
 pub async fn prepare<'e>(
     run: &Run,
-    parts: &'e [Part],
+    parts: &'e [OpenShard],
     resolved: Option<Resolved>,
     report: &mut Report,
 ) -> Result<Prepared<'e>, UsageError> {
@@ -91,7 +91,11 @@ pub async fn prepare<'e>(
 
 /// The checks of every part, each with its own read handle, concurrently;
 /// `None` (the report saying so) when any found drift.
-async fn validate_all(run: &Run, parts: &[Part], report: &mut Report) -> Option<Vec<Observed>> {
+async fn validate_all(
+    run: &Run,
+    parts: &[OpenShard],
+    report: &mut Report,
+) -> Option<Vec<Observed>> {
     let fork = run.event.is_fork_pr();
     // `plan` and dry runs only report a missing way back; a promotion stops on it.
     let stage = if run.settings.dry_run {
@@ -122,7 +126,7 @@ async fn validate_all(run: &Run, parts: &[Part], report: &mut Report) -> Option<
     if report.drift() {
         report.error = Some(format!(
             "the contract checks of `{}` found drift; nothing was changed",
-            parts[0].environment
+            parts[0].shard.environment
         ));
         return None;
     }
@@ -130,7 +134,7 @@ async fn validate_all(run: &Run, parts: &[Part], report: &mut Report) -> Option<
 }
 
 /// `plan` and dry-run: the steps a promotion would take are the result.
-pub fn planned(ready: Box<Ready<'_>>, parts: &[Part], report: &mut Report) -> Outcome {
+pub fn planned(ready: Box<Ready<'_>>, parts: &[OpenShard], report: &mut Report) -> Outcome {
     show(
         &ready.plans,
         ready.promotion,
@@ -146,7 +150,7 @@ pub fn planned(ready: Box<Ready<'_>>, parts: &[Part], report: &mut Report) -> Ou
 fn show(
     plans: &[FunctionPlan<'_>],
     mut promotion: Promotion,
-    parts: &[Part],
+    parts: &[OpenShard],
     status: StepStatus,
     report: &mut Report,
 ) {
@@ -158,8 +162,8 @@ fn show(
 }
 
 /// The region of the part that holds `target`.
-pub fn region_of(parts: &[Part], target: &FunctionTarget) -> String {
-    parts[part::index_of(parts, target)]
+pub fn region_of(parts: &[OpenShard], target: &FunctionTarget) -> String {
+    parts[open_shard::index_of(parts, target)]
         .read
         .region()
         .to_string()

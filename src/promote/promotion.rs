@@ -5,7 +5,7 @@
 
 use super::environment::{self, Prepared};
 use super::image::Resolved;
-use super::part::Part;
+use super::open_shard::OpenShard;
 use super::{execute, outcome};
 use crate::aws::Clients;
 use crate::config::model::FunctionTarget;
@@ -18,7 +18,7 @@ use crate::run::{End, Run};
 pub async fn promote(
     run: &Run,
     clients: Vec<Clients>,
-    parts: &[Part],
+    parts: &[OpenShard],
     resolved: Option<Resolved>,
     report: &mut Report,
 ) -> anyhow::Result<End> {

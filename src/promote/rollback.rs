@@ -8,26 +8,24 @@ use crate::aws::types::Lookup;
 use crate::aws::{Clients, Read};
 use crate::config::model::{Contract, Environment};
 use crate::promote::execute;
+use crate::promote::open_shard::OpenShard;
 use crate::promote::rollback_plan::{self, Decision, RollbackError};
 use crate::report::model::{FunctionRun, Outcome, Promotion, Report, Rollout};
 use crate::run::Run;
-use crate::shard::{self, Shard};
+use crate::shard::Shard;
 use crate::{check, observe};
 
-/// The rollback of `shard` with its `clients` into its own report (not emitted); with
-/// `dry-run`, only its plan.
-pub async fn shard(run: &Run, shard: &Shard, clients: Clients, report: &mut Report) -> Outcome {
-    // The contract as the shard sees it: its functions, its checks.
-    let contract = shard::narrow(&run.contract, shard);
-    let env = shard::environment(&contract, shard);
-    // Every read ends soon after a signal, as every write of execute does.
-    let read = Read::new(clients.clone()).cancellable(&run.cancel);
-    let env = &this_run_only(run, &read, env).await;
+/// The rollback of `open` (its reads end soon after a signal, as every write of execute
+/// does) with its `clients` into its own report (not emitted); with `dry-run`, only its
+/// plan.
+pub async fn shard(run: &Run, open: &OpenShard, clients: Clients, report: &mut Report) -> Outcome {
+    let read = &open.read;
+    let env = &this_run_only(run, read, open.env()).await;
     if env.functions.is_empty() {
-        return nothing_to_undo(run, shard, report);
+        return nothing_to_undo(run, &open.shard, report);
     }
-    let outcome = environment(run, &contract, clients, &read, env, report).await;
-    super::rollback_image::fill(&read, report).await;
+    let outcome = environment(run, &open.contract, clients, read, env, report).await;
+    super::rollback_image::fill(read, report).await;
     outcome
 }
 

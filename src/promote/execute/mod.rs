@@ -40,7 +40,7 @@ use crate::config::model::Environment;
 use crate::observe::Observed;
 use crate::progress::{self, Progress};
 use crate::promote::image::Resolved;
-use crate::promote::part::{self, Part};
+use crate::promote::open_shard::{self, OpenShard};
 use crate::promote::plan::{self, FunctionPlan};
 use crate::report::model::StepRecord;
 use crate::run::Run;
@@ -52,7 +52,7 @@ use crate::step::Step;
 pub struct Input<'a> {
     pub run: &'a Run,
     /// The environment's (account, region) parts: which function lives where.
-    pub parts: &'a [Part],
+    pub parts: &'a [OpenShard],
     pub env: &'a Environment,
     pub run_info: &'a RunInfo,
     pub image: &'a Resolved,
@@ -65,7 +65,7 @@ pub struct Input<'a> {
 pub struct Context<'a> {
     pub run: &'a Run,
     /// The environment's (account, region) parts: which function lives where.
-    pub parts: &'a [Part],
+    pub parts: &'a [OpenShard],
     /// Per part, cancellable: every call ends soon after a signal or a sibling's failure.
     pub write: &'a [Write],
     /// Per part, not cancellable and in the pacer's restore lane: restores must still run
@@ -186,7 +186,7 @@ async fn prune(ctx: &Context<'_>, plans: &[FunctionPlan<'_>], executed: &mut Exe
     for (i, write) in ctx.write.iter().enumerate() {
         let promoted: Vec<&str> = plans
             .iter()
-            .filter(|p| !p.noop && part::index_of(ctx.parts, p.target) == i)
+            .filter(|p| !p.noop && open_shard::index_of(ctx.parts, p.target) == i)
             // A function's `Prune` step waits for the whole environment: here.
             .filter(|p| p.steps.iter().any(|s| s.step == Step::Prune))
             .map(|p| p.target.name.as_str())
@@ -228,7 +228,7 @@ async fn run_jobs(
     let log = |line: &str| ctx.run.emitter.log(line);
     let progress = Progress::new(plans.iter().filter(|p| !p.noop).count());
     let jobs = plans.iter().filter(|p| !p.noop).map(|p| {
-        let i = part::index_of(ctx.parts, p.target);
+        let i = open_shard::index_of(ctx.parts, p.target);
         let job = Job {
             write: &ctx.write[i],
             part: i,
