@@ -45,7 +45,7 @@ pub async fn findings(
         observed: &observed,
         stage,
     };
-    (check::run(&ctx, envs), observed)
+    (check::all(&ctx, envs), observed)
 }
 
 /// The Lambda environment values the `function-env` checks read: secrets

@@ -41,7 +41,7 @@ pub async fn environment(
         observed: &observed,
         stage: Stage::Validate,
     };
-    let findings: Vec<Finding> = check::run(&ctx, &[env])
+    let findings: Vec<Finding> = check::all(&ctx, &[env])
         .into_iter()
         .filter(Finding::fails)
         .collect();

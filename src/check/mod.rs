@@ -39,7 +39,7 @@ pub enum Stage {
 }
 
 /// Runs every check of the given environments, in contract order.
-pub fn run(ctx: &Context<'_>, envs: &[&Environment]) -> Vec<Finding> {
+pub fn all(ctx: &Context<'_>, envs: &[&Environment]) -> Vec<Finding> {
     let mut out = Vec::new();
     account::check(ctx, &mut out);
     for env in envs {

@@ -116,7 +116,7 @@ fn codes(c: &Contract, o: &Observed, job: &JobEnv, fork: bool) -> Vec<(Code, Sta
         stage: Default::default(),
     };
     let envs: Vec<&Environment> = c.environments.iter().collect();
-    run(&ctx, &envs)
+    all(&ctx, &envs)
         .into_iter()
         .map(|f| (f.code, f.status))
         .collect()
@@ -222,7 +222,7 @@ fn secrets_are_never_in_findings() {
         observed: &observed(),
         stage: Default::default(),
     };
-    let json = serde_json::to_string(&run(&ctx, &[&c.environments[0]])).unwrap();
+    let json = serde_json::to_string(&all(&ctx, &[&c.environments[0]])).unwrap();
     for secret in [
         "EWRONGSECRETVALUE",
         "other.host.example",
@@ -339,7 +339,7 @@ fn a_failed_lookup_names_the_iam_action() {
         observed: &o,
         stage: Default::default(),
     };
-    let f = run(&ctx, &[&c.environments[0]]);
+    let f = all(&ctx, &[&c.environments[0]]);
     assert_eq!(f[0].code, Code::AwsAccessDenied);
     assert!(
         f[0].message.contains("lambda:GetFunction"),

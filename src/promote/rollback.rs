@@ -128,7 +128,7 @@ async fn decide<'e>(
         observed: &observed,
         stage: Default::default(),
     };
-    report.findings = check::run(&ctx, &[]);
+    report.findings = check::all(&ctx, &[]);
     if crate::unreachable::collapse(report) {
         return Err(Outcome::Error);
     }

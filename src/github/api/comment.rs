@@ -128,7 +128,7 @@ impl GitHub {
     ) -> Result<CommentAction, GitHubError> {
         let tag = marker_tag(marker)?;
         let body = body_with_marker(&tag, body);
-        retry::run(&self.policy, COMMENTS_PERMISSION, "PR comment", || {
+        retry::with_retries(&self.policy, COMMENTS_PERMISSION, "PR comment", || {
             self.upsert_once(pr, &tag, &body)
         })
         .await

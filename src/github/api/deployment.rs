@@ -109,7 +109,7 @@ impl GitHub {
             transient_environment: false,
         };
         let tried = AtomicBool::new(false);
-        retry::run(
+        retry::with_retries(
             &self.policy,
             DEPLOYMENTS_PERMISSION,
             "deployment",
@@ -162,7 +162,7 @@ impl GitHub {
             description: truncate_description(description),
             environment_url,
         };
-        retry::run(
+        retry::with_retries(
             &self.policy,
             DEPLOYMENTS_PERMISSION,
             "deployment status",

@@ -41,7 +41,7 @@ impl RetryPolicy {
 
 /// Runs `attempt` until it succeeds, fails for good, runs out of attempts, or
 /// the budget is spent. `permission` is named if GitHub refuses.
-pub(crate) async fn run<T, F, Fut>(
+pub(crate) async fn with_retries<T, F, Fut>(
     policy: &RetryPolicy,
     permission: &'static str,
     what: &str,
@@ -133,7 +133,7 @@ mod tests {
     #[tokio::test]
     async fn retries_until_success() {
         let calls = AtomicU32::new(0);
-        let result = run(&quick(), COMMENTS_PERMISSION, "comment", || async {
+        let result = with_retries(&quick(), COMMENTS_PERMISSION, "comment", || async {
             if calls.fetch_add(1, Ordering::SeqCst) == 0 {
                 Err(bad_gateway())
             } else {
@@ -148,11 +148,12 @@ mod tests {
     #[tokio::test]
     async fn stops_after_the_last_attempt() {
         let calls = AtomicU32::new(0);
-        let result: Result<(), _> = run(&quick(), COMMENTS_PERMISSION, "comment", || async {
-            calls.fetch_add(1, Ordering::SeqCst);
-            Err(bad_gateway())
-        })
-        .await;
+        let result: Result<(), _> =
+            with_retries(&quick(), COMMENTS_PERMISSION, "comment", || async {
+                calls.fetch_add(1, Ordering::SeqCst);
+                Err(bad_gateway())
+            })
+            .await;
         assert_eq!(calls.load(Ordering::SeqCst), 3);
         assert_eq!(
             result,
@@ -165,15 +166,16 @@ mod tests {
     #[tokio::test]
     async fn permission_errors_are_not_retried() {
         let calls = AtomicU32::new(0);
-        let result: Result<(), _> = run(&quick(), COMMENTS_PERMISSION, "comment", || async {
-            calls.fetch_add(1, Ordering::SeqCst);
-            Err(Failure::Status {
-                status: 403,
-                message: "Resource not accessible by integration".into(),
-                rate_limited: false,
+        let result: Result<(), _> =
+            with_retries(&quick(), COMMENTS_PERMISSION, "comment", || async {
+                calls.fetch_add(1, Ordering::SeqCst);
+                Err(Failure::Status {
+                    status: 403,
+                    message: "Resource not accessible by integration".into(),
+                    rate_limited: false,
+                })
             })
-        })
-        .await;
+            .await;
         assert_eq!(calls.load(Ordering::SeqCst), 1);
         assert!(matches!(result, Err(GitHubError::Permission { .. })));
     }
@@ -195,11 +197,12 @@ mod tests {
             budget: Duration::from_millis(30),
             ..quick()
         };
-        let result: Result<(), _> = run(&policy, COMMENTS_PERMISSION, "comment", || async {
-            tokio::time::sleep(Duration::from_secs(5)).await;
-            Ok(())
-        })
-        .await;
+        let result: Result<(), _> =
+            with_retries(&policy, COMMENTS_PERMISSION, "comment", || async {
+                tokio::time::sleep(Duration::from_secs(5)).await;
+                Ok(())
+            })
+            .await;
         assert_eq!(
             result,
             Err(GitHubError::Other("comment: gave up after 30ms".into()))

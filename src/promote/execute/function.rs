@@ -108,7 +108,7 @@ async fn run(job: &Job<'_>, steps: &mut Steps, out: &mut JobOutcome) -> Result<(
                     .as_ref()
                     .ok_or_else(|| missing("before publish"))?;
                 cancelled(job)?;
-                super::traffic::run(job, published, steps, out).await?;
+                super::traffic::warm_move_check(job, published, steps, out).await?;
                 job.progress.reached(Milestone::Moved);
                 w.moved = true;
             }

@@ -3,7 +3,7 @@
 
 use super::{Context, Executed};
 
-pub async fn run(ctx: &Context<'_>, executed: &mut Executed) {
+pub async fn after_success(ctx: &Context<'_>, executed: &mut Executed) {
     let Some(inv) = &ctx.env.invalidate else {
         return;
     };

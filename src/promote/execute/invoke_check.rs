@@ -8,7 +8,7 @@ use super::job::Job;
 
 /// Invokes `function:qualifier` with `payload`; `Ok(answer)` or `Err(why)`, where `what`
 /// names the check in messages ("smoke test of version 7").
-pub async fn run(
+pub async fn invoke(
     job: &Job<'_>,
     qualifier: &str,
     payload: &str,

@@ -155,7 +155,7 @@ async fn walk_environment(ctx: &Context<'_>, plans: &[FunctionPlan<'_>]) -> Exec
     for step in plan::after(ctx.env) {
         match step {
             Step::Prune => prune(ctx, plans, &mut executed).await,
-            Step::Invalidate => invalidate::run(ctx, &mut executed).await,
+            Step::Invalidate => invalidate::after_success(ctx, &mut executed).await,
             // `plan::after` lists only the environment's own steps.
             Step::NoOp
             | Step::WaitIdle

@@ -12,7 +12,7 @@ use crate::promote::step_records::Steps;
 use crate::report::model::{StepRecord, StepStatus};
 use crate::step::Step;
 
-pub async fn run(
+pub async fn move_to_new(
     job: &Job<'_>,
     published: &Published,
     steps: &mut Steps,

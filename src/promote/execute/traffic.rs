@@ -11,7 +11,7 @@ use crate::aws::types::Published;
 use crate::promote::step_records::Steps;
 use crate::step::Step;
 
-pub async fn run(
+pub async fn warm_move_check(
     job: &Job<'_>,
     published: &Published,
     steps: &mut Steps,
@@ -21,7 +21,7 @@ pub async fn run(
     // released only once every function succeeded, the new one's removed only once the
     // alias is restored (`execute::environment`).
     out.warmed = provision(job, &published.version, steps).await?;
-    super::move_alias::run(job, published, steps, out).await?;
+    super::move_alias::move_to_new(job, published, steps, out).await?;
     post_traffic(job, published, steps).await
 }
 
@@ -73,7 +73,7 @@ async fn post_traffic(
     steps
         .run(
             Step::PostTraffic,
-            super::invoke_check::run(job, alias, &check.payload, &what),
+            super::invoke_check::invoke(job, alias, &check.payload, &what),
             // Whole: the report cuts it after scrubbing (`scrub::DETAIL_CHARS`).
             |p| format!("alias {alias} answered {p}"),
         )
