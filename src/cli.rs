@@ -61,16 +61,6 @@ pub enum Parsed {
     Init(InitArgs),
 }
 
-impl Parsed {
-    /// The inputs of a contract command; `None` for the action and `init`.
-    pub fn raw(self) -> Option<RawArgs> {
-        match self {
-            Parsed::Command(raw) => Some(*raw),
-            _ => None,
-        }
-    }
-}
-
 #[derive(Debug, Args)]
 struct IamOpts {
     #[command(flatten)]
@@ -153,8 +143,12 @@ mod tests {
     use super::*;
     use clap::error::ErrorKind;
 
+    /// The inputs of a contract command; `None` for the action and `init`.
     fn run(args: &[&str]) -> Result<Option<RawArgs>, clap::Error> {
-        parse_any(args).map(Parsed::raw)
+        parse_any(args).map(|p| match p {
+            Parsed::Command(raw) => Some(*raw),
+            _ => None,
+        })
     }
 
     fn parse_any(args: &[&str]) -> Result<Parsed, clap::Error> {

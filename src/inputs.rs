@@ -40,7 +40,9 @@ pub struct RawArgs {
 
 const PREFIX: &str = "INPUT_";
 
-/// The environment variable the runner sets for input `name` (toolkit rule).
+/// The environment variable the runner sets for input `name` (toolkit rule): the tests'
+/// check that reading follows it.
+#[cfg(test)]
 pub fn env_name(name: &str) -> String {
     format!("{PREFIX}{}", name.replace(' ', "_").to_uppercase())
 }

@@ -30,38 +30,41 @@
 //! `command/` holds one file per command's flow; `app.rs` only dispatches;
 //! `main.rs` maps the end of the run to the exit codes of the README's
 //! "Exit codes and results", printing its last error through the scrubber.
+//!
+//! Modules are `pub(crate)` unless `main.rs` or the integration tests (`tests/it/`) use
+//! them; those few are the public surface, and nothing else is promised.
 
 pub mod app;
-pub mod auto;
+pub(crate) mod auto;
 pub mod aws;
 pub mod cancel;
-pub mod check;
-pub mod cli;
-pub mod code;
-pub mod command;
+pub(crate) mod check;
+pub(crate) mod cli;
+pub(crate) mod code;
+pub(crate) mod command;
 pub mod config;
 pub mod diag;
 pub mod duration;
 pub mod error;
-pub mod fault;
+pub(crate) mod fault;
 pub mod finding;
 pub mod github;
-pub mod glob;
-pub mod init;
-pub mod input_names;
-pub mod inputs;
-pub mod jobenv;
-pub mod live_checks;
-pub mod observe;
-pub mod observe_preflight;
-pub mod progress;
+pub(crate) mod glob;
+pub(crate) mod init;
+pub(crate) mod input_names;
+pub(crate) mod inputs;
+pub(crate) mod jobenv;
+pub(crate) mod live_checks;
+pub(crate) mod observe;
+pub(crate) mod observe_preflight;
+pub(crate) mod progress;
 pub mod promote;
 pub mod report;
-pub mod run;
+pub(crate) mod run;
 pub mod secret;
-pub mod select;
-pub mod settings;
-pub mod shard;
-pub mod status;
-pub mod step;
-pub mod unreachable;
+pub(crate) mod select;
+pub(crate) mod settings;
+pub(crate) mod shard;
+pub(crate) mod status;
+pub(crate) mod step;
+pub(crate) mod unreachable;
