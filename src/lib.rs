@@ -8,7 +8,7 @@
 //! argv ───────cli.rs───────┴─► RawArgs ──settings.rs, config/──► Settings + Contract (+ every contract error, diag.rs)
 //! GITHUB_* ──run.rs (read once, RunInfo)──► RunnerEnv; app.rs assembles the Run and dispatches to command/,
 //!                                  whose shards.rs opens the environment: the clients and an
-//!                                  OpenShard (promote/open_shard.rs: the read handle, aws::Read, and
+//!                                  OpenShard (shard/open.rs: the read handle, aws::Read, and
 //!                                  the narrowed contract) per (account, region) shard (shard/);
 //!                                  the operations: promote/promotion.rs, promote/rollback.rs
 //! observe   Settings ──observe.rs, live_checks.rs (aws::Read)──► Observed (a snapshot of live state)

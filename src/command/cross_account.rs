@@ -8,9 +8,9 @@ use crate::aws::types::Lookup;
 use crate::aws::{Clients, Read};
 use crate::config::model::{Environment, ImageSource};
 use crate::promote::image::{self, Resolved};
-use crate::promote::open_shard::OpenShard;
 use crate::promote::pull_access;
 use crate::run::Run;
+use crate::shard::open::OpenShard;
 use crate::shard::{self, Shard};
 
 /// The image of a `from:` environment, read shard by shard with each

@@ -9,6 +9,7 @@ use crate::report::status as render;
 use crate::report::status::EnvironmentStatus;
 use crate::run::{End, Run};
 use crate::settings::Command;
+use crate::shard::open::OpenShard;
 use crate::status;
 
 pub async fn run(run: &Run) -> anyhow::Result<End> {
@@ -21,12 +22,11 @@ pub async fn run(run: &Run) -> anyhow::Result<End> {
             let shards =
                 super::shards::of(run, &fleet, env, Command::Validate, region.as_deref()).await?;
             for s in &shards {
-                let contract = crate::shard::narrow(&run.contract, s);
-                let Some(part) = contract.environment(&env.name) else {
-                    continue;
-                };
+                // Not cancellable: the signal ends the whole walk below, as one.
                 let read = Read::new(super::shards::clients(run, &fleet, s).await?);
-                all.push(status::environment(&read, &contract, part, &run.job).await);
+                let open = OpenShard::new(s.clone(), read, &run.contract);
+                let here = status::environment(&open.read, &open.contract, open.env(), &run.job);
+                all.push(here.await);
             }
         }
         anyhow::Ok(all)

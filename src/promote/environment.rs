@@ -5,7 +5,6 @@
 //! which execute alone builds the write handles.
 
 use super::image::{self, ImageError, Resolved};
-use super::open_shard::{self, OpenShard};
 use super::plan::{self, FunctionPlan};
 use crate::aws::Read;
 use crate::aws::types::{AliasInfo, Lookup};
@@ -16,6 +15,7 @@ use crate::live_checks;
 use crate::observe::Observed;
 use crate::report::model::{Outcome, Promotion, Report, Rollout, StepStatus};
 use crate::run::Run;
+use crate::shard::open::{self, OpenShard};
 
 /// What execute needs to promote an environment.
 pub struct Ready<'e> {
@@ -163,7 +163,7 @@ fn show(
 
 /// The region of the part that holds `target`.
 pub fn region_of(parts: &[OpenShard], target: &FunctionTarget) -> String {
-    parts[open_shard::index_of(parts, target)]
+    parts[open::index_of(parts, target)]
         .read
         .region()
         .to_string()

@@ -10,7 +10,6 @@ pub mod canary;
 pub mod environment;
 pub mod execute;
 pub mod image;
-pub mod open_shard;
 pub mod outcome;
 pub mod plan;
 pub mod promotion;

@@ -8,8 +8,8 @@ use super::Context;
 use super::Executed;
 use super::job::JobOutcome;
 use super::warm;
-use crate::promote::open_shard;
 use crate::promote::plan::FunctionPlan;
+use crate::shard::open;
 
 /// The plans that ran, with their outcomes (those that were not no-ops, in order).
 fn ran<'p, 'o>(
@@ -27,7 +27,7 @@ pub async fn release_old(
 ) -> Vec<String> {
     let released = ran(plans, outcomes).filter_map(|(p, o)| {
         let warmed = o.warmed.as_ref()?;
-        let write = &ctx.write[open_shard::index_of(ctx.parts, p.target)];
+        let write = &ctx.write[open::index_of(ctx.parts, p.target)];
         Some(async move {
             warm::release_old(write, &p.target.name, warmed)
                 .await
@@ -72,7 +72,7 @@ pub async fn undo_new(
             }));
         }
         // The restore handle: a signal does not cut this short (Lambda bills it hourly).
-        let write = &ctx.restore[open_shard::index_of(ctx.parts, p.target)];
+        let write = &ctx.restore[open::index_of(ctx.parts, p.target)];
         Some(futures::future::Either::Right(async move {
             warm::undo(write, f, &warmed.version).await.err().map(|e| {
                 format!(
