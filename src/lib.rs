@@ -59,6 +59,7 @@ pub(crate) mod observe;
 pub(crate) mod observe_preflight;
 pub(crate) mod progress;
 pub mod promote;
+pub(crate) mod provenance;
 pub mod report;
 pub(crate) mod run;
 pub mod secret;

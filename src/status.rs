@@ -17,7 +17,7 @@ use crate::config::model::{Contract, Environment, FunctionTarget};
 use crate::finding::Finding;
 use crate::jobenv::JobEnv;
 use crate::observe;
-use crate::promote::provenance::previous_version;
+use crate::provenance::previous_version;
 use crate::report::status::{EnvironmentStatus, FunctionStatus};
 use crate::settings::{ImageReference, parse_image};
 

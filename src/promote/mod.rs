@@ -13,7 +13,6 @@ pub mod image;
 pub mod outcome;
 pub mod plan;
 pub mod promotion;
-pub mod provenance;
 pub mod prune;
 pub mod pull_access;
 pub mod rollback;

@@ -13,7 +13,7 @@ use crate::aws::types::AliasInfo;
 pub fn to_delete(versions: &[String], aliases: &[AliasInfo], keep: u32) -> Vec<String> {
     let previous: Vec<String> = aliases
         .iter()
-        .filter_map(|a| super::provenance::previous_version(&a.description))
+        .filter_map(|a| crate::provenance::previous_version(&a.description))
         .collect();
     let in_use: BTreeSet<&str> = aliases
         .iter()

@@ -5,10 +5,10 @@
 //! at all; the writes are `promote/execute/rollback.rs`.
 
 use super::plan::Planned;
-use super::provenance;
 use crate::aws::types::{AliasInfo, Lookup};
 use crate::aws::{AwsError, Read};
 use crate::config::model::{Environment, FunctionTarget};
+use crate::provenance;
 use crate::report::model::{FunctionRun, Links, StepRecord, StepStatus};
 use crate::step::Step;
 

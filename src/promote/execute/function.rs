@@ -10,9 +10,9 @@ use super::job::{Job, JobOutcome, Status, cancelled};
 use crate::aws::ErrorKind;
 use crate::aws::types::{Published, UpdateState};
 use crate::progress::Milestone;
-use crate::promote::provenance;
 use crate::promote::step_records::Steps;
 use crate::promote::wait::{self, WaitError};
+use crate::provenance;
 use crate::step::Step;
 
 pub async fn promote(job: Job<'_>) -> JobOutcome {

@@ -13,7 +13,7 @@ use super::job::{Job, JobOutcome, Status};
 use super::shift::Moved;
 use crate::aws::Read;
 use crate::aws::types::AliasInfo;
-use crate::promote::provenance;
+use crate::provenance;
 
 /// `execute::promote`, with a panic turned into a failed outcome that still
 /// names the alias to restore.

@@ -7,8 +7,8 @@ use super::shift;
 use crate::aws::ErrorKind;
 use crate::aws::types::Published;
 use crate::config::model::{Canary, Strategy};
-use crate::promote::provenance;
 use crate::promote::step_records::Steps;
+use crate::provenance;
 use crate::report::model::{StepRecord, StepStatus};
 use crate::step::Step;
 
