@@ -16,7 +16,7 @@ pub mod fleet_clients;
 pub mod fleet_error;
 mod handles;
 pub mod lambda;
-pub use lambda::status::VersionFacts;
+pub use lambda::version_facts::VersionFacts;
 pub mod logs;
 pub mod metrics;
 mod next_page;

@@ -4,6 +4,6 @@
 pub mod list;
 pub(super) mod logging;
 pub(super) mod read;
-pub(crate) mod status;
+pub(crate) mod version_facts;
 pub(super) mod versions;
 pub mod write;

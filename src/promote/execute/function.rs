@@ -98,7 +98,7 @@ async fn run(job: &Job<'_>, steps: &mut Steps, out: &mut JobOutcome) -> Result<(
                     .ok_or_else(|| missing("before publish"))?;
                 smoke(job, steps, published).await?;
             }
-            // The traffic (`traffic.rs`) is one watch: the warm-up, the canary's windows,
+            // The traffic (`switch.rs`) is one watch: the warm-up, the canary's windows,
             // its last write and the post-traffic check. The first `Canary` or `MoveAlias`
             // runs it all; the steps after it are done.
             Step::Canary | Step::MoveAlias | Step::PostTraffic if w.moved => {}
@@ -108,7 +108,7 @@ async fn run(job: &Job<'_>, steps: &mut Steps, out: &mut JobOutcome) -> Result<(
                     .as_ref()
                     .ok_or_else(|| missing("before publish"))?;
                 cancelled(job)?;
-                super::traffic::warm_move_check(job, published, steps, out).await?;
+                super::switch::warm_move_check(job, published, steps, out).await?;
                 job.progress.reached(Milestone::Moved);
                 w.moved = true;
             }

@@ -25,7 +25,7 @@ pub mod readback;
 pub mod restore;
 pub mod rollback;
 pub mod shift;
-pub mod traffic;
+pub mod switch;
 pub mod warm;
 pub mod warm_after;
 
