@@ -253,4 +253,34 @@ mod tests {
         assert!(mappings_of(&[elsewhere], &format!("{arn}:worker")).is_empty());
         assert_eq!(targets("other"), vec![format!("{arn}:other:worker")]);
     }
+
+    fn denied(action: &'static str, resource: &str) -> AwsError {
+        AwsError {
+            kind: crate::aws::ErrorKind::AccessDenied,
+            action,
+            resource: resource.into(),
+            code: "AccessDeniedException".into(),
+            message: "no".into(),
+        }
+    }
+
+    #[test]
+    fn a_failed_listing_fails_every_functions_triggers_and_its_own_reads_only_its_own() {
+        let listing = denied("lambda:ListEventSourceMappings", "event source mappings");
+        for function in ["worker", "api"] {
+            match triggers(function, &Err(listing.clone()), Ok(Vec::new())) {
+                Lookup::Failed(e) => assert_eq!(e, listing),
+                other => panic!("{function}: {other:?}"),
+            }
+        }
+        let url = denied("lambda:GetFunctionUrlConfig", "api");
+        let listed = Ok(vec![mapping("arn:aws:lambda:us-east-1:1:function:worker")]);
+        assert!(
+            matches!(triggers("api", &listed, Err(url.clone())), Lookup::Failed(e) if e == url)
+        );
+        match triggers("worker", &listed, Ok(Vec::new())) {
+            Lookup::Found(found) => assert_eq!(found.len(), 1),
+            other => panic!("{other:?}"),
+        }
+    }
 }
