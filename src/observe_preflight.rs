@@ -44,13 +44,15 @@ pub struct WayBack {
     pub lifecycle: Lookup<String>,
 }
 
-/// Reads the pre-flight facts of `targets` (`(function, alias) → weighted strategy`).
+/// Reads the pre-flight facts of `targets` (`(function, alias) → weighted strategy`). The
+/// event source mappings are one listing of the read handle's account and region, read
+/// alongside the functions' own reads and shared by all of them.
 pub async fn observe(
     read: &Read,
     targets: &BTreeMap<Key, bool>,
     aliases: &BTreeMap<Key, Lookup<AliasInfo>>,
 ) -> Preflight {
-    let all = stream::iter(targets.iter().map(|(key, weighted)| async move {
+    let per_function = stream::iter(targets.iter().map(|(key, weighted)| async move {
         let alias = match aliases.get(key) {
             Some(Lookup::Found(a)) => Some(a),
             _ => None,
@@ -68,14 +70,15 @@ pub async fn observe(
             }
         };
         let version = alias.map(|a| a.version.as_str());
-        let (t, p, w) = futures::join!(triggers(read, &key.0, version), provisioned, way_back);
+        let (t, p, w) = futures::join!(own_triggers(read, &key.0, version), provisioned, way_back);
         (key.clone(), t, p, w)
     }))
     .buffer_unordered(CONCURRENCY)
-    .collect::<Vec<_>>()
-    .await;
+    .collect::<Vec<_>>();
+    let (mappings, all) = futures::join!(read.event_source_mappings(), per_function);
     let mut out = Preflight::default();
     for (key, t, p, w) in all {
+        let t = triggers(&key.0, &mappings, t);
         out.triggers.insert(key.clone(), t);
         if let Some(p) = p {
             out.alias_provisioned.insert(key.clone(), p);
@@ -87,31 +90,70 @@ pub async fn observe(
     out
 }
 
-/// Everything that invokes `function` as Lambda records it: its mappings, its URL on
-/// `$LATEST`, and the service permissions on it and on the version the alias serves.
-pub async fn triggers(read: &Read, function: &str, version: Option<&str>) -> Lookup<Vec<Trigger>> {
+/// Everything that invokes `function` as Lambda records it: its mappings (picked from the
+/// account's), then `own` — its URL on `$LATEST` and the service permissions on it and on the
+/// version the alias serves. Either read failing fails the lookup, the listing's error first.
+fn triggers(
+    function: &str,
+    mappings: &Result<Vec<Trigger>, AwsError>,
+    own: Result<Vec<Trigger>, AwsError>,
+) -> Lookup<Vec<Trigger>> {
+    let collect = || -> Result<Vec<Trigger>, AwsError> {
+        let mut all = mappings_of(mappings.as_ref().map_err(Clone::clone)?, function);
+        all.extend(own?);
+        let mut seen = BTreeSet::new();
+        all.retain(|t| seen.insert(format!("{t:?}")));
+        Ok(all)
+    };
+    Lookup::from_result(collect())
+}
+
+/// The triggers read for `function` alone: its URL on `$LATEST` and the service permissions
+/// on it and on `version`, the one the alias serves.
+async fn own_triggers(
+    read: &Read,
+    function: &str,
+    version: Option<&str>,
+) -> Result<Vec<Trigger>, AwsError> {
     let on_version = async {
         match version {
             Some(v) => read.invoke_permissions(function, Some(v)).await,
             None => Ok(Vec::new()),
         }
     };
-    let (m, u, p, pv) = futures::join!(
-        read.event_source_mappings(function),
+    let (u, p, pv) = futures::join!(
         read.latest_url(function),
         read.invoke_permissions(function, None),
         on_version
     );
-    let collect = || -> Result<Vec<Trigger>, AwsError> {
-        let mut all = m?;
-        all.extend(u?);
-        all.extend(p?);
-        all.extend(pv?);
-        let mut seen = BTreeSet::new();
-        all.retain(|t| seen.insert(format!("{t:?}")));
-        Ok(all)
+    let mut all: Vec<Trigger> = u?.into_iter().collect();
+    all.extend(p?);
+    all.extend(pv?);
+    Ok(all)
+}
+
+/// The mappings that invoke `function` (a name, or an unqualified function ARN, as the
+/// contract writes it) on itself or on any of its versions and aliases. A mapping's
+/// `FunctionArn` is `arn:PARTITION:lambda:REGION:ACCOUNT:function:NAME`, qualified with
+/// `:VERSION` or `:ALIAS` or not; its name must equal the function's exactly (`worker` is
+/// not `worker-2`), and so must the rest of the ARN when the contract gives one.
+fn mappings_of(mappings: &[Trigger], function: &str) -> Vec<Trigger> {
+    mappings
+        .iter()
+        .filter(|m| targets_function(m.target(), function))
+        .cloned()
+        .collect()
+}
+
+fn targets_function(target: &str, function: &str) -> bool {
+    let Some((arn_prefix, rest)) = target.split_once(":function:") else {
+        return false;
     };
-    Lookup::from_result(collect())
+    let name = rest.split(':').next().unwrap_or_default();
+    match function.split_once(":function:") {
+        Some((prefix, own)) => prefix == arn_prefix && own == name,
+        None => function == name,
+    }
 }
 
 async fn provisioned(read: &Read, key: &Key) -> Lookup<Provisioned> {
@@ -163,4 +205,82 @@ pub async fn way_back(read: &Read, function: &str, version: &str) -> WayBack {
     };
     back.lifecycle = Lookup::from_result(lifecycle);
     back
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mapping(target: &str) -> Trigger {
+        Trigger::Mapping {
+            source: "arn:aws:sqs:us-east-1:1:q".into(),
+            uuid: target.into(),
+            target: target.into(),
+        }
+    }
+
+    #[test]
+    fn a_function_gets_the_mappings_on_itself_its_versions_and_aliases_only() {
+        let arn = "arn:aws:lambda:us-east-1:123456789012:function";
+        let all: Vec<Trigger> = [
+            format!("{arn}:worker"),
+            format!("{arn}:worker:7"),
+            format!("{arn}:worker:live"),
+            format!("{arn}:worker-2"),
+            format!("{arn}:worker-2:live"),
+            format!("{arn}:other:worker"),
+            String::new(),
+        ]
+        .iter()
+        .map(|t| mapping(t))
+        .collect();
+        let targets = |function: &str| -> Vec<String> {
+            mappings_of(&all, function)
+                .iter()
+                .map(|m| m.target().to_string())
+                .collect()
+        };
+        let ours = vec![
+            format!("{arn}:worker"),
+            format!("{arn}:worker:7"),
+            format!("{arn}:worker:live"),
+        ];
+        assert_eq!(targets("worker"), ours);
+        assert_eq!(targets(&format!("{arn}:worker")), ours);
+        assert_eq!(targets("work"), Vec::<String>::new());
+        // A contract ARN names its account too.
+        let elsewhere = mapping("arn:aws:lambda:us-east-1:210987654321:function:worker");
+        assert!(mappings_of(&[elsewhere], &format!("{arn}:worker")).is_empty());
+        assert_eq!(targets("other"), vec![format!("{arn}:other:worker")]);
+    }
+
+    fn denied(action: &'static str, resource: &str) -> AwsError {
+        AwsError {
+            kind: crate::aws::ErrorKind::AccessDenied,
+            action,
+            resource: resource.into(),
+            code: "AccessDeniedException".into(),
+            message: "no".into(),
+        }
+    }
+
+    #[test]
+    fn a_failed_listing_fails_every_functions_triggers_and_its_own_reads_only_its_own() {
+        let listing = denied("lambda:ListEventSourceMappings", "event source mappings");
+        for function in ["worker", "api"] {
+            match triggers(function, &Err(listing.clone()), Ok(Vec::new())) {
+                Lookup::Failed(e) => assert_eq!(e, listing),
+                other => panic!("{function}: {other:?}"),
+            }
+        }
+        let url = denied("lambda:GetFunctionUrlConfig", "api");
+        let listed = Ok(vec![mapping("arn:aws:lambda:us-east-1:1:function:worker")]);
+        assert!(
+            matches!(triggers("api", &listed, Err(url.clone())), Lookup::Failed(e) if e == url)
+        );
+        match triggers("worker", &listed, Ok(Vec::new())) {
+            Lookup::Found(found) => assert_eq!(found.len(), 1),
+            other => panic!("{other:?}"),
+        }
+    }
 }

@@ -42,9 +42,17 @@ impl Trigger {
     }
 }
 
+/// The most mappings a `ListEventSourceMappings` request may ask for (valid range 1 to
+/// 10,000; Lambda still answers at most 100 a page, so a page per 100 mappings) —
+/// <https://docs.aws.amazon.com/lambda/latest/api/API_ListEventSourceMappings.html>
+/// ("MaxItems").
+const MAPPINGS_PER_PAGE: i32 = 10_000;
+
 impl Read {
-    /// `ListEventSourceMappings` of `function` (every page).
-    pub async fn event_source_mappings(&self, function: &str) -> Result<Vec<Trigger>, AwsError> {
+    /// `ListEventSourceMappings` of the whole account and region (no `FunctionName`), every
+    /// page. One listing serves every function of a pre-flight (`observe_preflight.rs` picks
+    /// each one's): asking per function spent a request of the shared control-plane quota on each.
+    pub async fn event_source_mappings(&self) -> Result<Vec<Trigger>, AwsError> {
         let mut out = Vec::new();
         let mut marker: Option<String> = None;
         loop {
@@ -52,13 +60,17 @@ impl Read {
                 .c()
                 .lambda
                 .list_event_source_mappings()
-                .function_name(function)
+                .max_items(MAPPINGS_PER_PAGE)
                 .set_marker(marker.clone());
+            // Each page paced and retried on its own: a throttled page does not restart
+            // a listing that may be long.
             let page = self
                 .c()
-                .call(ops::LIST_EVENT_SOURCE_MAPPINGS, function, || {
-                    req.clone().send()
-                })
+                .call(
+                    ops::LIST_EVENT_SOURCE_MAPPINGS,
+                    "event source mappings",
+                    || req.clone().send(),
+                )
                 .await?;
             for m in page.event_source_mappings() {
                 out.push(Trigger::Mapping {

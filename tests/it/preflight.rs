@@ -4,7 +4,7 @@
 //! canary. Each control puts the trigger on the alias, where nothing is reported.
 
 use crate::support::boto::{boto, permission, sqs_mapping};
-use crate::support::{Realism, RunResult, Stage, canary};
+use crate::support::{Realism, RunResult, Stage, canary, stage_contract as contract};
 use serde_json::Value;
 
 /// `(status, message)` of every finding with `code`.
@@ -92,7 +92,10 @@ fn a_canary_promotion_stops_before_any_write_when_traffic_bypasses_the_alias() {
 #[test]
 fn control_triggers_on_the_alias_are_not_reported() {
     let stage = Stage::start(2304);
-    sqs_mapping(&stage.moto, "orders", "worker:live");
+    let uuid = sqs_mapping(&stage.moto, "orders", "worker:live");
+    stage
+        .proxy
+        .with_model(|m| m.mapping_on_alias(&uuid, "live"));
     permission(
         &stage.moto,
         "worker",
@@ -118,6 +121,38 @@ fn control_triggers_on_the_alias_are_not_reported() {
         assert!(
             stage.proxy.count(op) >= 1,
             "{op}: {:?}",
+            stage.proxy.counts()
+        );
+    }
+}
+
+/// The account's mappings are listed once, without a function name: each function gets the
+/// ones on itself, its versions and its aliases, and no other function's, even one whose name
+/// starts with its own — whether the contract names it or gives its ARN.
+#[test]
+fn the_accounts_mappings_are_listed_once_and_each_function_gets_its_own() {
+    let stage = Stage::start_functions(2310, &["worker", "worker-2"], true);
+    sqs_mapping(&stage.moto, "pinned", "worker:1");
+    sqs_mapping(&stage.moto, "neighbour", "worker-2");
+    let arn = "arn:aws:lambda:us-east-1:123456789012:function:worker";
+    let by_arn = contract(&canary("[10]", "1m")).replace("name: worker", &format!("name: {arn}"));
+    for (n, text) in [contract(&canary("[10]", "1m")), by_arn].iter().enumerate() {
+        let before = stage.proxy.count("ListEventSourceMappings");
+        let r = stage.validate("").contract_text(text).execute();
+        r.assert_code(1);
+        let found = found(&r, "traffic-bypasses-alias");
+        assert_eq!(found.len(), 1, "run {n}: {found:#?}");
+        let (status, message) = &found[0];
+        assert_eq!(status, "error");
+        assert!(
+            message.contains("arn:aws:sqs:us-east-1:123456789012:pinned")
+                && message.contains("(version 1)"),
+            "run {n}: {message}"
+        );
+        assert_eq!(
+            stage.proxy.count("ListEventSourceMappings") - before,
+            1,
+            "run {n}: {:?}",
             stage.proxy.counts()
         );
     }

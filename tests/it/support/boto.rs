@@ -29,16 +29,19 @@ pub fn boto(moto: &Moto, body: &str) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-/// An SQS queue `name` whose messages invoke `target` (`FUNCTION` or `FUNCTION:QUALIFIER`).
-pub fn sqs_mapping(moto: &Moto, name: &str, target: &str) {
-    boto(
+/// An SQS queue `name` whose messages invoke `target` (`FUNCTION` or `FUNCTION:QUALIFIER`);
+/// the mapping's UUID. moto lists a mapping made on an alias as one on the alias's version
+/// (`Realism::mapping_on_alias` puts the alias back).
+pub fn sqs_mapping(moto: &Moto, name: &str, target: &str) -> String {
+    let printed = boto(
         moto,
         &format!(
             "q = sqs.create_queue(QueueName={name:?})['QueueUrl']\n\
              arn = sqs.get_queue_attributes(QueueUrl=q, AttributeNames=['QueueArn'])['Attributes']['QueueArn']\n\
-             lam.create_event_source_mapping(FunctionName={target:?}, EventSourceArn=arn)"
+             print(lam.create_event_source_mapping(FunctionName={target:?}, EventSourceArn=arn)['UUID'])"
         ),
     );
+    printed.trim().to_owned()
 }
 
 /// A service's permission to invoke `function` (with `qualifier`, or the function itself).

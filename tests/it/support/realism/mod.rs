@@ -16,6 +16,8 @@
 //! - provisioned concurrency (`IN_PROGRESS`, then `READY`, listed per function; weights
 //!   refused on an alias that has its own) and SnapStart versions (`Pending`, then
 //!   `Active`), which moto lacks (`warm.rs`);
+//! - event source mappings made on an alias keep the alias's ARN, where moto records the
+//!   version it pointed to (`mappings.rs`);
 //! - percentile statistics of `GetMetricData`, which moto does not compute (`metrics.rs`;
 //!   applied by the proxy with or without the model, as moto answers them with a 500).
 //!
@@ -26,6 +28,7 @@
 mod lambda;
 mod logs;
 mod lost;
+mod mappings;
 mod metrics;
 mod versions;
 mod warm;
@@ -84,6 +87,8 @@ pub struct Realism {
     aliases: BTreeMap<(String, String), u64>,
     lost: Vec<lost::LostRule>,
     warm: warm::Warm,
+    /// Event source mappings made on an alias: UUID → alias.
+    mappings_on_alias: BTreeMap<String, String>,
 }
 
 impl Default for Realism {
@@ -105,6 +110,7 @@ impl Realism {
                 allocation: Duration::from_millis(1500),
                 ..Default::default()
             },
+            mappings_on_alias: BTreeMap::new(),
         }
     }
 
@@ -177,6 +183,13 @@ impl Realism {
     /// SnapStart is on for `function`: a new version stays `Pending` for `takes`.
     pub fn snapstart(&mut self, function: &str, takes: Duration) {
         self.warm.snapstart.insert(function.to_owned(), takes);
+    }
+
+    /// The event source mapping `uuid` was made on `alias` (moto lists it on the alias's
+    /// version: `mappings.rs`).
+    pub fn mapping_on_alias(&mut self, uuid: &str, alias: &str) {
+        self.mappings_on_alias
+            .insert(uuid.to_owned(), alias.to_owned());
     }
 
     /// The function logs to `group` in `format` (`LoggingConfig`).
@@ -276,6 +289,7 @@ impl Realism {
             "UpdateAlias",
             "CreateAlias",
             "ListAliases",
+            "ListEventSourceMappings",
         ];
         if !REWRITTEN.contains(&info.op.as_str()) {
             return lost::take(&mut self.lost, &info.op);
@@ -283,6 +297,8 @@ impl Realism {
         let mut v: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
         if info.op == "FilterLogEvents" {
             logs::hide_late_events(&mut v, self.ingestion_delay);
+        } else if info.op == "ListEventSourceMappings" {
+            mappings::keep_aliases(&mut v, &self.mappings_on_alias);
         } else if let Some(t) = Target::of(info, target) {
             self.rewrite_lambda(info, &t, &mut v, now);
         }
