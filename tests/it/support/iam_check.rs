@@ -38,6 +38,25 @@ pub fn app_id() -> String {
     format!("lpit{}", NEXT.fetch_add(1, Ordering::SeqCst))
 }
 
+/// Calls a test leaves unchecked: `action` on a resource containing `resource`, with why.
+#[derive(Clone, Debug)]
+pub struct Exempt {
+    pub action: String,
+    pub resource: String,
+    pub reason: String,
+}
+
+impl Exempt {
+    /// Whether the refusal line `refused` (`ACTION on RESOURCE by …`) is of this call.
+    fn covers(&self, refused: &str) -> bool {
+        refused
+            .strip_prefix(&self.action)
+            .and_then(|rest| rest.strip_prefix(" on "))
+            .and_then(|rest| rest.split(" by ").next())
+            .is_some_and(|resource| resource.contains(&self.resource))
+    }
+}
+
 /// What a run will be checked against once it ends.
 pub struct Pending {
     app: String,
@@ -45,29 +64,25 @@ pub struct Pending {
     contract: String,
     region: String,
     test: String,
+    unchecked: Vec<Exempt>,
 }
 
-/// The check of a run, or `None` when its endpoint is no proxy of this process, it has no
-/// contract, or the test opted out with `unchecked` (a stated reason).
+/// The check of a run, or `None` when its endpoint is no proxy of this process or it has
+/// no contract.
 pub fn pending(
     app: &str,
     endpoint: &str,
     contract: Option<&str>,
     region: &str,
-    unchecked: Option<&str>,
+    unchecked: &[Exempt],
 ) -> Option<Pending> {
-    let tags = super::proxy_tags::at(endpoint)?;
-    let test = std::thread::current().name().unwrap_or("?").to_owned();
-    if let Some(why) = unchecked {
-        println!("iam-check: {test}: run {app} unchecked: {why}");
-        return None;
-    }
     Some(Pending {
-        app: app.to_owned(),
-        tags,
+        tags: super::proxy_tags::at(endpoint)?,
         contract: contract?.to_owned(),
+        app: app.to_owned(),
         region: region.to_owned(),
-        test,
+        test: std::thread::current().name().unwrap_or("?").to_owned(),
+        unchecked: unchecked.to_vec(),
     })
 }
 
@@ -88,7 +103,17 @@ impl Pending {
             );
             return;
         };
-        let refused = refused_by(&self.tags, &self.app, &out);
+        let mut refused = refused_by(&self.tags, &self.app, &out);
+        refused.retain(|r| match self.unchecked.iter().find(|e| e.covers(r)) {
+            Some(e) => {
+                println!(
+                    "iam-check: {}: run {} unchecked: {r}: {}",
+                    self.test, self.app, e.reason
+                );
+                false
+            }
+            None => true,
+        });
         let tail: Vec<&str> = stderr.lines().rev().take(15).collect();
         assert!(
             refused.is_empty(),

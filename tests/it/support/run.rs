@@ -3,7 +3,7 @@
 //! or as a terminal command with argv.
 
 use super::github_stand_in::REPOSITORY;
-use super::iam_check::{self, Pending};
+use super::iam_check::{self, Exempt, Pending};
 use super::run_result::{RunResult, parse_outputs};
 use serde_json::{Value, json};
 use std::io::Read;
@@ -30,8 +30,8 @@ pub struct Run {
     git_ref: String,
     contract: Option<(String, String)>,
     timeout: Duration,
-    /// Why this run's AWS calls are not checked against iam-policy (`iam_check.rs`).
-    unchecked: Option<String>,
+    /// Calls of this run not checked against iam-policy, each with why (`iam_check.rs`).
+    unchecked: Vec<Exempt>,
 }
 
 impl Run {
@@ -48,7 +48,7 @@ impl Run {
             git_ref: "refs/pull/7/merge".to_owned(),
             contract: None,
             timeout: Duration::from_secs(120),
-            unchecked: None,
+            unchecked: Vec::new(),
         }
     }
 
@@ -144,20 +144,26 @@ impl Run {
         self
     }
 
-    /// Leaves this run's AWS calls unchecked against `iam-policy` for its contract, for
-    /// the stated reason: only for calls no deployment makes (`iam_check.rs`).
-    pub fn unchecked_calls(mut self, reason: &str) -> Run {
-        assert!(!reason.trim().is_empty(), "an unchecked run needs a reason");
-        self.unchecked = Some(reason.to_owned());
+    /// Leaves this run's calls of `action` on a resource containing `resource` unchecked
+    /// against `iam-policy` for its contract, for the stated reason: only for calls the
+    /// policy is meant not to grant (`iam_check.rs`); every other call is still checked.
+    pub fn unchecked_call(mut self, action: &str, resource: &str, reason: &str) -> Run {
+        assert!(
+            !reason.trim().is_empty(),
+            "an unchecked call needs a reason"
+        );
+        self.unchecked.push(Exempt {
+            action: action.to_owned(),
+            resource: resource.to_owned(),
+            reason: reason.to_owned(),
+        });
         self
     }
 
     /// The last value this run gives `key`, `INPUT_*` or other.
     fn var(&self, key: &str) -> Option<&str> {
-        let all = self.inputs.iter().chain(&self.env);
-        all.filter(|(k, _)| k == key)
-            .last()
-            .map(|(_, v)| v.as_str())
+        let mut all = self.inputs.iter().chain(&self.env);
+        all.rfind(|(k, _)| k == key).map(|(_, v)| v.as_str())
     }
 
     /// The check of this run's AWS calls, when they go through a proxy; the contract is
@@ -174,7 +180,7 @@ impl Run {
             .filter(|(relative, _)| named.is_none_or(|n| n.trim_start_matches("./") == relative));
         let region = self.var("AWS_REGION").unwrap_or("us-east-1");
         let text = contract.map(|(_, text)| text.as_str());
-        iam_check::pending(app, endpoint, text, region, self.unchecked.as_deref())
+        iam_check::pending(app, endpoint, text, region, &self.unchecked)
     }
 
     /// Runs to completion.
