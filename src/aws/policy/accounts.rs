@@ -13,7 +13,7 @@ use crate::aws::assume::READER_SESSION_PREFIX;
 use crate::aws::operations::{self, Needed};
 use crate::aws::policy::trust::{Trusted, trust_policy};
 use crate::aws::policy::{ACCOUNT_PLACEHOLDER, EVERY_COMMAND, policy_for, repositories};
-use crate::config::model::{Contract, Environment, ImageSource};
+use crate::config::model::{Contract, Environment};
 use crate::shard::{self, Shard};
 
 /// `{"roles": {ROLE: {"account", "environments", "regions", "policy",
@@ -88,9 +88,10 @@ fn regions(shards: &[Shard]) -> Vec<&str> {
 }
 
 /// One role: only its environments' jobs may assume it, and it may act only
-/// on their resources. The environments whose `from:` names one of them read
-/// the source's image with this role, so they are trusted too, in their own
-/// statement; pull-request jobs only when asked.
+/// on their resources. The environments whose `from:` chain passes through one
+/// of them read with this role (the source's image, the repository policy where
+/// the chain started), so they are trusted too, in their own statement, as
+/// readers only; pull-request jobs only when asked.
 fn role_entry(
     contract: &Contract,
     account: &str,
@@ -99,11 +100,14 @@ fn role_entry(
     pull_requests: bool,
 ) -> Value {
     let envs = environments(shards);
+    // Every environment whose `from:` chain passes through one of them: its image is
+    // read from the nearest, and its pull check reads the repository policy where the
+    // chain started (`command/cross_account.rs`).
     let readers: Vec<String> = contract
         .environments
         .iter()
         .filter(|t| !envs.contains(&t.name))
-        .filter(|t| matches!(&t.image, ImageSource::From(s) if envs.contains(s)))
+        .filter(|t| contract.sources(t).iter().any(|s| envs.contains(&s.name)))
         .map(|t| t.name.clone())
         .collect();
     let regions = regions(shards);
@@ -192,15 +196,9 @@ fn account_entry(contract: &Contract, account: &str, shards: &[Shard], repositor
 fn image_accounts(contract: &Contract, envs: &[Environment], account: &str) -> BTreeSet<String> {
     envs.iter()
         .filter_map(|e| {
-            let mut root = e;
-            // A chain is at most as long as the contract (the parser refuses cycles).
-            for _ in 0..contract.environments.len() {
-                match &root.image {
-                    ImageSource::From(s) => root = contract.environment(s)?,
-                    ImageSource::Input => break,
-                }
-            }
-            contract.account_of(&root.name)
+            let sources = contract.sources(e);
+            let root = sources.last().map_or(&e.name, |r| &r.name);
+            contract.account_of(root)
         })
         .filter(|a| a != account)
         .collect()
@@ -341,6 +339,62 @@ environments:
         assert!(
             pr.contains("arn:aws:ecr:us-east-1:111111111111:repository/*"),
             "{pr}"
+        );
+    }
+
+    /// dev → staging → production: production's pull check reads the repository policy
+    /// in dev's registry with dev's role, so dev's role trusts production's jobs too, as
+    /// a reader only.
+    #[test]
+    fn every_environment_down_a_from_chain_may_read_with_its_sources_roles() {
+        let text = "\
+version: 1
+region: us-east-1
+environments:
+  dev:
+    role: arn:aws:iam::111111111111:role/deploy
+    image: input
+    functions: [{ name: w-dev }]
+  staging:
+    role: arn:aws:iam::222222222222:role/deploy
+    image: { from: dev }
+    functions: [{ name: w-staging }]
+  production:
+    role: arn:aws:iam::333333333333:role/deploy
+    image: { from: staging }
+    functions: [{ name: w-prod }]
+";
+        let c = parse("c.yml", text).unwrap();
+        let v = per_role(&c, "us-east-1", "o/r", false);
+        let readers = |account: &str| {
+            let trust = &v["roles"][format!("arn:aws:iam::{account}:role/deploy")]["trust-policy"];
+            let st = trust["Statement"]
+                .as_array()
+                .and_then(|s| s.iter().find(|s| s["Sid"] == "FromEnvironments"))
+                .cloned()
+                .unwrap_or_default();
+            assert_eq!(
+                st["Condition"]["StringLike"]["sts:RoleSessionName"],
+                "read@*"
+            );
+            st["Condition"]["StringEquals"]["token.actions.githubusercontent.com:sub"].clone()
+        };
+        assert_eq!(
+            readers("111111111111"),
+            json!([
+                "repo:o/r:environment:staging",
+                "repo:o/r:environment:production"
+            ])
+        );
+        assert_eq!(
+            readers("222222222222"),
+            json!(["repo:o/r:environment:production"])
+        );
+        let prod = &v["roles"]["arn:aws:iam::333333333333:role/deploy"]["trust-policy"];
+        assert_eq!(
+            prod["Statement"].as_array().map(Vec::len),
+            Some(1),
+            "{prod}"
         );
     }
 }
