@@ -11,7 +11,10 @@
 //!
 //! Whose rights apply: the credentials that signed each call. A call signed with a key
 //! from `AssumeRoleWithWebIdentity` is checked against the `policy` iam-policy gives that
-//! role (with its `Deny` for reader sessions, `read@…`), in the role's account; the
+//! role (with its `Deny` for reader sessions, `read@…`), in the role's account, or on a
+//! pull request against that account's read-only `validate-policy`, the rights of the
+//! role a pull-request job takes instead (docs/security.md, "Pull requests and the deploy
+//! roles"); the
 //! assumption itself against the list of roles iam-policy describes (its trust policy
 //! decides the rest, which moto does not evaluate). A call signed with the job's own
 //! credentials is checked against the single policy of a contract without roles or
@@ -65,6 +68,8 @@ pub struct Pending {
     region: String,
     test: String,
     unchecked: Vec<Exempt>,
+    /// The run is a pull request's job.
+    pull_request: bool,
 }
 
 /// The check of a run, or `None` when its endpoint is no proxy of this process or it has
@@ -75,6 +80,7 @@ pub fn pending(
     contract: Option<&str>,
     region: &str,
     unchecked: &[Exempt],
+    pull_request: bool,
 ) -> Option<Pending> {
     Some(Pending {
         tags: super::proxy_tags::at(endpoint)?,
@@ -83,6 +89,7 @@ pub fn pending(
         region: region.to_owned(),
         test: std::thread::current().name().unwrap_or("?").to_owned(),
         unchecked: unchecked.to_vec(),
+        pull_request,
     })
 }
 
@@ -103,7 +110,7 @@ impl Pending {
             );
             return;
         };
-        let mut refused = refused_by(&self.tags, &self.app, &out);
+        let mut refused = refused_by(&self.tags, &self.app, &out, self.pull_request);
         refused.retain(|r| match self.unchecked.iter().find(|e| e.covers(r)) {
             Some(e) => {
                 println!(
@@ -137,7 +144,7 @@ impl Pending {
 pub fn refused(endpoint: &str, app: &str, contract: &str) -> Option<Vec<String>> {
     let tags = super::proxy_tags::at(endpoint).expect("a proxy at the endpoint");
     let out = policy(contract, "us-east-1")?;
-    Some(refused_by(&tags, app, &out))
+    Some(refused_by(&tags, app, &out, false))
 }
 
 /// The requests of run `app` so far through the proxy at `endpoint`.
@@ -146,17 +153,17 @@ pub fn requests(endpoint: &str, app: &str) -> usize {
     tags.of(app).len()
 }
 
-fn refused_by(tags: &Tags, app: &str, out: &Value) -> Vec<String> {
+fn refused_by(tags: &Tags, app: &str, out: &Value, pull_request: bool) -> Vec<String> {
     let refused: BTreeSet<String> = tags
         .of(app)
         .iter()
-        .flat_map(|a| refusals(tags, out, a))
+        .flat_map(|a| refusals(tags, out, a, pull_request))
         .collect();
     refused.into_iter().collect()
 }
 
 /// Why iam-policy's rights refuse `asked`, one line per refused call; empty when allowed.
-fn refusals(tags: &Tags, out: &Value, asked: &Asked) -> Vec<String> {
+fn refusals(tags: &Tags, out: &Value, asked: &Asked, pull_request: bool) -> Vec<String> {
     let req = &asked.request;
     if req.service.is_empty() && req.op == "AssumeRoleWithWebIdentity" {
         let role = form_value(&asked.body, "RoleArn").unwrap_or_default();
@@ -170,12 +177,23 @@ fn refusals(tags: &Tags, out: &Value, asked: &Asked) -> Vec<String> {
     let session = tags.session(&req.access_key);
     let (policies, account, userid, signer): (Vec<&Value>, String, Option<String>, String) =
         match &session {
-            Some(s) => (
-                vec![&out["roles"][&s.role]["policy"]],
-                s.role.split(':').nth(4).unwrap_or_default().to_owned(),
-                Some(format!("AROAROLEID:{}", s.name)),
-                format!("role {} (session {})", s.role, s.name),
-            ),
+            Some(s) => {
+                let account = s.role.split(':').nth(4).unwrap_or_default().to_owned();
+                let (policy, rights) = match pull_request {
+                    true => (
+                        &out["accounts"][&account]["validate-policy"],
+                        "validate-policy",
+                    ),
+                    false => (&out["roles"][&s.role]["policy"], "policy"),
+                };
+                let signer = format!("role {} (session {}, its {rights})", s.role, s.name);
+                (
+                    vec![policy],
+                    account,
+                    Some(format!("AROAROLEID:{}", s.name)),
+                    signer,
+                )
+            }
             None => (
                 own_rights(out),
                 MOTO_ACCOUNT.to_owned(),

@@ -180,7 +180,8 @@ impl Run {
             .filter(|(relative, _)| named.is_none_or(|n| n.trim_start_matches("./") == relative));
         let region = self.var("AWS_REGION").unwrap_or("us-east-1");
         let text = contract.map(|(_, text)| text.as_str());
-        iam_check::pending(app, endpoint, text, region, &self.unchecked)
+        let pull_request = self.action && self.event_name == "pull_request";
+        iam_check::pending(app, endpoint, text, region, &self.unchecked, pull_request)
     }
 
     /// Runs to completion.
