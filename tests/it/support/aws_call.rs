@@ -285,4 +285,32 @@ mod tests {
         );
         assert_eq!(of(&sts), ("sts:GetCallerIdentity".into(), None));
     }
+
+    #[test]
+    fn describe_alarms_is_one_call_per_alarm_named() {
+        let at = Place {
+            region: "r",
+            account: "1",
+        };
+        let two = seen(
+            "monitoring",
+            "POST",
+            "/",
+            None,
+            "Action=DescribeAlarms&AlarmNames.member.1=a&AlarmNames.member.2=b",
+        );
+        let resources: Vec<Option<String>> = seen_calls(&two, &at)
+            .into_iter()
+            .map(|c| c.resource)
+            .collect();
+        assert_eq!(
+            resources,
+            vec![
+                Some("arn:aws:cloudwatch:r:1:alarm:a".to_owned()),
+                Some("arn:aws:cloudwatch:r:1:alarm:b".to_owned())
+            ]
+        );
+        let none = seen("monitoring", "POST", "/", None, "Action=DescribeAlarms");
+        assert_eq!(seen_calls(&none, &at)[0].resource, None);
+    }
 }

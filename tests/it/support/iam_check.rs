@@ -14,11 +14,10 @@
 //! role (with its `Deny` for reader sessions, `read@…`), in the role's account, or on a
 //! pull request against that account's read-only `validate-policy`, the rights of the
 //! role a pull-request job takes instead (docs/security.md, "Pull requests and the deploy
-//! roles"); the
-//! assumption itself against the list of roles iam-policy describes (its trust policy
-//! decides the rest, which moto does not evaluate). A call signed with the job's own
-//! credentials is checked against the single policy of a contract without roles or
-//! placement, else against any account's `policy` (the environments that name no role)
+//! roles"). The assumption itself is checked against the roles iam-policy describes (its
+//! trust policy decides the rest, which moto does not evaluate). A call signed with the
+//! job's own credentials is checked against the single policy of a contract without roles
+//! or placement, else against any account's `policy` (the environments that name no role)
 //! or `validate-policy` (pull-request jobs), in moto's default account: those are the only
 //! rights iam-policy gives credentials that are not a role's.
 
