@@ -96,7 +96,7 @@ async fn pull_check(
     if registry == account {
         return Ok(());
     }
-    let reader = Read::new(reader(run, fleet, registry, region, default_region).await?);
+    let reader = Read::new(reader(run, fleet, target, registry, region, default_region).await?);
     let policy = match reader.repository_policy(registry, repo).await {
         Lookup::Found(p) => Some(p),
         Lookup::Missing => None,
@@ -122,19 +122,33 @@ async fn pull_check(
     )
 }
 
-/// Clients of an environment acting in the registry's account and region,
-/// which may read its repository policy; else the SDK's own credentials.
+/// Clients of an environment acting in the registry's account and region, which may read
+/// its repository policy, else the SDK's own credentials. An environment on the target's
+/// `from:` chain comes first, and its role is opened in a reader's session unless the
+/// target assumes that role itself: the only session the trust `iam-policy` writes lets
+/// the target's jobs open (docs/accounts.md, "Cross-account promotion").
 async fn reader(
     run: &Run,
     fleet: &Fleet<'_>,
+    target: &Shard,
     registry: &str,
     region: &str,
     default_region: Option<&str>,
 ) -> anyhow::Result<Clients> {
-    for env in &run.contract.environments {
-        for s in shard::shards(&run.contract, env, default_region.unwrap_or("")) {
+    let contract = &run.contract;
+    let target_env = contract.environment(&target.environment);
+    let chain = target_env.map(|t| contract.sources(t)).unwrap_or_default();
+    let others = contract
+        .environments
+        .iter()
+        .filter(|e| !chain.iter().any(|c| c.name == e.name));
+    for env in chain.iter().copied().chain(others) {
+        for s in shard::shards(contract, env, default_region.unwrap_or("")) {
             if s.account.as_deref() == Some(registry) && s.region == region {
-                return super::shards::clients(run, fleet, &s).await;
+                return match target_env {
+                    Some(t) => super::shards::reader_clients(run, fleet, &s, t).await,
+                    None => super::shards::clients(run, fleet, &s).await,
+                };
             }
         }
     }

@@ -28,7 +28,7 @@ pub async fn run(run: &Run) -> anyhow::Result<End> {
         sig = run.cancel.cancelled() => return Ok(End::Cancelled(Cancelled(sig))),
     };
     report.findings = findings;
-    report.result = if crate::unreachable::collapse(&mut report) {
+    report.result = if crate::unreachable::collapse(&mut report, &|t| run.emitter.scrub(t)) {
         Outcome::Error
     } else if report.drift() {
         Outcome::Drift

@@ -155,6 +155,24 @@ impl Contract {
         self.environments.iter().find(|e| e.name == name)
     }
 
+    /// The environments `env`'s image comes through, nearest first: its `from:` source,
+    /// that one's, … up to the one whose image is an input (a loop, which the parser
+    /// refuses, ends the list).
+    pub fn sources(&self, env: &Environment) -> Vec<&Environment> {
+        let mut out: Vec<&Environment> = Vec::new();
+        let mut at = env;
+        while let ImageSource::From(name) = &at.image {
+            match self.environment(name) {
+                Some(next) if out.len() < self.environments.len() => {
+                    out.push(next);
+                    at = next;
+                }
+                _ => break,
+            }
+        }
+        out
+    }
+
     /// The names of the environments, for messages: `dev, staging, production`.
     pub fn environment_names(&self) -> String {
         let names: Vec<&str> = self.environments.iter().map(|e| e.name.as_str()).collect();

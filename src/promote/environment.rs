@@ -46,7 +46,7 @@ pub async fn prepare<'e>(
     report: &mut Report,
 ) -> Result<Prepared<'e>, UsageError> {
     let Some(observed) = validate_all(run, parts, report).await else {
-        if crate::unreachable::collapse(report) {
+        if crate::unreachable::collapse(report, &|t| run.emitter.scrub(t)) {
             return Ok(done(report, Outcome::Error));
         }
         return Ok(done(report, Outcome::Drift));

@@ -129,7 +129,7 @@ async fn decide<'e>(
         stage: Default::default(),
     };
     report.findings = check::all(&ctx, &[]);
-    if crate::unreachable::collapse(report) {
+    if crate::unreachable::collapse(report, &|t| run.emitter.scrub(t)) {
         return Err(Outcome::Error);
     }
     if report.drift() {
@@ -150,7 +150,7 @@ async fn decide<'e>(
     // Without credentials or a network every read fails the same way: one line naming the
     // fix, result `error`, not the SDK's chain for each function.
     let unreachable = decisions.iter().find_map(|d| match d {
-        Err(RollbackError::Aws(e)) => crate::unreachable::of_error(e),
+        Err(RollbackError::Aws(e)) => crate::unreachable::of_error(e, &|t| run.emitter.scrub(t)),
         _ => None,
     });
     if let Some(line) = unreachable {

@@ -112,6 +112,20 @@ fn promotes_dev_to_staging_to_production_across_accounts() {
             .all(|(_, name)| name.starts_with("gh@")),
         "{sessions:?}"
     );
+    // The repository policy in dev's registry, where the image stays, is read with dev's
+    // role in a reader's session too: the only one dev's trust lets production's jobs open.
+    let dev: Vec<&String> = sessions
+        .iter()
+        .filter(|(r, _)| *r == role(DEV))
+        .map(|(_, name)| name)
+        .collect();
+    assert!(
+        !dev.is_empty()
+            && dev
+                .iter()
+                .all(|n| n.starts_with("read@") && n.ends_with(".production")),
+        "{sessions:?}"
+    );
     // The same digest again: no write, in either region.
     let before = w.proxy.count("UpdateFunctionCode");
     let r = promote(w.action().push_tag("v1.0.1"));

@@ -154,7 +154,13 @@ fn json_errors_in_the_functions_own_group_roll_back() {
     stage
         .proxy
         .with_model(|m| m.log_to(FUNCTION, "/custom/worker", LogFormat::Json));
-    let running = stage.promote("v2", &canary("[50]", "4s")).spawn();
+    // The group named in a `log-group` check, as the README asks of a function that logs
+    // elsewhere through `LoggingConfig`: iam-policy grants the canary's reads there only so.
+    let extra = format!(
+        "{}    checks:\n      - log-group: /custom/worker\n",
+        canary("[50]", "4s")
+    );
+    let running = stage.promote("v2", &extra).spawn();
     stage.wait_canary_started();
     let stream = lambda_stream("2", now_ms(), "json");
     stage.aws.put_events(

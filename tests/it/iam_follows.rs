@@ -5,10 +5,16 @@
 //! action the policy grants must have been made by some run, or be in [`RARE`] with the reason.
 //! With a role per environment, each run's calls (signed with the role it assumed) must be
 //! allowed by that role's own policy, and one write of each by no other role's.
+//!
+//! The first half holds for every run of the suite: `support/iam_check.rs` checks each run
+//! through a proxy against iam-policy for its own contract (tested last here). The second
+//! half ("granted but never made") stays here, for this contract: over the whole suite it
+//! would depend on which tests ran and in what order.
 
-use crate::support::aws_call::{Call, Place, call};
+use crate::support::aws_call::{Call, Place, seen_calls};
+use crate::support::iam_check;
 use crate::support::iam_match::{allowed, glob, granted_actions};
-use crate::support::{OidcStandIn, Run, Stage};
+use crate::support::{Aws, FUNCTION, OidcStandIn, Run, Stage, stage_contract};
 use aws_sdk_cloudwatch::types::StateValue;
 use std::collections::BTreeSet;
 
@@ -137,7 +143,12 @@ fn calls() -> BTreeSet<Call> {
         region: "us-east-1",
         account: ACCOUNT,
     };
-    stage.proxy.log().iter().map(|s| call(s, &at)).collect()
+    stage
+        .proxy
+        .log()
+        .iter()
+        .flat_map(|s| seen_calls(s, &at))
+        .collect()
 }
 
 #[test]
@@ -221,7 +232,12 @@ fn each_role_allows_the_calls_its_environment_makes() {
             .env("ACTIONS_ID_TOKEN_REQUEST_TOKEN", &oidc.bearer)
             .execute();
         assert_eq!(r.code, Some(0), "{command} {env}: {}", r.stderr);
-        let made: BTreeSet<Call> = stage.proxy.log().iter().map(|s| call(s, &at)).collect();
+        let made: BTreeSet<Call> = stage
+            .proxy
+            .log()
+            .iter()
+            .flat_map(|s| seen_calls(s, &at))
+            .collect();
         let assumed = "sts:AssumeRoleWithWebIdentity";
         assert!(made.iter().any(|c| c.action == assumed), "{made:#?}");
         // Allowed by the role's trust policy, before its rights apply.
@@ -235,4 +251,36 @@ fn each_role_allows_the_calls_its_environment_makes() {
         );
         assert_allows(&roles["roles"][role(env)]["policy"], &calls);
     }
+}
+
+/// The suite-wide check itself: a run's requests are told from the test's own through the
+/// same proxy, pass its own contract's policy, and are refused by the policy of a
+/// contract for another function.
+#[test]
+fn the_suite_wide_check_keeps_a_runs_calls_apart_and_refuses_what_is_not_granted() {
+    let stage = Stage::start(2203);
+    let running = stage.promote("v2", "").spawn();
+    let app = running.app().to_owned();
+    running.wait().assert_code(0);
+    let endpoint = stage.proxy.endpoint();
+    let made = iam_check::requests(&endpoint, &app);
+    assert!(made > 0, "no request tagged {app}");
+    let reads = stage.proxy.count("GetAlias");
+    Aws::new(&endpoint).alias(FUNCTION, "live");
+    assert_eq!(
+        stage.proxy.count("GetAlias"),
+        reads + 1,
+        "not through the proxy"
+    );
+    assert_eq!(iam_check::requests(&endpoint, &app), made);
+    let own = stage_contract("");
+    assert_eq!(iam_check::refused(&endpoint, &app, &own), Some(Vec::new()));
+    let other = own.replace("name: worker", "name: other");
+    let refused = iam_check::refused(&endpoint, &app, &other).expect("a valid contract");
+    let alias =
+        format!("lambda:UpdateAlias on arn:aws:lambda:us-east-1:{ACCOUNT}:function:worker:live");
+    assert!(
+        refused.iter().any(|r| r.starts_with(&alias)),
+        "{refused:#?}"
+    );
 }

@@ -86,7 +86,12 @@ fn an_access_denied_naming_a_secret_function_leaks_nowhere() {
     ));
     let gh = github();
     let checks = "    checks:\n      - function: { name-env: SECRET_FN }\n";
-    let run = stage.validate(checks).own_pull_request();
+    let run = stage.validate(checks).own_pull_request().unchecked_call(
+        "lambda:GetFunction",
+        SECRET_FN,
+        "a `name-env` naming a function outside the contract's gets no grant from iam-policy \
+         (docs/choices.md): the AccessDenied the proxy answers is the policy's own",
+    );
     let r = with_github(run, &gh).execute();
     r.assert_code(1);
     assert_eq!(r.output("result"), Some("drift"));

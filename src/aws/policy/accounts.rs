@@ -5,15 +5,15 @@
 //! pull-request jobs assume (docs/security.md, "Creating the roles", "Security").
 //! Pure: no AWS call, no I/O.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Value, json};
 
 use crate::aws::assume::READER_SESSION_PREFIX;
 use crate::aws::operations::{self, Needed};
 use crate::aws::policy::trust::{Trusted, trust_policy};
-use crate::aws::policy::{ACCOUNT_PLACEHOLDER, EVERY_COMMAND, policy_for};
-use crate::config::model::{Contract, ImageSource};
+use crate::aws::policy::{ACCOUNT_PLACEHOLDER, EVERY_COMMAND, policy_for, repositories};
+use crate::config::model::{Contract, Environment};
 use crate::shard::{self, Shard};
 
 /// `{"roles": {ROLE: {"account", "environments", "regions", "policy",
@@ -88,9 +88,10 @@ fn regions(shards: &[Shard]) -> Vec<&str> {
 }
 
 /// One role: only its environments' jobs may assume it, and it may act only
-/// on their resources. The environments whose `from:` names one of them read
-/// the source's image with this role, so they are trusted too, in their own
-/// statement; pull-request jobs only when asked.
+/// on their resources. The environments whose `from:` chain passes through one
+/// of them read with this role (the source's image, the repository policy where
+/// the chain started), so they are trusted too, in their own statement, as
+/// readers only; pull-request jobs only when asked.
 fn role_entry(
     contract: &Contract,
     account: &str,
@@ -99,11 +100,14 @@ fn role_entry(
     pull_requests: bool,
 ) -> Value {
     let envs = environments(shards);
+    // Every environment whose `from:` chain passes through one of them: its image is
+    // read from the nearest, and its pull check reads the repository policy where the
+    // chain started (`command/cross_account.rs`).
     let readers: Vec<String> = contract
         .environments
         .iter()
         .filter(|t| !envs.contains(&t.name))
-        .filter(|t| matches!(&t.image, ImageSource::From(s) if envs.contains(s)))
+        .filter(|t| contract.sources(t).iter().any(|s| envs.contains(&s.name)))
         .map(|t| t.name.clone())
         .collect();
     let regions = regions(shards);
@@ -183,6 +187,23 @@ fn account_entry(contract: &Contract, account: &str, shards: &[Shard], repositor
     entry
 }
 
+/// The accounts other than `account` whose registries hold the images of `envs`: a
+/// `from:` environment deploys the digest its source serves, so the image stays in the
+/// registry the first environment of the chain took it from, taken to be that
+/// environment's own account's as for every `image` input. The pre-flight reads the image
+/// a rollback returns to there (`ecr:DescribeImages`, `ecr:GetLifecyclePolicy`) with the
+/// environment's own credentials (docs/accounts.md, "Cross-account promotion").
+fn image_accounts(contract: &Contract, envs: &[Environment], account: &str) -> BTreeSet<String> {
+    envs.iter()
+        .filter_map(|e| {
+            let sources = contract.sources(e);
+            let root = sources.last().map_or(&e.name, |r| &r.name);
+            contract.account_of(root)
+        })
+        .filter(|a| a != account)
+        .collect()
+}
+
 /// The permissions of `needed` for the account's shards, in every region
 /// they use (statement ids made unique per region).
 fn statements(
@@ -201,7 +222,14 @@ fn statements(
             .map(|s| shard::environment(&shard::narrow(contract, s), s).clone())
             .collect();
         let p = policy_for(&c, Some(account), region, needed);
+        let sources = image_accounts(contract, &c.environments, account);
         for mut st in p["Statement"].as_array().cloned().unwrap_or_default() {
+            let repos = st["Sid"]
+                .as_str()
+                .is_some_and(|s| s.starts_with("Repositories"));
+            if repos && let Some(list) = st["Resource"].as_array_mut() {
+                list.extend(sources.iter().map(|a| json!(repositories(region, a))));
+            }
             if regions.len() > 1 {
                 let sid = st["Sid"].as_str().unwrap_or_default().to_string();
                 let suffix: String = region.chars().filter(char::is_ascii_alphanumeric).collect();
@@ -274,5 +302,99 @@ environments:
         let pr = &v["accounts"]["333333333333"]["validate-trust-policy"]["Statement"];
         assert_eq!(pr[0]["Sid"], "PullRequestJobs");
         assert_eq!(pr.as_array().map(Vec::len), Some(1));
+    }
+
+    /// Production deploys the digest dev serves, whose image stays in dev's registry:
+    /// production's role may read it there (the way back's pre-flight reads), in each of
+    /// its regions; dev's role gets nothing of production's.
+    #[test]
+    fn a_from_environment_may_read_the_registry_its_image_stays_in() {
+        let text = "\
+version: 1
+environments:
+  dev:
+    role: arn:aws:iam::111111111111:role/deploy
+    image: input
+    functions: [{ name: w-dev }]
+  production:
+    role: arn:aws:iam::333333333333:role/deploy
+    image: { from: dev }
+    functions:
+      - name: w-prod
+      - name: w-prod-eu
+        region: eu-west-1
+";
+        let c = parse("c.yml", text).unwrap();
+        let v = per_role(&c, "us-east-1", "octo-org/worker", false);
+        let prod = v["roles"]["arn:aws:iam::333333333333:role/deploy"]["policy"].to_string();
+        for region in ["us-east-1", "eu-west-1"] {
+            for account in ["111111111111", "333333333333"] {
+                let arn = format!("arn:aws:ecr:{region}:{account}:repository/*");
+                assert!(prod.contains(&arn), "{arn}: {prod}");
+            }
+        }
+        let dev = v["roles"]["arn:aws:iam::111111111111:role/deploy"]["policy"].to_string();
+        assert!(!dev.contains("333333333333"), "{dev}");
+        let pr = v["accounts"]["333333333333"]["validate-policy"].to_string();
+        assert!(
+            pr.contains("arn:aws:ecr:us-east-1:111111111111:repository/*"),
+            "{pr}"
+        );
+    }
+
+    /// dev → staging → production: production's pull check reads the repository policy
+    /// in dev's registry with dev's role, so dev's role trusts production's jobs too, as
+    /// a reader only.
+    #[test]
+    fn every_environment_down_a_from_chain_may_read_with_its_sources_roles() {
+        let text = "\
+version: 1
+region: us-east-1
+environments:
+  dev:
+    role: arn:aws:iam::111111111111:role/deploy
+    image: input
+    functions: [{ name: w-dev }]
+  staging:
+    role: arn:aws:iam::222222222222:role/deploy
+    image: { from: dev }
+    functions: [{ name: w-staging }]
+  production:
+    role: arn:aws:iam::333333333333:role/deploy
+    image: { from: staging }
+    functions: [{ name: w-prod }]
+";
+        let c = parse("c.yml", text).unwrap();
+        let v = per_role(&c, "us-east-1", "o/r", false);
+        let readers = |account: &str| {
+            let trust = &v["roles"][format!("arn:aws:iam::{account}:role/deploy")]["trust-policy"];
+            let st = trust["Statement"]
+                .as_array()
+                .and_then(|s| s.iter().find(|s| s["Sid"] == "FromEnvironments"))
+                .cloned()
+                .unwrap_or_default();
+            assert_eq!(
+                st["Condition"]["StringLike"]["sts:RoleSessionName"],
+                "read@*"
+            );
+            st["Condition"]["StringEquals"]["token.actions.githubusercontent.com:sub"].clone()
+        };
+        assert_eq!(
+            readers("111111111111"),
+            json!([
+                "repo:o/r:environment:staging",
+                "repo:o/r:environment:production"
+            ])
+        );
+        assert_eq!(
+            readers("222222222222"),
+            json!(["repo:o/r:environment:production"])
+        );
+        let prod = &v["roles"]["arn:aws:iam::333333333333:role/deploy"]["trust-policy"];
+        assert_eq!(
+            prod["Statement"].as_array().map(Vec::len),
+            Some(1),
+            "{prod}"
+        );
     }
 }

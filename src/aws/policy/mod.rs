@@ -307,13 +307,16 @@ impl Arns<'_> {
     }
 
     fn repositories(&self) -> String {
-        let Arns {
-            partition,
-            region,
-            account,
-        } = self;
-        format!("arn:{partition}:ecr:{region}:{account}:repository/*")
+        repositories(self.region, self.account)
     }
+}
+
+/// Every ECR repository of `account` in `region`.
+pub(crate) fn repositories(region: &str, account: &str) -> String {
+    format!(
+        "arn:{}:ecr:{region}:{account}:repository/*",
+        partition(region)
+    )
 }
 
 #[cfg(test)]

@@ -22,13 +22,14 @@ pub const REPOSITORY_PLACEHOLDER: &str = "OWNER/REPO";
 pub const PULL_REQUEST_SID: &str = "PullRequestJobs";
 
 /// The `Sid` of the statement that lets the jobs of environments whose
-/// `from:` reads this role's environment assume it (the source's image is read
-/// with the source's role).
+/// `from:` chain passes through this role's environment assume it (the source's
+/// image, and the repository policy where the chain started, are read with the
+/// source's role).
 pub const FROM_SID: &str = "FromEnvironments";
 
 /// Who may assume one role: the jobs of `repository` that run in the GitHub
 /// `environments` naming it; the jobs of `readers`, environments whose
-/// `from:` reads one of them; and every pull-request job only when
+/// `from:` chain passes through one of them; and every pull-request job only when
 /// `pull_requests` (`--pull-request-trust`), each group in a statement of its own.
 pub struct Trusted<'a> {
     pub environments: &'a [String],

@@ -5,8 +5,9 @@
 //! the resource where the request names one. Actions and resource types:
 //! <https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html>.
 
-use super::Seen;
 use super::proxy_request::lambda_operation;
+use super::proxy_tags::{decode, form_value as query_value};
+use super::{RequestInfo, Seen};
 
 /// One AWS action as IAM authorizes it.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -30,17 +31,26 @@ impl Place<'_> {
     }
 }
 
-pub fn call(seen: &Seen, at: &Place) -> Call {
-    let req = &seen.request;
+/// The calls of a request the proxy logged.
+pub fn seen_calls(seen: &Seen, at: &Place) -> Vec<Call> {
+    calls(&seen.request, &seen.body, at)
+}
+
+/// What IAM authorizes for one request: one call, or one per resource when the request
+/// names several (`DescribeAlarms` with `AlarmNames`).
+pub fn calls(req: &RequestInfo, body: &str, at: &Place) -> Vec<Call> {
+    if req.service == "monitoring" {
+        return monitoring(body, at);
+    }
     let (action, resource) = match req.service.as_str() {
         "lambda" => lambda(&req.method, &req.path, &req.query, at),
-        "logs" => json_call("logs", req.amz_target.as_deref(), &seen.body, |b| {
+        "logs" => json_call("logs", req.amz_target.as_deref(), body, |b| {
             let group = b["logGroupName"]
                 .as_str()
                 .or(b["logGroupIdentifier"].as_str())?;
             Some(at.arn("logs", &format!("log-group:{group}:*")))
         }),
-        "ecr" => json_call("ecr", req.amz_target.as_deref(), &seen.body, |b| {
+        "ecr" => json_call("ecr", req.amz_target.as_deref(), body, |b| {
             let repo = b["repositoryName"].as_str()?;
             let registry = b["registryId"].as_str().unwrap_or(at.account);
             Some(format!(
@@ -48,20 +58,16 @@ pub fn call(seen: &Seen, at: &Place) -> Call {
                 at.region
             ))
         }),
-        "monitoring" => monitoring(&seen.body, at),
         "cloudfront" => cloudfront(&req.method, &req.path, at),
         // `AssumeRoleWithWebIdentity` is the one unsigned call: the web identity token
         // is its credential (<https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoleWithWebIdentity.html>).
         "sts" | "" => (
-            format!(
-                "sts:{}",
-                query_value(&seen.body, "Action").unwrap_or_default()
-            ),
+            format!("sts:{}", query_value(body, "Action").unwrap_or_default()),
             None,
         ),
         other => (format!("{other}:?{} {}", req.method, req.path), None),
     };
-    Call { action, resource }
+    vec![Call { action, resource }]
 }
 
 /// Lambda's REST routes; a qualifier (`?Qualifier=`, an alias in the path) qualifies the
@@ -126,13 +132,27 @@ fn json_call(
     (format!("{service}:{op}"), resource(&body))
 }
 
-/// CloudWatch's query protocol; `DescribeAlarms` names its alarms (one call, one
-/// resource: the first; the test's contract has one).
-fn monitoring(body: &str, at: &Place) -> (String, Option<String>) {
-    let op = query_value(body, "Action").unwrap_or_else(|| "?".into());
-    let alarm = query_value(body, "AlarmNames.member.1")
-        .map(|name| at.arn("cloudwatch", &format!("alarm:{name}")));
-    (format!("cloudwatch:{op}"), alarm)
+/// CloudWatch's query protocol; `DescribeAlarms` names its alarms
+/// (`AlarmNames.member.N`), each a resource of its own; without names, `*`.
+fn monitoring(body: &str, at: &Place) -> Vec<Call> {
+    let action = format!(
+        "cloudwatch:{}",
+        query_value(body, "Action").unwrap_or_else(|| "?".into())
+    );
+    let alarms: Vec<Call> = (1..)
+        .map_while(|n| query_value(body, &format!("AlarmNames.member.{n}")))
+        .map(|name| Call {
+            action: action.clone(),
+            resource: Some(at.arn("cloudwatch", &format!("alarm:{name}"))),
+        })
+        .collect();
+    if alarms.is_empty() {
+        return vec![Call {
+            action,
+            resource: None,
+        }];
+    }
+    alarms
 }
 
 /// CloudFront's REST routes (API version 2020-05-31); its ARNs have no region.
@@ -151,37 +171,6 @@ fn cloudfront(method: &str, path: &str, at: &Place) -> (String, Option<String>) 
         .get(1)
         .map(|id| format!("arn:aws:cloudfront::{}:distribution/{id}", at.account));
     (format!("cloudfront:{op}"), resource)
-}
-
-/// One `key=value` of a form or query string, URL-decoded.
-fn query_value(form: &str, key: &str) -> Option<String> {
-    form.split('&')
-        .find_map(|kv| kv.strip_prefix(key)?.strip_prefix('='))
-        .map(decode)
-}
-
-/// Percent-decoding (`%3A` → `:`, `+` stays: the SDKs encode spaces as `%20`).
-fn decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (bytes[i], hex) {
-            (b'%', Some(b)) => {
-                out.push(b);
-                i += 3;
-            }
-            (b, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]
@@ -210,13 +199,13 @@ mod tests {
     }
 
     fn of(s: &Seen) -> (String, Option<String>) {
-        let c = call(
-            s,
-            &Place {
-                region: "r",
-                account: "1",
-            },
-        );
+        let at = Place {
+            region: "r",
+            account: "1",
+        };
+        let mut c = seen_calls(s, &at);
+        assert_eq!(c.len(), 1, "{c:?}");
+        let c = c.remove(0);
         (c.action, c.resource)
     }
 
@@ -295,5 +284,33 @@ mod tests {
             "Action=GetCallerIdentity&Version=2011-06-15",
         );
         assert_eq!(of(&sts), ("sts:GetCallerIdentity".into(), None));
+    }
+
+    #[test]
+    fn describe_alarms_is_one_call_per_alarm_named() {
+        let at = Place {
+            region: "r",
+            account: "1",
+        };
+        let two = seen(
+            "monitoring",
+            "POST",
+            "/",
+            None,
+            "Action=DescribeAlarms&AlarmNames.member.1=a&AlarmNames.member.2=b",
+        );
+        let resources: Vec<Option<String>> = seen_calls(&two, &at)
+            .into_iter()
+            .map(|c| c.resource)
+            .collect();
+        assert_eq!(
+            resources,
+            vec![
+                Some("arn:aws:cloudwatch:r:1:alarm:a".to_owned()),
+                Some("arn:aws:cloudwatch:r:1:alarm:b".to_owned())
+            ]
+        );
+        let none = seen("monitoring", "POST", "/", None, "Action=DescribeAlarms");
+        assert_eq!(seen_calls(&none, &at)[0].resource, None);
     }
 }

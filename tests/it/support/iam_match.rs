@@ -1,8 +1,11 @@
-//! Whether an IAM policy allows an action on a resource: `Allow` statements only (the
-//! generated policies have no `Deny`), `Action` and `Resource` as a string or a list,
-//! `*` and `?` wildcards, actions compared ignoring case, ARNs exactly
+//! Whether an IAM policy allows an action on a resource: `Action` and `Resource` as a
+//! string or a list, `*` and `?` wildcards, actions compared ignoring case, ARNs exactly
 //! (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html>).
-//! Conditions are not evaluated: the test asks which rights exist, not when.
+//! Conditions of `Allow` statements are not evaluated: the test asks which rights exist,
+//! not when. A `Deny` (iam-policy's only one: a reader's session may only read) wins over
+//! any `Allow` (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html>);
+//! of its conditions `StringLike` on `aws:userid` is evaluated, any other is taken as met,
+//! so an unknown condition refuses rather than lets through.
 
 use serde_json::Value;
 
@@ -34,6 +37,57 @@ pub fn allowed(policy: &Value, action: &str, resource: Option<&str>) -> bool {
             && strings(&s["Resource"])
                 .iter()
                 .any(|r| resource.map_or(*r == "*", |res| glob(r, res)))
+    })
+}
+
+/// [`allowed`], and denied by no `Deny` statement for the session `userid`
+/// (`ROLE-ID:SESSION-NAME`; `None`: no role session, which no `aws:userid` pattern
+/// of iam-policy's names).
+pub fn allowed_as(
+    policy: &Value,
+    action: &str,
+    resource: Option<&str>,
+    userid: Option<&str>,
+) -> bool {
+    allowed(policy, action, resource) && !denied(policy, action, resource, userid)
+}
+
+fn denied(policy: &Value, action: &str, resource: Option<&str>, userid: Option<&str>) -> bool {
+    let action = action.to_ascii_lowercase();
+    let matches = |v: &Value| {
+        strings(v)
+            .iter()
+            .any(|a| glob(&a.to_ascii_lowercase(), &action))
+    };
+    policy["Statement"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|s| s["Effect"] == "Deny")
+        .any(|s| {
+            let acts = if s.get("NotAction").is_some() {
+                !matches(&s["NotAction"])
+            } else {
+                matches(&s["Action"])
+            };
+            acts && strings(&s["Resource"])
+                .iter()
+                .any(|r| *r == "*" || resource.is_some_and(|res| glob(r, res)))
+                && conditions_met(&s["Condition"], userid)
+        })
+}
+
+fn conditions_met(condition: &Value, userid: Option<&str>) -> bool {
+    let Some(ops) = condition.as_object() else {
+        return true;
+    };
+    ops.iter().all(|(op, keys)| {
+        keys.as_object().into_iter().flatten().all(|(key, want)| {
+            if op != "StringLike" || key != "aws:userid" {
+                return true;
+            }
+            userid.is_some_and(|u| strings(want).iter().any(|p| glob(p, u)))
+        })
     })
 }
 
@@ -92,5 +146,38 @@ mod tests {
         assert!(!allowed(&policy, "lambda:UpdateAlias", Some("arn:f:x")));
         assert!(allowed(&policy, "sts:GetCallerIdentity", None));
         assert!(!allowed(&policy, "lambda:GetAlias", None));
+    }
+
+    #[test]
+    fn a_readers_deny_wins_over_the_roles_allow() {
+        let policy = serde_json::json!({"Statement": [
+            {"Effect": "Allow", "Action": ["lambda:GetAlias", "lambda:UpdateAlias"], "Resource": "arn:f:*"},
+            {"Effect": "Deny", "NotAction": ["lambda:GetAlias"], "Resource": "*",
+             "Condition": {"StringLike": {"aws:userid": "*:read@*"}}}]});
+        let reader = Some("AROA1:read@x");
+        assert!(allowed_as(
+            &policy,
+            "lambda:GetAlias",
+            Some("arn:f:a"),
+            reader
+        ));
+        assert!(!allowed_as(
+            &policy,
+            "lambda:UpdateAlias",
+            Some("arn:f:a"),
+            reader
+        ));
+        assert!(allowed_as(
+            &policy,
+            "lambda:UpdateAlias",
+            Some("arn:f:a"),
+            Some("AROA1:deploy")
+        ));
+        assert!(allowed_as(
+            &policy,
+            "lambda:UpdateAlias",
+            Some("arn:f:a"),
+            None
+        ));
     }
 }

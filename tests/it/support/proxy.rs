@@ -15,6 +15,7 @@ use super::proxy_forward::{forward_to_moto, list_aliases, rewritten};
 use super::proxy_http::{Message, read_body, read_head, write_message};
 use super::proxy_request::{RequestInfo, error_response, rewrite_update_status, update_status_of};
 use super::proxy_rules::{Decision, Rule, Rules};
+use super::proxy_tags::{self, Tags};
 use super::realism::{Answer as ModelAnswer, Lost, Realism};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -53,6 +54,8 @@ struct Shared {
     quotas: Mutex<Option<Arc<super::quota::Quotas>>>,
     /// Requests held by a `Hang` or `Delay` rule so far.
     held: std::sync::atomic::AtomicUsize,
+    /// Each run's own requests, which `clear_log` leaves alone (`proxy_tags.rs`).
+    tags: Arc<Tags>,
 }
 
 /// The running proxy; stops on drop.
@@ -81,7 +84,9 @@ impl Proxy {
             upstream,
             quotas: Mutex::new(None),
             held: Default::default(),
+            tags: Arc::default(),
         });
+        proxy_tags::register(port, &shared.tags);
         let accept_shared = Arc::clone(&shared);
         runtime.spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
@@ -180,6 +185,7 @@ impl Proxy {
 
 impl Drop for Proxy {
     fn drop(&mut self) {
+        proxy_tags::unregister(self.port);
         if let Some(rt) = self.runtime.take() {
             rt.shutdown_background();
         }
@@ -216,8 +222,11 @@ async fn serve(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
         let at = Instant::now();
         let body_text = String::from_utf8_lossy(&request.body).into_owned();
         let info = RequestInfo::new(&method, &target, request.header("x-amz-target"), &body_text)
-            .signed_by(request.header("authorization"));
+            .signed_by(request.header("authorization"))
+            .tagged_by(request.header("user-agent"));
+        shared.tags.arrived(&info, &body_text);
         let answer = respond(shared, &request, &info, &target, at).await?;
+        shared.tags.answered(&info, &body_text, &answer.body);
         let seen = Seen {
             at,
             done: Instant::now(),

@@ -30,6 +30,13 @@ pub struct RequestInfo {
     pub query: String,
     /// `X-Amz-Target`, when the protocol names its operation there.
     pub amz_target: Option<String>,
+    /// The access key of the SigV4 credential, empty when unsigned: whose rights apply.
+    pub access_key: String,
+    /// The region of the SigV4 credential scope, empty when unsigned.
+    pub region: String,
+    /// The `app/ID` of the SDK's User-Agent (`AWS_SDK_UA_APP_ID`): which run of the binary
+    /// made the request (`run.rs` gives each run its own).
+    pub app: Option<String>,
 }
 
 impl RequestInfo {
@@ -67,18 +74,35 @@ impl RequestInfo {
                 .map(|(_, q)| q.to_owned())
                 .unwrap_or_default(),
             amz_target: amz_target.map(str::to_owned),
+            access_key: String::new(),
+            region: String::new(),
+            app: None,
         }
     }
 
-    /// With the service of `authorization`'s credential scope
+    /// With the access key, region and service of `authorization`'s credential scope
     /// (`Credential=AKID/20261203/us-east-1/lambda/aws4_request`,
     /// <https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html>).
     pub fn signed_by(mut self, authorization: Option<&str>) -> RequestInfo {
-        self.service = authorization
+        let scope: Vec<&str> = authorization
             .and_then(|a| a.split("Credential=").nth(1))
-            .and_then(|c| c.split(['/', ',']).nth(3))
-            .unwrap_or_default()
-            .to_owned();
+            .map(|c| c.split(['/', ',']).take(4).collect())
+            .unwrap_or_default();
+        let part = |i: usize| scope.get(i).copied().unwrap_or_default().to_owned();
+        self.access_key = part(0);
+        self.region = part(2);
+        self.service = part(3);
+        self
+    }
+
+    /// With the `app/ID` token of the SDK's User-Agent
+    /// (<https://docs.aws.amazon.com/sdkref/latest/guide/feature-appid.html>).
+    pub fn tagged_by(mut self, user_agent: Option<&str>) -> RequestInfo {
+        self.app = user_agent
+            .into_iter()
+            .flat_map(str::split_whitespace)
+            .find_map(|t| t.strip_prefix("app/"))
+            .map(str::to_owned);
         self
     }
 }

@@ -3,6 +3,7 @@
 //! or as a terminal command with argv.
 
 use super::github_stand_in::REPOSITORY;
+use super::iam_check::{self, Exempt, Pending};
 use super::run_result::{RunResult, parse_outputs};
 use serde_json::{Value, json};
 use std::io::Read;
@@ -29,6 +30,8 @@ pub struct Run {
     git_ref: String,
     contract: Option<(String, String)>,
     timeout: Duration,
+    /// Calls of this run not checked against iam-policy, each with why (`iam_check.rs`).
+    unchecked: Vec<Exempt>,
 }
 
 impl Run {
@@ -45,6 +48,7 @@ impl Run {
             git_ref: "refs/pull/7/merge".to_owned(),
             contract: None,
             timeout: Duration::from_secs(120),
+            unchecked: Vec::new(),
         }
     }
 
@@ -140,6 +144,46 @@ impl Run {
         self
     }
 
+    /// Leaves this run's calls of `action` on a resource containing `resource` unchecked
+    /// against `iam-policy` for its contract, for the stated reason: only for calls the
+    /// policy is meant not to grant (`iam_check.rs`); every other call is still checked.
+    pub fn unchecked_call(mut self, action: &str, resource: &str, reason: &str) -> Run {
+        assert!(
+            !reason.trim().is_empty(),
+            "an unchecked call needs a reason"
+        );
+        self.unchecked.push(Exempt {
+            action: action.to_owned(),
+            resource: resource.to_owned(),
+            reason: reason.to_owned(),
+        });
+        self
+    }
+
+    /// The last value this run gives `key`, `INPUT_*` or other.
+    fn var(&self, key: &str) -> Option<&str> {
+        let mut all = self.inputs.iter().chain(&self.env);
+        all.rfind(|(k, _)| k == key).map(|(_, v)| v.as_str())
+    }
+
+    /// The check of this run's AWS calls, when they go through a proxy; the contract is
+    /// the one written, unless the run names another file (then it fails to read it).
+    fn check(&self, app: &str) -> Option<Pending> {
+        let endpoint = self.var("AWS_ENDPOINT_URL").unwrap_or(&self.endpoint);
+        let named = self.var("INPUT_CONTRACT").map(str::trim).or_else(|| {
+            let at = self.argv.iter().position(|a| a == "--contract")?;
+            self.argv.get(at + 1).map(String::as_str)
+        });
+        let contract = self
+            .contract
+            .as_ref()
+            .filter(|(relative, _)| named.is_none_or(|n| n.trim_start_matches("./") == relative));
+        let region = self.var("AWS_REGION").unwrap_or("us-east-1");
+        let text = contract.map(|(_, text)| text.as_str());
+        let pull_request = self.action && self.event_name == "pull_request";
+        iam_check::pending(app, endpoint, text, region, &self.unchecked, pull_request)
+    }
+
     /// Runs to completion.
     pub fn execute(self) -> RunResult {
         self.spawn().wait()
@@ -171,9 +215,13 @@ impl Run {
         if self.action {
             self.runner_env(&mut command, &files);
         }
+        // Tags the run's requests, for the proxy to tell them from any other's.
+        let app = iam_check::app_id();
         command
             .envs(self.inputs.iter().cloned())
-            .envs(self.env.iter().cloned());
+            .envs(self.env.iter().cloned())
+            .env("AWS_SDK_UA_APP_ID", &app);
+        let check = self.check(&app);
         command
             .args(&self.argv)
             .stdin(Stdio::null())
@@ -190,6 +238,8 @@ impl Run {
             deadline: Instant::now() + self.timeout,
             output_file: files.output_file,
             summary_file: files.summary_file,
+            app,
+            check,
             _dir: dir,
         }
     }
@@ -280,6 +330,10 @@ pub struct Running {
     deadline: Instant,
     output_file: PathBuf,
     summary_file: PathBuf,
+    /// The run's `AWS_SDK_UA_APP_ID`, in the User-Agent of its AWS requests.
+    app: String,
+    /// Checked once the run has ended.
+    check: Option<Pending>,
     /// The workspace and the runner's files, removed once the result is read.
     _dir: tempfile::TempDir,
 }
@@ -307,6 +361,11 @@ impl Running {
             .is_ok_and(|s| s.success())
     }
 
+    /// The id in the User-Agent of this run's AWS requests (`iam_check.rs`).
+    pub fn app(&self) -> &str {
+        &self.app
+    }
+
     /// Whether the process is still running.
     pub fn running(&mut self) -> bool {
         matches!(self.child.try_wait(), Ok(None))
@@ -329,6 +388,9 @@ impl Running {
         let stdout = self.stdout.join().unwrap_or_default();
         let stderr = self.stderr.join().unwrap_or_default();
         let outputs_raw = std::fs::read_to_string(&self.output_file).unwrap_or_default();
+        if let Some(check) = self.check.take() {
+            check.verify(&stderr);
+        }
         RunResult {
             code: status.code(),
             stdout,

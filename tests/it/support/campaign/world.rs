@@ -85,6 +85,13 @@ impl World {
             .endpoint(&self.proxy.endpoint())
             .contract_text(&contract(s))
             .env("SECRET_FN", SECRET)
+            .unchecked_call(
+                "lambda:GetFunction",
+                SECRET,
+                "the `function` check's `name-env` names a function outside the contract's, \
+                 which iam-policy does not grant (docs/choices.md): it holds the secret whose \
+                 leaks the campaign looks for, so the contract cannot name it",
+            )
             .input("timeout", "45s")
             .timeout(Duration::from_secs(150));
         match command {
