@@ -87,6 +87,15 @@ pub struct FunctionTarget {
     pub at: Pos,
 }
 
+/// A function's name when the contract gives its ARN or a partial ARN (`…:function:NAME`):
+/// the name Lambda's default log group (`/aws/lambda/NAME`) is made from.
+pub fn bare_function_name(name: &str) -> &str {
+    match name.rsplit_once(":function:") {
+        Some((_, rest)) => rest.split(':').next().unwrap_or(rest),
+        None => name,
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Check {
     Cloudfront {

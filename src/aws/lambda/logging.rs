@@ -4,6 +4,7 @@
 use crate::aws::error::AwsError;
 use crate::aws::handles::Read;
 use crate::aws::operations as ops;
+use crate::config::model::bare_function_name;
 
 /// The log group of one function version.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -12,10 +13,11 @@ pub struct LogTarget {
 }
 
 impl LogTarget {
-    /// Lambda's default: `/aws/lambda/NAME`, plain text.
+    /// Lambda's default: `/aws/lambda/NAME`, plain text (`NAME` without the ARN around
+    /// it, when the contract names the function by its ARN).
     pub fn default_for(function: &str) -> LogTarget {
         LogTarget {
-            group: format!("/aws/lambda/{function}"),
+            group: format!("/aws/lambda/{}", bare_function_name(function)),
         }
     }
 }
@@ -48,5 +50,17 @@ impl Read {
             target.group = g.to_string();
         }
         Ok(target)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_group_is_named_for_the_function_not_its_arn() {
+        let arn = "arn:aws:lambda:us-east-1:123456789012:function:worker";
+        assert_eq!(LogTarget::default_for(arn).group, "/aws/lambda/worker");
+        assert_eq!(LogTarget::default_for("worker").group, "/aws/lambda/worker");
     }
 }

@@ -7,6 +7,7 @@
 //! feature behind it (a smoke test, a canary, pruning, an invalidation).
 
 pub mod accounts;
+mod arns;
 pub mod trust;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -14,7 +15,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Value, json};
 
 use crate::aws::operations::{self, Needed, Operation, Resource};
-use crate::config::model::{Check, Contract, Environment, Strategy};
+use crate::config::model::{Check, Contract, Environment, Strategy, bare_function_name};
+pub(crate) use arns::repositories;
+use arns::{Arns, partition};
 
 /// Written in place of the account id when neither the caller nor the contract
 /// names one. It is CloudFormation's pseudo parameter, so the policy works as is
@@ -170,7 +173,7 @@ fn resources(op: &Operation, contract: &Contract, arns: &Arns) -> BTreeSet<Strin
                 let defaults = e
                     .functions
                     .iter()
-                    .map(|f| format!("/aws/lambda/{}", f.name));
+                    .map(|f| format!("/aws/lambda/{}", bare_function_name(&f.name)));
                 let checked = e.checks.iter().filter_map(|c| match &c.value {
                     Check::LogGroup { name } => Some(name.clone()),
                     _ => None,
@@ -249,76 +252,6 @@ fn envs_use(envs: &[Environment], uses: impl Fn(&Environment) -> bool) -> bool {
     envs.iter().any(uses)
 }
 
-/// The IAM partition of a region: ARNs differ in China and GovCloud.
-fn partition(region: &str) -> &'static str {
-    if region.starts_with("cn-") {
-        "aws-cn"
-    } else if region.starts_with("us-gov-") {
-        "aws-us-gov"
-    } else {
-        "aws"
-    }
-}
-
-struct Arns<'a> {
-    partition: &'static str,
-    region: &'a str,
-    account: &'a str,
-}
-
-impl Arns<'_> {
-    fn function(&self, name: &str) -> String {
-        let Arns {
-            partition,
-            region,
-            account,
-        } = self;
-        format!("arn:{partition}:lambda:{region}:{account}:function:{name}")
-    }
-
-    /// Every version and alias of the function, not the function itself.
-    fn function_versions(&self, name: &str) -> String {
-        format!("{}:*", self.function(name))
-    }
-
-    fn log_group(&self, name: &str) -> String {
-        let Arns {
-            partition,
-            region,
-            account,
-        } = self;
-        format!("arn:{partition}:logs:{region}:{account}:log-group:{name}:*")
-    }
-
-    fn distributions(&self) -> String {
-        let Arns {
-            partition, account, ..
-        } = self;
-        format!("arn:{partition}:cloudfront::{account}:distribution/*")
-    }
-
-    fn alarm(&self, name: &str) -> String {
-        let Arns {
-            partition,
-            region,
-            account,
-        } = self;
-        format!("arn:{partition}:cloudwatch:{region}:{account}:alarm:{name}")
-    }
-
-    fn repositories(&self) -> String {
-        repositories(self.region, self.account)
-    }
-}
-
-/// Every ECR repository of `account` in `region`.
-pub(crate) fn repositories(region: &str, account: &str) -> String {
-    format!(
-        "arn:{}:ecr:{region}:{account}:repository/*",
-        partition(region)
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -387,13 +320,6 @@ mod tests {
             arn(&policy(&c, Some("210987654321"), "us-east-1")),
             "arn:aws:lambda:us-east-1:210987654321:function:worker-dev"
         );
-    }
-
-    #[test]
-    fn partition_follows_the_region() {
-        assert_eq!(partition("eu-west-1"), "aws");
-        assert_eq!(partition("cn-north-1"), "aws-cn");
-        assert_eq!(partition("us-gov-west-1"), "aws-us-gov");
     }
 
     #[test]
