@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use futures::future::BoxFuture;
 use futures::stream::{self, StreamExt};
 
 use crate::aws::Read;
@@ -96,9 +97,35 @@ pub async fn observe(read: &Read, needs: &Needs) -> Observed {
     observe_counted(read, needs, &|| {}).await
 }
 
-/// As [`observe`], calling `answered` as each read ends (the progress line's count).
+/// As [`observe`], calling `answered` as each read ends (the progress line's count). The
+/// aliases the pre-flight targets are read by it (`observe_preflight.rs`), so the reads that
+/// need no alias run beside them and those that need one follow each alias; the rest run here
+/// at the same time.
 pub async fn observe_counted(read: &Read, needs: &Needs, answered: &(dyn Fn() + Sync)) -> Observed {
-    let mut reads: Vec<futures::future::BoxFuture<'_, Got>> = Vec::new();
+    let own = async {
+        let mut observed = Observed::default();
+        let mut results = stream::iter(reads(read, needs)).buffer_unordered(CONCURRENCY);
+        while let Some(got) = results.next().await {
+            answered();
+            keep(&mut observed, got);
+        }
+        observed
+    };
+    let preflight = async {
+        if needs.preflight.is_empty() {
+            return (Preflight::default(), BTreeMap::new());
+        }
+        observe_preflight::observe(read, &needs.preflight, &needs.aliases, answered).await
+    };
+    let (mut observed, (preflight, aliases)) = futures::join!(own, preflight);
+    observed.aliases.extend(aliases);
+    observed.preflight = preflight;
+    observed
+}
+
+/// The reads of `needs` but the pre-flight's (its targets' aliases included).
+fn reads<'a>(read: &'a Read, needs: &'a Needs) -> Vec<BoxFuture<'a, Got>> {
+    let mut reads: Vec<BoxFuture<'a, Got>> = Vec::new();
     if needs.account {
         reads.push(Box::pin(async {
             Got::Account(Lookup::from_result(read.account_id().await))
@@ -110,7 +137,11 @@ pub async fn observe_counted(read: &Read, needs: &Needs, answered: &(dyn Fn() + 
             Got::Function(name.clone(), Lookup::from_result(r))
         }));
     }
-    for key in &needs.aliases {
+    for key in needs
+        .aliases
+        .iter()
+        .filter(|k| !needs.preflight.contains_key(*k))
+    {
         reads.push(Box::pin(async move {
             let r = read.get_alias(&key.0, &key.1).await;
             Got::Alias(key.clone(), Lookup::from_result(r))
@@ -132,29 +163,21 @@ pub async fn observe_counted(read: &Read, needs: &Needs, answered: &(dyn Fn() + 
             Got::Distributions(Lookup::from_result(read.distributions().await))
         }));
     }
+    reads
+}
 
-    let mut observed = Observed::default();
-    let mut results = stream::iter(reads).buffer_unordered(CONCURRENCY);
-    while let Some(read) = results.next().await {
-        answered();
-        match read {
-            Got::Account(l) => observed.account = Some(l),
-            Got::Function(k, l) => {
-                observed.functions.insert(k, l);
-            }
-            Got::Alias(k, l) => {
-                observed.aliases.insert(k, l);
-            }
-            Got::LogGroup(k, l) => {
-                observed.log_groups.insert(k, l);
-            }
-            Got::Distributions(l) => observed.distributions = Some(l),
+fn keep(observed: &mut Observed, got: Got) {
+    match got {
+        Got::Account(l) => observed.account = Some(l),
+        Got::Function(k, l) => {
+            observed.functions.insert(k, l);
         }
+        Got::Alias(k, l) => {
+            observed.aliases.insert(k, l);
+        }
+        Got::LogGroup(k, l) => {
+            observed.log_groups.insert(k, l);
+        }
+        Got::Distributions(l) => observed.distributions = Some(l),
     }
-    // After the aliases: the way back starts from the version each one serves.
-    if !needs.preflight.is_empty() {
-        observed.preflight =
-            observe_preflight::observe(read, &needs.preflight, &observed.aliases).await;
-    }
-    observed
 }

@@ -2,7 +2,8 @@
 //! environment deploys to, what invokes it without going through its alias, the provisioned
 //! concurrency on the alias (weighted strategies only), and the way back: the image of the
 //! version the alias serves now (where a failed promotion returns to) and the lifecycle
-//! policy of its repository. Read after the aliases, since the way back depends on them.
+//! policy of its repository. Each function's alias is read here too: the reads that need no
+//! alias start with it, the way back and the version's permissions as soon as it is answered.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -44,50 +45,111 @@ pub struct WayBack {
     pub lifecycle: Lookup<String>,
 }
 
-/// Reads the pre-flight facts of `targets` (`(function, alias) → weighted strategy`). The
-/// event source mappings are one listing of the read handle's account and region, read
-/// alongside the functions' own reads and shared by all of them.
+/// What one target's reads found: its alias (when this read it), the triggers read for it
+/// alone, the alias's provisioned concurrency and the way back.
+struct One {
+    key: Key,
+    alias: Option<Lookup<AliasInfo>>,
+    own: Result<Vec<Trigger>, AwsError>,
+    provisioned: Option<Lookup<Provisioned>>,
+    way_back: Option<WayBack>,
+}
+
+/// Reads the pre-flight facts of `targets` (`(function, alias) → weighted strategy`), and the
+/// aliases of those targets that `aliases` names (`answered` is called as each is answered),
+/// returned beside them. The reads that need no alias (the account's event source mappings,
+/// one listing shared by every function; each function's URL and unqualified `GetPolicy`)
+/// start with the `GetAlias` reads, so their pools run side by side; the reads of the version
+/// an alias serves follow that alias as soon as it is answered.
 pub async fn observe(
     read: &Read,
     targets: &BTreeMap<Key, bool>,
-    aliases: &BTreeMap<Key, Lookup<AliasInfo>>,
-) -> Preflight {
-    let per_function = stream::iter(targets.iter().map(|(key, weighted)| async move {
-        let alias = match aliases.get(key) {
+    aliases: &BTreeSet<Key>,
+    answered: &(dyn Fn() + Sync),
+) -> (Preflight, BTreeMap<Key, Lookup<AliasInfo>>) {
+    let per_function = stream::iter(
+        targets
+            .iter()
+            .map(|(key, weighted)| one(read, key, *weighted, aliases.contains(key), answered)),
+    )
+    .buffer_unordered(CONCURRENCY)
+    .collect::<Vec<_>>();
+    let (mappings, all) = futures::join!(read.event_source_mappings(), per_function);
+    let mut out = Preflight::default();
+    let mut read_aliases = BTreeMap::new();
+    for one in all {
+        let key = one.key;
+        out.triggers
+            .insert(key.clone(), triggers(&key.0, &mappings, one.own));
+        if let Some(p) = one.provisioned {
+            out.alias_provisioned.insert(key.clone(), p);
+        }
+        if let Some(w) = one.way_back {
+            out.way_back.insert(key.clone(), w);
+        }
+        if let Some(a) = one.alias {
+            read_aliases.insert(key, a);
+        }
+    }
+    (out, read_aliases)
+}
+
+/// One target's reads: its alias (when `read_alias`), its URL and unqualified `GetPolicy` at
+/// the same time, then what the alias's version decides (the version's `GetPolicy`, the
+/// provisioned concurrency of a weighted strategy, the way back) once the alias is answered.
+async fn one(
+    read: &Read,
+    key: &Key,
+    weighted: bool,
+    read_alias: bool,
+    answered: &(dyn Fn() + Sync),
+) -> One {
+    let function = key.0.as_str();
+    let after_alias = async {
+        let alias = if read_alias {
+            let got = Lookup::from_result(read.get_alias(function, &key.1).await);
+            answered();
+            Some(got)
+        } else {
+            None
+        };
+        let found = match &alias {
             Some(Lookup::Found(a)) => Some(a),
             _ => None,
         };
+        let version = found.map(|a| a.version.as_str());
         let provisioned = async {
-            match (weighted, alias) {
+            match (weighted, found) {
                 (true, Some(_)) => Some(provisioned(read, key).await),
                 _ => None,
             }
         };
         let way_back = async {
-            match alias {
-                Some(a) => Some(way_back(read, &key.0, &a.version).await),
+            match version {
+                Some(v) => Some(way_back(read, function, v).await),
                 None => None,
             }
         };
-        let version = alias.map(|a| a.version.as_str());
-        let (t, p, w) = futures::join!(own_triggers(read, &key.0, version), provisioned, way_back);
-        (key.clone(), t, p, w)
-    }))
-    .buffer_unordered(CONCURRENCY)
-    .collect::<Vec<_>>();
-    let (mappings, all) = futures::join!(read.event_source_mappings(), per_function);
-    let mut out = Preflight::default();
-    for (key, t, p, w) in all {
-        let t = triggers(&key.0, &mappings, t);
-        out.triggers.insert(key.clone(), t);
-        if let Some(p) = p {
-            out.alias_provisioned.insert(key.clone(), p);
-        }
-        if let Some(w) = w {
-            out.way_back.insert(key, w);
-        }
+        let (on_version, p, w) = futures::join!(
+            version_permissions(read, function, version),
+            provisioned,
+            way_back
+        );
+        (alias, on_version, p, w)
+    };
+    // The alias first, so its request takes the earliest slot of the shared pool.
+    let ((alias, on_version, provisioned, way_back), url, unqualified) = futures::join!(
+        after_alias,
+        read.latest_url(function),
+        read.invoke_permissions(function, None)
+    );
+    One {
+        key: key.clone(),
+        alias,
+        own: own_triggers(url, unqualified, on_version),
+        provisioned,
+        way_back,
     }
-    out
 }
 
 /// Everything that invokes `function` as Lambda records it: its mappings (picked from the
@@ -108,27 +170,28 @@ fn triggers(
     Lookup::from_result(collect())
 }
 
-/// The triggers read for `function` alone: its URL on `$LATEST` and the service permissions
-/// on it and on `version`, the one the alias serves.
-async fn own_triggers(
+/// The service permissions on `version`, the one the alias serves (none without an alias).
+async fn version_permissions(
     read: &Read,
     function: &str,
     version: Option<&str>,
 ) -> Result<Vec<Trigger>, AwsError> {
-    let on_version = async {
-        match version {
-            Some(v) => read.invoke_permissions(function, Some(v)).await,
-            None => Ok(Vec::new()),
-        }
-    };
-    let (u, p, pv) = futures::join!(
-        read.latest_url(function),
-        read.invoke_permissions(function, None),
-        on_version
-    );
-    let mut all: Vec<Trigger> = u?.into_iter().collect();
-    all.extend(p?);
-    all.extend(pv?);
+    match version {
+        Some(v) => read.invoke_permissions(function, Some(v)).await,
+        None => Ok(Vec::new()),
+    }
+}
+
+/// The triggers read for a function alone: its URL on `$LATEST` and the service permissions
+/// on it and on the version the alias serves; the first failed read, in that order, fails it.
+fn own_triggers(
+    url: Result<Option<Trigger>, AwsError>,
+    unqualified: Result<Vec<Trigger>, AwsError>,
+    on_version: Result<Vec<Trigger>, AwsError>,
+) -> Result<Vec<Trigger>, AwsError> {
+    let mut all: Vec<Trigger> = url?.into_iter().collect();
+    all.extend(unqualified?);
+    all.extend(on_version?);
     Ok(all)
 }
 

@@ -304,6 +304,53 @@ fn limits_lower_the_pace_below_the_quota_so_nothing_is_throttled() {
 }
 
 #[test]
+fn the_preflight_reads_run_beside_the_aliases_and_each_version_follows_its_own() {
+    let fleet = Fleet::start(12, 37);
+    fleet
+        .stage
+        .proxy
+        .enforce(Arc::new(Quotas::lambda(15.0, 100.0)));
+    // The shared pool at 4/s: the 12 GetAlias and 12 GetFunctionUrlConfig take about 5 s,
+    // while GetPolicy's own pool (15/s) could answer its 24 in under 2 s.
+    let contract = fleet.contract("limits:\n  lambda-control-plane: 4\n", &[("prod", 0..12)]);
+    let r = fleet.validate(&contract, "prod").execute();
+    assert_clean_success(&r);
+    let log = fleet.stage.proxy.log();
+    let last_alias = log
+        .iter()
+        .filter(|s| s.op == "GetAlias")
+        .map(|s| s.at)
+        .max()
+        .expect("GetAlias");
+    let (versioned, unqualified): (Vec<_>, Vec<_>) = log
+        .iter()
+        .filter(|s| s.op == "GetPolicy")
+        .partition(|s| s.request.query.contains("Qualifier="));
+    assert_eq!((unqualified.len(), versioned.len()), (12, 12));
+    // The reads that need no alias do not wait for the aliases.
+    for s in &unqualified {
+        assert!(s.at < last_alias, "{} sent after the last GetAlias", s.path);
+    }
+    // Each version's read follows its own alias's answer, not the last alias's.
+    for s in &versioned {
+        let function = s.path.split('/').nth(3).expect("function in the path");
+        let alias = log
+            .iter()
+            .find(|a| a.op == "GetAlias" && a.path.split('/').nth(3) == Some(function))
+            .expect("its GetAlias");
+        assert!(
+            s.at > alias.done,
+            "{function}: before its alias was answered"
+        );
+    }
+    let first = versioned.iter().map(|s| s.at).min().expect("versioned");
+    assert!(
+        first < last_alias,
+        "the first version's GetPolicy waited for every alias"
+    );
+}
+
+#[test]
 fn a_limit_above_the_quota_exits_2_with_its_place_and_no_aws_request() {
     let recorder = Recorder::start();
     let r = recorder
