@@ -1,16 +1,16 @@
 //! Dispatch only: assemble the [`Run`] (inputs, settings, contract, the
 //! runner's environment, masking) and hand it to the command that was asked
-//! for. Each command's flow lives in `command/`.
+//! for. Each command (`command/`) picks what it acts on and calls its operation (`ops/`).
 
 use std::ffi::OsString;
 
 use crate::auto::{self, Auto};
 use crate::cancel::Cancel;
 use crate::command;
-use crate::command::contract_comment;
 use crate::error::UsageError;
 use crate::github::event::{self, Event};
 use crate::jobenv::JobEnv;
+use crate::ops::contract_comment;
 use crate::report::emit::Emitter;
 use crate::report::model::{Outcome, Report};
 use crate::report::scrub::{Scrubber, Shared};
@@ -26,7 +26,7 @@ pub async fn run(argv: Vec<OsString>, cancel: Cancel, scrubber: Shared) -> anyho
     let (raw, action_mode) = match cli::parse(argv)? {
         cli::Parsed::Command(raw) => (*raw, false),
         // `init` has no contract to load, nor a run to assemble.
-        cli::Parsed::Init(args) => return command::init::run(&args, &cancel).await,
+        cli::Parsed::Init(args) => return command::init::init(&args, &cancel).await,
         cli::Parsed::Action => {
             let (vars, warnings) = input_names::spell(utf8_env()?)?;
             spelling = warnings;
@@ -151,16 +151,16 @@ async fn dispatch(mut run: Run) -> anyhow::Result<End> {
     };
     run.settings = run.settings.resolved(command);
     match command {
-        Command::Validate => command::validate::run(&run).await,
-        Command::Plan => command::plan::run(&run, Command::Plan).await,
+        Command::Validate => command::validate::validate(&run).await,
+        Command::Plan => command::plan::plan(&run, Command::Plan).await,
         // A dry run of promote is its plan: nothing is written.
         Command::Promote if run.settings.dry_run => {
-            command::plan::run(&run, Command::Promote).await
+            command::plan::plan(&run, Command::Promote).await
         }
-        Command::Promote => command::promote::run(&run).await,
-        Command::Rollback => command::rollback::run(&run).await,
-        Command::IamPolicy => command::iam_policy::run(&run).await,
-        Command::Status => command::status::run(&run).await,
+        Command::Promote => command::promote::promote(&run).await,
+        Command::Rollback => command::rollback::rollback(&run).await,
+        Command::IamPolicy => command::iam_policy::iam_policy(&run).await,
+        Command::Status => command::status::status(&run).await,
         Command::Auto => {
             Err(UsageError::Selection(format!("`{}` cannot run here", command.as_str())).into())
         }

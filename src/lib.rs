@@ -6,8 +6,9 @@
 //! ```text
 //! env INPUT_* ──inputs.rs──┐
 //! argv ───────cli.rs───────┴─► RawArgs ──settings.rs, config/──► Settings + Contract (+ every contract error, diag.rs)
-//! GITHUB_* ──run.rs (read once, RunInfo)──► RunnerEnv; app.rs assembles the Run and dispatches to command/,
-//!                                  whose shards.rs opens the environment: the clients and an
+//! GITHUB_* ──run.rs (read once, RunInfo)──► RunnerEnv; app.rs assembles the Run and dispatches to command/
+//!                                  (thin: what to act on), whose operation in ops/ opens it:
+//!                                  ops/shards.rs opens the environment: the clients and an
 //!                                  OpenShard (shard/open.rs: the read handle, aws::Read, and
 //!                                  the narrowed contract) per (account, region) shard (shard/);
 //!                                  the operations: promote/promotion.rs, promote/rollback.rs
@@ -24,10 +25,10 @@
 //!                  (execute/permit.rs: the one import from aws/ that points up)
 //! fold      Executed ──promote/outcome.rs (pure)──► report rows, result, error
 //! report    Findings + rows ──► Report ──report/scrub/, report/emit.rs──► summary / outputs / annotations | terminal
-//!                                     └─command/github_sync.rs──► PR comment, Deployment statuses
+//!                                     └─ops/github_sync.rs──► PR comment, Deployment statuses
 //! ```
 //!
-//! `command/` holds one file per command's flow; `app.rs` only dispatches;
+//! `command/` holds one thin file per command, `ops/` its flow; `app.rs` only dispatches;
 //! `main.rs` maps the end of the run to the exit codes of the README's
 //! "Exit codes and results", printing its last error through the scrubber.
 //!
@@ -57,6 +58,7 @@ pub(crate) mod jobenv;
 pub(crate) mod live_checks;
 pub(crate) mod observe;
 pub(crate) mod observe_preflight;
+pub(crate) mod ops;
 pub(crate) mod progress;
 pub mod promote;
 pub(crate) mod provenance;

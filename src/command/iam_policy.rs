@@ -9,7 +9,7 @@ use crate::aws::policy::{self, accounts, trust};
 use crate::report::model::Outcome;
 use crate::run::{self, End, Run};
 
-pub async fn run(run: &Run) -> anyhow::Result<End> {
+pub async fn iam_policy(run: &Run) -> anyhow::Result<End> {
     if run.contract.placement != Default::default() {
         let region = run::region(&run.contract).await.unwrap_or_default();
         let repository = match run.runner.info.repository.as_str() {

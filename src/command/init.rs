@@ -19,7 +19,7 @@ use crate::run::End;
 /// Bound on the whole discovery: a large account's listings, paced.
 const DEADLINE: Duration = Duration::from_secs(15 * 60);
 
-pub async fn run(args: &InitArgs, cancel: &Cancel) -> anyhow::Result<End> {
+pub async fn init(args: &InitArgs, cancel: &Cancel) -> anyhow::Result<End> {
     if let Some(out) = &args.out
         && out.exists()
         && !args.force

@@ -1,21 +1,16 @@
-//! `plan` (and `promote` with `dry-run`): validate the target
-//! environment and show what promotion would do, without writing.
+//! `plan` (and `promote` with `dry-run`): the environment the ref names, refused as
+//! `promote` would refuse it, then planned without a write (`ops/plan.rs`).
 
-use crate::report::matrix;
+use crate::ops;
 use crate::report::model::Outcome;
 use crate::run::{End, Run};
 use crate::settings::Command;
 
-/// `command` is the one the user asked for: the `skipped` report names it.
-pub async fn run(run: &Run, command: Command) -> anyhow::Result<End> {
-    let Some(env) = super::environment(run, command)? else {
+/// `command` is the one the user asked for: a `skipped` report names it.
+pub async fn plan(run: &Run, command: Command) -> anyhow::Result<End> {
+    let Some(env) = ops::selected_environment(run, command)? else {
         return Ok(End::Done(Outcome::Skipped));
     };
-    super::promote::before_any_call(run, env)?;
-    let Some(opened) = super::shards::open(run, env, command).await? else {
-        return Ok(End::Done(Outcome::Skipped));
-    };
-    let entries = matrix::entries(&opened.shards);
-    run.emitter.output("matrix", &matrix::render(&entries))?;
-    super::promote::environment(run, &opened, env).await
+    ops::promote::before_any_call(run, env)?;
+    ops::plan::environment(run, env, command).await
 }

@@ -3,7 +3,7 @@
 //! (`environment`, `image`, `plan`, `rollback_plan`), execute the plan with the write
 //! handle (`execute/`, the only writer), and fold what happened into the report
 //! (`outcome`, pure). `promotion` and `rollback` are the two operations, each over one
-//! environment's parts; the commands in `command/` open the shards and keep the
+//! environment's parts; the operations in `ops/` open the shards and keep the
 //! Deployment around them.
 
 pub mod canary;

@@ -102,7 +102,7 @@ fn role_entry(
     let envs = environments(shards);
     // Every environment whose `from:` chain passes through one of them: its image is
     // read from the nearest, and its pull check reads the repository policy where the
-    // chain started (`command/cross_account.rs`).
+    // chain started (`ops/cross_account.rs`).
     let readers: Vec<String> = contract
         .environments
         .iter()

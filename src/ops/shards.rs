@@ -279,7 +279,7 @@ pub(super) async fn validate_all(
 }
 
 /// The environments `validate` covers: the `environment` input, or all.
-pub(super) fn environments<'c>(
+pub(crate) fn environments<'c>(
     settings: &Settings,
     contract: &'c Contract,
 ) -> Result<Vec<&'c Environment>, UsageError> {
