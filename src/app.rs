@@ -1,6 +1,6 @@
 //! Dispatch only: assemble the [`Run`] (inputs, settings, contract, the
 //! runner's environment, masking) and hand it to the command that was asked
-//! for. Each command (`command/`) picks what it acts on and calls its operation (`ops/`).
+//! for. Each command's flow lives in `command/`, over the shared steps of `ops/`.
 
 use std::ffi::OsString;
 

@@ -7,7 +7,7 @@
 //! env INPUT_* ──inputs.rs──┐
 //! argv ───────cli.rs───────┴─► RawArgs ──settings.rs, config/──► Settings + Contract (+ every contract error, diag.rs)
 //! GITHUB_* ──run.rs (read once, RunInfo)──► RunnerEnv; app.rs assembles the Run and dispatches to command/
-//!                                  (thin: what to act on), whose operation in ops/ opens it:
+//!                                  (one flow per command), which calls down into ops/:
 //!                                  ops/shards.rs opens the environment: the clients and an
 //!                                  OpenShard (shard/open.rs: the read handle, aws::Read, and
 //!                                  the narrowed contract) per (account, region) shard (shard/);
@@ -28,7 +28,7 @@
 //!                                     └─ops/github_sync.rs──► PR comment, Deployment statuses
 //! ```
 //!
-//! `command/` holds one thin file per command, `ops/` its flow; `app.rs` only dispatches;
+//! `command/` holds one short flow per command over `ops/`; `app.rs` only dispatches;
 //! `main.rs` maps the end of the run to the exit codes of the README's
 //! "Exit codes and results", printing its last error through the scrubber.
 //!

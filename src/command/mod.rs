@@ -1,6 +1,8 @@
-//! One file per command, each a few lines that pick what the command acts on (the
-//! environment the ref names, the `environment` input's list) and refuse bad input
-//! before any AWS call, then call the one operation that does the work (`ops/`).
+//! One file per command, each one flow of 20 to 50 lines, as cargo's `commands/` are: it
+//! picks what the command acts on (the environment the ref names, the `environment`
+//! input's list), refuses bad input before any AWS call, and calls down into the shared
+//! steps (`ops/`) and the operations (`promote/`, `status.rs`, `live_checks.rs`); nothing
+//! calls back up into `command/`.
 
 pub mod iam_policy;
 pub mod init;

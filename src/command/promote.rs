@@ -1,8 +1,8 @@
 //! `promote`: the environment the ref names, refused before any AWS call when the image
-//! or the `timeout` cannot serve it, then promoted (`ops/promote.rs`). `app.rs` sends a
-//! dry run to `plan`.
+//! or the `timeout` cannot serve it, its shards opened, then deployed
+//! (`ops/deploy.rs`). `app.rs` sends a dry run to `plan`.
 
-use crate::ops;
+use crate::ops::{self, deploy};
 use crate::report::model::Outcome;
 use crate::run::{End, Run};
 use crate::settings::Command;
@@ -12,6 +12,9 @@ pub async fn promote(run: &Run) -> anyhow::Result<End> {
     let Some(env) = ops::selected_environment(run, Command::Promote)? else {
         return Ok(End::Done(Outcome::Skipped));
     };
-    ops::promote::before_any_call(run, env)?;
-    ops::promote::environment(run, env).await
+    deploy::before_any_call(run, env)?;
+    let Some(opened) = ops::shards::open(run, env, Command::Promote).await? else {
+        return Ok(End::Done(Outcome::Skipped));
+    };
+    deploy::environment(run, &opened, env).await
 }

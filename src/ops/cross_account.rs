@@ -50,7 +50,7 @@ async fn source_image(
 
 /// A `from:` image read with the source's clients, and shown pullable by every shard's
 /// functions when it lives in another account's registry; `None` for `image: input`.
-pub(super) async fn source(
+pub(crate) async fn source(
     run: &Run,
     fleet: &Fleet<'_>,
     shards: &[Shard],

@@ -1,17 +1,14 @@
-//! The operations under the commands, as cargo's `ops` are under its `commands`: each
-//! file holds one command's flow from the environment it acts on to the emitted report
-//! (opening its shards, the GitHub Deployment, the report's end); this file holds the
-//! steps they share. A command file (`command/`) only picks what the operation acts on.
+//! The steps under the commands, as cargo's `ops` are under its `commands`: the environment
+//! a ref selects, its shards opened with their clients (`shards.rs`), a `from:` image read
+//! in its own account (`cross_account.rs`), the deployment of one environment
+//! (`deploy.rs`), the GitHub side (`github_sync.rs`), and the end of a report (this file).
+//! A command file (`command/`) calls these and nothing calls back up into it.
 
 pub(crate) mod contract_comment;
-mod cross_account;
+pub(crate) mod cross_account;
+pub(crate) mod deploy;
 pub(crate) mod github_sync;
-pub(crate) mod plan;
-pub(crate) mod promote;
-pub(crate) mod rollback;
 pub(crate) mod shards;
-pub(crate) mod status;
-pub(crate) mod validate;
 
 use std::sync::Arc;
 
@@ -47,7 +44,12 @@ pub(crate) fn selected_environment(
 
 /// The report of `command` on `env` (`plan` for a dry run), naming the shards it acts on
 /// when there are several or the `shard` input picked one.
-fn report_for(run: &Run, env: &Environment, shards: &[Shard], command: Command) -> Report {
+pub(crate) fn report_for(
+    run: &Run,
+    env: &Environment,
+    shards: &[Shard],
+    command: Command,
+) -> Report {
     let shown = run.settings.shown(command);
     let mut report = Report::new(shown, env.name.clone(), run.contract_label());
     if run.settings.shard.is_some() || shards.len() > 1 {
@@ -59,7 +61,7 @@ fn report_for(run: &Run, env: &Environment, shards: &[Shard], command: Command) 
 
 /// The run's pacer: AWS's quotas lowered by the contract's `limits:`, and
 /// throttled answers retried until the `timeout` input's deadline.
-fn pacer(run: &Run) -> Arc<Pacer> {
+pub(crate) fn pacer(run: &Run) -> Arc<Pacer> {
     let l = &run.contract.limits;
     let lowered: Vec<(Pool, u32)> = [
         (Pool::LambdaControlPlane, l.lambda_control_plane),
@@ -79,7 +81,7 @@ fn pacer(run: &Run) -> Arc<Pacer> {
 
 /// Ends an environment command: a signal that cut it short, the Deployment's
 /// last status, and the report.
-async fn finish(
+pub(crate) async fn finish(
     run: &Run,
     end: End,
     deployment: Option<Deployment>,
@@ -104,7 +106,11 @@ async fn finish(
 
 /// A command stopped on `error` before its end: its Deployment gets `error`
 /// (never left `in_progress`); the error goes on to `main` as it was.
-async fn abandon(run: &Run, deployment: Option<Deployment>, error: anyhow::Error) -> anyhow::Error {
+pub(crate) async fn abandon(
+    run: &Run,
+    deployment: Option<Deployment>,
+    error: anyhow::Error,
+) -> anyhow::Error {
     if let Some(deployment) = deployment {
         let shown = run.emitter.scrub(&format!("{error:#}"));
         if let Some(w) = deployment

@@ -21,7 +21,7 @@ use crate::shard::{self, Shard};
 
 /// The run's clients, one set per (account, region), with the job's OIDC
 /// token exchanged once per role.
-pub(super) fn fleet(run: &Run) -> Fleet<'_> {
+pub(crate) fn fleet(run: &Run) -> Fleet<'_> {
     let mut role_environments: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for env in &run.contract.environments {
         if let Some(role) = run.contract.role_of(&env.name) {
@@ -46,7 +46,7 @@ pub(super) fn fleet(run: &Run) -> Fleet<'_> {
 
 /// What an environment command works on: the run's clients, the shards of its
 /// environment and the SDK's region for the functions the contract places nowhere.
-pub(super) struct Opened<'r> {
+pub(crate) struct Opened<'r> {
     pub fleet: Fleet<'r>,
     pub shards: Vec<Shard>,
     pub region: Option<String>,
@@ -54,7 +54,7 @@ pub(super) struct Opened<'r> {
 
 /// The shards `command` acts on in `env`, each with its own clients; `None` when
 /// a fork's pull request was skipped (its report emitted).
-pub(super) async fn open<'r>(
+pub(crate) async fn open<'r>(
     run: &'r Run,
     env: &Environment,
     command: Command,
@@ -74,14 +74,14 @@ pub(super) async fn open<'r>(
 
 /// The region for functions the contract places nowhere: the SDK's
 /// (`AWS_REGION`, the profile). `None` is fine while every shard has its own.
-pub(super) async fn default_region(run: &Run) -> Option<String> {
+pub(crate) async fn default_region(run: &Run) -> Option<String> {
     crate::run::region(&run.contract).await.ok()
 }
 
 /// The shards of `env`, all of them or the one the `shard` input names.
 /// `plan` and `shard` name every shard's account: one the contract leaves
 /// open is the account the shard's credentials act in.
-pub(super) async fn of(
+pub(crate) async fn of(
     run: &Run,
     fleet: &Fleet<'_>,
     env: &Environment,
@@ -126,7 +126,7 @@ pub(super) async fn of(
 
 /// Every shard's raw clients (for the write handles, which only execute makes) and the
 /// shard opened: its cancellable read handle and the contract as it sees it.
-pub(super) async fn parts(
+pub(crate) async fn parts(
     run: &Run,
     fleet: &Fleet<'_>,
     shards: &[Shard],
@@ -141,7 +141,7 @@ pub(super) async fn parts(
 }
 
 /// One shard's raw clients and the shard opened with them.
-pub(super) async fn opened(
+pub(crate) async fn opened(
     run: &Run,
     fleet: &Fleet<'_>,
     s: &Shard,
@@ -154,7 +154,7 @@ pub(super) async fn opened(
 /// The role a shard's clients act as: none on a terminal without an OIDC
 /// token, where the SDK's own credentials are used (and the account check
 /// still holds them to the shard's account).
-pub(super) fn role<'s>(run: &Run, fleet: &Fleet<'_>, shard: &'s Shard) -> Option<&'s str> {
+pub(crate) fn role<'s>(run: &Run, fleet: &Fleet<'_>, shard: &'s Shard) -> Option<&'s str> {
     let role = shard.role.as_deref()?;
     if !run.settings.action_mode && !fleet.has_token_source() {
         return None;
@@ -163,7 +163,7 @@ pub(super) fn role<'s>(run: &Run, fleet: &Fleet<'_>, shard: &'s Shard) -> Option
 }
 
 /// The clients of one shard.
-pub(super) async fn clients(
+pub(crate) async fn clients(
     run: &Run,
     fleet: &Fleet<'_>,
     shard: &Shard,
@@ -176,7 +176,7 @@ pub(super) async fn clients(
 
 /// The clients with which `reader` (a `from:` environment) reads `shard` of its source: in
 /// a reader's session when the source's role is not one `reader` itself assumes.
-pub(super) async fn reader_clients(
+pub(crate) async fn reader_clients(
     run: &Run,
     fleet: &Fleet<'_>,
     shard: &Shard,
@@ -199,7 +199,7 @@ pub(super) async fn reader_clients(
 
 /// A pull request from a fork gets no OIDC token: when a role is needed,
 /// the run ends `skipped` with a notice and exit 0 instead of failing.
-pub(super) fn fork_skip(
+pub(crate) fn fork_skip(
     run: &Run,
     fleet: &Fleet<'_>,
     command: Command,
@@ -221,7 +221,7 @@ pub(super) fn fork_skip(
 
 /// Groups shards that share clients and account (`validate` of many
 /// environments makes one pass per group, as before for one account).
-pub(super) fn group(shards: Vec<Shard>) -> Vec<Vec<Shard>> {
+pub(crate) fn group(shards: Vec<Shard>) -> Vec<Vec<Shard>> {
     let mut groups: Vec<Vec<Shard>> = Vec::new();
     for s in shards {
         let key = |x: &Shard| (x.role.clone(), x.account.clone(), x.region.clone());
@@ -235,7 +235,7 @@ pub(super) fn group(shards: Vec<Shard>) -> Vec<Vec<Shard>> {
 
 /// One contract for a group of shards with the same clients and account:
 /// every shard's environment narrowed to the shard's functions.
-pub(super) fn narrow_group(contract: &Contract, group: &[Shard]) -> Contract {
+pub(crate) fn narrow_group(contract: &Contract, group: &[Shard]) -> Contract {
     let mut c = shard::narrow(contract, &group[0]);
     c.environments = group
         .iter()
@@ -246,7 +246,7 @@ pub(super) fn narrow_group(contract: &Contract, group: &[Shard]) -> Contract {
 
 /// Every environment in one pass per (role, account, region), each with its
 /// own clients: a pull request checks dev, staging and production at once.
-pub(super) async fn validate_all(
+pub(crate) async fn validate_all(
     run: &Run,
     fleet: &Fleet<'_>,
     envs: &[&Environment],

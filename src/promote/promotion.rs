@@ -1,6 +1,6 @@
 //! One environment's promotion, from its parts to its report: the read side
 //! (`environment.rs`), then, unless it is a dry run, execute (`execute/`, the only writer)
-//! and the pure fold (`outcome.rs`). `ops/promote.rs` drives it and keeps the GitHub
+//! and the pure fold (`outcome.rs`). `ops/deploy.rs` drives it and keeps the GitHub
 //! side (the Deployment) around it.
 
 use super::environment::{self, Prepared};

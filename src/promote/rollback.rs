@@ -1,7 +1,7 @@
 //! `rollback` of one (account, region) shard, with the same shape as a promotion: observe
 //! and decide with the read handle, plan (pure, `rollback_plan.rs`), execute (which builds
 //! the write handles from the clients), fold (pure). Every call ends soon after SIGINT or
-//! SIGTERM; putting back an alias already written does not. `ops/rollback.rs` runs it
+//! SIGTERM; putting back an alias already written does not. `command/rollback.rs` runs it
 //! shard by shard into one report and one Deployment.
 
 use crate::aws::types::Lookup;

@@ -1,6 +1,8 @@
-//! The promotion of one environment: open its shards, validate it, then promote the image
-//! through all its (account, region) shards as one (`promote/promotion.rs`), recording a
-//! GitHub Deployment alongside. `plan` (and `promote` with `dry-run`) shares [`promoted`].
+//! The deployment of one environment whose shards are open: validate it, then promote the
+//! image through all its (account, region) shards as one (`promote/promotion.rs`),
+//! recording a GitHub Deployment alongside; for `plan` (and `promote` with `dry-run`), the
+//! same up to the plan, without a write or a Deployment. With what both refuse before any
+//! AWS call.
 
 use super::github_sync::{self as sync, Deployment};
 use super::shards::Opened;
@@ -12,20 +14,12 @@ use crate::report::model::Outcome;
 use crate::run::{End, Run};
 use crate::settings::Command;
 
-/// Promotes `env` (`promote` without `dry-run`: `app.rs` sends a dry run to `plan`).
-pub(crate) async fn environment(run: &Run, env: &Environment) -> anyhow::Result<End> {
-    let Some(opened) = super::shards::open(run, env, Command::Promote).await? else {
-        return Ok(End::Done(Outcome::Skipped));
-    };
-    promoted(run, &opened, env).await
-}
-
 /// Plans (a dry run) or promotes `env` across the shards `opened` holds: every shard with
 /// its own clients, all validated before the first write, promoted side by side and
 /// restored together on any failure, with one report and one Deployment
 /// (docs/accounts.md, "Many accounts and regions"). With the `shard` input, the one shard
 /// it names.
-pub(super) async fn promoted(
+pub(crate) async fn environment(
     run: &Run,
     opened: &Opened<'_>,
     env: &Environment,
