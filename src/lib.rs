@@ -9,7 +9,7 @@
 //! GITHUB_* ──run.rs (read once, RunInfo)──► RunnerEnv; app.rs assembles the Run and dispatches to command/
 //!                                  (one flow per command), which calls down into ops/:
 //!                                  ops/shards.rs opens the environment: the clients and an
-//!                                  OpenShard (shard/open.rs: the read handle, aws::Read, and
+//!                                  OpenShard (open_shard.rs: the read handle, aws::Read, and
 //!                                  the narrowed contract) per (account, region) shard (shard/);
 //!                                  the operations: promote/promotion.rs, promote/rollback.rs
 //! observe   Settings ──observe.rs, live_checks.rs (aws::Read)──► Observed (a snapshot of live state)
@@ -58,6 +58,7 @@ pub(crate) mod jobenv;
 pub(crate) mod live_checks;
 pub(crate) mod observe;
 pub(crate) mod observe_preflight;
+pub(crate) mod open_shard;
 pub(crate) mod ops;
 pub(crate) mod progress;
 pub mod promote;

@@ -4,13 +4,13 @@
 
 use crate::aws::Read;
 use crate::error::Cancelled;
+use crate::open_shard::OpenShard;
 use crate::ops;
 use crate::report::model::Outcome;
 use crate::report::status as render;
 use crate::report::status::EnvironmentStatus;
 use crate::run::{End, Run};
 use crate::settings::Command;
-use crate::shard::open::OpenShard;
 use crate::status;
 
 pub async fn status(run: &Run) -> anyhow::Result<End> {

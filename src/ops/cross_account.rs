@@ -7,10 +7,10 @@ use crate::aws::fleet_clients::Fleet;
 use crate::aws::types::Lookup;
 use crate::aws::{Clients, Read};
 use crate::config::model::{Environment, ImageSource};
+use crate::open_shard::OpenShard;
 use crate::promote::image::{self, Resolved};
 use crate::promote::pull_access;
 use crate::run::Run;
-use crate::shard::open::OpenShard;
 use crate::shard::{self, Shard};
 
 /// The image of a `from:` environment, read shard by shard with each

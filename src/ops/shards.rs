@@ -12,11 +12,11 @@ use crate::check::Stage;
 use crate::config::model::{Contract, Environment};
 use crate::error::UsageError;
 use crate::finding::Finding;
+use crate::open_shard::OpenShard;
 use crate::report::model::{Outcome, Report};
 use crate::run::{End, Run};
 use crate::settings::Command;
 use crate::settings::Settings;
-use crate::shard::open::OpenShard;
 use crate::shard::{self, Shard};
 
 /// The run's clients, one set per (account, region), with the job's OIDC

@@ -13,9 +13,9 @@ use crate::config::model::{Environment, FunctionTarget, Strategy};
 use crate::error::UsageError;
 use crate::live_checks;
 use crate::observe::Observed;
+use crate::open_shard::{self, OpenShard};
 use crate::report::model::{Outcome, Promotion, Report, Rollout, StepStatus};
 use crate::run::Run;
-use crate::shard::open::{self, OpenShard};
 
 /// What execute needs to promote an environment.
 pub struct Ready<'e> {
@@ -163,7 +163,7 @@ fn show(
 
 /// The region of the part that holds `target`.
 pub fn region_of(parts: &[OpenShard], target: &FunctionTarget) -> String {
-    parts[open::index_of(parts, target)]
+    parts[open_shard::index_of(parts, target)]
         .read
         .region()
         .to_string()

@@ -8,9 +8,9 @@ use super::image::Resolved;
 use super::{execute, outcome};
 use crate::aws::Clients;
 use crate::config::model::FunctionTarget;
+use crate::open_shard::OpenShard;
 use crate::report::model::Report;
 use crate::run::{End, Run};
-use crate::shard::open::OpenShard;
 
 /// Validates, resolves and plans every part, then, unless only planning, hands execute
 /// each part's `clients` (from which it alone builds the write handles) and folds what

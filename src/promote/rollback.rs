@@ -7,12 +7,12 @@
 use crate::aws::types::Lookup;
 use crate::aws::{Clients, Read};
 use crate::config::model::{Contract, Environment};
+use crate::open_shard::OpenShard;
 use crate::promote::execute;
 use crate::promote::rollback_plan::{self, Decision, RollbackError};
 use crate::report::model::{FunctionRun, Outcome, Promotion, Report, Rollout};
 use crate::run::Run;
 use crate::shard::Shard;
-use crate::shard::open::OpenShard;
 use crate::{check, observe};
 
 /// The rollback of `open` (its reads end soon after a signal, as every write of execute

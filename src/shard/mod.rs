@@ -1,10 +1,9 @@
 //! Shards: the (account, region) parts of an environment, each with its own
 //! clients and its own all-or-nothing (docs/accounts.md, "Fan-out through the matrix").
-//! Pure: which functions go where, and the contract one shard sees; `open.rs` holds a
-//! shard opened with its read handle.
+//! Pure: which functions go where, and the contract one shard sees (`src/open_shard.rs`
+//! holds a shard opened with its read handle, above `aws/`).
 
 pub mod checks;
-pub mod open;
 
 use crate::config::model::{Contract, Environment, FunctionTarget};
 use crate::error::UsageError;

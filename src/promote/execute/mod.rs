@@ -38,13 +38,13 @@ use crate::aws::types::{Lookup, UpdateState};
 use crate::aws::{Clients, Write};
 use crate::config::model::Environment;
 use crate::observe::Observed;
+use crate::open_shard::{self, OpenShard};
 use crate::progress::{self, Progress};
 use crate::promote::image::Resolved;
 use crate::promote::plan::{self, FunctionPlan};
 use crate::report::model::StepRecord;
 use crate::run::Run;
 use crate::run::RunInfo;
-use crate::shard::open::{self, OpenShard};
 use crate::step::Step;
 
 /// What execute is handed for one environment: everything but the write handles,
@@ -186,7 +186,7 @@ async fn prune(ctx: &Context<'_>, plans: &[FunctionPlan<'_>], executed: &mut Exe
     for (i, write) in ctx.write.iter().enumerate() {
         let promoted: Vec<&str> = plans
             .iter()
-            .filter(|p| !p.noop && open::index_of(ctx.parts, p.target) == i)
+            .filter(|p| !p.noop && open_shard::index_of(ctx.parts, p.target) == i)
             // A function's `Prune` step waits for the whole environment: here.
             .filter(|p| p.steps.iter().any(|s| s.step == Step::Prune))
             .map(|p| p.target.name.as_str())
@@ -228,7 +228,7 @@ async fn run_jobs(
     let log = |line: &str| ctx.run.emitter.log(line);
     let progress = Progress::new(plans.iter().filter(|p| !p.noop).count());
     let jobs = plans.iter().filter(|p| !p.noop).map(|p| {
-        let i = open::index_of(ctx.parts, p.target);
+        let i = open_shard::index_of(ctx.parts, p.target);
         let job = Job {
             write: &ctx.write[i],
             part: i,

@@ -8,8 +8,8 @@ use super::Context;
 use super::Executed;
 use super::job::JobOutcome;
 use super::warm;
+use crate::open_shard as open;
 use crate::promote::plan::FunctionPlan;
-use crate::shard::open;
 
 /// The plans that ran, with their outcomes (those that were not no-ops, in order).
 fn ran<'p, 'o>(
