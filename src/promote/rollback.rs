@@ -99,7 +99,7 @@ async fn environment(
         (rollback_plan::planned(read.region(), &plans), Vec::new())
     } else {
         let info = &run.runner.info;
-        let applied = execute::rollback::apply_all(clients, &run.cancel, &plans, info).await;
+        let applied = execute::rollback_writes::apply_all(clients, &run.cancel, &plans, info).await;
         rollback_plan::fold(read.region(), &plans, applied)
     };
     conclude(report, functions, failed, dry_run)

@@ -2,7 +2,7 @@
 //! to (`to-version`, or the version the alias records as previous) from reads only, plan
 //! the step of each, and fold what execute did into report rows. Every function is
 //! decided before any alias is written, so an environment is rolled back whole or not
-//! at all; the writes are `promote/execute/rollback.rs`.
+//! at all; the writes are `promote/execute/rollback_writes.rs`.
 
 use super::plan::Planned;
 use crate::aws::types::{AliasInfo, Lookup};

@@ -23,7 +23,7 @@ pub mod move_alias;
 pub mod permit;
 pub mod readback;
 pub mod restore;
-pub mod rollback;
+pub mod rollback_writes;
 pub mod shift;
 pub mod switch;
 pub mod warm;
