@@ -43,6 +43,15 @@ impl OpenShard {
     }
 }
 
+/// One contract for shards opened with one read handle (`validate`'s pass per group of
+/// shards with the same clients and account): the first's, holding every shard's
+/// environment narrowed to that shard's functions.
+pub fn joined(parts: &[OpenShard]) -> Contract {
+    let mut c = parts[0].contract.clone();
+    c.environments = parts.iter().map(|p| p.env().clone()).collect();
+    c
+}
+
 /// The index of the shard that holds `target` (a function and alias appear
 /// once in an environment); the first shard if none does.
 pub fn index_of(parts: &[OpenShard], target: &FunctionTarget) -> usize {

@@ -12,7 +12,7 @@ use crate::check::Stage;
 use crate::config::model::{Contract, Environment};
 use crate::error::UsageError;
 use crate::finding::Finding;
-use crate::open_shard::OpenShard;
+use crate::open_shard::{self, OpenShard};
 use crate::report::model::{Outcome, Report};
 use crate::run::{End, Run};
 use crate::settings::Command;
@@ -233,17 +233,6 @@ pub(crate) fn group(shards: Vec<Shard>) -> Vec<Vec<Shard>> {
     groups
 }
 
-/// One contract for a group of shards with the same clients and account:
-/// every shard's environment narrowed to the shard's functions.
-pub(crate) fn narrow_group(contract: &Contract, group: &[Shard]) -> Contract {
-    let mut c = shard::narrow(contract, &group[0]);
-    c.environments = group
-        .iter()
-        .map(|s| shard::environment(&shard::narrow(contract, s), s).clone())
-        .collect();
-    c
-}
-
 /// Every environment in one pass per (role, account, region), each with its
 /// own clients: a pull request checks dev, staging and production at once.
 pub(crate) async fn validate_all(
@@ -260,11 +249,15 @@ pub(crate) async fn validate_all(
     }
     let mut findings = Vec::new();
     for group in group(shards) {
-        let contract = narrow_group(&run.contract, &group);
-        let clients = clients(run, fleet, &group[0]).await?;
+        let read = Read::new(clients(run, fleet, &group[0]).await?);
+        let opened: Vec<OpenShard> = group
+            .into_iter()
+            .map(|s| OpenShard::new(s, read.clone(), &run.contract))
+            .collect();
+        let contract = open_shard::joined(&opened);
         let envs: Vec<&Environment> = contract.environments.iter().collect();
         let (found, _) = crate::live_checks::findings(
-            &Read::new(clients),
+            &read,
             &contract,
             &envs,
             &run.job,
