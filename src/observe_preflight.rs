@@ -39,6 +39,9 @@ pub struct WayBack {
     pub version: String,
     /// The image URI the version was published with; `None` if it could not be read.
     pub image_uri: Option<String>,
+    /// The digest Lambda resolved the version's image to (a published version never
+    /// changes, so the plan takes it from here instead of reading the version again).
+    pub digest: Option<String>,
     /// `Missing`: the image is gone from ECR.
     pub image: Lookup<ImageFacts>,
     /// The repository's lifecycle policy text (`Missing`: none).
@@ -232,6 +235,7 @@ pub async fn way_back(read: &Read, function: &str, version: &str) -> WayBack {
     let mut back = WayBack {
         version: version.to_string(),
         image_uri: None,
+        digest: None,
         image: Lookup::Missing,
         lifecycle: Lookup::Missing,
     };
@@ -243,6 +247,7 @@ pub async fn way_back(read: &Read, function: &str, version: &str) -> WayBack {
         }
     };
     back.image_uri = info.image_uri.clone();
+    back.digest = info.image_digest.clone();
     let (Some(uri), Some(digest)) = (info.image_uri, info.image_digest) else {
         // Not an image version (or no digest recorded): nothing in ECR to look for.
         back.image_uri = None;

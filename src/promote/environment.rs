@@ -45,19 +45,25 @@ pub async fn prepare<'e>(
     resolved: Option<Resolved>,
     report: &mut Report,
 ) -> Result<Prepared<'e>, UsageError> {
-    let Some(observed) = validate_all(run, parts, report).await else {
+    let (first, env) = (&parts[0], parts[0].env());
+    // The image is read beside the checks (for `image: input` one ECR read; a `from:` image
+    // comes resolved), and its answer used only once they pass: a drift ends the run as it
+    // would without it.
+    let lookup = async {
+        match resolved {
+            Some(i) => Ok(i),
+            None => {
+                let input = run.settings.image.as_ref();
+                image::resolve(&first.read, &first.contract, env, input).await
+            }
+        }
+    };
+    let (observed, image) = futures::join!(validate_all(run, parts, report), lookup);
+    let Some(observed) = observed else {
         if crate::unreachable::collapse(report, &|t| run.emitter.scrub(t)) {
             return Ok(done(report, Outcome::Error));
         }
         return Ok(done(report, Outcome::Drift));
-    };
-    let (first, env) = (&parts[0], parts[0].env());
-    let image = match resolved {
-        Some(i) => Ok(i),
-        None => {
-            let input = run.settings.image.as_ref();
-            image::resolve(&first.read, &first.contract, env, input).await
-        }
     };
     let image = match image {
         Ok(i) => i,
@@ -198,16 +204,25 @@ async fn current<'e>(
     // Read concurrently: the pacer bounds the requests in flight.
     let aliases = &observed.aliases;
     futures::future::join_all(env.functions.iter().map(|t| async move {
-        let before = match aliases.get(&(t.name.clone(), t.alias.clone())) {
+        let key = (t.name.clone(), t.alias.clone());
+        let before = match aliases.get(&key) {
             Some(Lookup::Found(a)) => Some(a.clone()),
             _ => None,
         };
+        // The pre-flight's way back already read the version this alias serves.
+        let seen = |v: &str| {
+            let back = observed.preflight.way_back.get(&key)?;
+            (back.version == v).then(|| back.digest.clone())?
+        };
         let served = match &before {
-            Some(a) if !a.is_split() => read
-                .get_function(&t.name, Some(&a.version))
-                .await
-                .ok()
-                .and_then(|i| i.image_digest),
+            Some(a) if !a.is_split() => match seen(&a.version) {
+                Some(digest) => Some(digest),
+                None => read
+                    .get_function(&t.name, Some(&a.version))
+                    .await
+                    .ok()
+                    .and_then(|i| i.image_digest),
+            },
             _ => None,
         };
         (t, before, served)

@@ -280,13 +280,13 @@ fn limits_lower_the_pace_below_the_quota_so_nothing_is_throttled() {
     let notices = r.report()["notices"].to_string();
     assert!(notices.contains("0 throttled answers"), "{notices}");
     // Each distinct read once: per function, validation's GetFunction (reused as the idle
-    // state), the served version's by the pre-flight way-back check and again by the plan,
+    // state), the served version's by the pre-flight way-back check (reused by the plan),
     // and the update's end (which carries the digest checked); one GetAlias (validation's,
     // reused as the alias before); one listing of provisioned concurrency (none per
     // qualifier); the three writes.
     let counts = fleet.stage.proxy.counts();
     let per_function = |op: &str| counts.get(op).copied().unwrap_or(0) as f64 / 12.0;
-    assert_eq!(per_function("GetFunction"), 4.0, "{counts:?}");
+    assert_eq!(per_function("GetFunction"), 3.0, "{counts:?}");
     assert_eq!(
         per_function("GetProvisionedConcurrencyConfig"),
         0.0,
