@@ -39,8 +39,9 @@ pub struct WayBack {
     pub version: String,
     /// The image URI the version was published with; `None` if it could not be read.
     pub image_uri: Option<String>,
-    /// The digest Lambda resolved the version's image to (a published version never
-    /// changes, so the plan takes it from here instead of reading the version again).
+    /// The digest Lambda resolved the version's image to. A published version's code is
+    /// immutable (<https://docs.aws.amazon.com/lambda/latest/dg/configuration-versions.html>),
+    /// so the plan takes it from here instead of reading the same version again.
     pub digest: Option<String>,
     /// `Missing`: the image is gone from ECR.
     pub image: Lookup<ImageFacts>,

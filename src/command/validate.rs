@@ -23,7 +23,7 @@ pub async fn validate(run: &Run) -> anyhow::Result<End> {
         return Ok(end);
     }
     let fork = run.event.is_fork_pr();
-    let work = ops::shards::validate_all(run, &fleet, &envs, fork);
+    let work = ops::validation::validate_all(run, &fleet, &envs, fork);
     let findings = tokio::select! {
         r = work => r?,
         sig = run.cancel.cancelled() => return Ok(End::Cancelled(Cancelled(sig))),

@@ -1,14 +1,16 @@
 //! The steps under the commands, as cargo's `ops` are under its `commands`: the environment
-//! a ref selects, its shards opened with their clients (`shards.rs`), a `from:` image read
-//! in its own account (`cross_account.rs`), the deployment of one environment
-//! (`deploy.rs`), the GitHub side (`github_sync.rs`), and the end of a report (this file).
-//! A command file (`command/`) calls these and nothing calls back up into it.
+//! a ref selects, its shards opened with their clients (`shards.rs`), `validate`'s pass
+//! (`validation.rs`), a `from:` image read in its own account (`cross_account.rs`), the
+//! deployment of one environment (`deploy.rs`), the GitHub side (`github_sync.rs`), and the
+//! end of a report (this file). A command file (`command/`) calls these and nothing calls
+//! back up into it.
 
 pub(crate) mod contract_comment;
 pub(crate) mod cross_account;
 pub(crate) mod deploy;
 pub(crate) mod github_sync;
 pub(crate) mod shards;
+pub(crate) mod validation;
 
 use std::sync::Arc;
 
