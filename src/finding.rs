@@ -88,6 +88,8 @@ kebab_codes! {
         ImageMayExpire = "image-may-expire",
         /// The alias has provisioned concurrency and the strategy needs weights.
         ProvisionedConcurrencyOnAlias = "provisioned-concurrency-on-alias",
+        /// Live AWS disagrees with what the environment's `assume:` vouches for.
+        AssumptionFalse = "assumption-false",
     }
 }
 
@@ -116,7 +118,8 @@ impl Code {
             | Code::CloudfrontIdMismatch
             | Code::TrafficBypassesAlias
             | Code::RollbackImageMissing
-            | Code::ProvisionedConcurrencyOnAlias => Status::Error,
+            | Code::ProvisionedConcurrencyOnAlias
+            | Code::AssumptionFalse => Status::Error,
         }
     }
 }

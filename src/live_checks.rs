@@ -25,7 +25,8 @@ pub async fn findings(
     stage: Stage,
     emitter: &Emitter,
 ) -> (Vec<Finding>, Observed) {
-    let needs = observe::needs(contract, envs, job);
+    let trust = matches!(stage, Stage::Promote { .. });
+    let needs = observe::needs(contract, envs, job, trust);
     let reads = Reads::new(needs.reads());
     let label: Vec<&str> = envs.iter().map(|e| e.name.as_str()).collect();
     let line = || reads.line(&label.join(","), read.throttled());

@@ -11,7 +11,7 @@ use crate::aws::Read;
 use crate::aws::types::{AliasInfo, Distribution, FunctionInfo, Lookup};
 use crate::config::model::{Check, Contract, Environment, Strategy};
 use crate::jobenv::JobEnv;
-use crate::observe_preflight::{self, Preflight};
+use crate::observe_preflight::{self, Preflight, Reads};
 
 /// How many AWS reads may be in flight at once: enough to be fast, few enough
 /// not to be throttled.
@@ -24,8 +24,8 @@ pub struct Needs {
     pub aliases: BTreeSet<(String, String)>,
     pub log_groups: BTreeSet<String>,
     pub distributions: bool,
-    /// Functions and aliases to deploy to → whether their strategy weights the alias.
-    pub preflight: BTreeMap<(String, String), bool>,
+    /// Functions and aliases to deploy to → which pre-flight reads they get.
+    pub preflight: BTreeMap<(String, String), Reads>,
 }
 
 impl Needs {
@@ -39,8 +39,9 @@ impl Needs {
     }
 }
 
-/// Every distinct read the checks of these environments need.
-pub fn needs(contract: &Contract, envs: &[&Environment], job: &JobEnv) -> Needs {
+/// Every distinct read the checks of these environments need. `trust`: what an environment's
+/// `assume:` vouches for is not read (a promotion); without it, it is read to be checked.
+pub fn needs(contract: &Contract, envs: &[&Environment], job: &JobEnv, trust: bool) -> Needs {
     let mut n = Needs {
         account: contract.account.is_some(),
         ..Needs::default()
@@ -49,9 +50,10 @@ pub fn needs(contract: &Contract, envs: &[&Environment], job: &JobEnv) -> Needs 
         for f in &env.functions {
             n.functions.insert(f.name.clone());
             n.aliases.insert((f.name.clone(), f.alias.clone()));
-            let weighted = matches!(env.strategy, Strategy::Canary(_));
-            n.preflight
-                .insert((f.name.clone(), f.alias.clone()), weighted);
+            n.preflight.insert(
+                (f.name.clone(), f.alias.clone()),
+                preflight_reads(env, trust),
+            );
         }
         for check in &env.checks {
             match &check.value {
@@ -71,6 +73,24 @@ pub fn needs(contract: &Contract, envs: &[&Environment], job: &JobEnv) -> Needs 
         }
     }
     n
+}
+
+/// The pre-flight reads of `env`'s functions: the URL unless assumed absent on trust; the
+/// alias's provisioned concurrency for a weighted strategy, and both the alias's and its
+/// version's to check `provisioned-concurrency: none`, none of them on trust.
+fn preflight_reads(env: &Environment, trust: bool) -> Reads {
+    let weighted = matches!(env.strategy, Strategy::Canary(_));
+    let a = env.assume;
+    let check_pc = a.no_provisioned_concurrency && !trust;
+    Reads {
+        url: !(a.no_function_url && trust),
+        alias_provisioned: if a.no_provisioned_concurrency {
+            check_pc
+        } else {
+            weighted
+        },
+        version_provisioned: check_pc,
+    }
 }
 
 #[derive(Clone, Debug, Default)]

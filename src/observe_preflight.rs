@@ -22,13 +22,27 @@ const CONCURRENCY: usize = 16;
 /// A function and alias, as the snapshot keys them.
 pub type Key = (String, String);
 
+/// Which pre-flight reads one target gets (`observe::needs` decides them from the strategy
+/// and the environment's `assume:`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Reads {
+    /// `GetFunctionUrlConfig` of `$LATEST`.
+    pub url: bool,
+    /// The alias's own provisioned concurrency.
+    pub alias_provisioned: bool,
+    /// The provisioned concurrency of the version the alias serves.
+    pub version_provisioned: bool,
+}
+
 /// What the pre-flight reads of one environment's functions found.
 #[derive(Clone, Debug, Default)]
 pub struct Preflight {
     /// Event source mappings, the URL on `$LATEST`, and service invoke permissions.
     pub triggers: BTreeMap<Key, Lookup<Vec<Trigger>>>,
-    /// The alias's own provisioned concurrency (`Missing`: none), weighted strategies only.
+    /// The alias's own provisioned concurrency (`Missing`: none), where [`Reads`] asked.
     pub alias_provisioned: BTreeMap<Key, Lookup<Provisioned>>,
+    /// The provisioned concurrency of the version the alias serves, where [`Reads`] asked.
+    pub version_provisioned: BTreeMap<Key, Lookup<Provisioned>>,
     /// The version the alias serves and its image.
     pub way_back: BTreeMap<Key, WayBack>,
 }
@@ -56,10 +70,11 @@ struct One {
     alias: Option<Lookup<AliasInfo>>,
     own: Result<Vec<Trigger>, AwsError>,
     provisioned: Option<Lookup<Provisioned>>,
+    version_provisioned: Option<Lookup<Provisioned>>,
     way_back: Option<WayBack>,
 }
 
-/// Reads the pre-flight facts of `targets` (`(function, alias) → weighted strategy`), and the
+/// Reads the pre-flight facts of `targets` (`(function, alias) → its reads`), and the
 /// aliases of those targets that `aliases` names (`answered` is called as each is answered),
 /// returned beside them. The reads that need no alias (the account's event source mappings,
 /// one listing shared by every function; each function's URL and unqualified `GetPolicy`)
@@ -67,14 +82,14 @@ struct One {
 /// an alias serves follow that alias as soon as it is answered.
 pub async fn observe(
     read: &Read,
-    targets: &BTreeMap<Key, bool>,
+    targets: &BTreeMap<Key, Reads>,
     aliases: &BTreeSet<Key>,
     answered: &(dyn Fn() + Sync),
 ) -> (Preflight, BTreeMap<Key, Lookup<AliasInfo>>) {
     let per_function = stream::iter(
         targets
             .iter()
-            .map(|(key, weighted)| one(read, key, *weighted, aliases.contains(key), answered)),
+            .map(|(key, reads)| one(read, key, *reads, aliases.contains(key), answered)),
     )
     .buffer_unordered(CONCURRENCY)
     .collect::<Vec<_>>();
@@ -88,6 +103,9 @@ pub async fn observe(
         if let Some(p) = one.provisioned {
             out.alias_provisioned.insert(key.clone(), p);
         }
+        if let Some(p) = one.version_provisioned {
+            out.version_provisioned.insert(key.clone(), p);
+        }
         if let Some(w) = one.way_back {
             out.way_back.insert(key.clone(), w);
         }
@@ -98,13 +116,14 @@ pub async fn observe(
     (out, read_aliases)
 }
 
-/// One target's reads: its alias (when `read_alias`), its URL and unqualified `GetPolicy` at
-/// the same time, then what the alias's version decides (the version's `GetPolicy`, the
-/// provisioned concurrency of a weighted strategy, the way back) once the alias is answered.
+/// One target's reads: its alias (when `read_alias`), its URL (unless `reads` skips it) and
+/// unqualified `GetPolicy` at the same time, then what the alias's version decides (the
+/// version's `GetPolicy`, the provisioned concurrency `reads` asks for, the way back) once the
+/// alias is answered.
 async fn one(
     read: &Read,
     key: &Key,
-    weighted: bool,
+    reads: Reads,
     read_alias: bool,
     answered: &(dyn Fn() + Sync),
 ) -> One {
@@ -122,9 +141,15 @@ async fn one(
             _ => None,
         };
         let version = found.map(|a| a.version.as_str());
-        let provisioned = async {
-            match (weighted, found) {
-                (true, Some(_)) => Some(provisioned(read, key).await),
+        let on_alias = async {
+            match (reads.alias_provisioned, found) {
+                (true, Some(_)) => Some(provisioned(read, function, &key.1).await),
+                _ => None,
+            }
+        };
+        let version_provisioned = async {
+            match (reads.version_provisioned, version) {
+                (true, Some(v)) => Some(provisioned(read, function, v).await),
                 _ => None,
             }
         };
@@ -134,24 +159,29 @@ async fn one(
                 None => None,
             }
         };
-        let (on_version, p, w) = futures::join!(
+        let (on_version, p, vp, w) = futures::join!(
             version_permissions(read, function, version),
-            provisioned,
+            on_alias,
+            version_provisioned,
             way_back
         );
-        (alias, on_version, p, w)
+        (alias, on_version, p, vp, w)
+    };
+    let url = async {
+        match reads.url {
+            true => read.latest_url(function).await,
+            false => Ok(None),
+        }
     };
     // The alias first, so its request takes the earliest slot of the shared pool.
-    let ((alias, on_version, provisioned, way_back), url, unqualified) = futures::join!(
-        after_alias,
-        read.latest_url(function),
-        read.invoke_permissions(function, None)
-    );
+    let ((alias, on_version, provisioned, version_provisioned, way_back), url, unqualified) =
+        futures::join!(after_alias, url, read.invoke_permissions(function, None));
     One {
         key: key.clone(),
         alias,
         own: own_triggers(url, unqualified, on_version),
         provisioned,
+        version_provisioned,
         way_back,
     }
 }
@@ -223,8 +253,8 @@ fn targets_function(target: &str, function: &str) -> bool {
     }
 }
 
-async fn provisioned(read: &Read, key: &Key) -> Lookup<Provisioned> {
-    match read.provisioned(&key.0, &key.1).await {
+async fn provisioned(read: &Read, function: &str, qualifier: &str) -> Lookup<Provisioned> {
+    match read.provisioned(function, qualifier).await {
         Ok(Some(p)) => Lookup::Found(p),
         Ok(None) => Lookup::Missing,
         Err(e) => Lookup::Failed(e),

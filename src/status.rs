@@ -31,7 +31,7 @@ pub async fn environment(
     env: &Environment,
     job: &JobEnv,
 ) -> EnvironmentStatus {
-    let mut needs = observe::needs(contract, &[env], job);
+    let mut needs = observe::needs(contract, &[env], job, false);
     needs.preflight.clear();
     let observed = observe::observe(read, &needs).await;
     let ctx = Context {

@@ -3,6 +3,7 @@
 //! check kind; this one holds the entry and the sink they push into.
 
 mod account;
+mod assume;
 mod cloudfront;
 mod function;
 mod function_env;
@@ -46,6 +47,7 @@ pub fn all(ctx: &Context<'_>, envs: &[&Environment]) -> Vec<Finding> {
         function::targets(ctx, env, &mut out);
         traffic::check(ctx, env, &mut out);
         provisioned::check(ctx, env, &mut out);
+        assume::check(ctx, env, &mut out);
         way_back::check(ctx, env, &mut out);
         for check in &env.checks {
             one(ctx, env, check, &mut out);

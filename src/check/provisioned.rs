@@ -8,11 +8,15 @@
 
 use super::{Context, Sink};
 use crate::aws::types::Lookup;
-use crate::config::model::Environment;
+use crate::config::model::{Environment, Strategy};
 use crate::finding::{Code, Finding, Shown};
 
-/// The check of every function of a weighted environment (only those were read).
+/// The check of every function of a weighted environment. The alias's configuration is also
+/// read to check `assume: { provisioned-concurrency: none }` (`assume.rs`), whatever the strategy.
 pub(super) fn check(ctx: &Context<'_>, env: &Environment, out: &mut Vec<Finding>) {
+    if !matches!(env.strategy, Strategy::Canary(_)) {
+        return;
+    }
     for f in &env.functions {
         let key = (f.name.clone(), f.alias.clone());
         let Some(found) = ctx.observed.preflight.alias_provisioned.get(&key) else {

@@ -66,6 +66,7 @@ fn contract(checks: Vec<Spot<Check>>, account: Option<&str>) -> Contract {
             keep_versions: None,
             invalidate: None,
             url: None,
+            assume: Default::default(),
         }],
         limits: Default::default(),
         placement: Default::default(),

@@ -3,6 +3,7 @@
 mod access;
 pub mod accounts;
 mod across;
+mod assume;
 mod checks;
 pub mod gates;
 mod gates_parse;

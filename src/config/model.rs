@@ -57,6 +57,21 @@ pub struct Environment {
     pub invalidate: Option<Invalidate>,
     /// `url:`: where the environment is served; the GitHub Deployment's `environment_url`.
     pub url: Option<String>,
+    /// `assume:`: facts about the functions that `promote` takes on trust and `validate` checks.
+    pub assume: Assume,
+}
+
+/// `assume:` (README, "Fleets: what a promotion may take on trust"): what the contract vouches
+/// for about every function of the environment, so that a promotion spends no request of
+/// Lambda's shared control-plane pool to learn it. `validate` and `plan` still read it and
+/// report `assumption-false` where live AWS disagrees.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Assume {
+    /// `function-url: none`: no function has a URL on `$LATEST` (`GetFunctionUrlConfig`).
+    pub no_function_url: bool,
+    /// `provisioned-concurrency: none`: neither the alias nor the version it serves has
+    /// provisioned concurrency (`ListProvisionedConcurrencyConfigs`).
+    pub no_provisioned_concurrency: bool,
 }
 
 /// `when:` — which refs select this environment. Both may be set; either matches.

@@ -37,6 +37,7 @@ const ENV_KEYS: &[&str] = &[
     "keep-versions",
     "invalidate",
     "url",
+    "assume",
     "account",
     "region",
     "role",
@@ -204,6 +205,10 @@ fn environment(sink: &mut Sink, name: &str, at: Pos, y: &Yaml) -> (Option<Enviro
         invalidate(sink, y, &f.child("invalidate"))
     });
     let url = optional(f.get("url"), |y| url(sink, y, &f.child("url")));
+    let assume = match f.get("assume") {
+        Some(y) => super::assume::assume(sink, y, &f.child("assume")),
+        None => Some(Default::default()),
+    };
     let env = (|| {
         Some(Environment {
             name: name.to_string(),
@@ -218,6 +223,7 @@ fn environment(sink: &mut Sink, name: &str, at: Pos, y: &Yaml) -> (Option<Enviro
             keep_versions: keep_versions?,
             invalidate: invalidate?,
             url: url?,
+            assume: assume?,
         })
     })();
     (env, place)

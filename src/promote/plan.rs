@@ -196,6 +196,7 @@ mod tests {
             keep_versions: Some(3),
             invalidate: None,
             url: None,
+            assume: Default::default(),
         }
     }
 

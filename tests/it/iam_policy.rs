@@ -42,6 +42,7 @@ fn environment(name: &str, image: ImageSource, function: &str) -> Environment {
         keep_versions: None,
         invalidate: None,
         url: None,
+        assume: Default::default(),
     }
 }
 

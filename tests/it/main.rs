@@ -9,6 +9,7 @@ mod accounts_contract;
 mod accounts_regions;
 mod accounts_renew;
 mod accounts_shards;
+mod assume;
 mod aws_failures;
 mod bench_canary;
 mod bench_signals;

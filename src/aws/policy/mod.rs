@@ -278,6 +278,7 @@ mod tests {
             keep_versions: None,
             invalidate: None,
             url: None,
+            assume: Default::default(),
         }
     }
 

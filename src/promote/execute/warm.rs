@@ -58,12 +58,16 @@ pub async fn until_active(job: &Job<'_>, version: &str) -> Result<String, String
 
 /// The amount to give the new version: the alias's configuration, else the old version's,
 /// both learnt from one listing of the function's configurations; none to learn when the
-/// alias does not exist yet.
+/// alias does not exist yet, or when the contract assumes `provisioned-concurrency: none`
+/// (taken on trust; `validate` checks it: README, "Fleets: what a promotion may take on trust").
 pub async fn source(job: &Job<'_>) -> Result<Option<(i32, bool)>, String> {
     let f = job.target.name.as_str();
     let Some(before) = &job.before else {
         return Ok(None);
     };
+    if job.env.assume.no_provisioned_concurrency {
+        return Ok(None);
+    }
     let all = match job.write.read().provisioned_all(f).await {
         Ok(all) => all,
         // A role made before the listing was used: ask for the two qualifiers instead.
