@@ -76,15 +76,18 @@ impl Bucket {
         at
     }
 
-    /// A throttled answer at `now`: half the pace (once a second), no burst
-    /// banked, and nothing sent before `hold` when AWS said how long to wait.
+    /// A throttled answer at `now`: three quarters of the pace (once a second), no
+    /// burst banked, and nothing sent before `hold` when AWS said how long to wait.
+    /// Not half: two runs sharing an account's pool each settle near their share,
+    /// and a cut by half leaves the pool a quarter idle on average where a cut by a
+    /// quarter leaves it an eighth (docs/benchmarks.md, "Fleet": two promotions at once).
     fn throttled(&mut self, now: Instant, hold: Option<Duration>) {
         // One slowdown per second: a burst of 429s is one signal, not many.
         if self
             .last_slowdown
             .is_none_or(|t| now >= t + Duration::from_secs(1))
         {
-            self.rate = (self.rate * 0.5).max(self.ceiling / 8.0);
+            self.rate = (self.rate * 0.75).max(self.ceiling / 8.0);
             self.last_slowdown = Some(now);
         }
         self.tat = self.tat.max(now);
@@ -178,11 +181,12 @@ impl Pacer {
             })
     }
 
-    /// An answer that was not throttled: the pool's pace creeps back to its ceiling.
+    /// An answer that was not throttled: the pool's pace creeps back to its ceiling,
+    /// a hundredth of it per answer (from a cut back to the ceiling in about 25 answers).
     pub fn answered(&self, pool: Option<Pool>) {
         if let Some(bucket) = pool.and_then(|p| self.buckets.get(&p)) {
             let mut b = bucket.lock().unwrap_or_else(|e| e.into_inner());
-            b.rate = (b.rate + b.ceiling * 0.02).min(b.ceiling);
+            b.rate = (b.rate + b.ceiling * 0.01).min(b.ceiling);
         }
     }
 
@@ -295,17 +299,17 @@ mod tests {
         assert_eq!(wait, Some(Duration::from_secs(2)));
         {
             let mut b = bucket(&pacer, Pool::LambdaControlPlane);
-            assert_eq!(b.rate, 7.5);
+            assert_eq!(b.rate, 11.25);
             // Throttled, the pool loses its burst: held for Retry-After, then paced.
             let first = b.reserve(Instant::now());
             assert!(first >= before + Duration::from_secs(2));
-            assert_eq!(b.reserve(first), first + quota::spacing(7.5));
+            assert_eq!(b.reserve(first), first + quota::spacing(11.25));
         }
-        // A second 429 in the same second is the same signal: no second halving.
+        // A second 429 in the same second is the same signal: no second cut.
         pacer.throttled_answer(pool, None, 1);
-        assert_eq!(bucket(&pacer, Pool::LambdaControlPlane).rate, 7.5);
+        assert_eq!(bucket(&pacer, Pool::LambdaControlPlane).rate, 11.25);
         pacer.answered(pool);
-        assert!(bucket(&pacer, Pool::LambdaControlPlane).rate > 7.5);
+        assert!(bucket(&pacer, Pool::LambdaControlPlane).rate > 11.25);
         assert_eq!(bucket(&pacer, Pool::LambdaControlPlane).burst(), 1);
         // Back at its ceiling, the pool has its burst again.
         for _ in 0..30 {
