@@ -76,20 +76,16 @@ pub fn needs(contract: &Contract, envs: &[&Environment], job: &JobEnv, trust: bo
 }
 
 /// The pre-flight reads of `env`'s functions: the URL unless assumed absent on trust; the
-/// alias's provisioned concurrency for a weighted strategy, and both the alias's and its
-/// version's to check `provisioned-concurrency: none`, none of them on trust.
+/// alias's provisioned concurrency for a weighted strategy unless assumed absent on trust;
+/// and, to check `provisioned-concurrency: none` where it is not taken on trust, one listing
+/// of every configuration (which answers the alias's too).
 fn preflight_reads(env: &Environment, trust: bool) -> Reads {
     let weighted = matches!(env.strategy, Strategy::Canary(_));
     let a = env.assume;
-    let check_pc = a.no_provisioned_concurrency && !trust;
     Reads {
         url: !(a.no_function_url && trust),
-        alias_provisioned: if a.no_provisioned_concurrency {
-            check_pc
-        } else {
-            weighted
-        },
-        version_provisioned: check_pc,
+        alias_provisioned: weighted && !(a.no_provisioned_concurrency && trust),
+        listed_provisioned: a.no_provisioned_concurrency && !trust,
     }
 }
 

@@ -28,10 +28,10 @@ pub type Key = (String, String);
 pub struct Reads {
     /// `GetFunctionUrlConfig` of `$LATEST`.
     pub url: bool,
-    /// The alias's own provisioned concurrency.
+    /// The alias's own provisioned concurrency (from the listing when there is one).
     pub alias_provisioned: bool,
-    /// The provisioned concurrency of the version the alias serves.
-    pub version_provisioned: bool,
+    /// Every provisioned concurrency configuration of the function, in one listing.
+    pub listed_provisioned: bool,
 }
 
 /// What the pre-flight reads of one environment's functions found.
@@ -41,8 +41,9 @@ pub struct Preflight {
     pub triggers: BTreeMap<Key, Lookup<Vec<Trigger>>>,
     /// The alias's own provisioned concurrency (`Missing`: none), where [`Reads`] asked.
     pub alias_provisioned: BTreeMap<Key, Lookup<Provisioned>>,
-    /// The provisioned concurrency of the version the alias serves, where [`Reads`] asked.
-    pub version_provisioned: BTreeMap<Key, Lookup<Provisioned>>,
+    /// Every provisioned concurrency configuration of the function by qualifier, where
+    /// [`Reads`] asked.
+    pub listed_provisioned: BTreeMap<Key, Lookup<BTreeMap<String, Provisioned>>>,
     /// The version the alias serves and its image.
     pub way_back: BTreeMap<Key, WayBack>,
 }
@@ -70,7 +71,7 @@ struct One {
     alias: Option<Lookup<AliasInfo>>,
     own: Result<Vec<Trigger>, AwsError>,
     provisioned: Option<Lookup<Provisioned>>,
-    version_provisioned: Option<Lookup<Provisioned>>,
+    listed: Option<Lookup<BTreeMap<String, Provisioned>>>,
     way_back: Option<WayBack>,
 }
 
@@ -103,8 +104,8 @@ pub async fn observe(
         if let Some(p) = one.provisioned {
             out.alias_provisioned.insert(key.clone(), p);
         }
-        if let Some(p) = one.version_provisioned {
-            out.version_provisioned.insert(key.clone(), p);
+        if let Some(l) = one.listed {
+            out.listed_provisioned.insert(key.clone(), l);
         }
         if let Some(w) = one.way_back {
             out.way_back.insert(key.clone(), w);
@@ -142,14 +143,8 @@ async fn one(
         };
         let version = found.map(|a| a.version.as_str());
         let on_alias = async {
-            match (reads.alias_provisioned, found) {
+            match (reads.alias_provisioned && !reads.listed_provisioned, found) {
                 (true, Some(_)) => Some(provisioned(read, function, &key.1).await),
-                _ => None,
-            }
-        };
-        let version_provisioned = async {
-            match (reads.version_provisioned, version) {
-                (true, Some(v)) => Some(provisioned(read, function, v).await),
                 _ => None,
             }
         };
@@ -159,13 +154,12 @@ async fn one(
                 None => None,
             }
         };
-        let (on_version, p, vp, w) = futures::join!(
+        let (on_version, p, w) = futures::join!(
             version_permissions(read, function, version),
             on_alias,
-            version_provisioned,
             way_back
         );
-        (alias, on_version, p, vp, w)
+        (alias, on_version, p, w)
     };
     let url = async {
         match reads.url {
@@ -173,15 +167,30 @@ async fn one(
             false => Ok(None),
         }
     };
+    let listed = async {
+        match reads.listed_provisioned {
+            true => Some(Lookup::from_result(read.provisioned_all(function).await)),
+            false => None,
+        }
+    };
     // The alias first, so its request takes the earliest slot of the shared pool.
-    let ((alias, on_version, provisioned, version_provisioned, way_back), url, unqualified) =
-        futures::join!(after_alias, url, read.invoke_permissions(function, None));
+    let ((alias, on_version, provisioned, way_back), url, unqualified, listed) = futures::join!(
+        after_alias,
+        url,
+        read.invoke_permissions(function, None),
+        listed
+    );
+    // A listing answers the alias's own configuration too.
+    let provisioned = match (&listed, &alias) {
+        (Some(l), Some(Lookup::Found(_))) if reads.alias_provisioned => Some(qualifier(l, &key.1)),
+        _ => provisioned,
+    };
     One {
         key: key.clone(),
         alias,
         own: own_triggers(url, unqualified, on_version),
         provisioned,
-        version_provisioned,
+        listed,
         way_back,
     }
 }
@@ -250,6 +259,15 @@ fn targets_function(target: &str, function: &str) -> bool {
     match function.split_once(":function:") {
         Some((prefix, own)) => prefix == arn_prefix && own == name,
         None => function == name,
+    }
+}
+
+/// One qualifier's configuration in a listing (`Missing`: it has none).
+fn qualifier(listed: &Lookup<BTreeMap<String, Provisioned>>, q: &str) -> Lookup<Provisioned> {
+    match listed {
+        Lookup::Found(all) => all.get(q).cloned().map_or(Lookup::Missing, Lookup::Found),
+        Lookup::Missing => Lookup::Missing,
+        Lookup::Failed(e) => Lookup::Failed(e.clone()),
     }
 }
 

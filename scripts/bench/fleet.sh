@@ -12,7 +12,10 @@
 # function). The pair's floor is that of its 2N functions: they share one pool.
 #
 # Usage: scripts/bench/fleet.sh   (LAMBDA_PROMOTE_BIN=PATH: measure that binary, no build;
-#                                 SIZES="10 100 300" and PAIR=100: the fleet sizes, for a quick try)
+#                                 SIZES="10 100 300" and PAIR=100: the fleet sizes, for a quick try;
+#                                 ASSUME=1: every environment says `assume: { function-url: none,
+#                                 provisioned-concurrency: none }` (README, "Fleets"), so a
+#                                 promotion makes no URL or provisioned-concurrency read)
 set -euo pipefail
 shopt -s inherit_errexit
 
@@ -78,16 +81,19 @@ PY
   "$python" "$root/scripts/dev/seed.py" --endpoint "$moto_url" --region "$region" --docker-free-lambda \
     "$work/seed.json" >"$work/seeded.json"
   mkdir -p "$work/workspace"
-  "$python" - "$work/workspace/lambda-promote.yml" "$pair" "${sizes[@]}" <<'PY'
+  "$python" - "$work/workspace/lambda-promote.yml" "${ASSUME:-0}" "$pair" "${sizes[@]}" <<'PY'
 import sys
-pair = int(sys.argv[2])
-envs = {f"n{n}": range(int(n)) for n in sys.argv[3:]}
+assume = sys.argv[2] == "1"
+pair = int(sys.argv[3])
+envs = {f"n{n}": range(int(n)) for n in sys.argv[4:]}
 envs.update({"pair-a": range(pair), "pair-b": range(pair, 2 * pair)})
 with open(sys.argv[1], "w") as out:
     out.write("version: 1\nregion: us-east-1\nenvironments:\n")
     for name, functions in envs.items():
         out.write(f"  {name}:\n    image: input\n    functions:\n")
         out.writelines(f"      - name: fleet-{i:03}\n" for i in functions)
+        if assume:
+            out.write("    assume:\n      function-url: none\n      provisioned-concurrency: none\n")
 PY
 }
 

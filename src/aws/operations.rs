@@ -82,7 +82,7 @@ ops! {
     CREATE_INVALIDATION = "cloudfront:CreateInvalidation", Distribution, Promote;
     GET_METRIC_DATA = "cloudwatch:GetMetricData", Any, Promote;
     DESCRIBE_ALARMS = "cloudwatch:DescribeAlarms", Alarm, Promote;
-    LIST_PROVISIONED_CONCURRENCY = "lambda:ListProvisionedConcurrencyConfigs", Function, Promote;
+    LIST_PROVISIONED_CONCURRENCY = "lambda:ListProvisionedConcurrencyConfigs", Function, Validate;
     GET_PROVISIONED_CONCURRENCY = "lambda:GetProvisionedConcurrencyConfig", FunctionQualified, Validate;
     PUT_PROVISIONED_CONCURRENCY = "lambda:PutProvisionedConcurrencyConfig", FunctionQualified, Promote;
     DELETE_PROVISIONED_CONCURRENCY = "lambda:DeleteProvisionedConcurrencyConfig", FunctionQualified, Promote;

@@ -4,8 +4,8 @@
 //! and on a schedule, and `plan`. An error, as drift is: the contract says something untrue.
 
 use super::{Context, Sink};
-use crate::aws::Trigger;
 use crate::aws::types::Lookup;
+use crate::aws::{Provisioned, Trigger};
 use crate::config::model::{Environment, FunctionTarget, Strategy};
 use crate::finding::{Code, Finding, Shown};
 
@@ -21,13 +21,26 @@ pub(super) fn check(ctx: &Context<'_>, env: &Environment, out: &mut Vec<Finding>
         {
             no_url(f, triggers, &mut sink);
         }
-        if env.assume.no_provisioned_concurrency {
-            let on_alias = pre.alias_provisioned.get(&key);
-            let on_version = pre.version_provisioned.get(&key);
-            // A weighted strategy's own check already reports a failed read of the alias.
-            let weighted = matches!(env.strategy, Strategy::Canary(_));
-            no_provisioned(f, on_alias, "alias", !weighted, &mut sink);
-            no_provisioned(f, on_version, "version it serves", true, &mut sink);
+        if env.assume.no_provisioned_concurrency
+            && let Some(listed) = pre.listed_provisioned.get(&key)
+        {
+            let served = match ctx.observed.aliases.get(&key) {
+                Some(Lookup::Found(a)) => Some(a.version.as_str()),
+                _ => None,
+            };
+            match listed {
+                Lookup::Found(all) => {
+                    no_provisioned(f, all.get(&f.alias), "alias", &mut sink);
+                    let on_version = served.and_then(|v| all.get(v));
+                    no_provisioned(f, on_version, "version it serves", &mut sink);
+                }
+                // A weighted strategy's own check already reports the failed listing.
+                Lookup::Failed(e) if !matches!(env.strategy, Strategy::Canary(_)) => {
+                    let resource = format!("{}:{}", f.name, f.alias);
+                    super::preflight_read_failed(&mut sink, resource, e);
+                }
+                Lookup::Failed(_) | Lookup::Missing => {}
+            }
         }
     }
 }
@@ -55,33 +68,22 @@ fn no_url(f: &FunctionTarget, triggers: &[Trigger], sink: &mut Sink<'_>) {
 }
 
 /// Provisioned concurrency on the alias or its version where `provisioned-concurrency: none`
-/// was assumed; a failed read is a warning, as every pre-flight read's is (`failure_too`: not
-/// already reported by another check).
-fn no_provisioned(
-    f: &FunctionTarget,
-    found: Option<&Lookup<crate::aws::Provisioned>>,
-    on: &str,
-    failure_too: bool,
-    sink: &mut Sink<'_>,
-) {
-    let resource = format!("{}:{}", f.name, f.alias);
-    match found {
-        Some(Lookup::Found(p)) => sink.push(
-            resource,
-            Code::AssumptionFalse,
-            Shown::Plain(
-                "no provisioned concurrency (assume: provisioned-concurrency: none)".into(),
-            ),
-            Shown::Plain(format!("{} on the {on}", p.requested)),
-            format!(
-                "the contract assumes `provisioned-concurrency: none`, but the {on} of alias {} \
-                 of {} has provisioned concurrency ({}); a promotion takes the assumption on \
-                 trust and would give the new version none: remove the configuration, or \
-                 `provisioned-concurrency` from `assume:`",
-                f.alias, f.name, p.requested
-            ),
+/// was assumed.
+fn no_provisioned(f: &FunctionTarget, found: Option<&Provisioned>, on: &str, sink: &mut Sink<'_>) {
+    let Some(p) = found else {
+        return;
+    };
+    sink.push(
+        format!("{}:{}", f.name, f.alias),
+        Code::AssumptionFalse,
+        Shown::Plain("no provisioned concurrency (assume: provisioned-concurrency: none)".into()),
+        Shown::Plain(format!("{} on the {on}", p.requested)),
+        format!(
+            "the contract assumes `provisioned-concurrency: none`, but the {on} of alias {} \
+             of {} has provisioned concurrency ({}); a promotion takes the assumption on \
+             trust and would give the new version none: remove the configuration, or \
+             `provisioned-concurrency` from `assume:`",
+            f.alias, f.name, p.requested
         ),
-        Some(Lookup::Failed(e)) if failure_too => super::preflight_read_failed(sink, resource, e),
-        Some(_) | None => {}
-    }
+    );
 }

@@ -339,6 +339,7 @@ fn read_only_policy_for_validation_has_no_write() {
             "lambda:GetFunctionUrlConfig",
             "lambda:GetPolicy",
             "lambda:GetProvisionedConcurrencyConfig",
+            "lambda:ListProvisionedConcurrencyConfigs",
             "ecr:DescribeImages",
             "ecr:GetLifecyclePolicy",
         ])

@@ -360,6 +360,7 @@ mod tests {
                 "lambda:ListEventSourceMappings",
                 "logs:DescribeLogGroups",
                 "sts:GetCallerIdentity",
+                "lambda:ListProvisionedConcurrencyConfigs",
                 "lambda:GetAlias",
                 "lambda:GetFunction",
                 "lambda:GetFunctionUrlConfig",
