@@ -82,17 +82,20 @@ impl Bucket {
     /// and a cut by half leaves the pool a quarter idle on average where a cut by a
     /// quarter leaves it an eighth (docs/benchmarks.md, "Fleet": two promotions at once).
     fn throttled(&mut self, now: Instant, hold: Option<Duration>) {
-        // One slowdown per second: a burst of 429s is one signal, not many.
+        // One slowdown per second: a burst of 429s is one signal, not many. So is
+        // its hold: the 429s that answer the requests already in flight would each
+        // push it a little later (Lambda's `Retry-After` is whole seconds) and leave
+        // the pool idle well past what the first one asked for.
+        self.tat = self.tat.max(now);
         if self
             .last_slowdown
             .is_none_or(|t| now >= t + Duration::from_secs(1))
         {
             self.rate = (self.rate * 0.75).max(self.ceiling / 8.0);
             self.last_slowdown = Some(now);
-        }
-        self.tat = self.tat.max(now);
-        if let Some(after) = hold {
-            self.tat = self.tat.max(now + after);
+            if let Some(after) = hold {
+                self.tat = self.tat.max(now + after);
+            }
         }
     }
 }
