@@ -82,6 +82,17 @@ fn validate_reads_what_is_assumed_and_fails_where_it_is_false() {
         "{}",
         found[1]
     );
+
+    // A dry run (`plan`) shows what a promotion would do, so it checks them too.
+    let before = stage.proxy.count("UpdateFunctionCode");
+    let planned = stage
+        .promote("v2", ASSUME)
+        .input("dry-run", "true")
+        .execute();
+    planned.assert_code(1);
+    assert_eq!(false_assumptions(&planned).len(), 2);
+    assert_eq!(stage.proxy.count("UpdateFunctionCode"), before);
+    stage.assert_alias("1");
 }
 
 #[test]
