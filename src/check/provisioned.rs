@@ -11,8 +11,8 @@ use crate::aws::types::Lookup;
 use crate::config::model::{Environment, Strategy};
 use crate::finding::{Code, Finding, Shown};
 
-/// The check of every function of a weighted environment. The alias's configuration is also
-/// read to check `assume: { provisioned-concurrency: none }` (`assume.rs`), whatever the strategy.
+/// The check of every function of a weighted environment (only those are read for it; the
+/// listing that checks `assume: { provisioned-concurrency: none }` is `assume.rs`'s).
 pub(super) fn check(ctx: &Context<'_>, env: &Environment, out: &mut Vec<Finding>) {
     if !matches!(env.strategy, Strategy::Canary(_)) {
         return;
