@@ -58,6 +58,7 @@ pub(crate) mod jobenv;
 pub(crate) mod live_checks;
 pub(crate) mod observe;
 pub(crate) mod observe_preflight;
+pub(crate) mod observe_triggers;
 pub(crate) mod open_shard;
 pub(crate) mod ops;
 pub(crate) mod progress;

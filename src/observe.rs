@@ -79,14 +79,23 @@ pub fn needs(contract: &Contract, envs: &[&Environment], job: &JobEnv, trust: bo
 /// alias's provisioned concurrency for a weighted strategy unless assumed absent on trust;
 /// and, to check `provisioned-concurrency: none` where it is not taken on trust, one listing
 /// of every configuration (which answers the alias's too).
-fn preflight_reads(env: &Environment, trust: bool) -> Reads {
+pub fn preflight_reads(env: &Environment, trust: bool) -> Reads {
     let weighted = matches!(env.strategy, Strategy::Canary(_));
     let a = env.assume;
     Reads {
+        triggers: !traffic_after(env, trust),
         url: !(a.no_function_url && trust),
         alias_provisioned: weighted && !(a.no_provisioned_concurrency && trust),
         listed_provisioned: a.no_provisioned_concurrency && !trust,
     }
+}
+
+/// Whether a promotion (`trust`) of `env` reads what invokes its functions beside its writes
+/// rather than before the first (README, "Fleets"): where the strategy is all-at-once, a
+/// trigger that bypasses the alias is a warning that stops nothing, so its reads — two
+/// `GetPolicy` per function, a pool of 15 per second of its own — need not delay the writes.
+pub fn traffic_after(env: &Environment, trust: bool) -> bool {
+    trust && matches!(env.strategy, Strategy::AllAtOnce)
 }
 
 #[derive(Clone, Debug, Default)]

@@ -14,19 +14,23 @@ use crate::aws::Provisioned;
 use crate::aws::Trigger;
 use crate::aws::types::{AliasInfo, Lookup};
 use crate::aws::{AwsError, Read};
+use crate::observe_triggers::{own_triggers, triggers, version_permissions};
 use crate::settings::{ImageReference, parse_image};
 
 /// How many pre-flight reads may be in flight at once (the pacer spaces them).
 const CONCURRENCY: usize = 16;
 
 /// A function and alias, as the snapshot keys them.
-pub type Key = (String, String);
+pub use crate::observe_triggers::Key;
 
 /// Which pre-flight reads one target gets (`observe::needs` decides them from the strategy
 /// and the environment's `assume:`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Reads {
-    /// `GetFunctionUrlConfig` of `$LATEST`.
+    /// What invokes the function (`observe_triggers.rs`); `false`: a promotion reads it
+    /// beside its writes instead.
+    pub triggers: bool,
+    /// `GetFunctionUrlConfig` of `$LATEST`, with the triggers.
     pub url: bool,
     /// The alias's own provisioned concurrency (from the listing when there is one).
     pub alias_provisioned: bool,
@@ -69,7 +73,8 @@ pub struct WayBack {
 struct One {
     key: Key,
     alias: Option<Lookup<AliasInfo>>,
-    own: Result<Vec<Trigger>, AwsError>,
+    /// `None`: the triggers were not read here.
+    own: Option<Result<Vec<Trigger>, AwsError>>,
     provisioned: Option<Lookup<Provisioned>>,
     listed: Option<Lookup<BTreeMap<String, Provisioned>>>,
     way_back: Option<WayBack>,
@@ -94,13 +99,21 @@ pub async fn observe(
     )
     .buffer_unordered(CONCURRENCY)
     .collect::<Vec<_>>();
-    let (mappings, all) = futures::join!(read.event_source_mappings(), per_function);
+    let mappings = async {
+        match targets.values().any(|r| r.triggers) {
+            true => read.event_source_mappings().await,
+            false => Ok(Vec::new()),
+        }
+    };
+    let (mappings, all) = futures::join!(mappings, per_function);
     let mut out = Preflight::default();
     let mut read_aliases = BTreeMap::new();
     for one in all {
         let key = one.key;
-        out.triggers
-            .insert(key.clone(), triggers(&key.0, &mappings, one.own));
+        if let Some(own) = one.own {
+            out.triggers
+                .insert(key.clone(), triggers(&key.0, &mappings, own));
+        }
         if let Some(p) = one.provisioned {
             out.alias_provisioned.insert(key.clone(), p);
         }
@@ -154,17 +167,25 @@ async fn one(
                 None => None,
             }
         };
-        let (on_version, p, w) = futures::join!(
-            version_permissions(read, function, version),
-            on_alias,
-            way_back
-        );
+        let on_version = async {
+            match reads.triggers {
+                true => version_permissions(read, function, version).await,
+                false => Ok(Vec::new()),
+            }
+        };
+        let (on_version, p, w) = futures::join!(on_version, on_alias, way_back);
         (alias, on_version, p, w)
     };
     let url = async {
-        match reads.url {
+        match reads.url && reads.triggers {
             true => read.latest_url(function).await,
             false => Ok(None),
+        }
+    };
+    let unqualified = async {
+        match reads.triggers {
+            true => read.invoke_permissions(function, None).await,
+            false => Ok(Vec::new()),
         }
     };
     let listed = async {
@@ -174,12 +195,8 @@ async fn one(
         }
     };
     // The alias first, so its request takes the earliest slot of the shared pool.
-    let ((alias, on_version, provisioned, way_back), url, unqualified, listed) = futures::join!(
-        after_alias,
-        url,
-        read.invoke_permissions(function, None),
-        listed
-    );
+    let ((alias, on_version, provisioned, way_back), url, unqualified, listed) =
+        futures::join!(after_alias, url, unqualified, listed);
     // A listing answers the alias's own configuration too.
     let provisioned = match (&listed, &alias) {
         (Some(l), Some(Lookup::Found(_))) if reads.alias_provisioned => Some(qualifier(l, &key.1)),
@@ -188,77 +205,12 @@ async fn one(
     One {
         key: key.clone(),
         alias,
-        own: own_triggers(url, unqualified, on_version),
+        own: reads
+            .triggers
+            .then(|| own_triggers(url, unqualified, on_version)),
         provisioned,
         listed,
         way_back,
-    }
-}
-
-/// Everything that invokes `function` as Lambda records it: its mappings (picked from the
-/// account's), then `own` — its URL on `$LATEST` and the service permissions on it and on the
-/// version the alias serves. Either read failing fails the lookup, the listing's error first.
-fn triggers(
-    function: &str,
-    mappings: &Result<Vec<Trigger>, AwsError>,
-    own: Result<Vec<Trigger>, AwsError>,
-) -> Lookup<Vec<Trigger>> {
-    let collect = || -> Result<Vec<Trigger>, AwsError> {
-        let mut all = mappings_of(mappings.as_ref().map_err(Clone::clone)?, function);
-        all.extend(own?);
-        let mut seen = BTreeSet::new();
-        all.retain(|t| seen.insert(format!("{t:?}")));
-        Ok(all)
-    };
-    Lookup::from_result(collect())
-}
-
-/// The service permissions on `version`, the one the alias serves (none without an alias).
-async fn version_permissions(
-    read: &Read,
-    function: &str,
-    version: Option<&str>,
-) -> Result<Vec<Trigger>, AwsError> {
-    match version {
-        Some(v) => read.invoke_permissions(function, Some(v)).await,
-        None => Ok(Vec::new()),
-    }
-}
-
-/// The triggers read for a function alone: its URL on `$LATEST` and the service permissions
-/// on it and on the version the alias serves; the first failed read, in that order, fails it.
-fn own_triggers(
-    url: Result<Option<Trigger>, AwsError>,
-    unqualified: Result<Vec<Trigger>, AwsError>,
-    on_version: Result<Vec<Trigger>, AwsError>,
-) -> Result<Vec<Trigger>, AwsError> {
-    let mut all: Vec<Trigger> = url?.into_iter().collect();
-    all.extend(unqualified?);
-    all.extend(on_version?);
-    Ok(all)
-}
-
-/// The mappings that invoke `function` (a name, or an unqualified function ARN, as the
-/// contract writes it) on itself or on any of its versions and aliases. A mapping's
-/// `FunctionArn` is `arn:PARTITION:lambda:REGION:ACCOUNT:function:NAME`, qualified with
-/// `:VERSION` or `:ALIAS` or not; its name must equal the function's exactly (`worker` is
-/// not `worker-2`), and so must the rest of the ARN when the contract gives one.
-fn mappings_of(mappings: &[Trigger], function: &str) -> Vec<Trigger> {
-    mappings
-        .iter()
-        .filter(|m| targets_function(m.target(), function))
-        .cloned()
-        .collect()
-}
-
-fn targets_function(target: &str, function: &str) -> bool {
-    let Some((arn_prefix, rest)) = target.split_once(":function:") else {
-        return false;
-    };
-    let name = rest.split(':').next().unwrap_or_default();
-    match function.split_once(":function:") {
-        Some((prefix, own)) => prefix == arn_prefix && own == name,
-        None => function == name,
     }
 }
 
@@ -322,82 +274,4 @@ pub async fn way_back(read: &Read, function: &str, version: &str) -> WayBack {
     };
     back.lifecycle = Lookup::from_result(lifecycle);
     back
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn mapping(target: &str) -> Trigger {
-        Trigger::Mapping {
-            source: "arn:aws:sqs:us-east-1:1:q".into(),
-            uuid: target.into(),
-            target: target.into(),
-        }
-    }
-
-    #[test]
-    fn a_function_gets_the_mappings_on_itself_its_versions_and_aliases_only() {
-        let arn = "arn:aws:lambda:us-east-1:123456789012:function";
-        let all: Vec<Trigger> = [
-            format!("{arn}:worker"),
-            format!("{arn}:worker:7"),
-            format!("{arn}:worker:live"),
-            format!("{arn}:worker-2"),
-            format!("{arn}:worker-2:live"),
-            format!("{arn}:other:worker"),
-            String::new(),
-        ]
-        .iter()
-        .map(|t| mapping(t))
-        .collect();
-        let targets = |function: &str| -> Vec<String> {
-            mappings_of(&all, function)
-                .iter()
-                .map(|m| m.target().to_string())
-                .collect()
-        };
-        let ours = vec![
-            format!("{arn}:worker"),
-            format!("{arn}:worker:7"),
-            format!("{arn}:worker:live"),
-        ];
-        assert_eq!(targets("worker"), ours);
-        assert_eq!(targets(&format!("{arn}:worker")), ours);
-        assert_eq!(targets("work"), Vec::<String>::new());
-        // A contract ARN names its account too.
-        let elsewhere = mapping("arn:aws:lambda:us-east-1:210987654321:function:worker");
-        assert!(mappings_of(&[elsewhere], &format!("{arn}:worker")).is_empty());
-        assert_eq!(targets("other"), vec![format!("{arn}:other:worker")]);
-    }
-
-    fn denied(action: &'static str, resource: &str) -> AwsError {
-        AwsError {
-            kind: crate::aws::ErrorKind::AccessDenied,
-            action,
-            resource: resource.into(),
-            code: "AccessDeniedException".into(),
-            message: "no".into(),
-        }
-    }
-
-    #[test]
-    fn a_failed_listing_fails_every_functions_triggers_and_its_own_reads_only_its_own() {
-        let listing = denied("lambda:ListEventSourceMappings", "event source mappings");
-        for function in ["worker", "api"] {
-            match triggers(function, &Err(listing.clone()), Ok(Vec::new())) {
-                Lookup::Failed(e) => assert_eq!(e, listing),
-                other => panic!("{function}: {other:?}"),
-            }
-        }
-        let url = denied("lambda:GetFunctionUrlConfig", "api");
-        let listed = Ok(vec![mapping("arn:aws:lambda:us-east-1:1:function:worker")]);
-        assert!(
-            matches!(triggers("api", &listed, Err(url.clone())), Lookup::Failed(e) if e == url)
-        );
-        match triggers("worker", &listed, Ok(Vec::new())) {
-            Lookup::Found(found) => assert_eq!(found.len(), 1),
-            other => panic!("{other:?}"),
-        }
-    }
 }

@@ -15,7 +15,8 @@
 #                                 SIZES="10 100 300" and PAIR=100: the fleet sizes, for a quick try;
 #                                 ASSUME=1: every environment says `assume: { function-url: none,
 #                                 provisioned-concurrency: none }` (README, "Fleets"), so a
-#                                 promotion makes no URL or provisioned-concurrency read)
+#                                 promotion makes no URL or provisioned-concurrency read;
+#                                 BY_OPERATION=1: each run's requests by operation, on stderr)
 set -euo pipefail
 shopt -s inherit_errexit
 
@@ -117,6 +118,7 @@ row() {
   local label="$1" n="$2" per="$3" seconds="$4"
   shift 4
   count >"$work/count.json"
+  if [[ -n "${BY_OPERATION:-}" ]]; then "$python" -m json.tool "$work/count.json" >&2; fi
   "$python" - "$label" "$n" "$per" "$seconds" "$work/count.json" "$@" >>"$work/results" <<'PY'
 import json, sys
 label, n, per, seconds, counts = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), sys.argv[5]

@@ -56,6 +56,14 @@ pub fn all(ctx: &Context<'_>, envs: &[&Environment]) -> Vec<Finding> {
     out
 }
 
+/// Only the traffic check of `env`: a promotion that read the triggers beside its writes
+/// (`promote/traffic_after.rs`) runs it on what it read.
+pub fn traffic(ctx: &Context<'_>, env: &Environment) -> Vec<Finding> {
+    let mut out = Vec::new();
+    traffic::check(ctx, env, &mut out);
+    out
+}
+
 /// Runs one check written in the contract.
 fn one(ctx: &Context<'_>, env: &Environment, check: &Spot<Check>, out: &mut Vec<Finding>) {
     let kind = match &check.value {

@@ -80,6 +80,9 @@ pub async fn prepare<'e>(
     }
     let promotion = promotion_of(&image, env);
     if plans.iter().all(|p| p.noop) {
+        // Nothing to write beside: what a promotion reads beside its writes is read now.
+        let traffic = super::traffic_after::findings(run, parts, &observed).await;
+        report.findings.extend(traffic);
         report.notices.push(format!(
             "`{}` already serves {}: nothing to do",
             env.name, image.digest

@@ -20,4 +20,5 @@ pub mod rollback_image;
 pub mod rollback_plan;
 pub mod step_records;
 pub mod target;
+pub mod traffic_after;
 pub mod wait;

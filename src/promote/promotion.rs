@@ -8,6 +8,7 @@ use super::image::Resolved;
 use super::{execute, outcome};
 use crate::aws::Clients;
 use crate::config::model::FunctionTarget;
+use crate::observe;
 use crate::open_shard::OpenShard;
 use crate::report::model::Report;
 use crate::run::{End, Run};
@@ -40,7 +41,18 @@ pub async fn promote(
         image: &ready.image,
         observed: &ready.observed,
     };
-    let executed = execute::environment(input, clients, &ready.plans).await;
+    let execute = execute::environment(input, clients, &ready.plans);
+    let (executed, traffic) =
+        super::traffic_after::beside(run, parts, &ready.observed, execute).await;
+    match traffic {
+        Some(found) => report.findings.extend(found),
+        None if observe::traffic_after(parts[0].env(), true) => report.notices.push(
+            "the traffic check (`traffic-bypasses-alias`) did not finish: the promotion ended \
+             before its reads"
+                .to_string(),
+        ),
+        None => {}
+    }
     let region_of = |t: &FunctionTarget| environment::region_of(parts, t);
     Ok(outcome::conclude(
         &ready.plans,

@@ -56,5 +56,6 @@ mod safety;
 mod safety_review;
 mod status;
 mod survive;
+mod traffic_after;
 mod untrusted;
 mod validate;
