@@ -59,6 +59,8 @@ pub(crate) mod live_checks;
 pub(crate) mod observe;
 pub(crate) mod observe_preflight;
 pub(crate) mod observe_triggers;
+pub(crate) mod observe_way_back;
+pub(crate) mod once_per_key;
 pub(crate) mod open_shard;
 pub(crate) mod ops;
 pub(crate) mod progress;

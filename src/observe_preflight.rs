@@ -9,13 +9,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use futures::stream::{self, StreamExt};
 
-use crate::aws::ImageFacts;
 use crate::aws::Provisioned;
 use crate::aws::Trigger;
 use crate::aws::types::{AliasInfo, Lookup};
 use crate::aws::{AwsError, Read};
 use crate::observe_triggers::{own_triggers, triggers, version_permissions};
-use crate::settings::{ImageReference, parse_image};
+pub use crate::observe_way_back::WayBack;
+use crate::observe_way_back::{Ecr, way_back};
 
 /// How many pre-flight reads may be in flight at once (the pacer spaces them).
 const CONCURRENCY: usize = 16;
@@ -52,22 +52,6 @@ pub struct Preflight {
     pub way_back: BTreeMap<Key, WayBack>,
 }
 
-/// A version a rollback would return to, and whether its image can still start.
-#[derive(Clone, Debug)]
-pub struct WayBack {
-    pub version: String,
-    /// The image URI the version was published with; `None` if it could not be read.
-    pub image_uri: Option<String>,
-    /// The digest Lambda resolved the version's image to. A published version's code is
-    /// immutable (<https://docs.aws.amazon.com/lambda/latest/dg/configuration-versions.html>),
-    /// so the plan takes it from here instead of reading the same version again.
-    pub digest: Option<String>,
-    /// `Missing`: the image is gone from ECR.
-    pub image: Lookup<ImageFacts>,
-    /// The repository's lifecycle policy text (`Missing`: none).
-    pub lifecycle: Lookup<String>,
-}
-
 /// What one target's reads found: its alias (when this read it), the triggers read for it
 /// alone, the alias's provisioned concurrency and the way back.
 struct One {
@@ -85,17 +69,19 @@ struct One {
 /// returned beside them. The reads that need no alias (the account's event source mappings,
 /// one listing shared by every function; each function's URL and unqualified `GetPolicy`)
 /// start with the `GetAlias` reads, so their pools run side by side; the reads of the version
-/// an alias serves follow that alias as soon as it is answered.
+/// an alias serves follow that alias as soon as it is answered; ECR answers one question
+/// once however many functions ask it (`observe_way_back.rs`).
 pub async fn observe(
     read: &Read,
     targets: &BTreeMap<Key, Reads>,
     aliases: &BTreeSet<Key>,
     answered: &(dyn Fn() + Sync),
 ) -> (Preflight, BTreeMap<Key, Lookup<AliasInfo>>) {
+    let ecr = Ecr::default();
     let per_function = stream::iter(
         targets
             .iter()
-            .map(|(key, reads)| one(read, key, *reads, aliases.contains(key), answered)),
+            .map(|(key, reads)| one(read, &ecr, key, *reads, aliases.contains(key), answered)),
     )
     .buffer_unordered(CONCURRENCY)
     .collect::<Vec<_>>();
@@ -136,6 +122,7 @@ pub async fn observe(
 /// alias is answered.
 async fn one(
     read: &Read,
+    ecr: &Ecr,
     key: &Key,
     reads: Reads,
     read_alias: bool,
@@ -163,7 +150,7 @@ async fn one(
         };
         let way_back = async {
             match version {
-                Some(v) => Some(way_back(read, function, v).await),
+                Some(v) => Some(way_back(read, ecr, function, v).await),
                 None => None,
             }
         };
@@ -229,49 +216,4 @@ async fn provisioned(read: &Read, function: &str, qualifier: &str) -> Lookup<Pro
         Ok(None) => Lookup::Missing,
         Err(e) => Lookup::Failed(e),
     }
-}
-
-/// The version's image, whether ECR still has it, and its repository's lifecycle policy.
-pub async fn way_back(read: &Read, function: &str, version: &str) -> WayBack {
-    let mut back = WayBack {
-        version: version.to_string(),
-        image_uri: None,
-        digest: None,
-        image: Lookup::Missing,
-        lifecycle: Lookup::Missing,
-    };
-    let info = match read.get_function(function, Some(version)).await {
-        Ok(info) => info,
-        Err(e) => {
-            back.image = Lookup::Failed(e);
-            return back;
-        }
-    };
-    back.image_uri = info.image_uri.clone();
-    back.digest = info.image_digest.clone();
-    let (Some(uri), Some(digest)) = (info.image_uri, info.image_digest) else {
-        // Not an image version (or no digest recorded): nothing in ECR to look for.
-        back.image_uri = None;
-        return back;
-    };
-    let Ok(image) = parse_image(&uri) else {
-        back.image_uri = None;
-        return back;
-    };
-    let digest = match &image.reference {
-        ImageReference::Digest(d) => d.clone(),
-        ImageReference::Tag(_) => digest,
-    };
-    let (facts, lifecycle) = futures::join!(
-        read.image_facts(&image.account, &image.repository, &digest),
-        read.lifecycle_policy(&image.account, &image.repository)
-    );
-    // Only ECR's "no such image" says it is gone: a repository this account cannot see
-    // (another account's registry) leaves it unknown, a warning rather than a refusal.
-    back.image = match facts {
-        Err(e) if e.is_not_found() && e.code != "ImageNotFoundException" => Lookup::Failed(e),
-        r => Lookup::from_result(r),
-    };
-    back.lifecycle = Lookup::from_result(lifecycle);
-    back
 }

@@ -159,7 +159,7 @@ def operation(method, path, headers):
     return f"{service} {method} {shape}"
 
 
-def handler(upstream, counter, quotas):
+def handler(upstream, counter, quotas, timeline=None):
     parts = urllib.parse.urlsplit(upstream)
     local = threading.local()
 
@@ -210,6 +210,14 @@ def handler(upstream, counter, quotas):
             if self.path.startswith("/__bench/"):
                 return self.control()
             op = operation(self.command, self.path, self.headers)
+            started = time.monotonic()
+            try:
+                self.answer(op, body)
+            finally:
+                if timeline is not None:
+                    timeline.write(f"{started:.3f} {time.monotonic():.3f} {op.replace(' ', '_')}\n")
+
+        def answer(self, op, body):
             wait = quotas.take(op) if quotas else None
             counter.add(service(self.headers), op, throttled=wait is not None)
             if wait is not None:
@@ -249,10 +257,13 @@ class Server(ThreadingHTTPServer):
         return f"http://127.0.0.1:{self.server_address[1]}"
 
 
-def server(upstream, port=0, quotas=False):
-    """A proxy to `upstream` on `port` (0: a free one), not yet serving; its `counter` counts."""
+def server(upstream, port=0, quotas=False, timeline=None):
+    """A proxy to `upstream` on `port` (0: a free one), not yet serving; its `counter` counts.
+    `timeline`: an open text file that gets a line per request, `START END OPERATION`
+    (monotonic seconds), to see where a run's time went."""
     counter = Counter()
-    proxy = Server(("127.0.0.1", port), handler(upstream, counter, Quotas() if quotas else None))
+    quotas = Quotas() if quotas else None
+    proxy = Server(("127.0.0.1", port), handler(upstream, counter, quotas, timeline))
     proxy.counter = counter
     return proxy
 
@@ -269,8 +280,10 @@ def main():
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--upstream", required=True)
     parser.add_argument("--quotas", action="store_true", help="enforce Lambda's API request quotas")
+    parser.add_argument("--timeline", help="append a line per request to this file: START END OPERATION")
     args = parser.parse_args()
-    server(args.upstream, args.port, args.quotas).serve_forever()
+    timeline = open(args.timeline, "a", buffering=1) if args.timeline else None
+    server(args.upstream, args.port, args.quotas, timeline).serve_forever()
 
 
 if __name__ == "__main__":

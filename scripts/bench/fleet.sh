@@ -16,7 +16,8 @@
 #                                 ASSUME=1: every environment says `assume: { function-url: none,
 #                                 provisioned-concurrency: none }` (README, "Fleets"), so a
 #                                 promotion makes no URL or provisioned-concurrency read;
-#                                 BY_OPERATION=1: each run's requests by operation, on stderr)
+#                                 BY_OPERATION=1: each run's requests by operation, on stderr;
+#                                 TIMELINE=FILE: the proxy appends `START END OPERATION` per request)
 set -euo pipefail
 shopt -s inherit_errexit
 
@@ -60,8 +61,10 @@ start_services() {
   pids+=("$moto_server_pid")
   proxy_port="$(free_port)"
   proxy="http://127.0.0.1:$proxy_port"
+  local timeline=()
+  if [[ -n "${TIMELINE:-}" ]]; then timeline=(--timeline "$(realpath "$TIMELINE")"); fi
   "$python" "$root/scripts/bench/counting_proxy.py" --quotas --port "$proxy_port" --upstream "$moto_url" \
-    >"$work/proxy.log" 2>&1 &
+    "${timeline[@]}" >"$work/proxy.log" 2>&1 &
   pids+=($!)
   wait_http "$proxy/__bench/count"
 }

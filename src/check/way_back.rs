@@ -9,7 +9,7 @@ use super::{Context, Sink, Stage};
 use crate::aws::types::Lookup;
 use crate::config::model::{Environment, FunctionTarget};
 use crate::finding::{Code, Finding, Shown, Status};
-use crate::observe_preflight::WayBack;
+use crate::observe_way_back::WayBack;
 
 /// The way-back checks of every function `env` deploys to.
 pub(super) fn check(ctx: &Context<'_>, env: &Environment, out: &mut Vec<Finding>) {

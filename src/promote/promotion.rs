@@ -47,8 +47,8 @@ pub async fn promote(
     match traffic {
         Some(found) => report.findings.extend(found),
         None if observe::traffic_after(parts[0].env(), true) => report.notices.push(
-            "the traffic check (`traffic-bypasses-alias`) did not finish: the promotion ended \
-             before its reads"
+            "the traffic check (`traffic-bypasses-alias`) did not finish: its reads were still \
+             unanswered when the promotion ended"
                 .to_string(),
         ),
         None => {}

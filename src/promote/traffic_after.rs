@@ -22,25 +22,26 @@ use crate::run::Run;
 /// Runs `execute` with the traffic reads of `parts` beside it, and returns what it did with
 /// their findings. They are waited for only once every function succeeded: after a failure,
 /// a timeout or a signal the run ends with its restore, and reads not yet answered are
-/// dropped (`None`: the check did not finish).
+/// dropped (`None`: the check did not finish); after success, so are those still unanswered
+/// at the run's `timeout` or a signal.
 pub async fn beside(
     run: &Run,
     parts: &[OpenShard],
     observed: &[Observed],
     execute: impl Future<Output = Executed>,
 ) -> (Executed, Option<Vec<Finding>>) {
+    let deadline = tokio::time::Instant::now() + run.settings.timeout;
     let reads = pin!(findings(run, parts, observed));
     let execute = pin!(execute);
     match select(execute, reads).await {
         Either::Right((found, execute)) => (execute.await, Some(found)),
         Either::Left((executed, _)) if !executed.all_ok() => (executed, None),
-        Either::Left((executed, reads)) => {
-            let cancelled = pin!(run.cancel.cancelled());
-            match select(reads, cancelled).await {
-                Either::Left((found, _)) => (executed, Some(found)),
-                Either::Right(_) => (executed, None),
-            }
-        }
+        // Nor past the run's `timeout` or a signal: their warning changes nothing now.
+        Either::Left((executed, reads)) => tokio::select! {
+            found = reads => (executed, Some(found)),
+            _ = run.cancel.cancelled() => (executed, None),
+            () = tokio::time::sleep_until(deadline) => (executed, None),
+        },
     }
 }
 
