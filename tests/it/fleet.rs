@@ -225,8 +225,9 @@ fn a_fleet_of_100_at_lambdas_quotas_is_never_throttled() {
         ),
         "{notices}"
     );
-    // Six control-plane requests per function: GetAlias, GetFunctionUrlConfig (a pre-flight
-    // read of the traffic path), the listing of provisioned concurrency, and the three writes;
+    // Six control-plane requests per function: GetAlias, GetFunctionUrlConfig (a read of the
+    // traffic path, beside the writes for all-at-once), the listing of provisioned
+    // concurrency, and the three writes;
     // plus one ListEventSourceMappings for the whole account and region (one page: these
     // functions have no mappings), where it was one per function: 6 × 100 + 1. GetFunction
     // and GetPolicy have quotas of their own.
@@ -239,6 +240,10 @@ fn a_fleet_of_100_at_lambdas_quotas_is_never_throttled() {
         .sum();
     assert_eq!(control_plane, 601, "{counts:?}");
     assert_eq!(counts.get("Unknown"), None, "{counts:?}");
+    // Every alias serves version 1 of one image in one repository: the way back asks ECR
+    // about it once (and the input image once), not once per function.
+    assert!(counts["DescribeImages"] <= 2, "{counts:?}");
+    assert_eq!(counts["GetLifecyclePolicy"], 1, "{counts:?}");
 }
 
 #[test]
