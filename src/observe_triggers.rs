@@ -27,29 +27,37 @@ pub struct Target {
     pub url: bool,
 }
 
-/// The triggers of every target: one listing of the account's mappings beside each target's
-/// own reads.
+/// The triggers of every target: one listing of the account's mappings, the URLs and the
+/// policies, each a stream of its own. The URLs share the control-plane pool with the writes
+/// this runs beside, the policies have a pool of their own: tied together per function, a
+/// URL waiting its turn behind the writes held back its function's policies, and the
+/// policies were then read after the last write.
 pub async fn after(read: &Read, targets: &[Target]) -> BTreeMap<Key, Lookup<Vec<Trigger>>> {
-    let own = stream::iter(targets.iter().map(|t| async move {
+    let urls = stream::iter(
+        targets
+            .iter()
+            .filter(|t| t.url)
+            .map(|t| async move { (t.key.clone(), read.latest_url(&t.key.0).await) }),
+    )
+    .buffer_unordered(CONCURRENCY)
+    .collect::<BTreeMap<_, _>>();
+    let policies = stream::iter(targets.iter().map(|t| async move {
         let function = t.key.0.as_str();
-        let url = async {
-            match t.url {
-                true => read.latest_url(function).await,
-                false => Ok(None),
-            }
-        };
-        let (url, unqualified, on_version) = futures::join!(
-            url,
+        let (unqualified, on_version) = futures::join!(
             read.invoke_permissions(function, None),
             version_permissions(read, function, t.version.as_deref())
         );
-        (t.key.clone(), own_triggers(url, unqualified, on_version))
+        (t.key.clone(), (unqualified, on_version))
     }))
     .buffer_unordered(CONCURRENCY)
     .collect::<Vec<_>>();
-    let (mappings, own) = futures::join!(read.event_source_mappings(), own);
-    own.into_iter()
-        .map(|(key, own)| {
+    let (mappings, mut urls, policies) =
+        futures::join!(read.event_source_mappings(), urls, policies);
+    policies
+        .into_iter()
+        .map(|(key, (unqualified, on_version))| {
+            let url = urls.remove(&key).unwrap_or(Ok(None));
+            let own = own_triggers(url, unqualified, on_version);
             let found = triggers(&key.0, &mappings, own);
             (key, found)
         })
