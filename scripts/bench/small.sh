@@ -35,6 +35,10 @@ dir="${2:?the state directory}"
 
 up() {
   python="$(dirname "$("$root/scripts/dev/ensure-moto.sh")")/python"
+  # The CLI side's awscli, pinned beside moto (as scripts/bench/promote.sh installs it).
+  if ! "$root/.venv/bin/aws" --version >/dev/null 2>&1; then
+    "$python" -m pip install --quiet --disable-pip-version-check -r "$root/requirements-bench.txt" >&2
+  fi
   # free_port, wait_http, launch_moto
   # shellcheck source=scripts/dev/moto-lib.sh
   source "$root/scripts/dev/moto-lib.sh"

@@ -24,7 +24,7 @@ fn found(r: &RunResult, code: &str) -> Vec<(String, String)> {
 }
 
 /// An SQS mapping and an API Gateway permission on the unqualified `worker`, and its URL.
-fn bypass_everything(stage: &Stage) {
+pub(crate) fn bypass_everything(stage: &Stage) {
     sqs_mapping(&stage.moto, "orders", "worker");
     permission(
         &stage.moto,

@@ -3,7 +3,7 @@
 //! `GetPolicy` per function need not hold back the first write. A canary's stay before it,
 //! where the finding stops the run. Every `GetPolicy` is held at the proxy to tell the two apart.
 
-use crate::support::boto::{boto, permission, sqs_mapping};
+use crate::preflight::bypass_everything;
 use crate::support::{Action, Fault, Match, Rule, Stage, canary};
 use std::time::{Duration, Instant};
 
@@ -33,18 +33,7 @@ fn first_and_last_policy(stage: &Stage, op: &str) -> (Instant, Instant) {
 #[test]
 fn an_all_at_once_promotion_writes_while_its_traffic_reads_run_and_reports_them() {
     let stage = Stage::start(2320);
-    sqs_mapping(&stage.moto, "orders", "worker");
-    permission(
-        &stage.moto,
-        "worker",
-        None,
-        "api",
-        "apigateway.amazonaws.com",
-    );
-    boto(
-        &stage.moto,
-        "lam.create_function_url_config(FunctionName='worker', AuthType='AWS_IAM')",
-    );
+    bypass_everything(&stage);
     slow_policies(&stage, 3);
     let r = stage.promote("v2", "").execute();
     r.assert_code(0);
