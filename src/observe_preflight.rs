@@ -1,5 +1,6 @@
 //! The pre-flight part of the snapshot (docs/codes.md, "Finding codes"): for each function an
-//! environment deploys to, what invokes it without going through its alias, the provisioned
+//! environment deploys to, what invokes it without going through its alias (unless an
+//! all-at-once promotion reads that beside its writes: `observe_triggers.rs`), the provisioned
 //! concurrency on the alias (weighted strategies only), and the way back: the image of the
 //! version the alias serves now (where a failed promotion returns to) and the lifecycle
 //! policy of its repository. Each function's alias is read here too: the reads that need no
@@ -116,8 +117,8 @@ pub async fn observe(
     (out, read_aliases)
 }
 
-/// One target's reads: its alias (when `read_alias`), its URL (unless `reads` skips it) and
-/// unqualified `GetPolicy` at the same time, then what the alias's version decides (the
+/// One target's reads: its alias (when `read_alias`), its URL and unqualified `GetPolicy`
+/// (where `reads` asks for the triggers, and the URL) at the same time, then what the alias's version decides (the
 /// version's `GetPolicy`, the provisioned concurrency `reads` asks for, the way back) once the
 /// alias is answered.
 async fn one(
