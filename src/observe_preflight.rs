@@ -14,7 +14,7 @@ use crate::aws::Provisioned;
 use crate::aws::Trigger;
 use crate::aws::types::{AliasInfo, Lookup};
 use crate::aws::{AwsError, Read};
-use crate::observe_triggers::{own_triggers, triggers, version_permissions};
+use crate::observe_triggers::{own_triggers, read_if, triggers, version_permissions};
 pub use crate::observe_way_back::WayBack;
 use crate::observe_way_back::{Ecr, way_back};
 
@@ -86,12 +86,8 @@ pub async fn observe(
     )
     .buffer_unordered(CONCURRENCY)
     .collect::<Vec<_>>();
-    let mappings = async {
-        match targets.values().any(|r| r.triggers) {
-            true => read.event_source_mappings().await,
-            false => Ok(Vec::new()),
-        }
-    };
+    let any = targets.values().any(|r| r.triggers);
+    let mappings = read_if(any, read.event_source_mappings());
     let (mappings, all) = futures::join!(mappings, per_function);
     let mut out = Preflight::default();
     let mut read_aliases = BTreeMap::new();
@@ -118,9 +114,9 @@ pub async fn observe(
 }
 
 /// One target's reads: its alias (when `read_alias`), its URL and unqualified `GetPolicy`
-/// (where `reads` asks for the triggers, and the URL) at the same time, then what the alias's version decides (the
-/// version's `GetPolicy`, the provisioned concurrency `reads` asks for, the way back) once the
-/// alias is answered.
+/// (where `reads` asks for the triggers, and the URL) at the same time, then what the alias's
+/// version decides (the version's `GetPolicy`, the provisioned concurrency `reads` asks for,
+/// the way back) once the alias is answered.
 async fn one(
     read: &Read,
     ecr: &Ecr,
@@ -155,27 +151,12 @@ async fn one(
                 None => None,
             }
         };
-        let on_version = async {
-            match reads.triggers {
-                true => version_permissions(read, function, version).await,
-                false => Ok(Vec::new()),
-            }
-        };
+        let on_version = read_if(reads.triggers, version_permissions(read, function, version));
         let (on_version, p, w) = futures::join!(on_version, on_alias, way_back);
         (alias, on_version, p, w)
     };
-    let url = async {
-        match reads.url && reads.triggers {
-            true => read.latest_url(function).await,
-            false => Ok(None),
-        }
-    };
-    let unqualified = async {
-        match reads.triggers {
-            true => read.invoke_permissions(function, None).await,
-            false => Ok(Vec::new()),
-        }
-    };
+    let url = read_if(reads.url && reads.triggers, read.latest_url(function));
+    let unqualified = read_if(reads.triggers, read.invoke_permissions(function, None));
     let listed = async {
         match reads.listed_provisioned {
             true => Some(Lookup::from_result(read.provisioned_all(function).await)),
