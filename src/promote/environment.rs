@@ -59,12 +59,16 @@ pub async fn prepare<'e>(
         }
     };
     let (observed, image) = futures::join!(validate_all(run, parts, report), lookup);
-    let Some(observed) = observed else {
+    if report.drift() {
         if crate::unreachable::collapse(report, &|t| run.emitter.scrub(t)) {
             return Ok(done(report, Outcome::Error));
         }
+        // Nothing is written now, so what a promotion reads beside its writes is read here:
+        // the report then says all a fix needs, as `validate`'s would.
+        let traffic = super::traffic_after::findings(run, parts, &observed).await;
+        report.findings.extend(traffic);
         return Ok(done(report, Outcome::Drift));
-    };
+    }
     let image = match image {
         Ok(i) => i,
         Err(ImageError::Usage(e)) => return Err(e),
@@ -98,13 +102,9 @@ pub async fn prepare<'e>(
     })))
 }
 
-/// The checks of every part, each with its own read handle, concurrently;
-/// `None` (the report saying so) when any found drift.
-async fn validate_all(
-    run: &Run,
-    parts: &[OpenShard],
-    report: &mut Report,
-) -> Option<Vec<Observed>> {
+/// The checks of every part, each with its own read handle, concurrently; on drift in any,
+/// the report says so (its error set).
+async fn validate_all(run: &Run, parts: &[OpenShard], report: &mut Report) -> Vec<Observed> {
     let fork = run.event.is_fork_pr();
     // `plan` and dry runs only report a missing way back; a promotion stops on it.
     let stage = if run.settings.dry_run {
@@ -137,9 +137,8 @@ async fn validate_all(
             "the contract checks of `{}` found drift; nothing was changed",
             parts[0].shard.environment
         ));
-        return None;
     }
-    Some(observed)
+    observed
 }
 
 /// `plan` and dry-run: the steps a promotion would take are the result.

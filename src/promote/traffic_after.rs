@@ -46,7 +46,8 @@ pub async fn beside(
 }
 
 /// The traffic findings of every part whose pre-flight left the triggers to the promotion
-/// (`observe::traffic_after`), each read with its part's handle; none for the others.
+/// (`observe::traffic_after`; never a dry run's), each read with its part's handle; none
+/// for the others.
 pub async fn findings(run: &Run, parts: &[OpenShard], observed: &[Observed]) -> Vec<Finding> {
     let all = futures::future::join_all(
         parts
@@ -60,10 +61,12 @@ pub async fn findings(run: &Run, parts: &[OpenShard], observed: &[Observed]) -> 
 
 async fn one_part(run: &Run, part: &OpenShard, seen: &Observed) -> Vec<Finding> {
     let env = part.env();
-    if !observe::traffic_after(env, true) {
+    // A dry run read them before its plan, as `validate` does.
+    let trust = !run.settings.dry_run;
+    if !observe::traffic_after(env, trust) {
         return Vec::new();
     }
-    let url = observe::preflight_reads(env, true).url;
+    let url = observe::preflight_reads(env, trust).url;
     let targets: Vec<Target> = env
         .functions
         .iter()

@@ -2,6 +2,7 @@
 //! "Fleets"): there `traffic-bypasses-alias` is a warning that stops nothing, so its two
 //! `GetPolicy` per function need not hold back the first write. A canary's stay before it,
 //! where the finding stops the run. Every `GetPolicy` is held at the proxy to tell the two apart.
+//! Where nothing is written (a no-op, a drift stop) the reads run once, before the run ends.
 
 use crate::preflight::bypass_everything;
 use crate::support::{Action, Fault, Match, Rule, Stage, canary};
@@ -92,4 +93,44 @@ fn a_failed_promotion_does_not_wait_for_its_traffic_reads_and_says_so() {
         notices.contains("traffic check (`traffic-bypasses-alias`) did not finish"),
         "{notices}"
     );
+}
+
+/// The `traffic-bypasses-alias` findings of a run's report.
+fn traffic_findings(r: &crate::support::RunResult) -> Vec<serde_json::Value> {
+    let findings = r.report()["findings"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    findings
+        .into_iter()
+        .filter(|f| f["code"] == "traffic-bypasses-alias")
+        .collect()
+}
+
+#[test]
+fn a_dry_run_with_nothing_to_do_reports_each_trigger_once() {
+    // A dry run reads the triggers before its plan, as `validate` does; the no-op path,
+    // which reads what a promotion would read beside its writes, must not read them again.
+    let stage = Stage::start(2323);
+    bypass_everything(&stage);
+    let r = stage.promote("v1", "").input("dry-run", "true").execute();
+    r.assert_code(0);
+    assert_eq!(traffic_findings(&r).len(), 3, "{:#?}", traffic_findings(&r));
+    assert_eq!(stage.proxy.count("GetPolicy"), 2);
+}
+
+#[test]
+fn an_all_at_once_promotion_stopped_by_drift_still_reports_its_traffic() {
+    // Nothing is written on drift, so the reads that would have run beside the writes run
+    // now: the report says all that a fix needs, as `validate`'s would.
+    let stage = Stage::start(2324);
+    bypass_everything(&stage);
+    let r = stage
+        .promote("v2", "    checks:\n      - log-group: /custom/absent\n")
+        .execute();
+    r.assert_code(1);
+    assert_eq!(r.output("result"), Some("drift"));
+    assert_eq!(traffic_findings(&r).len(), 3, "{:#?}", traffic_findings(&r));
+    assert_eq!(stage.proxy.count("UpdateFunctionCode"), 0);
+    stage.assert_alias("1");
 }
