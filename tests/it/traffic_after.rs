@@ -42,15 +42,8 @@ fn an_all_at_once_promotion_writes_while_its_traffic_reads_run_and_reports_them(
     let (update, policy) = first_and_last_policy(&stage, "UpdateFunctionCode");
     assert!(update < policy, "the update waited for the policy reads");
     // The three triggers are still reported, as warnings, in the promotion's report.
-    let findings = r.report()["findings"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    let traffic: Vec<_> = findings
-        .iter()
-        .filter(|f| f["code"] == "traffic-bypasses-alias")
-        .collect();
-    assert_eq!(traffic.len(), 3, "{findings:#?}");
+    let traffic = traffic_findings(&r);
+    assert_eq!(traffic.len(), 3, "{traffic:#?}");
     assert!(
         traffic.iter().all(|f| f["status"] == "warning"),
         "{traffic:#?}"
