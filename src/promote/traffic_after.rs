@@ -1,8 +1,8 @@
 //! The traffic check of an all-at-once promotion, made beside its writes (README, "Fleets"):
 //! there `traffic-bypasses-alias` is a warning that stops nothing, so the reads behind it
 //! (`observe_triggers.rs`) need not hold back the first write. They run while execute writes;
-//! their warnings join the report once the promotion succeeded (or, for a no-op, once the
-//! plans showed there is nothing to write).
+//! their warnings join the report once the promotion succeeded (or, where nothing will be
+//! written, a no-op or a drift stop, once that is known).
 
 use std::future::Future;
 use std::pin::pin;
