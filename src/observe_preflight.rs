@@ -7,6 +7,7 @@
 //! alias start with it, the way back and the version's permissions as soon as it is answered.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::future::Future;
 
 use futures::stream::{self, StreamExt};
 
@@ -14,7 +15,7 @@ use crate::aws::Provisioned;
 use crate::aws::Trigger;
 use crate::aws::types::{AliasInfo, Lookup};
 use crate::aws::{AwsError, Read};
-use crate::observe_triggers::{own_triggers, read_if, triggers, version_permissions};
+use crate::observe_triggers::{own_triggers, triggers, version_permissions};
 pub use crate::observe_way_back::WayBack;
 use crate::observe_way_back::{Ecr, way_back};
 
@@ -197,5 +198,17 @@ async fn provisioned(read: &Read, function: &str, qualifier: &str) -> Lookup<Pro
         Ok(Some(p)) => Lookup::Found(p),
         Ok(None) => Lookup::Missing,
         Err(e) => Lookup::Failed(e),
+    }
+}
+
+/// `read`'s answer where `on`, else nothing read and an empty answer: the reads a target's
+/// `Reads` may leave out.
+async fn read_if<T: Default>(
+    on: bool,
+    read: impl Future<Output = Result<T, AwsError>>,
+) -> Result<T, AwsError> {
+    match on {
+        true => read.await,
+        false => Ok(T::default()),
     }
 }

@@ -7,7 +7,6 @@
 //! before the first write.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::future::Future;
 
 use futures::stream::{self, StreamExt};
 
@@ -81,18 +80,6 @@ pub(crate) fn triggers(
         Ok(all)
     };
     Lookup::from_result(collect())
-}
-
-/// `read`'s answer where `on`, else nothing read and an empty answer: the reads a target's
-/// `Reads` may leave out.
-pub(crate) async fn read_if<T: Default>(
-    on: bool,
-    read: impl Future<Output = Result<T, AwsError>>,
-) -> Result<T, AwsError> {
-    match on {
-        true => read.await,
-        false => Ok(T::default()),
-    }
 }
 
 /// The service permissions on `version`, the one the alias serves (none without an alias).

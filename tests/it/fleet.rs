@@ -227,10 +227,9 @@ fn a_fleet_of_100_at_lambdas_quotas_is_never_throttled() {
     );
     // Six control-plane requests per function: GetAlias, GetFunctionUrlConfig (a read of the
     // traffic path, beside the writes for all-at-once), the listing of provisioned
-    // concurrency, and the three writes;
-    // plus one ListEventSourceMappings for the whole account and region (one page: these
-    // functions have no mappings), where it was one per function: 6 × 100 + 1. GetFunction
-    // and GetPolicy have quotas of their own.
+    // concurrency, and the three writes; plus one ListEventSourceMappings for the whole
+    // account and region (one page: these functions have no mappings), where it was one per
+    // function: 6 × 100 + 1. GetFunction and GetPolicy have quotas of their own.
     let counts = fleet.stage.proxy.counts();
     let control_plane: usize = counts
         .iter()
